@@ -1,0 +1,60 @@
+// The edge: reading files and standard input, writing output, colour decisions.
+import { readFileSync, statSync } from "node:fs";
+import { MAX_FILE_BYTES } from "../scenario/load.js";
+import { loadScenario, type Scenario } from "../scenario/validate.js";
+import type { Problem } from "../scenario/problems.js";
+import { InputError } from "./errors.js";
+
+export interface Loaded {
+  file: string;
+  scenario: Scenario;
+}
+
+/** Reads a file (or `-`, standard input) as text, refusing what is not a readable file of sensible size. */
+export function readInput(file: string): { text: string } | { problem: Problem } {
+  const at = (message: string): { problem: Problem } => ({ problem: { file, line: 1, col: 1, path: [], message } });
+  try {
+    if (file !== "-") {
+      const st = statSync(file);
+      if (st.isDirectory()) return at("is a folder, not a scenario file");
+      if (st.size > MAX_FILE_BYTES) return at(`file is too large (${st.size} bytes; a scenario may have at most ${MAX_FILE_BYTES})`);
+    }
+    const buf = readFileSync(file === "-" ? 0 : file);
+    if (buf.length > MAX_FILE_BYTES) return at(`input is too large (${buf.length} bytes; a scenario may have at most ${MAX_FILE_BYTES})`);
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+    return { text };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return at("no such file");
+    if (code === "EACCES") return at("permission denied");
+    if (e instanceof TypeError) return at("the file is not UTF-8 text");
+    return at(`cannot read: ${(e as Error).message}`);
+  }
+}
+
+/** Loads every file; throws one InputError naming every problem of every file. */
+export function loadAll(files: readonly string[]): Loaded[] {
+  const problems: Problem[] = [];
+  const loaded: Loaded[] = [];
+  for (const file of files) {
+    const input = readInput(file);
+    if ("problem" in input) {
+      problems.push(input.problem);
+      continue;
+    }
+    const r = loadScenario(input.text, file);
+    if (r.ok) loaded.push({ file, scenario: r.scenario });
+    else problems.push(...r.problems);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return loaded;
+}
+
+/** Colour only on a terminal or with FORCE_COLOR; never with NO_COLOR or --no-color. */
+export function useColor(flag: boolean, stream: NodeJS.WriteStream = process.stdout): boolean {
+  if (!flag) return false;
+  const env = process.env;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+  return stream.isTTY === true;
+}

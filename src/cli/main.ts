@@ -1,0 +1,90 @@
+declare const AXPTR_SIM_VERSION: string | undefined;
+
+// commander wiring, and the one place that maps errors to exit codes and exits.
+import { Command, CommanderError, Option } from "commander";
+import { STRATEGIES } from "../scenario/schema.js";
+import { formatProblem } from "../scenario/problems.js";
+import { CheckFailed, InputError, UsageError } from "./errors.js";
+import { useColor } from "./io.js";
+import { runCommand, type Format } from "./commands/run.js";
+import { validateCommand } from "./commands/validate.js";
+import { schemaCommand } from "./commands/schema.js";
+
+
+import type { StrategyName } from "../sim/simulate.js";
+
+/** What a command leaves to print, and how it ended. */
+type Done = { stdout?: string; stderr?: string; failed?: CheckFailed };
+
+function program(done: (d: Done) => void): Command {
+  const p = new Command("axptr-sim")
+    .description("Simulates axptr's context-aware page-fault handling, step by step.")
+    .version(typeof AXPTR_SIM_VERSION === "string" ? AXPTR_SIM_VERSION : "dev")
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  const strategyOption = () =>
+    new Option("--strategy <name>", "override the file's machine.strategy").choices(STRATEGIES as unknown as string[]);
+
+  p.command("run")
+    .description("run scenarios and print their traces (exit 1 if an expectation failed)")
+    .argument("<file...>", "scenario files (- for standard input)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "ndjson"]).default("text"))
+    .addOption(strategyOption())
+    .option("--quiet", "text: only the step results and the summary", false)
+    .option("--no-color", "never colour the output")
+    .action((files: string[], o: { format: Format; strategy?: StrategyName; quiet: boolean; color: boolean }) => {
+      const r = runCommand(files, { ...o, color: useColor(o.color) });
+      done({ stdout: r.output, ...(r.failed ? { failed: r.failed } : {}) });
+    });
+
+  p.command("validate")
+    .description("check scenario files without running them (exit 2 on any problem)")
+    .argument("<file...>", "scenario files (- for standard input)")
+    .action((files: string[]) => done({ stdout: validateCommand(files) }));
+
+  p.command("schema")
+    .description("print the JSON Schema of the scenario format")
+    .action(() => done({ stdout: schemaCommand() }));
+  return p;
+}
+
+function isSet(v: string | undefined): boolean {
+  return v !== undefined && v !== "" && v !== "0" && v !== "false";
+}
+
+/** Runs the CLI and returns the exit code; the shim's process exits with it. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let result: Done = {};
+  try {
+    await program((d) => (result = d)).parseAsync([...argv], { from: "user" });
+  } catch (e) {
+    return report(e);
+  }
+  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.stderr) process.stderr.write(result.stderr);
+  if (result.failed) {
+    process.stderr.write(`axptr-sim: ${result.failed.summary}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function report(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // Help and version are successes; every other commander error is a usage mistake (it has printed its message).
+    return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? 0 : 2;
+  }
+  if (e instanceof InputError) {
+    process.stderr.write(e.problems.map(formatProblem).join("\n") + "\n");
+    return 2;
+  }
+  if (e instanceof UsageError) {
+    process.stderr.write(`axptr-sim: ${e.message}\n`);
+    return 2;
+  }
+  const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  process.stderr.write(`axptr-sim: internal error (a bug; please report it with the scenario):\n${detail}\n`);
+  return 3;
+}

@@ -1,0 +1,177 @@
+// `--format text`: the trace as a person reads it, like the seed's table:
+// every event with its number, CPU, thread, step and the flag state, then
+// each step's result against its expectation, then a summary.
+import { hex } from "../scenario/numbers.js";
+import type { Expected, Flags, StepResult, Trace, TraceEvent, Value } from "../sim/events.js";
+import { palette, type Palette } from "./colors.js";
+
+export interface TextOptions {
+  color: boolean;
+  /** Only the step results and the summary. */
+  quiet?: boolean;
+}
+
+const MAX_STRING = 48;
+const MAX_LIST = 12;
+
+export function renderText(t: Trace, file: string, opts: TextOptions): string {
+  const c = palette(opts.color);
+  const out: string[] = [];
+  out.push(`${c.bold("scenario")}  ${t.scenario.name}`);
+  out.push(`${c.bold("file")}      ${file}`);
+  out.push(`${c.bold("machine")}   ${machineLine(t)}`);
+  if (!opts.quiet) {
+    out.push("");
+    out.push(...eventTable(t, c));
+  }
+  out.push("");
+  out.push(c.bold("steps"));
+  for (const s of t.steps) {
+    const mark = s.met === null ? " " : s.met ? c.ok("✓") : c.bad("✗");
+    const expected = s.expected === null ? "" : `  (expected ${resultText(s.expected)})`;
+    out.push(`  ${mark} ${s.thread}#${s.step} ${s.op} → ${colorResult(s.result, c)}${s.met === false ? c.bad(expected) : c.dim(expected)}`);
+  }
+  for (const e of t.expectations) out.push(`  ${e.met ? c.ok("✓") : c.bad("✗")} run: ${e.what}${e.met ? "" : c.bad(" (not met)")}`);
+  out.push("");
+  out.push(...summaryLines(t, c));
+  return out.join("\n") + "\n";
+}
+
+function machineLine(t: Trace): string {
+  const m = t.machine;
+  const kib = Number(m.page_size) / 1024;
+  const frames = m.frames === "unlimited" ? "frames unlimited" : `${m.frames} frames`;
+  return `${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, strategy ${m.strategy}, page ${kib} KiB, ${frames}, lock ${m.aspace_lock}`;
+}
+
+function summaryLines(t: Trace, c: Palette): string[] {
+  const s = t.summary;
+  const outcome = t.outcome === "completed" ? c.ok(t.outcome) : c.bad(t.outcome);
+  const lines = [
+    `${c.bold("outcome")}   ${outcome}`,
+    `${c.bold("faults")}    ${s.faults} (${s.resolved} resolved) in ${s.events} events`,
+    `${c.bold("hazards")}   ${t.hazards.length === 0 ? "none" : c.warn(t.hazards.map((h) => `${h.kind} (event ${h.seq})`).join(", "))}`,
+  ];
+  const ex = s.expectations;
+  if (ex.met + ex.failed > 0) lines.push(`${c.bold("expected")}  ${ex.failed === 0 ? c.ok(`${ex.met} met`) : `${ex.met} met, ${c.bad(`${ex.failed} failed`)}`}`);
+  return lines;
+}
+
+// ---- the event table ------------------------------------------------------------
+
+function eventTable(t: Trace, c: Palette): string[] {
+  const rows = t.events.map((e) => ({ e, state: flagsText(e.flags), what: describe(e, c) }));
+  const seqW = Math.max(3, String(t.events.length).length);
+  const threadW = Math.max(6, ...t.events.map((e) => e.thread.length));
+  const stateW = Math.max(5, ...rows.map((r) => r.state.length));
+  const head = `${pad("#", seqW, true)}  cpu  ${pad("thread", threadW)}  step  ${pad("state", stateW)}  event`;
+  const lines = [c.dim(head)];
+  let prevState = "";
+  for (const { e, state, what } of rows) {
+    const changed = state !== prevState;
+    prevState = state;
+    const stateCell = changed ? c.accent(pad(state, stateW)) : pad(state, stateW);
+    const indent = "  ".repeat(e.nested ?? 0);
+    lines.push(`${pad(String(e.seq), seqW, true)}  ${pad(String(e.cpu), 3, true)}  ${pad(e.thread, threadW)}  ${pad(String(e.step), 4, true)}  ${stateCell}  ${indent}${what}`);
+  }
+  return lines;
+}
+
+function pad(s: string, w: number, right = false): string {
+  return right ? s.padStart(w) : s.padEnd(w);
+}
+
+/** The strategy's state: `cpu0=1 cpu1=0`, `main=2`, or `-` where it has none. Long lists show only what is set. */
+export function flagsText(f: Flags): string {
+  const entries = Object.entries(f);
+  if (entries.length === 0) return "-";
+  const show = (v: boolean | number) => (typeof v === "boolean" ? (v ? "1" : "0") : String(v));
+  if (entries.length <= 4) return entries.map(([k, v]) => `${k}=${show(v)}`).join(" ");
+  const set = entries.filter(([, v]) => v !== false && v !== 0);
+  return set.length === 0 ? "all 0" : `${set.map(([k, v]) => `${k}=${show(v)}`).join(" ")} rest 0`;
+}
+
+function okText(ok: boolean, c: Palette): string {
+  return ok ? c.ok("ok") : c.bad("fails");
+}
+
+function describe(e: TraceEvent, c: Palette): string {
+  switch (e.kind) {
+    case "step-start":
+      return c.bold(`▶ ${e.op} ${e.args}`.trimEnd());
+    case "align-check":
+      return `align check ${hex(e.addr)} % ${e.align}: ${okText(e.ok, c)}`;
+    case "region-check":
+      return `region check ${range(e.addr, e.size)} needs ${e.access}: ${okText(e.ok, c)}`;
+    case "populate":
+      return `populate ${range(e.addr, e.size)}: ${e.ok ? c.ok("ok") : c.bad(e.errno ?? "fails")}`;
+    case "page-mapped":
+      return `page ${hex(e.addr)} mapped`;
+    case "flag-set":
+      return c.accent("access_user_memory begins: state set");
+    case "flag-clear":
+      return c.accent("access_user_memory ends: state cleared");
+    case "page-check":
+      return `page check ${hex(e.addr)}: ${okText(e.ok, c)}`;
+    case "read":
+    case "write":
+    case "execute":
+      return `${e.mode} ${e.kind} ${range(e.addr, e.size)} (${e.size} byte${e.size === 1n ? "" : "s"})${"interrupt" in e && e.interrupt ? " in interrupt" : ""}`;
+    case "page-fault":
+      return c.warn(`PAGE FAULT at ${hex(e.addr)}: ${e.access}, ${e.mode} mode${e.interrupt ? ", in an interrupt handler" : ""}`);
+    case "handler": {
+      const word = e.decision === "resolved" || e.decision === "fixup" ? c.ok(e.decision) : c.bad(e.decision);
+      return `handler: ${word} (${e.reason})`;
+    }
+    case "injected":
+      return c.accent(`⚡ injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}`);
+    case "migrate":
+      return `thread moves cpu${e.from} → cpu${e.to}`;
+    case "interrupt":
+      return `interrupt handler runs, ${e.access} at ${hex(e.addr)}`;
+    case "lock":
+      return e.decision === "deadlock" ? c.bad("address-space lock: already held by this thread: deadlock") : `address-space lock ${e.decision}`;
+    case "nested-result":
+      return `◀ nested ${e.op} → ${resultText(e.result)}`;
+    case "hazard":
+      return c.warn(`⚠ HAZARD ${e.hazard}: ${e.message}`);
+    case "step-end":
+      return c.bold(`◀ ${resultText(e.result)}`);
+  }
+}
+
+function range(addr: bigint, size: bigint): string {
+  return `${hex(addr)}..${hex(addr + size)}`;
+}
+
+function colorResult(r: StepResult, c: Palette): string {
+  const s = resultText(r);
+  return r.status === "ok" ? c.ok(s) : r.status === "err" || r.status === "not-run" ? c.warn(s) : c.bad(s);
+}
+
+export function resultText(r: StepResult | Expected): string {
+  switch (r.status) {
+    case "ok":
+      return "value" in r ? `ok ${valueText(r.value ?? null)}` : "ok";
+    case "err":
+      return `err ${r.errno}`;
+    case "panic":
+      return "message" in r ? `panic: ${r.message}` : "panic";
+    case "killed":
+      return "killed (SIGSEGV)";
+    default:
+      return r.status;
+  }
+}
+
+/** Values for people: long strings and lists abbreviated (JSON never is). */
+export function valueText(v: Value): string {
+  if (v === null) return "None";
+  if (typeof v === "bigint") return v > 0xffffn ? hex(v) : v.toString();
+  if (typeof v === "string") {
+    if (v.length <= MAX_STRING) return JSON.stringify(v);
+    return `${JSON.stringify(v.slice(0, MAX_STRING))}… (${v.length} chars)`;
+  }
+  const shown = v.slice(0, MAX_LIST).map(valueText).join(", ");
+  return v.length <= MAX_LIST ? `[${shown}]` : `[${shown}, … ${v.length - MAX_LIST} more]`;
+}

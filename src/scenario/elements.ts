@@ -1,0 +1,53 @@
+// Element types of user pointers on a 64-bit little-endian target.
+import type { ElementTypeSpec, PrimitiveTypeName } from "./schema.js";
+
+export interface ElementInfo {
+  name: string;
+  size: bigint;
+  align: bigint;
+  /** Primitive: read as one integer; struct: read as a list of bytes. */
+  primitive: boolean;
+  signed: boolean;
+}
+
+const PRIMITIVES: Record<PrimitiveTypeName, [size: number, signed: boolean]> = {
+  u8: [1, false], i8: [1, true], c_char: [1, false], // c_char is unsigned, as on riscv64 and aarch64
+  u16: [2, false], i16: [2, true],
+  u32: [4, false], i32: [4, true],
+  u64: [8, false], i64: [8, true], usize: [8, false], isize: [8, true], ptr: [8, false],
+};
+
+export function elementInfo(t: ElementTypeSpec): ElementInfo {
+  if (typeof t === "string") {
+    const [size, signed] = PRIMITIVES[t];
+    return { name: t, size: BigInt(size), align: BigInt(size), primitive: true, signed };
+  }
+  return { name: `{size: ${t.size}, align: ${t.align}}`, size: t.size, align: t.align, primitive: false, signed: false };
+}
+
+export function primitiveRange(t: PrimitiveTypeName): [bigint, bigint] {
+  const [size, signed] = PRIMITIVES[t];
+  const bits = BigInt(size * 8);
+  return signed ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
+}
+
+/** Little-endian bytes of a value that fits its type (two's complement when negative). */
+export function encode(value: bigint, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let v = BigInt.asUintN(size * 8, value);
+  for (let i = 0; i < size; i++) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+export function decode(bytes: Uint8Array, offset: number, size: number, signed: boolean): bigint {
+  if (size === 1) {
+    const b = bytes[offset] ?? 0;
+    return BigInt(signed && b > 127 ? b - 256 : b);
+  }
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[offset + i] ?? 0);
+  return signed ? BigInt.asIntN(size * 8, v) : v;
+}

@@ -1,0 +1,280 @@
+// The rules of format section 2 that a schema cannot say: alignment, overlap,
+// references between parts of the file, values that must fit their types.
+import { elementInfo, primitiveRange } from "./elements.js";
+import { hex, parseNumberText, U64_MAX } from "./numbers.js";
+import type { KeyPath } from "./problems.js";
+import {
+  PRIMITIVE_TYPES,
+  type AreaSpec,
+  type ContentItemSpec,
+  type ElementTypeSpec,
+  type NestedStepSpec,
+  type PrimitiveTypeName,
+  type RangeSpec,
+  type RawValueSpec,
+  type ScenarioSpec,
+  type StepSpec,
+} from "./schema.js";
+
+export interface RuleProblem {
+  path: KeyPath;
+  message: string;
+  /** Point at the key rather than its value (unknown or misplaced keys). */
+  atKey?: boolean;
+}
+
+/** The largest single fill: keeps a typo'd length from allocating gigabytes. */
+export const MAX_FILL = 256n * 1024n * 1024n;
+
+export function checkRules(s: ScenarioSpec): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  const add = (path: KeyPath, message: string, atKey = false) => out.push({ path, message, atKey });
+  const m = s.machine;
+  const P = m.page_size;
+  const pageOk = P >= 4096n && P <= 65536n && (P & (P - 1n)) === 0n;
+  if (!pageOk) add(["machine", "page_size"], `page size ${P} is not a power of two from 4096 to 65536`);
+  const page = pageOk ? P : 4096n;
+  const base = m.aspace.base;
+  const end = base + m.aspace.size;
+  if (base % page !== 0n) add(["machine", "aspace", "base"], `base ${hex(base)} is not page-aligned (page size ${hex(page)})`);
+  if (m.aspace.size % page !== 0n) add(["machine", "aspace", "size"], `size ${hex(m.aspace.size)} is not a multiple of the page size ${hex(page)}`);
+  if (end > U64_MAX + 1n) add(["machine", "aspace", "size"], `the address space ${hex(base)}+${hex(m.aspace.size)} ends past 2^64`);
+
+  const ctx = { page, base, end, add };
+  // Areas: aligned, inside, not overlapping, names unique.
+  const placed: { start: bigint; end: bigint; index: number; name: string | undefined }[] = [];
+  const names = new Map<string, number>();
+  let framesAtStart = 0n;
+  s.memory.forEach((a, i) => {
+    const path = ["memory", i];
+    const span = checkArea(a, path, ctx);
+    if (a.name !== undefined) {
+      const prev = names.get(a.name);
+      if (prev !== undefined) add([...path, "name"], `area name "${a.name}" is already used by memory.${prev}`);
+      else names.set(a.name, i);
+    }
+    if (!span) return;
+    for (const o of placed) {
+      if (span.start < o.end && o.start < span.end) {
+        const other = o.name ? `memory.${o.index} ("${o.name}")` : `memory.${o.index}`;
+        add([...path, "start"], `area ${hex(span.start)}..${hex(span.end)} and ${other} ${hex(o.start)}..${hex(o.end)} overlap`);
+      }
+    }
+    placed.push({ ...span, index: i, name: a.name });
+    framesAtStart += a.populate ? (span.end - span.start) / page : BigInt(a.present?.length ?? 0);
+  });
+  if (m.frames !== "unlimited" && framesAtStart > m.frames)
+    add(["machine", "frames"], `${m.frames} frames cannot hold the ${framesAtStart} pages present at the start`);
+
+  // Threads.
+  const threads = s.threads ?? [{ name: "main", cpu: 0, steps: [] }];
+  const threadNames = new Map<string, number>();
+  threads.forEach((t, i) => {
+    if (threadNames.has(t.name)) add(["threads", i, "name"], `thread name "${t.name}" is already used by threads.${threadNames.get(t.name)}`);
+    else threadNames.set(t.name, i);
+    if (t.cpu >= m.cpus) add(["threads", i, "cpu"], `CPU ${t.cpu} does not exist (machine.cpus is ${m.cpus}: CPUs 0..${m.cpus - 1})`);
+    t.steps.forEach((st, j) => checkStep(st, ["threads", i, "steps", j], add));
+  });
+
+  // Injected events.
+  s.events.forEach((e, i) => {
+    const path = ["events", i];
+    const w = e.when;
+    let thread = threads[0];
+    if (w.thread === undefined) {
+      if (threads.length !== 1) add([...path, "when"], `when.thread is required: the scenario has ${threads.length} threads`);
+    } else {
+      const ti = threadNames.get(w.thread);
+      thread = ti === undefined ? undefined : threads[ti];
+      if (ti === undefined) add([...path, "when", "thread"], `no thread named "${w.thread}" (threads: ${[...threadNames.keys()].join(", ") || "none"})`);
+    }
+    if (thread && w.step > BigInt(thread.steps.length))
+      add([...path, "when", "step"], `thread "${thread.name}" has no step ${w.step} (it has ${thread.steps.length})`);
+    if (w.nth !== undefined && w.at !== "page-check" && w.at !== "page-fault")
+      add([...path, "when", "nth"], `nth counts page checks or page faults: it belongs with at: page-check or page-fault, not ${w.at}`, true);
+    if (w.index !== undefined && w.at !== "before-read")
+      add([...path, "when", "index"], `index belongs with at: before-read, not ${w.at}`, true);
+    const d = e.do;
+    const dp = [...path, "do"];
+    if (d.unmap) checkRange(d.unmap, [...dp, "unmap"], ctx);
+    if (d.evict) checkRange(d.evict, [...dp, "evict"], ctx);
+    if (d.protect) checkRange(d.protect, [...dp, "protect"], ctx);
+    if (d.map) checkArea(d.map, [...dp, "map"], ctx);
+    if (d.write) checkContentValues(d.write, [...dp, "write"], add);
+    if (d.migrate && d.migrate.cpu >= m.cpus)
+      add([...dp, "migrate", "cpu"], `CPU ${d.migrate.cpu} does not exist (machine.cpus is ${m.cpus}: CPUs 0..${m.cpus - 1})`);
+    if (d.nested) checkStep(d.nested, [...dp, "nested"], add);
+  });
+  return out;
+}
+
+interface Ctx {
+  page: bigint;
+  base: bigint;
+  end: bigint;
+  add: (path: KeyPath, message: string, atKey?: boolean) => void;
+}
+
+export function spanOf(r: { start: bigint; size?: bigint | undefined; pages?: bigint | undefined }, page: bigint): { start: bigint; end: bigint } {
+  return { start: r.start, end: r.start + (r.size ?? (r.pages ?? 0n) * page) };
+}
+
+function checkRange(r: RangeSpec, path: KeyPath, { page, add }: Ctx): void {
+  const { start, end } = spanOf(r, page);
+  if (start % page !== 0n) add([...path, "start"], `start ${hex(start)} is not page-aligned (page size ${hex(page)})`);
+  if (r.size !== undefined && r.size % page !== 0n) add([...path, "size"], `size ${hex(r.size)} is not a multiple of the page size ${hex(page)}`);
+  if (end > U64_MAX + 1n) add([...path, r.size !== undefined ? "size" : "pages"], `the range ${hex(start)}.. ends past 2^64`);
+}
+
+function checkArea(a: AreaSpec, path: KeyPath, ctx: Ctx): { start: bigint; end: bigint } | undefined {
+  const { page, base, end: asEnd, add } = ctx;
+  const { start, end } = spanOf(a, page);
+  let ok = true;
+  if (start % page !== 0n) {
+    add([...path, "start"], `start ${hex(start)} is not page-aligned (page size ${hex(page)})`);
+    ok = false;
+  }
+  if (a.size !== undefined && a.size % page !== 0n) {
+    add([...path, "size"], `size ${hex(a.size)} is not a multiple of the page size ${hex(page)}`);
+    ok = false;
+  }
+  if (end === start) {
+    add([...path, a.size !== undefined ? "size" : "pages"], "an area must not be empty");
+    ok = false;
+  }
+  if (ok && (start < base || end > asEnd)) {
+    add([...path, "start"], `area ${hex(start)}..${hex(end)} leaves the address space ${hex(base)}..${hex(asEnd)}`);
+    ok = false;
+  }
+  if (a.present !== undefined) {
+    if (a.populate) add([...path, "present"], "present lists the present pages of a lazy area: it needs populate: false", true);
+    a.present.forEach((p, k) => {
+      if (p % page !== 0n) add([...path, "present", k], `page ${hex(p)} is not page-aligned (page size ${hex(page)})`);
+      else if (p < start || p >= end) add([...path, "present", k], `page ${hex(p)} is outside the area ${hex(start)}..${hex(end)}`);
+    });
+  }
+  a.contents?.forEach((c, k) => {
+    const cp = [...path, "contents", k];
+    const len = contentLength(c);
+    if (c.fill !== undefined && len > MAX_FILL) add([...cp, "len"], `a fill may be at most ${MAX_FILL} bytes (256 MiB), not ${len}`);
+    else if (c.at < start || c.at + len > end)
+      add([...cp, "at"], `contents ${hex(c.at)}..${hex(c.at + len)} lie outside the area ${hex(start)}..${hex(end)}`);
+    checkContentValues(c, cp, add);
+  });
+  return ok ? { start, end } : undefined;
+}
+
+/** Which kind a contents item is, and its element list when it has one. */
+export function contentKind(c: ContentItemSpec): { kind: "str" | "bytes" | "fill" | PrimitiveTypeName; values?: readonly bigint[] } {
+  if (c.str !== undefined) return { kind: "str" };
+  if (c.fill !== undefined) return { kind: "fill" };
+  if (c.bytes !== undefined) return { kind: "bytes", values: c.bytes };
+  for (const t of PRIMITIVE_TYPES) {
+    const v = c[t];
+    if (v !== undefined) return { kind: t, values: v };
+  }
+  return { kind: "bytes", values: [] };
+}
+
+export function contentLength(c: ContentItemSpec): bigint {
+  const { kind, values } = contentKind(c);
+  if (kind === "str") return BigInt(Buffer.byteLength(c.str ?? "", "utf8"));
+  if (kind === "fill") return c.len ?? 0n;
+  if (kind === "bytes") return BigInt(values?.length ?? 0);
+  return BigInt(values?.length ?? 0) * elementInfo(kind).size;
+}
+
+function checkContentValues(c: ContentItemSpec, path: KeyPath, add: Ctx["add"]): void {
+  const { kind, values } = contentKind(c);
+  if (kind === "str" || kind === "fill" || kind === "bytes" || !values) return;
+  const [lo, hi] = primitiveRange(kind);
+  values.forEach((v, i) => {
+    if (v < lo || v > hi) add([...path, kind, i], `${v} does not fit ${kind} (${lo}..${hi})`);
+  });
+}
+
+// ---- steps ------------------------------------------------------------------
+
+function yields(st: StepSpec | NestedStepSpec): "value" | "none" {
+  switch (st.op) {
+    case "get":
+    case "get_as_slice":
+      return st.use === "read" ? "value" : "none";
+    case "get_as_null_terminated":
+    case "get_as_str":
+      return "value";
+    default:
+      return "none";
+  }
+}
+
+function checkStep(st: StepSpec | NestedStepSpec, path: KeyPath, add: Ctx["add"]): void {
+  if (st.op === "get" || st.op === "get_as_slice") {
+    if (typeof st.type !== "string") {
+      const { size, align } = st.type;
+      if ((align & (align - 1n)) !== 0n) add([...path, "type", "align"], `align ${align} is not a power of two`);
+      else if (size % align !== 0n) add([...path, "type", "size"], `size ${size} is not a multiple of align ${align}, as every Rust type's is`);
+    }
+    if (st.use !== undefined && st.use !== "read") {
+      if (!st.mut) add([...path, "use"], "use: { write } needs mut: true (a UserConstPtr gives a shared reference, which cannot be written)");
+      const count = st.op === "get_as_slice" ? st.len : undefined;
+      checkValue(st.use.write, st.type, count, [...path, "use", "write"], add, "write");
+    }
+  }
+  if (!("expect" in st) || st.expect === undefined || typeof st.expect === "string" || !("ok" in st.expect)) return;
+  const value = st.expect.ok;
+  const ep = [...path, "expect", "ok"];
+  if (value === null) {
+    if (!("nullable" in st) || !st.nullable) add(ep, "{ ok: null } is the result of a nullable operation on NULL: this step needs nullable: true");
+    return;
+  }
+  if (yields(st) === "none") {
+    add(ep, `a ${st.op} step${st.op === "get" || st.op === "get_as_slice" ? " without use: read" : ""} yields no value: expect ok instead`);
+    return;
+  }
+  if (st.op === "get_as_str") {
+    if (typeof value !== "string") add(ep, "get_as_str yields a string: expected a quoted string");
+    return;
+  }
+  if (st.op === "get_as_null_terminated") checkValue(value, st.type, -1n, ep, add, "expected");
+  else if (st.op === "get_as_slice") checkValue(value, st.type, st.len, ep, add, "expected");
+  else if (st.op === "get") checkValue(value, st.type, undefined, ep, add, "expected");
+}
+
+/**
+ * Checks a raw value against a type: a number (or byte list for a struct),
+ * or a list of `count` of them (-1: any length). Returns nothing; adds problems.
+ */
+function checkValue(v: RawValueSpec, t: ElementTypeSpec, count: bigint | undefined, path: KeyPath, add: Ctx["add"], what: string): void {
+  if (count !== undefined) {
+    if (!Array.isArray(v)) return add(path, `the ${what} value of a ${typeName(t)} list must be a list`);
+    if (count >= 0n && BigInt(v.length) !== count) return add(path, `the ${what} list has ${v.length} elements, the slice has len ${count}`);
+    v.forEach((x, i) => checkValue(x, t, undefined, [...path, i], add, what));
+    return;
+  }
+  const info = elementInfo(t);
+  if (!info.primitive) {
+    if (!Array.isArray(v)) return add(path, `a ${typeName(t)} value is a list of ${info.size} bytes`);
+    if (BigInt(v.length) !== info.size) return add(path, `a ${typeName(t)} value is a list of ${info.size} bytes, not ${v.length}`);
+    v.forEach((x, i) => {
+      const n = scalarNumber(x);
+      if (n === undefined || n < 0n || n > 255n) add([...path, i], `expected a byte 0..255, got ${JSON.stringify(String(x))}`);
+    });
+    return;
+  }
+  const n = scalarNumber(v);
+  const [lo, hi] = primitiveRange(t as PrimitiveTypeName);
+  if (n === undefined) add(path, `expected a ${typeName(t)} number, got ${Array.isArray(v) ? "a list" : JSON.stringify(v === null ? null : String(v))}`);
+  else if (n < lo || n > hi) add(path, `${n} does not fit ${typeName(t)} (${lo}..${hi})`);
+}
+
+function typeName(t: ElementTypeSpec): string {
+  return elementInfo(t).name;
+}
+
+export function scalarNumber(x: unknown): bigint | undefined {
+  if (typeof x === "bigint") return x;
+  if (typeof x === "number") return Number.isSafeInteger(x) ? BigInt(x) : undefined;
+  if (typeof x === "string") return parseNumberText(x);
+  return undefined;
+}

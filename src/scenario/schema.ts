@@ -1,0 +1,269 @@
+// The one description of scenario format v1: the types of the rest of the
+// code (z.infer) and the published JSON Schema both come from here.
+import { z } from "zod";
+import { I64_MIN, U64_MAX, toInteger } from "./numbers.js";
+import { unknownKeyMessages } from "./suggest.js";
+
+// ---- numbers -------------------------------------------------------------
+
+const numberInput = z.union([z.bigint(), z.number(), z.string()]);
+
+function integer(min: bigint, max: bigint, what: string) {
+  return numberInput.transform((input, ctx) => {
+    const r = toInteger(input, min, max, what);
+    if (r.ok) return r.value;
+    ctx.issues.push({ code: "custom", message: r.message, input });
+    return z.NEVER;
+  });
+}
+
+function smallInt(min: number, max: number, what: string) {
+  return integer(BigInt(min), BigInt(max), what).transform((v) => Number(v));
+}
+
+export const U64 = integer(0n, U64_MAX, "an unsigned 64-bit number");
+/** Element values: signed types may be negative, the type check comes later. */
+export const IntValue = integer(I64_MIN, U64_MAX, "a 64-bit integer");
+
+// ---- strict objects with "did you mean" ------------------------------------
+
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === "unrecognized_keys" ? unknownKeyMessages(iss.keys, known) : undefined),
+  });
+}
+
+/** Exactly one of `keys` must be present; says which ones are allowed. */
+function exactlyOne(keys: readonly string[], what: string) {
+  return (obj: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const given = keys.filter((k) => obj[k] !== undefined);
+    if (given.length === 1) return;
+    ctx.addIssue({
+      code: "custom",
+      message:
+        given.length === 0
+          ? `${what}: expected exactly one of ${keys.join(", ")}`
+          : `${what}: expected exactly one of ${keys.join(", ")}, got ${given.join(" and ")}`,
+    });
+  };
+}
+
+// ---- building blocks ------------------------------------------------------
+
+export const ACCESSES = ["read", "write", "execute"] as const;
+export const Access = z.enum(ACCESSES);
+
+export const STRATEGIES = ["none", "percpu-flag", "per-thread-flag", "nesting-counter", "exception-table"] as const;
+export const Strategy = z.enum(STRATEGIES);
+
+export const Perm = z
+  .string()
+  .regex(/^(r?w?x?|-)$/, { message: 'expected permission letters from r, w, x in that order ("rw", "rx"), or "" / "-" for none' })
+  .transform((s) => ({ read: s.includes("r"), write: s.includes("w"), execute: s.includes("x") }));
+export type Perms = z.infer<typeof Perm>;
+
+export const PRIMITIVE_TYPES = ["u8", "i8", "c_char", "u16", "i16", "u32", "i32", "u64", "i64", "usize", "isize", "ptr"] as const;
+export const PrimitiveType = z.enum(PRIMITIVE_TYPES);
+export type PrimitiveTypeName = z.infer<typeof PrimitiveType>;
+
+export const StructType = strict({
+  size: integer(0n, U64_MAX, "a size in bytes"),
+  align: integer(1n, 1n << 32n, "an alignment"),
+});
+export const ElementType = z.union([PrimitiveType, StructType], {
+  error: `expected an element type (${PRIMITIVE_TYPES.join(", ")}) or { size, align }`,
+});
+export type ElementTypeSpec = z.infer<typeof ElementType>;
+
+const byteList = z.array(integer(0n, 255n, "a byte 0..255"));
+const intList = z.array(IntValue);
+
+export const CONTENT_KINDS = ["str", "bytes", "fill", ...PRIMITIVE_TYPES] as const;
+
+export const ContentItem = strict({
+  at: U64,
+  str: z.string().optional(),
+  bytes: byteList.optional(),
+  fill: integer(0n, 255n, "a byte 0..255").optional(),
+  len: U64.optional(),
+  u8: intList.optional(),
+  i8: intList.optional(),
+  c_char: intList.optional(),
+  u16: intList.optional(),
+  i16: intList.optional(),
+  u32: intList.optional(),
+  i32: intList.optional(),
+  u64: intList.optional(),
+  i64: intList.optional(),
+  usize: intList.optional(),
+  isize: intList.optional(),
+  ptr: intList.optional(),
+}).superRefine((item, ctx) => {
+  exactlyOne(CONTENT_KINDS, "contents item")(item, ctx);
+  if (item.fill !== undefined && item.len === undefined)
+    ctx.addIssue({ code: "custom", path: ["len"], message: "a fill item needs len: how many bytes to fill" });
+  if (item.fill === undefined && item.len !== undefined)
+    ctx.addIssue({ code: "custom", path: ["len"], message: "len belongs to a fill item only" });
+});
+export type ContentItemSpec = z.infer<typeof ContentItem>;
+
+export const Area = strict({
+  name: z.string().min(1).optional(),
+  start: U64,
+  size: U64.optional(),
+  pages: U64.optional(),
+  perm: Perm,
+  populate: z.boolean().default(true),
+  present: z.array(U64).optional(),
+  contents: z.array(ContentItem).optional(),
+}).superRefine(exactlyOne(["size", "pages"], "area"));
+export type AreaSpec = z.infer<typeof Area>;
+
+export const Range = strict({ start: U64, size: U64.optional(), pages: U64.optional() }).superRefine(
+  exactlyOne(["size", "pages"], "range"),
+);
+export const ProtectRange = strict({ start: U64, size: U64.optional(), pages: U64.optional(), perm: Perm }).superRefine(
+  exactlyOne(["size", "pages"], "range"),
+);
+export type RangeSpec = z.infer<typeof Range>;
+
+// ---- values and expectations ------------------------------------------------
+
+const scalarValue = z.union([z.bigint(), z.number(), z.string(), z.null()], {
+  error: "expected a number, a string or null",
+});
+/** Raw values (numbers, strings, lists up to two deep): their meaning depends on the step, judged later. */
+export const RawValue = z.union([scalarValue, z.array(z.union([scalarValue, z.array(scalarValue)]))], {
+  error: "expected a number, a string, null, or a list of them",
+});
+export type RawValueSpec = z.infer<typeof RawValue>;
+
+export const ERRNOS = ["EFAULT", "EILSEQ", "ENOMEM"] as const;
+export const RUN_ENDS = ["panic", "killed", "deadlock", "step-limit"] as const;
+export const STEP_EXPECT_WORDS = ["ok", ...RUN_ENDS, "not-run"] as const;
+
+export const StepExpect = z.union(
+  [z.enum(STEP_EXPECT_WORDS), strict({ ok: RawValue }), strict({ err: z.enum(ERRNOS) })],
+  { error: `expected one of ${STEP_EXPECT_WORDS.join(", ")}, { ok: VALUE } or { err: ${ERRNOS.join(" | ")} }` },
+);
+export type StepExpectSpec = z.infer<typeof StepExpect>;
+
+// ---- steps --------------------------------------------------------------------
+
+export const UseSpec = z.union([z.literal("read"), strict({ write: RawValue })], {
+  error: 'expected use: read or use: { write: VALUE }',
+});
+
+const common = { nullable: z.boolean().default(false) };
+
+function stepShapes<E extends z.ZodRawShape>(extra: E) {
+  return [
+    strict({ op: z.literal("get"), ptr: U64, type: ElementType.default("u8"), mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra }),
+    strict({ op: z.literal("get_as_slice"), ptr: U64, type: ElementType.default("u8"), len: U64, mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra }),
+    strict({ op: z.literal("get_as_null_terminated"), ptr: U64, type: PrimitiveType.default("u8"), mut: z.boolean().default(false), ...common, ...extra }),
+    strict({ op: z.literal("get_as_str"), ptr: U64, ...common, ...extra }),
+    strict({ op: z.literal("user_access"), addr: U64, access: Access, ...extra }),
+    strict({ op: z.literal("kernel_access"), addr: U64, access: Access, ...extra }),
+  ] as const;
+}
+
+const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "user_access", "kernel_access"] as const;
+const opError = `expected op to be one of ${OPS.join(", ")}`;
+
+export const NestedStep = z.discriminatedUnion("op", stepShapes({}), { error: opError });
+export const Step = z.discriminatedUnion("op", stepShapes({ expect: StepExpect.optional() }), { error: opError });
+export type StepSpec = z.infer<typeof Step>;
+export type NestedStepSpec = z.infer<typeof NestedStep>;
+export type OpName = StepSpec["op"];
+
+// ---- injected events ------------------------------------------------------
+
+export const TRIGGERS = [
+  "before-step", "after-align-check", "after-region-check", "after-populate", "flag-set", "page-check",
+  "before-read", "page-fault", "flag-clear", "before-use", "after-step",
+] as const;
+export const Trigger = z.enum(TRIGGERS);
+export type TriggerName = z.infer<typeof Trigger>;
+
+export const When = strict({
+  thread: z.string().min(1).optional(),
+  step: integer(1n, 1n << 32n, "a step number from 1"),
+  at: Trigger,
+  nth: integer(1n, 1n << 32n, "a count from 1").optional(),
+  index: integer(0n, U64_MAX, "an element index from 0").optional(),
+});
+
+export const ACTIONS = ["unmap", "protect", "evict", "map", "write", "frames", "migrate", "interrupt", "nested"] as const;
+
+export const Action = strict({
+  unmap: Range.optional(),
+  protect: ProtectRange.optional(),
+  evict: Range.optional(),
+  map: Area.optional(),
+  write: ContentItem.optional(),
+  frames: U64.optional(),
+  migrate: strict({ cpu: smallInt(0, 63, "a CPU number") }).optional(),
+  interrupt: strict({ addr: U64, access: Access }).optional(),
+  nested: NestedStep.optional(),
+}).superRefine(exactlyOne(ACTIONS, "do"));
+export type ActionSpec = z.infer<typeof Action>;
+
+export const InjectedEvent = strict({
+  when: When,
+  do: Action,
+  by: z.string().optional(),
+  repeat: z.boolean().default(false),
+});
+export type InjectedEventSpec = z.infer<typeof InjectedEvent>;
+
+// ---- the whole file ---------------------------------------------------------
+
+export const OUTCOMES = ["completed", ...RUN_ENDS] as const;
+export const HAZARDS = ["migrated-in-access", "flag-cleared-early", "interrupt-in-access", "stranded-flag"] as const;
+export type HazardKind = (typeof HAZARDS)[number];
+
+export const Machine = strict({
+  cpus: smallInt(1, 64, "a CPU count").default(1),
+  page_size: U64.default(4096n),
+  strategy: Strategy.default("percpu-flag"),
+  aspace: strict({ base: U64.default(0x1000n), size: U64.default(0x7fff_ffff_f000n) }).default({ base: 0x1000n, size: 0x7fff_ffff_f000n }),
+  frames: z.union([z.literal("unlimited"), U64], { error: 'expected a frame count or "unlimited"' }).default("unlimited"),
+  aspace_lock: z.enum(["per-check", "held"]).default("per-check"),
+  budget: integer(1n, U64_MAX, "a positive count of units of work").default(100_000_000n),
+});
+export type MachineSpec = z.infer<typeof Machine>;
+
+export const Thread = strict({
+  name: z.string().min(1),
+  cpu: smallInt(0, 63, "a CPU number").default(0),
+  steps: z.array(Step).default([]),
+});
+export type ThreadSpec = z.infer<typeof Thread>;
+
+export const Scenario = strict({
+  name: z.string().min(1, { message: "name must not be empty" }),
+  description: z.string().optional(),
+  machine: Machine.default(() => Machine.parse({})),
+  memory: z.array(Area).default([]),
+  threads: z.array(Thread).optional(),
+  events: z.array(InjectedEvent).default([]),
+  expect: strict({ outcome: z.enum(OUTCOMES).optional(), hazards: z.array(z.enum(HAZARDS)).optional() }).optional(),
+});
+export type ScenarioSpec = z.infer<typeof Scenario>;
+
+/** The JSON Schema an editor uses; made from the zod schema above. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(Scenario, {
+    io: "input",
+    unrepresentable: "any",
+    override: (ctx) => {
+      // YAML integers are bigints to zod; to an editor they are plain integers.
+      if (ctx.zodSchema._zod.def.type === "bigint") ctx.jsonSchema.type = "integer";
+    },
+  });
+  return {
+    ...schema,
+    title: "axptr-sim scenario, format v1",
+  };
+}

@@ -1,0 +1,88 @@
+// Text to a validated scenario, or every problem with its file:line:col.
+import type { z } from "zod";
+import { parseYaml } from "./load.js";
+import { describe } from "./numbers.js";
+import { offsetOf, problemAt, type Problem } from "./problems.js";
+import { checkRules } from "./rules.js";
+import { Scenario as ScenarioSchema, type ScenarioSpec, type ThreadSpec } from "./schema.js";
+import { closest } from "./suggest.js";
+
+/** A validated scenario: the schema's output, with the default thread filled in. */
+export type Scenario = Omit<ScenarioSpec, "threads"> & { threads: ThreadSpec[] };
+
+export type LoadResult = { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] };
+
+export function loadScenario(text: string, file: string): LoadResult {
+  const parsed = parseYaml(text, file);
+  if (!parsed.ok) return parsed;
+  const { doc, lines, data } = parsed;
+  const at = (path: readonly (string | number)[], message: string, atKey = false) =>
+    problemAt(file, lines, offsetOf(doc, path, atKey), path, message);
+
+  const result = ScenarioSchema.safeParse(data, { error: messageFor });
+  if (!result.success) {
+    const issues = result.error.issues;
+    // A misspelt required key is one problem, not two: its "missing" twin is dropped.
+    const suggested = new Set<string>();
+    const problems = issues.flatMap((iss) => {
+      const path = iss.path.map(pathKey);
+      if (iss.code === "unrecognized_keys") {
+        const messages = iss.message.split("\n");
+        return iss.keys.map((key, i) => {
+          const message = messages[i] ?? `unknown key "${key}"`;
+          const near = /did you mean "([^"]+)"/.exec(message)?.[1];
+          if (near !== undefined) suggested.add(JSON.stringify([...path, near]));
+          return at([...path, key], message, true);
+        });
+      }
+      if (iss.code === "invalid_type" && iss.message.startsWith("required key")) {
+        if (suggested.has(JSON.stringify(path))) return [];
+        const key = path[path.length - 1];
+        return [at(path, `required key "${String(key)}" is missing${iss.message.slice("required key is missing".length)}`)];
+      }
+      return [at(path, iss.message)];
+    });
+    return { ok: false, problems: sortProblems(problems.filter((p) => !(p.message.startsWith("required key") && suggested.has(JSON.stringify(p.path))))) };
+  }
+  const spec = result.data;
+  const ruleProblems = checkRules(spec);
+  if (ruleProblems.length > 0) {
+    return { ok: false, problems: sortProblems(ruleProblems.map((p) => at(p.path, p.message, p.atKey))) };
+  }
+  const threads = spec.threads ?? [{ name: "main", cpu: 0, steps: [] }];
+  return { ok: true, scenario: { ...spec, threads } };
+}
+
+function pathKey(k: PropertyKey): string | number {
+  return typeof k === "number" ? k : String(k);
+}
+
+function sortProblems(ps: Problem[]): Problem[] {
+  return [...ps].sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/** Plain messages for zod's built-in issues: what was expected, what was found. */
+function messageFor(iss: z.core.$ZodRawIssue): string | undefined {
+  switch (iss.code) {
+    case "invalid_type":
+      if (iss.input === undefined) return `required key is missing (expected ${iss.expected})`;
+      return `expected ${article(iss.expected)}, got ${describe(iss.input)}`;
+    case "invalid_value": {
+      const options = iss.values.map((v) => String(v));
+      const got = typeof iss.input === "string" ? iss.input : undefined;
+      const near = got === undefined ? undefined : closest(got, options);
+      const list = options.length === 1 ? JSON.stringify(options[0]) : `one of ${options.join(", ")}`;
+      return `expected ${list}, got ${describe(iss.input)}${near ? ` (did you mean "${near}"?)` : ""}`;
+    }
+    case "too_small":
+      if (iss.origin === "string" && iss.minimum === 1) return "must not be empty";
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function article(expected: string): string {
+  const names: Record<string, string> = { object: "a mapping", array: "a list", string: "a string", boolean: "true or false", number: "a number", bigint: "an integer" };
+  return names[expected] ?? expected;
+}

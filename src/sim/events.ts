@@ -1,0 +1,96 @@
+// The trace: one union of typed events keyed on `kind`, and step results.
+import type { HazardKind, OpName } from "../scenario/schema.js";
+
+export type Access = "read" | "write" | "execute";
+export type Mode = "kernel" | "user";
+export type Flags = Record<string, boolean | number>;
+export type Errno = "EFAULT" | "EILSEQ" | "ENOMEM";
+
+/** A step's value: numbers exact, lists of them, a string, or null (None). */
+export type Value = null | bigint | string | readonly Value[];
+
+export type StepResult =
+  | { status: "ok"; value?: Value }
+  | { status: "err"; errno: Errno }
+  | { status: "panic"; message: string }
+  | { status: "killed"; signal: "SIGSEGV" }
+  | { status: "deadlock" }
+  | { status: "step-limit" }
+  | { status: "not-run" };
+
+export type RunEnd = Extract<StepResult, { status: "panic" | "killed" | "deadlock" | "step-limit" }>;
+export type Outcome = "completed" | RunEnd["status"];
+
+export type Decision = "unhandled" | "deadlock" | "resolved" | "segv" | "fixup";
+
+interface Base {
+  seq: number;
+  thread: string;
+  step: number;
+  cpu: number;
+  flags: Flags;
+  /** Depth of nested axptr operations (absent at the outer level). */
+  nested?: number;
+}
+
+export type EventBody =
+  | { kind: "step-start"; op: OpName; args: string }
+  | { kind: "align-check"; addr: bigint; align: bigint; ok: boolean }
+  | { kind: "region-check"; addr: bigint; size: bigint; access: string; ok: boolean; overflow?: boolean }
+  | { kind: "populate"; addr: bigint; size: bigint; ok: boolean; errno?: Errno }
+  | { kind: "page-mapped"; addr: bigint }
+  | { kind: "flag-set" }
+  | { kind: "flag-clear" }
+  | { kind: "page-check"; addr: bigint; ok: boolean }
+  | { kind: "read"; addr: bigint; size: bigint; mode: Mode; interrupt?: boolean }
+  | { kind: "write"; addr: bigint; size: bigint; mode: Mode; interrupt?: boolean }
+  | { kind: "execute"; addr: bigint; size: bigint; mode: Mode }
+  | { kind: "page-fault"; addr: bigint; access: Access; mode: Mode; interrupt: boolean }
+  | { kind: "handler"; decision: Decision; addr: bigint; reason: string }
+  | { kind: "injected"; action: string; by?: string; detail: string }
+  | { kind: "migrate"; from: number; to: number }
+  | { kind: "interrupt"; addr: bigint; access: Access }
+  | { kind: "lock"; decision: "acquired" | "released" | "deadlock" }
+  | { kind: "nested-result"; op: OpName; result: StepResult }
+  | { kind: "hazard"; hazard: HazardKind; message: string }
+  | { kind: "step-end"; result: StepResult };
+
+export type TraceEvent = Base & EventBody;
+export type EventKind = TraceEvent["kind"];
+
+export interface Hazard {
+  kind: HazardKind;
+  seq: number;
+  message: string;
+}
+
+export type Expected =
+  | { status: "ok"; value?: Value }
+  | { status: "err"; errno: Errno }
+  | { status: "panic" | "killed" | "deadlock" | "step-limit" | "not-run" };
+
+export interface StepRecord {
+  thread: string;
+  step: number;
+  op: OpName;
+  result: StepResult;
+  expected: Expected | null;
+  met: boolean | null;
+}
+
+export interface RunExpectation {
+  what: string;
+  met: boolean;
+}
+
+export interface Trace {
+  scenario: { name: string; description?: string };
+  machine: { cpus: number; strategy: string; page_size: bigint; frames: bigint | "unlimited"; aspace_lock: string };
+  outcome: Outcome;
+  steps: StepRecord[];
+  events: TraceEvent[];
+  hazards: Hazard[];
+  /** Whole-run expectations (outcome, each listed hazard), judged. */
+  expectations: RunExpectation[];
+  summary: { events: number; faults: number; resolved: number; expectations: { met: number; failed: number } };
+}

@@ -1,0 +1,80 @@
+// The kernel's page-fault handler (semantics section 4): its decisions, in order.
+import { hex } from "../scenario/numbers.js";
+import type { Access, Decision, Mode } from "./events.js";
+import type { Machine } from "./machine.js";
+
+export interface FaultSite {
+  /** One of axptr's user-access sites (matters to the exception-table strategy only). */
+  site: boolean;
+  interrupt: boolean;
+}
+
+/**
+ * Raises a fault at `addr` and runs the handler. Returns when the access may
+ * be retried (resolved) or the operation must fail with EFAULT (fixup); every
+ * other decision ends the run.
+ */
+export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, where: FaultSite): "resolved" | "fixup" {
+  m.spend();
+  m.faults++;
+  m.emit({ kind: "page-fault", addr, access, mode, interrupt: where.interrupt });
+  if (m.outer) {
+    m.faultsInStep++;
+    m.triggers.fire(m, "page-fault", BigInt(m.faultsInStep));
+  }
+  const ctx = { ...m.ctx, ...where };
+  const accessing = mode === "kernel" && m.strategy.accessing(ctx);
+  if (mode === "kernel" && where.interrupt && accessing) {
+    m.hazard(
+      "interrupt-in-access",
+      `An interrupt handler's own fault at ${hex(addr)} was judged by the interrupted user access's state: a kernel bug is taken for a user access, and the handler resolves it or kills the user process instead of reporting the bug.`,
+    );
+  }
+  const { decision, reason } = decide(m, addr, access, mode, accessing);
+  m.emit({ kind: "handler", decision, addr, reason });
+  switch (decision) {
+    case "resolved":
+      m.resolved++;
+      m.emit({ kind: "page-mapped", addr: addr - (addr % m.aspace.pageSize) });
+      return "resolved";
+    case "fixup":
+      return "fixup";
+    case "unhandled":
+      return m.end({ status: "panic", message: `Unhandled kernel page fault @${hex(addr)}` });
+    case "deadlock":
+      return m.end({ status: "deadlock" });
+    case "segv":
+      return m.end({ status: "killed", signal: "SIGSEGV" });
+  }
+}
+
+function decide(m: Machine, addr: bigint, access: Access, mode: Mode, accessing: boolean): { decision: Decision; reason: string } {
+  if (mode === "kernel" && !accessing) return { decision: "unhandled", reason: "kernel-mode fault outside a user access: a kernel bug" };
+  if (m.lockHeld && m.lockHolder === m.thread)
+    return { decision: "deadlock", reason: "the handler waits for the address-space lock its own thread holds" };
+  // handle_page_fault takes a frame only when the area allows the access.
+  const wasPresent = m.aspace.isPresent(addr);
+  const r = m.aspace.handlePageFault(addr, access);
+  if (r === "resolved" && !wasPresent) {
+    m.spend();
+    return { decision: "resolved", reason: "lazy page made present" };
+  }
+  if (r === "resolved") return { decision: "resolved", reason: "page already present" };
+  const why = r === "no-area" ? `no area holds ${hex(addr)}` : r === "no-permission" ? `the area does not allow ${access}` : "no free frame";
+  if (mode === "kernel" && accessing && m.strategy.fixups)
+    return { decision: "fixup", reason: `${why}: the exception table sends the access to its fixup (EFAULT)` };
+  return { decision: "segv", reason: `${why}: SIGSEGV to the process` };
+}
+
+/** A kernel-mode access to one address, faulting and retrying as the handler decides. */
+export function kernelTouch(m: Machine, addr: bigint, access: Access, where: FaultSite): "ok" | "fixup" {
+  while (!m.aspace.accessible(addr, access)) {
+    if (pageFault(m, addr, access, "kernel", where) === "fixup") return "fixup";
+  }
+  return "ok";
+}
+
+/** A user-mode access: resolved, or the process is killed. */
+export function userTouch(m: Machine, addr: bigint, access: Access): void {
+  while (!m.aspace.accessible(addr, access)) pageFault(m, addr, access, "user", { site: false, interrupt: false });
+}

@@ -1,0 +1,156 @@
+// Injected events (semantics section 5): which trigger fires when, and what
+// each action does to the machine.
+import { contentKind, spanOf } from "../scenario/rules.js";
+import type { ContentItemSpec, InjectedEventSpec, TriggerName } from "../scenario/schema.js";
+import { encode, elementInfo } from "../scenario/elements.js";
+import { hex } from "../scenario/numbers.js";
+import type { Access } from "./events.js";
+import type { Machine } from "./machine.js";
+import { permText } from "./describe.js";
+import { kernelTouch } from "./handler.js";
+
+interface Armed {
+  spec: InjectedEventSpec;
+  thread: string;
+  fired: boolean;
+}
+
+export class Injector {
+  private readonly armed: Armed[];
+
+  constructor(events: readonly InjectedEventSpec[], defaultThread: string) {
+    this.armed = events.map((spec) => ({ spec, thread: spec.when.thread ?? defaultThread, fired: false }));
+  }
+
+  /**
+   * The point `at` of the current step is reached (`count`: the nth page
+   * check or fault, or the element index). Runs every matching action, in file order.
+   */
+  fire(m: Machine, at: TriggerName, count?: bigint): void {
+    if (!m.outer) return;
+    for (const a of this.armed) {
+      const w = a.spec.when;
+      if (w.at !== at || a.thread !== m.thread || w.step !== BigInt(m.step)) continue;
+      if (a.fired && !a.spec.repeat) continue;
+      if (count !== undefined) {
+        const want = at === "before-read" ? (w.index ?? 0n) : (w.nth ?? 1n);
+        if (a.spec.repeat ? count < want : count !== want) continue;
+      }
+      a.fired = true;
+      runAction(m, a.spec);
+    }
+  }
+
+  /** The first element index from `from` on at which a before-read trigger of this step would fire, if any. */
+  nextReadTrigger(m: Machine, from: bigint): bigint | undefined {
+    if (!m.outer) return undefined;
+    let next: bigint | undefined;
+    for (const a of this.armed) {
+      const w = a.spec.when;
+      if (w.at !== "before-read" || a.thread !== m.thread || w.step !== BigInt(m.step)) continue;
+      if (a.fired && !a.spec.repeat) continue;
+      const want = w.index ?? 0n;
+      const at = a.spec.repeat ? (want > from ? want : from) : want;
+      if (at >= from && (next === undefined || at < next)) next = at;
+    }
+    return next;
+  }
+}
+
+function runAction(m: Machine, e: InjectedEventSpec): void {
+  const d = e.do;
+  const by = e.by !== undefined ? { by: e.by } : {};
+  const page = m.aspace.pageSize;
+  const injected = (action: string, detail: string) => {
+    m.spend();
+    m.emit({ kind: "injected", action, ...by, detail });
+  };
+  if (d.unmap) {
+    const { start, end } = spanOf(d.unmap, page);
+    injected("unmap", `unmap ${hex(start)}..${hex(end)}`);
+    m.aspace.unmap(start, end);
+  } else if (d.protect) {
+    const { start, end } = spanOf(d.protect, page);
+    injected("protect", `protect ${hex(start)}..${hex(end)} to ${permText(d.protect.perm)}`);
+    m.aspace.protect(start, end, d.protect.perm);
+  } else if (d.evict) {
+    const { start, end } = spanOf(d.evict, page);
+    injected("evict", `evict ${hex(start)}..${hex(end)}`);
+    m.aspace.evict(start, end);
+  } else if (d.map) {
+    const { start, end } = spanOf(d.map, page);
+    injected("map", `map ${hex(start)}..${hex(end)} ${permText(d.map.perm)}${d.map.populate ? "" : " lazy"}`);
+    m.aspace.unmap(start, end);
+    m.aspace.addArea({ name: d.map.name, start, end, perm: d.map.perm, eager: d.map.populate, present: d.map.present ?? [] });
+    for (const c of d.map.contents ?? []) writeContents(m, c);
+  } else if (d.write) {
+    injected("write", `write ${describeContents(d.write)} at ${hex(d.write.at)}`);
+    writeContents(m, d.write);
+  } else if (d.frames !== undefined) {
+    injected("frames", `${d.frames} frame${d.frames === 1n ? "" : "s"} free from now on`);
+    m.aspace.freeFrames = d.frames;
+  } else if (d.migrate) {
+    const from = m.cpu;
+    const to = d.migrate.cpu;
+    injected("migrate", `move thread ${m.thread} to cpu${to}`);
+    const open = (m.openAccesses.get(m.thread) ?? 0) > 0;
+    const site = { thread: m.thread, interrupt: false, site: true };
+    const before = m.strategy.accessing({ ...site, cpu: from });
+    m.cpuOf.set(m.thread, to);
+    m.emit({ kind: "migrate", from, to });
+    if (from !== to && open && before && !m.strategy.accessing({ ...site, cpu: to })) {
+      m.hazard(
+        "migrated-in-access",
+        `Thread ${m.thread} moved from cpu${from} to cpu${to} in the middle of a user access: its protection stayed on cpu${from}, so a fault on cpu${to} will panic, and cpu${from} says "accessing" for whatever runs there next.`,
+      );
+    }
+  } else if (d.interrupt) {
+    injected("interrupt", `interrupt handler on cpu${m.cpu} touches ${hex(d.interrupt.addr)}`);
+    interrupt(m, d.interrupt.addr, d.interrupt.access);
+  } else if (d.nested) {
+    injected("nested", `nested ${d.nested.op} on thread ${m.thread}`);
+    m.depth++;
+    try {
+      const result = m.runNested(d.nested);
+      m.emit({ kind: "nested-result", op: d.nested.op, result });
+    } finally {
+      m.depth--;
+    }
+  }
+}
+
+/** An interrupt handler's kernel access: judged by the interrupted code's state. */
+function interrupt(m: Machine, addr: bigint, access: Access): void {
+  m.emit({ kind: "interrupt", addr, access });
+  m.irq++;
+  try {
+    kernelTouch(m, addr, access, { site: false, interrupt: true });
+  } finally {
+    m.irq--;
+  }
+}
+
+export function writeContents(m: Machine, c: ContentItemSpec): void {
+  const bytes = contentBytes(c);
+  if (bytes) m.aspace.writeBytes(c.at, bytes);
+  else if (c.fill !== undefined) m.aspace.fill(c.at, c.len ?? 0n, Number(c.fill));
+}
+
+/** The bytes of a contents item (undefined for a fill, which is written page by page). */
+export function contentBytes(c: ContentItemSpec): Uint8Array | undefined {
+  const { kind, values } = contentKind(c);
+  if (kind === "str") return new TextEncoder().encode(c.str ?? "");
+  if (kind === "fill") return undefined;
+  if (kind === "bytes") return Uint8Array.from((values ?? []).map(Number));
+  const size = Number(elementInfo(kind).size);
+  const out = new Uint8Array((values ?? []).length * size);
+  (values ?? []).forEach((v, i) => out.set(encode(v, size), i * size));
+  return out;
+}
+
+function describeContents(c: ContentItemSpec): string {
+  const { kind, values } = contentKind(c);
+  if (kind === "str") return JSON.stringify(c.str);
+  if (kind === "fill") return `${c.len} bytes of ${hex(c.fill ?? 0n)}`;
+  return `${kind} [${(values ?? []).join(", ")}]`;
+}

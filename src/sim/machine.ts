@@ -1,0 +1,166 @@
+// The running machine: address space, strategy, CPUs and threads, the
+// address-space lock, the budget of work, and the trace being written.
+import type { HazardKind, NestedStepSpec, TriggerName } from "../scenario/schema.js";
+import type { EventBody, Flags, Hazard, Mode, RunEnd, StepResult, TraceEvent } from "./events.js";
+import type { AddressSpace } from "./memory.js";
+import type { Context, Strategy } from "./strategies/index.js";
+
+export interface Triggers {
+  fire(m: Machine, at: TriggerName, count?: bigint): void;
+  nextReadTrigger(m: Machine, from: bigint): bigint | undefined;
+}
+
+/** Thrown to stop the run: a panic, a kill, a deadlock or the end of the budget. Caught by the run loop only. */
+export class RunEndSignal {
+  constructor(readonly result: RunEnd) {}
+}
+
+/** A hard cap on trace length, beside the budget: a trace longer than this cannot be read or kept. */
+export const MAX_EVENTS = 2_000_000;
+
+interface PendingRead {
+  kind: "read" | "write";
+  addr: bigint;
+  size: bigint;
+  mode: Mode;
+  interrupt: boolean;
+  /** The state when the access happened: what came after it may have changed it by the time the event is written. */
+  flags: Flags;
+  cpu: number;
+}
+
+export class Machine {
+  readonly events: TraceEvent[] = [];
+  readonly hazards: Hazard[] = [];
+  used = 0n;
+  lockHolder: string | null = null;
+  /** Nested axptr operations under way on the current thread (0: the step's own operation). */
+  depth = 0;
+  /** Interrupt handlers under way (they neither count nor fire triggers). */
+  irq = 0;
+  /** Open `access_user_memory` sections per thread. */
+  readonly openAccesses = new Map<string, number>();
+  thread = "";
+  step = 0;
+  /** The outer operation's own page checks and faults in this step, for `nth`. */
+  pageChecks = 0;
+  faultsInStep = 0;
+  faults = 0;
+  resolved = 0;
+  private pending: PendingRead | undefined;
+  /** The injected events (set by the run loop). */
+  triggers: Triggers = { fire: () => {}, nextReadTrigger: () => undefined };
+  /** Runs a nested operation (set by the run loop; breaks the ops ↔ injector cycle). */
+  runNested: (step: NestedStepSpec) => StepResult = () => ({ status: "not-run" });
+
+  constructor(
+    readonly aspace: AddressSpace,
+    readonly strategy: Strategy,
+    readonly cpuOf: Map<string, number>,
+    readonly lockHeld: boolean,
+    readonly budget: bigint,
+  ) {}
+
+  get cpu(): number {
+    return this.cpuOf.get(this.thread) ?? 0;
+  }
+
+  get ctx(): Context {
+    return { thread: this.thread, cpu: this.cpu };
+  }
+
+  /** Triggers fire and `nth` counts only for the step's own operation. */
+  get outer(): boolean {
+    return this.depth === 0 && this.irq === 0;
+  }
+
+  /** Spends units of work; the unit that would exceed the budget ends the run instead of happening. */
+  spend(units = 1n): void {
+    if (this.used + units > this.budget) {
+      this.used = this.budget;
+      this.end({ status: "step-limit" });
+    }
+    this.used += units;
+  }
+
+  /** How many units are left before the budget runs out. */
+  get remaining(): bigint {
+    return this.budget - this.used;
+  }
+
+  end(result: RunEnd): never {
+    this.flush();
+    throw new RunEndSignal(result);
+  }
+
+  emit(body: EventBody): TraceEvent {
+    this.flush();
+    return this.push(body);
+  }
+
+  private push(body: EventBody, at: { flags: Flags; cpu: number } = { flags: this.strategy.flags(), cpu: this.cpu }): TraceEvent {
+    if (this.events.length >= MAX_EVENTS) throw new RunEndSignal({ status: "step-limit" });
+    const event = {
+      seq: this.events.length + 1,
+      thread: this.thread,
+      step: this.step,
+      cpu: at.cpu,
+      flags: at.flags,
+      ...(this.depth > 0 ? { nested: this.depth } : {}),
+      ...body,
+    } as TraceEvent;
+    this.events.push(event);
+    return event;
+  }
+
+  /**
+   * Records a completed access of `size` bytes. Consecutive accesses in one
+   * page with nothing between them become one event (format section 3).
+   */
+  access(kind: "read" | "write", addr: bigint, size: bigint, mode: Mode, interrupt = false): void {
+    const p = this.pending;
+    const page = this.aspace.pageSize;
+    if (p && p.kind === kind && p.mode === mode && p.interrupt === interrupt && p.addr + p.size === addr && p.addr / page === addr / page) {
+      p.size += size;
+      return;
+    }
+    this.flush();
+    this.pending = { kind, addr, size, mode, interrupt, flags: this.strategy.flags(), cpu: this.cpu };
+  }
+
+  flush(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.push({ kind: p.kind, addr: p.addr, size: p.size, mode: p.mode, ...(p.interrupt ? { interrupt: true } : {}) }, p);
+  }
+
+  hazard(kind: HazardKind, message: string): void {
+    const e = this.emit({ kind: "hazard", hazard: kind, message });
+    this.hazards.push({ kind, seq: e.seq, message });
+  }
+
+  /** Enters `access_user_memory`: the strategy's begin, the `flag-set` event. */
+  beginAccess(): ReturnType<Strategy["begin"]> {
+    const token = this.strategy.begin(this.ctx);
+    this.openAccesses.set(this.thread, (this.openAccesses.get(this.thread) ?? 0) + 1);
+    this.emit({ kind: "flag-set" });
+    return token;
+  }
+
+  /** Leaves it: the strategy's end, the `flag-clear` event, and the early-clear hazard of a nested end. */
+  endAccess(token: ReturnType<Strategy["begin"]>): void {
+    const site = { ...this.ctx, interrupt: false, site: true };
+    const before = this.strategy.accessing(site);
+    this.strategy.end(token, this.ctx);
+    const open = (this.openAccesses.get(this.thread) ?? 1) - 1;
+    this.openAccesses.set(this.thread, open);
+    this.emit({ kind: "flag-clear" });
+    if (open > 0 && before && !this.strategy.accessing({ ...this.ctx, interrupt: false, site: true })) {
+      this.hazard(
+        "flag-cleared-early",
+        "A nested access ended and cleared the state while the outer access is still running: the outer access's next fault will be treated as a kernel bug.",
+      );
+    }
+  }
+}

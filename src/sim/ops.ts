@@ -1,0 +1,255 @@
+// The axptr operations with the crate's order of checks (semantics section 3).
+import { decode, elementInfo, encode, type ElementInfo } from "../scenario/elements.js";
+import { hex, U64_MAX } from "../scenario/numbers.js";
+import { scalarNumber } from "../scenario/rules.js";
+import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec } from "../scenario/schema.js";
+import type { Access, StepResult, Value } from "./events.js";
+import { kernelTouch, userTouch } from "./handler.js";
+import { MAX_EVENTS, type Machine } from "./machine.js";
+import { minB } from "./memory.js";
+
+const I64_MAX = (1n << 63n) - 1n;
+const EFAULT: StepResult = { status: "err", errno: "EFAULT" };
+const OK: StepResult = { status: "ok" };
+
+/** Runs one operation (a step's own or a nested one) on the current thread. */
+export function runOp(m: Machine, st: NestedStepSpec): StepResult {
+  switch (st.op) {
+    case "get":
+    case "get_as_slice": {
+      const info = elementInfo(st.type);
+      const count = st.op === "get_as_slice" ? st.len : undefined;
+      // Layout::array::<T>(len).unwrap() comes before any check.
+      if (count !== undefined && count * info.size > I64_MAX)
+        m.end({ status: "panic", message: `called \`Result::unwrap()\` on an \`Err\` value: LayoutError (${count} × ${info.size} bytes exceeds isize::MAX)` });
+      if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
+      const access: Access[] = st.mut ? ["read", "write"] : ["read"];
+      const failed = withLock(m, () => checkRegion(m, st.ptr, count === undefined ? info.size : count * info.size, info.align, access));
+      if (failed) return failed;
+      m.triggers.fire(m, "before-use");
+      if (st.use === undefined) return OK;
+      if (st.use === "read") return useRead(m, st.ptr, info, count);
+      return useWrite(m, st.ptr, info, count, st.use.write);
+    }
+    case "get_as_null_terminated":
+      if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
+      return withLock(m, () => nullTerminated(m, st.ptr, st.type, st.mut ? ["read", "write"] : ["read"], false));
+    case "get_as_str":
+      if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
+      return withLock(m, () => nullTerminated(m, st.ptr, "c_char", ["read"], true));
+    case "user_access":
+      m.spend();
+      userTouch(m, st.addr, st.access);
+      m.emit({ kind: st.access, addr: st.addr, size: 1n, mode: "user" });
+      return OK;
+    case "kernel_access":
+      m.spend();
+      kernelTouch(m, st.addr, st.access, { site: false, interrupt: false });
+      m.emit({ kind: st.access === "execute" ? "execute" : st.access, addr: st.addr, size: 1n, mode: "kernel" });
+      return OK;
+  }
+}
+
+/** axptr 0.1's `with_addr_space` holds the lock across the whole operation; its successor never across a read. */
+function withLock<T>(m: Machine, body: () => T): T {
+  if (!m.lockHeld) return body();
+  if (m.lockHolder === m.thread) {
+    m.emit({ kind: "lock", decision: "deadlock" });
+    return m.end({ status: "deadlock" });
+  }
+  m.lockHolder = m.thread;
+  m.emit({ kind: "lock", decision: "acquired" });
+  const result = body();
+  m.lockHolder = null;
+  m.emit({ kind: "lock", decision: "released" });
+  return result;
+}
+
+function overflow(m: Machine, a: bigint, b: bigint): never {
+  return m.end({ status: "panic", message: `attempt to add with overflow (${hex(a)} + ${hex(b)} passes 2^64 - 1)` });
+}
+
+/** check_region: align, region, populate; undefined when the kernel now holds a reference. */
+function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, access: Access[]): StepResult | undefined {
+  m.spend();
+  const aligned = start % align === 0n;
+  m.emit({ kind: "align-check", addr: start, align, ok: aligned });
+  if (!aligned) return EFAULT;
+  m.triggers.fire(m, "after-align-check");
+
+  m.spend();
+  const end = start + size;
+  if (end > U64_MAX) overflow(m, start, size);
+  const inside = m.aspace.checkRegionAccess(start, end, access);
+  m.emit({ kind: "region-check", addr: start, size, access: access.join("+"), ok: inside });
+  if (!inside) return EFAULT;
+  m.triggers.fire(m, "after-region-check");
+
+  const P = m.aspace.pageSize;
+  const first = start - (start % P);
+  const last = end % P === 0n ? end : end - (end % P) + P;
+  if (last > U64_MAX + 1n) overflow(m, end, P - 1n);
+  // Each page made present is a unit; a populate that cannot finish within the budget ends the run before it starts.
+  const needed = m.aspace.pagesToPopulate(first, last);
+  if (needed > m.remaining || needed > BigInt(MAX_EVENTS)) m.end({ status: "step-limit" });
+  const r = m.aspace.populate(first, last, () => true);
+  m.spend(BigInt(r.mapped.length));
+  m.emit({ kind: "populate", addr: first, size: last - first, ok: !r.error, ...(r.error ? { errno: r.error } : {}) });
+  for (const page of r.mapped) m.emit({ kind: "page-mapped", addr: page });
+  if (r.error) return { status: "err", errno: r.error };
+  m.triggers.fire(m, "after-populate");
+  return undefined;
+}
+
+/** The pieces of [start, start+size) that lie in one page each. */
+function* pageChunks(start: bigint, size: bigint, P: bigint): Generator<[bigint, bigint]> {
+  let a = start;
+  const end = start + size;
+  while (a < end) {
+    const next = minB(end, a - (a % P) + P);
+    yield [a, next];
+    a = next;
+  }
+}
+
+/** Elements of `size` bytes from `base` whose first byte lies in [lo, hi). */
+function elementsStartingIn(base: bigint, size: bigint, lo: bigint, hi: bigint): bigint {
+  const ceilDiv = (x: bigint) => (x + size - 1n) / size;
+  return ceilDiv(hi - base) - ceilDiv(lo - base);
+}
+
+/** The kernel reads through its reference: plain kernel accesses (user-access sites to the exception table). */
+function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | undefined): StepResult {
+  const n = count ?? 1n;
+  const total = n * info.size;
+  const bytes = new Uint8Array(Number(total));
+  for (const [lo, hi] of pageChunks(start, total, m.aspace.pageSize)) {
+    if (kernelTouch(m, lo, "read", { site: true, interrupt: false }) === "fixup") return EFAULT;
+    m.spend(elementsStartingIn(start, info.size, lo, hi));
+    bytes.set(m.aspace.readBytes(lo, Number(hi - lo)), Number(lo - start));
+    m.access("read", lo, hi - lo, "kernel");
+  }
+  const values = elementValues(bytes, info, n);
+  return { status: "ok", value: count === undefined ? (values[0] ?? null) : values };
+}
+
+function elementValues(bytes: Uint8Array, info: ElementInfo, n: bigint): Value[] {
+  const size = Number(info.size);
+  const out: Value[] = [];
+  for (let i = 0; i < Number(n); i++) {
+    if (info.primitive) out.push(decode(bytes, i * size, size, info.signed));
+    else out.push(Array.from(bytes.subarray(i * size, (i + 1) * size), (b) => BigInt(b)));
+  }
+  return out;
+}
+
+function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | undefined, raw: RawValueSpec): StepResult {
+  const items = count === undefined ? [raw] : Array.isArray(raw) ? raw : [raw];
+  const size = Number(info.size);
+  const bytes = new Uint8Array(items.length * size);
+  items.forEach((item, i) => {
+    if (info.primitive) bytes.set(encode(scalarNumber(item) ?? 0n, size), i * size);
+    else if (Array.isArray(item)) bytes.set(item.map((b) => Number(scalarNumber(b) ?? 0n)), i * size);
+  });
+  const total = BigInt(bytes.length);
+  for (const [lo, hi] of pageChunks(start, total, m.aspace.pageSize)) {
+    if (kernelTouch(m, lo, "write", { site: true, interrupt: false }) === "fixup") return EFAULT;
+    m.spend(elementsStartingIn(start, info.size, lo, hi));
+    m.aspace.writeBytes(lo, bytes.subarray(Number(lo - start), Number(hi - start)));
+    m.access("write", lo, hi - lo, "kernel");
+  }
+  return OK;
+}
+
+/** get_as_null_terminated / get_as_str: the scan inside access_user_memory. */
+function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, access: Access[], asStr: boolean): StepResult {
+  const info = elementInfo(type);
+  m.spend();
+  const aligned = start % info.align === 0n;
+  m.emit({ kind: "align-check", addr: start, align: info.align, ok: aligned });
+  if (!aligned) return EFAULT;
+  m.triggers.fire(m, "after-align-check");
+
+  const token = m.beginAccess();
+  m.triggers.fire(m, "flag-set");
+  const scanned = scan(m, start, info, access);
+  m.triggers.fire(m, "flag-clear");
+  m.endAccess(token);
+  if (scanned === "EFAULT") return EFAULT;
+
+  if (asStr) {
+    try {
+      return { status: "ok", value: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(scanned) };
+    } catch {
+      return { status: "err", errno: "EILSEQ" };
+    }
+  }
+  return { status: "ok", value: elementValues(scanned, info, BigInt(scanned.length) / info.size) };
+}
+
+/** Element by element, page check before each new page; returns the bytes before the terminator. */
+function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[]): Uint8Array | "EFAULT" {
+  const P = m.aspace.pageSize;
+  const size = info.size;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let len = 0n;
+  let page = start - (start % P);
+  for (;;) {
+    const a = start + len * size;
+    if (a + size - 1n > U64_MAX) overflow(m, start, len * size);
+    while (a >= page) {
+      if (m.outer) m.triggers.fire(m, "page-check", BigInt(++m.pageChecks));
+      m.spend();
+      if (page + P > U64_MAX) overflow(m, page, P);
+      const ok = m.aspace.checkRegionAccess(page, page + P, access);
+      m.emit({ kind: "page-check", addr: page, ok });
+      if (!ok) return "EFAULT";
+      page += P;
+    }
+    m.triggers.fire(m, "before-read", len);
+    if (kernelTouch(m, a, "read", { site: true, interrupt: false }) === "fixup") return "EFAULT";
+
+    // The rest of this page reads without a fault: take it in one go, up to the next trigger or the end of the budget.
+    let n = (page - a) / size;
+    const trigger = m.triggers.nextReadTrigger(m, len + 1n);
+    if (trigger !== undefined) n = minB(n, trigger - len);
+    n = minB(n, m.remaining);
+    if (n === 0n) m.spend();
+    const buf = m.aspace.pageBytes(a / P);
+    const off = Number(a % P);
+    const found = findZero(buf, off, Number(n), Number(size));
+    const count = found === -1 ? n : BigInt(found + 1);
+    m.spend(count);
+    m.access("read", a, count * size, "kernel");
+    const keep = Number(found === -1 ? count : count - 1n) * Number(size);
+    if (keep > 0) {
+      chunks.push(buf.slice(off, off + keep));
+      total += keep;
+    }
+    if (found !== -1) break;
+    len += count;
+  }
+  if (chunks.length === 1) return chunks[0] ?? new Uint8Array(0);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Index (in elements) of the first all-zero element among `n` from `off`, or -1. */
+function findZero(buf: Uint8Array, off: number, n: number, size: number): number {
+  if (size === 1) {
+    const i = buf.indexOf(0, off);
+    return i !== -1 && i < off + n ? i - off : -1;
+  }
+  for (let k = 0; k < n; k++) {
+    let zero = true;
+    for (let b = 0; b < size; b++) if (buf[off + k * size + b] !== 0) (zero = false), (b = size);
+    if (zero) return k;
+  }
+  return -1;
+}

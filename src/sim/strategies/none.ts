@@ -1,0 +1,13 @@
+// No context-aware handling: every kernel-mode fault is a bug to the handler.
+import type { Strategy } from "./strategy.js";
+
+export function noneStrategy(): Strategy {
+  return {
+    fixups: false,
+    begin: () => null,
+    end: () => {},
+    accessing: () => false,
+    flags: () => ({}),
+    anyAccessing: () => false,
+  };
+}

@@ -1,0 +1,33 @@
+// What `is_accessing_user_memory()` means: the interface every design plugs into.
+import type { Flags } from "../events.js";
+
+/** Where the code runs when it begins, ends or faults. */
+export interface Context {
+  thread: string;
+  cpu: number;
+}
+
+/** A fault as the handler sees it. */
+export interface FaultContext extends Context {
+  interrupt: boolean;
+  /** The faulting access is one of axptr's own user-access sites. */
+  site: boolean;
+}
+
+/** What `end` needs to undo `begin`: the slot the crate keeps a reference to. */
+export type Token = { slot: string } | null;
+
+export interface Strategy {
+  /** A kernel fault the handler cannot resolve goes to a fixup (EFAULT) instead of SIGSEGV. */
+  readonly fixups: boolean;
+  /** `access_user_memory` begins on this context. */
+  begin(ctx: Context): Token;
+  /** It ends; `token` is what `begin` returned, wherever the thread is now. */
+  end(token: Token, ctx: Context): void;
+  /** The handler's question, for a kernel-mode fault. */
+  accessing(fault: FaultContext): boolean;
+  /** The whole state, for the trace: keys in CPU or thread order. */
+  flags(): Flags;
+  /** Whether any part of the state still says "accessing". */
+  anyAccessing(): boolean;
+}
