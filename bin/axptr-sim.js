@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import "../dist/axptr-sim.js";
+import "../dist/launch.js";

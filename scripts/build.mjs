@@ -1,20 +1,52 @@
-// Bundles the CLI into one file: loading commander, yaml, zod and chalk as
-// separate modules costs more start-up time than the whole simulation.
-import { readFileSync } from "node:fs";
+// Builds what users run: dist/axptr-sim.cjs (the whole CLI bundled and
+// minified: loading commander, yaml, zod and chalk as separate modules costs
+// more start-up time than a simulation), dist/launch.js (starts it from V8's
+// code cache) and dist/axptr-sim.cache (that cache, made by a warm-up run).
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
+// zod re-exports every translation of its messages (260 KB); only English is used.
+const englishOnlyZod = {
+  name: "english-only-zod",
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes("/zod/") ? { path: fileURLToPath(new URL("zod-locales.js", import.meta.url)) } : undefined,
+    );
+  },
+};
+
+const common = { bundle: true, platform: "node", target: "node20", legalComments: "none", logLevel: "warning" };
+rmSync("dist", { recursive: true, force: true });
 await build({
-  entryPoints: ["src/cli/bin.ts"],
-  outfile: "dist/axptr-sim.js",
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  legalComments: "none",
-  // commander is CommonJS: give the bundle a require for its node: built-ins.
-  banner: { js: "import { createRequire as __axptrRequire } from \"node:module\"; const require = __axptrRequire(import.meta.url);" },
-  logLevel: "warning",
+  ...common,
+  entryPoints: ["src/cli/main.ts"],
+  outfile: "dist/axptr-sim.cjs",
+  format: "cjs",
+  minify: true,
+  plugins: [englishOnlyZod],
   define: { AXPTR_SIM_VERSION: JSON.stringify(version) },
 });
+await build({ ...common, entryPoints: ["src/cli/launch.ts"], outfile: "dist/launch.js", format: "esm" });
+
+// Warm-up: validate and run a small scenario, then keep the compiled code.
+const warmup = `name: warm-up
+memory:
+  - { start: 0x10000, pages: 2, perm: r, populate: false, present: [0x10000], contents: [{ at: 0x10ffa, str: "hello," }, { at: 0x11000, str: " world\\0" }] }
+threads:
+  - name: main
+    steps:
+      - { op: get_as_str, ptr: 0x10ffa, expect: { ok: "hello, world" } }
+`;
+const r = spawnSync(process.execPath, ["dist/launch.js", "run", "-"], {
+  input: warmup,
+  env: { ...process.env, AXPTR_SIM_WRITE_CODE_CACHE: "1", NO_COLOR: "1" },
+  encoding: "utf8",
+});
+if (r.status !== 0) {
+  console.error(`build: the warm-up run failed (exit ${r.status}):\n${r.stderr}`);
+  process.exit(1);
+}

@@ -9,7 +9,8 @@ import { useColor } from "./io.js";
 import { runCommand, type Format } from "./commands/run.js";
 import { validateCommand } from "./commands/validate.js";
 import { schemaCommand } from "./commands/schema.js";
-
+import { checkCommand } from "./commands/check.js";
+import { compareCommand } from "./commands/compare.js";
 
 import type { StrategyName } from "../sim/simulate.js";
 
@@ -43,6 +44,29 @@ function program(done: (d: Done) => void): Command {
     .description("check scenario files without running them (exit 2 on any problem)")
     .argument("<file...>", "scenario files (- for standard input)")
     .action((files: string[]) => done({ stdout: validateCommand(files) }));
+
+  p.command("check")
+    .description("compare each scenario's trace with its golden .trace file")
+    .argument("[path...]", "scenario files or folders", ["scenarios"])
+    .option("--update", "write goldens that are missing or differ (the only way a golden is written)", false)
+    .option("--strict", "fail on obsolete goldens (a .trace whose scenario is gone)", false)
+    .addOption(new Option("--reporter <name>", "human, or junit (with --output)").choices(["human", "junit"]).default("human"))
+    .option("--output <file>", "where the junit reporter writes")
+    .option("--no-color", "never colour the output")
+    .action((paths: string[], o: { update: boolean; strict: boolean; reporter: "human" | "junit"; output?: string; color: boolean }) => {
+      const r = checkCommand(paths, { ...o, color: useColor(o.color), ci: isSet(process.env.CI), github: isSet(process.env.GITHUB_ACTIONS) });
+      done(r);
+    });
+
+  p.command("compare")
+    .description("run one scenario under several strategies, side by side (always exit 0)")
+    .argument("<file>", "scenario file (- for standard input)")
+    .option("--strategies <list>", "comma-separated strategies", STRATEGIES.join(","))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--no-color", "never colour the output")
+    .action((file: string, o: { strategies: string; format: "text" | "json"; color: boolean }) => {
+      done({ stdout: compareCommand(file, { ...o, color: useColor(o.color) }) });
+    });
 
   p.command("schema")
     .description("print the JSON Schema of the scenario format")

@@ -6,7 +6,7 @@ import { unknownKeyMessages } from "./suggest.js";
 
 // ---- numbers -------------------------------------------------------------
 
-const numberInput = z.union([z.bigint(), z.number(), z.string()]);
+const numberInput = z.union([z.bigint(), z.number(), z.string()]).meta({ id: "Number", description: "an integer: decimal or 0x hex, as a YAML integer or a string, with optional _ separators" });
 
 function integer(min: bigint, max: bigint, what: string) {
   return numberInput.transform((input, ctx) => {
@@ -105,7 +105,7 @@ export const ContentItem = strict({
     ctx.addIssue({ code: "custom", path: ["len"], message: "a fill item needs len: how many bytes to fill" });
   if (item.fill === undefined && item.len !== undefined)
     ctx.addIssue({ code: "custom", path: ["len"], message: "len belongs to a fill item only" });
-});
+}).meta({ id: "ContentItem", description: "backing bytes at an address: str, bytes, fill+len, or a list of one element type" });
 export type ContentItemSpec = z.infer<typeof ContentItem>;
 
 export const Area = strict({
@@ -117,7 +117,7 @@ export const Area = strict({
   populate: z.boolean().default(true),
   present: z.array(U64).optional(),
   contents: z.array(ContentItem).optional(),
-}).superRefine(exactlyOne(["size", "pages"], "area"));
+}).superRefine(exactlyOne(["size", "pages"], "area")).meta({ id: "Area", description: "an area of the user address space" });
 export type AreaSpec = z.infer<typeof Area>;
 
 export const Range = strict({ start: U64, size: U64.optional(), pages: U64.optional() }).superRefine(
@@ -171,8 +171,8 @@ function stepShapes<E extends z.ZodRawShape>(extra: E) {
 const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "user_access", "kernel_access"] as const;
 const opError = `expected op to be one of ${OPS.join(", ")}`;
 
-export const NestedStep = z.discriminatedUnion("op", stepShapes({}), { error: opError });
-export const Step = z.discriminatedUnion("op", stepShapes({ expect: StepExpect.optional() }), { error: opError });
+export const NestedStep = z.discriminatedUnion("op", stepShapes({}), { error: opError }).meta({ id: "NestedStep" });
+export const Step = z.discriminatedUnion("op", stepShapes({ expect: StepExpect.optional() }), { error: opError }).meta({ id: "Step", description: "one axptr operation or memory access" });
 export type StepSpec = z.infer<typeof Step>;
 export type NestedStepSpec = z.infer<typeof NestedStep>;
 export type OpName = StepSpec["op"];
@@ -206,7 +206,7 @@ export const Action = strict({
   migrate: strict({ cpu: smallInt(0, 63, "a CPU number") }).optional(),
   interrupt: strict({ addr: U64, access: Access }).optional(),
   nested: NestedStep.optional(),
-}).superRefine(exactlyOne(ACTIONS, "do"));
+}).superRefine(exactlyOne(ACTIONS, "do")).meta({ id: "Action", description: "exactly one injected action" });
 export type ActionSpec = z.infer<typeof Action>;
 
 export const InjectedEvent = strict({
@@ -256,10 +256,16 @@ export type ScenarioSpec = z.infer<typeof Scenario>;
 export function scenarioJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(Scenario, {
     io: "input",
+    reused: "inline",
     unrepresentable: "any",
     override: (ctx) => {
-      // YAML integers are bigints to zod; to an editor they are plain integers.
-      if (ctx.zodSchema._zod.def.type === "bigint") ctx.jsonSchema.type = "integer";
+      // YAML integers are bigints to zod; to an editor a number is an integer or a decimal/0x string.
+      if (ctx.zodSchema === numberInput) {
+        for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[key];
+        Object.assign(ctx.jsonSchema, {
+          anyOf: [{ type: "integer" }, { type: "string", pattern: "^-?(0[xX][0-9a-fA-F]+(_*[0-9a-fA-F]+)*|[0-9]+(_*[0-9]+)*)$" }],
+        });
+      } else if (ctx.zodSchema._zod.def.type === "bigint") ctx.jsonSchema.type = "integer";
     },
   });
   return {

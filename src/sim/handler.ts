@@ -49,7 +49,7 @@ export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, 
 }
 
 function decide(m: Machine, addr: bigint, access: Access, mode: Mode, accessing: boolean): { decision: Decision; reason: string } {
-  if (mode === "kernel" && !accessing) return { decision: "unhandled", reason: "kernel-mode fault outside a user access: a kernel bug" };
+  if (mode === "kernel" && !accessing) return { decision: "unhandled", reason: "kernel mode and is_accessing_user_memory() is false: a kernel bug" };
   if (m.lockHeld && m.lockHolder === m.thread)
     return { decision: "deadlock", reason: "the handler waits for the address-space lock its own thread holds" };
   // handle_page_fault takes a frame only when the area allows the access.

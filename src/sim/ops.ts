@@ -172,27 +172,65 @@ function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, acce
 
   const token = m.beginAccess();
   m.triggers.fire(m, "flag-set");
-  const scanned = scan(m, start, info, access);
+  const sink = asStr ? utf8Sink() : bytesSink();
+  const scanned = scan(m, start, info, access, sink.take);
   m.triggers.fire(m, "flag-clear");
   m.endAccess(token);
   if (scanned === "EFAULT") return EFAULT;
-
-  if (asStr) {
-    try {
-      return { status: "ok", value: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(scanned) };
-    } catch {
-      return { status: "err", errno: "EILSEQ" };
-    }
+  if (sink.kind === "utf8") {
+    const text = sink.finish();
+    return text === undefined ? { status: "err", errno: "EILSEQ" } : { status: "ok", value: text };
   }
-  return { status: "ok", value: elementValues(scanned, info, BigInt(scanned.length) / info.size) };
+  const bytes = sink.finish();
+  return { status: "ok", value: elementValues(bytes, info, BigInt(bytes.length) / info.size) };
 }
 
-/** Element by element, page check before each new page; returns the bytes before the terminator. */
-function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[]): Uint8Array | "EFAULT" {
-  const P = m.aspace.pageSize;
-  const size = info.size;
+/**
+ * Where scanned bytes go, as they are read (a view into the page, valid only
+ * during the call). get_as_str decodes as it goes, so a 64 MiB string is
+ * never held twice as bytes.
+ */
+function utf8Sink() {
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const pieces: string[] = [];
+  let valid = true;
+  const decode = (view?: Uint8Array) => {
+    if (!valid) return;
+    try {
+      pieces.push(view ? decoder.decode(view, { stream: true }) : decoder.decode());
+    } catch {
+      valid = false;
+    }
+  };
+  return {
+    kind: "utf8" as const,
+    take: (view: Uint8Array) => decode(view),
+    finish: (): string | undefined => (decode(), valid ? pieces.join("") : undefined),
+  };
+}
+
+function bytesSink() {
   const chunks: Uint8Array[] = [];
   let total = 0;
+  return {
+    kind: "bytes" as const,
+    take: (view: Uint8Array) => {
+      chunks.push(view.slice());
+      total += view.length;
+    },
+    finish: (): Uint8Array => {
+      const out = new Uint8Array(total);
+      let at = 0;
+      for (const c of chunks) (out.set(c, at), (at += c.length));
+      return out;
+    },
+  };
+}
+
+/** Element by element, page check before each new page; hands the bytes before the terminator to `take`. */
+function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], take: (view: Uint8Array) => void): "ok" | "EFAULT" {
+  const P = m.aspace.pageSize;
+  const size = info.size;
   let len = 0n;
   let page = start - (start % P);
   for (;;) {
@@ -223,21 +261,10 @@ function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[]): U
     m.spend(count);
     m.access("read", a, count * size, "kernel");
     const keep = Number(found === -1 ? count : count - 1n) * Number(size);
-    if (keep > 0) {
-      chunks.push(buf.slice(off, off + keep));
-      total += keep;
-    }
-    if (found !== -1) break;
+    if (keep > 0) take(buf.subarray(off, off + keep));
+    if (found !== -1) return "ok";
     len += count;
   }
-  if (chunks.length === 1) return chunks[0] ?? new Uint8Array(0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /** Index (in elements) of the first all-zero element among `n` from `off`, or -1. */

@@ -1,0 +1,2 @@
+// Stands in for zod/v4/locales in the bundle: the English messages are imported by zod directly.
+export {};

@@ -1,0 +1,49 @@
+// Judging one scenario against its golden trace: pure, so the flow is testable without files.
+import { firstDifference, splitLines, unifiedDiff } from "./diff.js";
+
+export type CaseStatus = "passed" | "failed" | "missing";
+
+export interface CaseResult {
+  /** The scenario path as the user gave or found it. */
+  scenario: string;
+  golden: string;
+  status: CaseStatus;
+  /** Unified diff golden → now, when they differ. */
+  diff?: string;
+  /** Where the first difference is, in words ("event 7 (thread main, step 1)"). */
+  where?: string;
+  /** Failed expectations, in words. */
+  expectations: string[];
+}
+
+/** A golden checked out with CRLF line endings is the same golden. */
+export function normalizeGolden(text: string): string {
+  return text.replace(/\r\n/g, "\n");
+}
+
+export function judge(scenario: string, golden: string, now: string, stored: string | undefined, failedExpectations: string[]): CaseResult {
+  const base = { scenario, golden, expectations: failedExpectations };
+  if (stored === undefined) return { ...base, status: "missing" };
+  const old = normalizeGolden(stored);
+  if (old === now) return { ...base, status: failedExpectations.length > 0 ? "failed" : "passed" };
+  const name = golden.replace(/\\/g, "/");
+  return {
+    ...base,
+    status: "failed",
+    diff: unifiedDiff(old, now, `${name} (golden)`, `${name} (now)`),
+    where: locate(splitLines(old), splitLines(now)),
+  };
+}
+
+const EVENT_ROW = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\d+)\s/;
+
+/** Names the first differing event (and its step) from the trace's table rows, or the section. */
+function locate(old: string[], now: string[]): string {
+  const i = firstDifference(old, now);
+  const line = now[i] ?? old[i] ?? "";
+  const row = EVENT_ROW.exec(line) ?? EVENT_ROW.exec(old[i] ?? "");
+  if (row) return `event ${row[1]} (thread ${row[3]}, step ${row[4]})`;
+  const stepRow = /^\s+[✓✗ ] (\S+)#(\d+) /.exec(line);
+  if (stepRow) return `the result of step ${stepRow[2]} of thread ${stepRow[1]}`;
+  return `line ${i + 1}`;
+}

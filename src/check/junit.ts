@@ -1,0 +1,43 @@
+// JUnit XML for CI dashboards: one testcase a scenario.
+import type { CaseResult } from "./golden.js";
+
+export function escapeXml(s: string): string {
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    // Characters XML 1.0 cannot carry at all.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+}
+
+export function renderJunit(results: readonly CaseResult[], obsolete: readonly string[], strict: boolean): string {
+  const failures = results.filter((r) => r.status !== "passed").length + (strict ? obsolete.length : 0);
+  const tests = results.length + (strict ? obsolete.length : 0);
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="axptr-sim check" tests="${tests}" failures="${failures}">`,
+    `  <testsuite name="axptr-sim check" tests="${tests}" failures="${failures}" errors="0" skipped="0">`,
+  ];
+  for (const r of results) {
+    const open = `    <testcase classname="axptr-sim.check" name="${escapeXml(r.scenario)}" file="${escapeXml(r.scenario)}"`;
+    if (r.status === "passed") {
+      lines.push(`${open}/>`);
+      continue;
+    }
+    const message = failureMessage(r);
+    const body = [r.diff ?? "", ...r.expectations.map((e) => `expectation failed: ${e}`)].filter((s) => s !== "").join("\n");
+    lines.push(`${open}>`, `      <failure message="${escapeXml(message)}" type="${r.status}">${escapeXml(body)}</failure>`, "    </testcase>");
+  }
+  if (strict) for (const o of obsolete) lines.push(`    <testcase classname="axptr-sim.check" name="${escapeXml(o)}"><failure message="obsolete golden: its scenario is gone" type="obsolete"/></testcase>`);
+  lines.push("  </testsuite>", "</testsuites>");
+  return lines.join("\n") + "\n";
+}
+
+export function failureMessage(r: CaseResult): string {
+  if (r.status === "missing") return `no golden trace ${r.golden}`;
+  const parts: string[] = [];
+  if (r.diff) parts.push(`trace differs from ${r.golden} at ${r.where}`);
+  if (r.expectations.length > 0) parts.push(`${r.expectations.length} expectation${r.expectations.length === 1 ? "" : "s"} failed`);
+  return parts.join("; ");
+}

@@ -1,0 +1,138 @@
+// `check [PATH…]`: golden traces for CI. Reads scenarios and goldens, writes
+// goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { failureMessage, renderJunit } from "../../check/junit.js";
+import { judge, type CaseResult } from "../../check/golden.js";
+import { palette } from "../../render/colors.js";
+import { renderText, resultText } from "../../render/text.js";
+import type { Trace } from "../../sim/events.js";
+import { simulate } from "../../sim/simulate.js";
+import { CheckFailed, UsageError } from "../errors.js";
+import { loadAll } from "../io.js";
+
+export interface CheckOptions {
+  update: boolean;
+  strict: boolean;
+  reporter: "human" | "junit";
+  output?: string;
+  color: boolean;
+  /** CI is set: said in the report, and (as always) nothing is written without --update. */
+  ci: boolean;
+  /** GITHUB_ACTIONS is set: failures also become `::error` annotations. */
+  github: boolean;
+}
+
+const SCENARIO = /\.ya?ml$/;
+
+/** The golden trace of a scenario: the plain-text trace, no colour, no absolute path. */
+export function goldenText(trace: Trace, scenarioPath: string): string {
+  return renderText(trace, basename(scenarioPath), { color: false });
+}
+
+export function goldenPath(scenarioPath: string): string {
+  return scenarioPath.replace(SCENARIO, ".trace");
+}
+
+export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed } {
+  if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
+  const { scenarios, traces: goldensSeen } = collect(paths);
+  const loaded = loadAll(scenarios);
+  const c = palette(o.color);
+  const out: string[] = [];
+  const results: CaseResult[] = [];
+  const written: string[] = [];
+  for (const { file, scenario } of loaded) {
+    const trace = simulate(scenario);
+    const now = goldenText(trace, file);
+    const golden = goldenPath(file);
+    const stored = existsSync(golden) ? readFileSync(golden, "utf8") : undefined;
+    let r = judge(file, golden, now, stored, failedExpectations(trace));
+    if (o.update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
+      writeAtomically(golden, now);
+      written.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
+      r = judge(file, golden, now, now, r.expectations);
+    } else if (o.update) written.push(`unchanged ${golden}`);
+    results.push(r);
+  }
+  const obsolete = goldensSeen.filter((t) => !scenarios.some((s) => goldenPath(s) === t)).sort();
+
+  for (const r of results) {
+    if (r.status === "passed") {
+      out.push(`${c.ok("ok  ")} ${r.scenario}`);
+      continue;
+    }
+    if (r.status === "missing") {
+      out.push(`${c.bad("MISSING")} ${r.scenario}: no golden trace ${r.golden}`);
+      out.push(`  create it with: npx axptr-sim check --update ${r.scenario}`);
+      continue;
+    }
+    out.push(`${c.bad("FAIL")} ${r.scenario}: ${failureMessage(r)}`);
+    for (const e of r.expectations) out.push(`  expectation failed: ${e}`);
+    if (r.diff) {
+      out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(l) : l.startsWith("-") ? c.bad(l) : l)));
+      out.push(`  if the change is intended: npx axptr-sim check --update ${r.scenario}`);
+    }
+  }
+  for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${t}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
+  if (written.length > 0) out.push("", ...written);
+
+  const passed = results.filter((r) => r.status === "passed").length;
+  const failed = results.filter((r) => r.status === "failed").length;
+  const missing = results.filter((r) => r.status === "missing").length;
+  out.push("", `check: ${passed} passed, ${failed} failed, ${missing} missing, ${obsolete.length} obsolete${o.ci && !o.update ? " (CI: goldens are written only with --update)" : ""}`);
+
+  if (o.github) out.push(...annotations(results, o.strict ? obsolete : []));
+  if (o.reporter === "junit" && o.output) writeAtomically(o.output, renderJunit(results, obsolete, o.strict));
+
+  const bad = failed + missing + (o.strict ? obsolete.length : 0);
+  const stdout = out.join("\n") + "\n";
+  return bad > 0 ? { stdout, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) } : { stdout };
+}
+
+function failedExpectations(t: Trace): string[] {
+  const steps = t.steps
+    .filter((s) => s.met === false && s.expected !== null)
+    .map((s) => `${s.thread}#${s.step} ${s.op}: expected ${resultText(s.expected ?? { status: "not-run" })}, got ${resultText(s.result)}`);
+  return [...steps, ...t.expectations.filter((e) => !e.met).map((e) => `run: ${e.what}, got outcome ${t.outcome}`)];
+}
+
+/** GitHub Actions workflow commands: each failure marked on its scenario file. */
+function annotations(results: readonly CaseResult[], obsolete: readonly string[]): string[] {
+  const esc = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  const prop = (s: string) => esc(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  const lines = results
+    .filter((r) => r.status !== "passed")
+    .map((r) => `::error file=${prop(r.scenario)},line=1,title=${prop("axptr-sim check")}::${esc(failureMessage(r))}`);
+  return [...lines, ...obsolete.map((t) => `::error file=${prop(t)},line=1,title=${prop("axptr-sim check")}::obsolete golden: its scenario is gone`)];
+}
+
+/** Scenario files under the paths (folders recursively, sorted), and the .trace files seen in those folders. */
+function collect(paths: readonly string[]): { scenarios: string[]; traces: string[] } {
+  const scenarios: string[] = [];
+  const traces: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name === "node_modules" || name.startsWith(".")) continue;
+      const p = join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (SCENARIO.test(name)) scenarios.push(p);
+      else if (name.endsWith(".trace")) traces.push(p);
+    }
+  };
+  for (const p of paths) {
+    if (!existsSync(p)) throw new UsageError(`${p}: no such file or folder`);
+    if (statSync(p).isDirectory()) walk(p);
+    else scenarios.push(p);
+  }
+  return { scenarios: [...new Set(scenarios)], traces };
+}
+
+/** Temporary file beside the target, then rename: a golden is never left half-written. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+

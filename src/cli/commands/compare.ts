@@ -1,0 +1,25 @@
+import { renderCompareJson, renderCompareText } from "../../render/compare.js";
+import { STRATEGIES } from "../../scenario/schema.js";
+import { simulate, type StrategyName } from "../../sim/simulate.js";
+import { UsageError } from "../errors.js";
+import { loadAll } from "../io.js";
+
+export interface CompareOptions {
+  strategies: string;
+  format: "text" | "json";
+  color: boolean;
+}
+
+/** `compare FILE`: informs, so it never fails on the file's expectations. */
+export function compareCommand(file: string, o: CompareOptions): string {
+  const names = o.strategies.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const known: readonly string[] = STRATEGIES;
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) throw new UsageError(`--strategies: unknown strategy ${unknown.map((u) => `"${u}"`).join(", ")} (known: ${STRATEGIES.join(", ")})`);
+  if (names.length === 0) throw new UsageError("--strategies: name at least one strategy");
+  const [loaded] = loadAll([file]);
+  if (!loaded) throw new UsageError(`${file}: nothing to compare`);
+  const runs = [...new Set(names)].map((strategy) => ({ strategy, trace: simulate(loaded.scenario, { strategy: strategy as StrategyName }) }));
+  const name = loaded.scenario.name;
+  return o.format === "json" ? renderCompareJson(name, file, runs) : renderCompareText(name, file, runs, o.color);
+}
