@@ -1,5 +1,5 @@
 // `compare`: one scenario under several strategies, side by side.
-import type { Trace } from "../sim/events.js";
+import type { StepResult, Trace } from "../sim/events.js";
 import { palette } from "./colors.js";
 import { resultJson, type Json } from "./json.js";
 import { resultText } from "./text.js";
@@ -15,12 +15,17 @@ function cell(s: string): string {
   return s.length <= CELL ? s : s.slice(0, CELL - 1) + "…";
 }
 
+/** A cell: a panic's message is in the JSON and in `run`; here the word is enough to compare. */
+function shortResult(r: StepResult): string {
+  return r.status === "panic" ? "panic" : resultText(r);
+}
+
 export function renderCompareText(name: string, file: string, runs: readonly Compared[], color: boolean): string {
   const c = palette(color);
   const first = runs[0]?.trace;
   const rows: [string, string[]][] = [];
   for (const [i, s] of (first?.steps ?? []).entries()) {
-    rows.push([`${s.thread}#${s.step} ${s.op}`, runs.map((r) => resultText(r.trace.steps[i]?.result ?? { status: "not-run" }))]);
+    rows.push([`${s.thread}#${s.step} ${s.op}`, runs.map((r) => shortResult(r.trace.steps[i]?.result ?? { status: "not-run" }))]);
   }
   rows.push(["outcome", runs.map((r) => r.trace.outcome)]);
   rows.push(["faults (resolved)", runs.map((r) => `${r.trace.summary.faults} (${r.trace.summary.resolved})`)]);

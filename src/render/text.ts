@@ -20,6 +20,7 @@ export function renderText(t: Trace, file: string, opts: TextOptions): string {
   out.push(`${c.bold("scenario")}  ${t.scenario.name}`);
   out.push(`${c.bold("file")}      ${file}`);
   out.push(`${c.bold("machine")}   ${machineLine(t)}`);
+  out.push(`${c.bold("state")}     ${STATE_LEGEND[t.machine.strategy] ?? ""}`);
   if (!opts.quiet) {
     out.push("");
     out.push(...eventTable(t, c));
@@ -36,6 +37,15 @@ export function renderText(t: Trace, file: string, opts: TextOptions): string {
   out.push(...summaryLines(t, c));
   return out.join("\n") + "\n";
 }
+
+/** What the `state` column holds under each strategy. */
+const STATE_LEGEND: Record<string, string> = {
+  none: "- (no state: every kernel-mode fault is taken for a kernel bug)",
+  "percpu-flag": "ACCESSING_USER_MEM, one bool per CPU (1 = accessing user memory)",
+  "per-thread-flag": "one bool per thread (1 = accessing user memory)",
+  "nesting-counter": "one counter per thread (above 0 = accessing user memory)",
+  "exception-table": "- (no state: the faulting instruction decides, through the exception table)",
+};
 
 function machineLine(t: Trace): string {
   const m = t.machine;
