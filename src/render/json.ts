@@ -68,7 +68,20 @@ export function traceJson(t: Trace, file: string, events = true): { [k: string]:
   };
 }
 
+/**
+ * Pretty-printed, with one event a line: a trace of thousands of events stays
+ * readable and diffable, and far smaller than one key a line.
+ */
 export function renderJson(traces: readonly { trace: Trace; file: string }[], single: boolean): string {
-  const docs = traces.map(({ trace, file }) => traceJson(trace, file));
-  return JSON.stringify(single ? docs[0] : docs, null, 2) + "\n";
+  const docs = traces.map(({ trace, file }) => docText(trace, file));
+  if (single) return (docs[0] ?? "null") + "\n";
+  return `[\n${docs.map((d) => d.replace(/^/gm, "  ")).join(",\n")}\n]\n`;
+}
+
+function docText(trace: Trace, file: string): string {
+  const head = JSON.stringify(traceJson(trace, file, false), null, 2);
+  const events = trace.events.map((e) => `    ${JSON.stringify(eventJson(e))}`).join(",\n");
+  // Insert "events" after "steps", as in the format spec's example.
+  const at = head.indexOf(',\n  "hazards"');
+  return `${head.slice(0, at)},\n  "events": [${events === "" ? "]" : `\n${events}\n  ]`}${head.slice(at)}`;
 }
