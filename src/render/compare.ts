@@ -12,7 +12,9 @@ export interface Compared {
 const CELL = 24;
 
 function cell(s: string): string {
-  return s.length <= CELL ? s : s.slice(0, CELL - 1) + "…";
+  // Cut in code points: a cut must not split a surrogate pair.
+  const chars = Array.from(s);
+  return chars.length <= CELL ? s : chars.slice(0, CELL - 1).join("") + "…";
 }
 
 /** A cell: a panic's message is in the JSON and in `run`; here the word is enough to compare. */
@@ -32,8 +34,9 @@ export function renderCompareText(name: string, file: string, runs: readonly Com
   rows.push(["hazards", runs.map((r) => (r.trace.hazards.length === 0 ? "none" : [...new Set(r.trace.hazards.map((h) => h.kind))].join(", ")))]);
   const labelW = Math.max(8, ...rows.map(([l]) => l.length));
   const widths = runs.map((r, j) => Math.max(r.strategy.length, ...rows.map(([, cells]) => cell(cells[j] ?? "").length)));
+  // The last cell is not padded: trailing blanks inside a colour's escapes would survive trimEnd.
   const line = (label: string, cells: string[], style: (s: string, j: number) => string = (s) => s) =>
-    [label.padEnd(labelW), ...cells.map((x, j) => style(cell(x).padEnd(widths[j] ?? 0), j))].join("  ").trimEnd();
+    [label.padEnd(labelW), ...cells.map((x, j) => style(j === cells.length - 1 ? cell(x) : cell(x).padEnd(widths[j] ?? 0), j))].join("  ").trimEnd();
   const out = [
     `${c.bold("scenario")}  ${name}`,
     `${c.bold("file")}      ${file}`,

@@ -179,8 +179,10 @@ export function valueText(v: Value): string {
   if (v === null) return "None";
   if (typeof v === "bigint") return v > 0xffffn ? hex(v) : v.toString();
   if (typeof v === "string") {
-    if (v.length <= MAX_STRING) return JSON.stringify(v);
-    return `${JSON.stringify(v.slice(0, MAX_STRING))}… (${v.length} chars)`;
+    // Counted and cut in characters (code points): a cut must not split a surrogate pair.
+    const chars = Array.from(v);
+    if (chars.length <= MAX_STRING) return JSON.stringify(v);
+    return `${JSON.stringify(chars.slice(0, MAX_STRING).join(""))}… (${chars.length} chars)`;
   }
   const shown = v.slice(0, MAX_LIST).map(valueText).join(", ");
   return v.length <= MAX_LIST ? `[${shown}]` : `[${shown}, … ${v.length - MAX_LIST} more]`;

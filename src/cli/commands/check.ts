@@ -1,7 +1,7 @@
 // `check [PATH…]`: golden traces for CI. Reads scenarios and goldens, writes
 // goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, normalize } from "node:path";
 import { failureMessage, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
 import { palette } from "../../render/colors.js";
@@ -49,13 +49,13 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     const stored = existsSync(golden) ? readFileSync(golden, "utf8") : undefined;
     let r = judge(file, golden, now, stored, failedExpectations(trace));
     if (o.update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
-      writeAtomically(golden, now);
+      writeAtomically(golden, now, "golden");
       written.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
       r = judge(file, golden, now, now, r.expectations);
     } else if (o.update) written.push(`unchanged ${golden}`);
     results.push(r);
   }
-  const obsolete = goldensSeen.filter((t) => !scenarios.some((s) => goldenPath(s) === t)).sort();
+  const obsolete = goldensSeen.filter((t) => !scenarios.some((s) => normalize(goldenPath(s)) === normalize(t))).sort();
 
   for (const r of results) {
     if (r.status === "passed") {
@@ -83,7 +83,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   out.push("", `check: ${passed} passed, ${failed} failed, ${missing} missing, ${obsolete.length} obsolete${o.ci && !o.update ? " (CI: goldens are written only with --update)" : ""}`);
 
   if (o.github) out.push(...annotations(results, o.strict ? obsolete : []));
-  if (o.reporter === "junit" && o.output) writeAtomically(o.output, renderJunit(results, obsolete, o.strict));
+  if (o.reporter === "junit" && o.output) writeAtomically(o.output, renderJunit(results, obsolete, o.strict), "--output");
 
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
   const stdout = out.join("\n") + "\n";
@@ -126,13 +126,28 @@ function collect(paths: readonly string[]): { scenarios: string[]; traces: strin
     if (statSync(p).isDirectory()) walk(p);
     else scenarios.push(p);
   }
-  return { scenarios: [...new Set(scenarios)], traces };
+  return { scenarios: unique(scenarios), traces: unique(traces) };
 }
 
-/** Temporary file beside the target, then rename: a golden is never left half-written. */
-function writeAtomically(path: string, text: string): void {
+/** Each file once, however often the paths reach it (`s s`, `s ./s/a.yaml`), spelt as first reached. */
+function unique(paths: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const p of paths) if (!seen.has(normalize(p))) seen.set(normalize(p), p);
+  return [...seen.values()];
+}
+
+/** Temporary file beside the target, then rename: a golden is never left half-written.
+ * A file that cannot be written (no such folder, no permission) is the user's problem (exit 2), not a bug. */
+function writeAtomically(path: string, text: string, what: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code === "ENOENT" ? "no such folder" : err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code === "EISDIR" ? "is a folder" : err.message;
+    throw new UsageError(`${what} ${path}: cannot write it: ${reason}`);
+  }
 }
 
