@@ -3,7 +3,7 @@
 // more start-up time than a simulation), dist/launch.js (starts it from V8's
 // code cache) and dist/axptr-sim.cache (that cache, made by a warm-up run).
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -20,17 +20,19 @@ const englishOnlyZod = {
 };
 
 const common = { bundle: true, platform: "node", target: "node20", legalComments: "none", logLevel: "warning" };
-rmSync("dist", { recursive: true, force: true });
+// Built beside dist/, then renamed in file by file: a CLI started while a build runs never finds dist/ half-made.
+const out = `dist.${process.pid}.tmp`;
+rmSync(out, { recursive: true, force: true });
 await build({
   ...common,
   entryPoints: ["src/cli/main.ts"],
-  outfile: "dist/axptr-sim.cjs",
+  outfile: `${out}/axptr-sim.cjs`,
   format: "cjs",
   minify: true,
   plugins: [englishOnlyZod],
   define: { AXPTR_SIM_VERSION: JSON.stringify(version) },
 });
-await build({ ...common, entryPoints: ["src/cli/launch.ts"], outfile: "dist/launch.js", format: "esm" });
+await build({ ...common, entryPoints: ["src/cli/launch.ts"], outfile: `${out}/launch.js`, format: "esm" });
 
 // Warm-up: validate and run a small scenario, then keep the compiled code.
 const warmup = `name: warm-up
@@ -41,12 +43,16 @@ threads:
     steps:
       - { op: get_as_str, ptr: 0x10ffa, expect: { ok: "hello, world" } }
 `;
-const r = spawnSync(process.execPath, ["dist/launch.js", "run", "-"], {
+const r = spawnSync(process.execPath, [`${out}/launch.js`, "run", "-"], {
   input: warmup,
   env: { ...process.env, AXPTR_SIM_WRITE_CODE_CACHE: "1", NO_COLOR: "1" },
   encoding: "utf8",
 });
 if (r.status !== 0) {
   console.error(`build: the warm-up run failed (exit ${r.status}):\n${r.stderr}`);
+  rmSync(out, { recursive: true, force: true });
   process.exit(1);
 }
+mkdirSync("dist", { recursive: true });
+for (const name of readdirSync(out)) renameSync(`${out}/${name}`, `dist/${name}`);
+rmSync(out, { recursive: true, force: true });
