@@ -170,6 +170,32 @@ threads: [{ name: main, steps: [{ op: get_as_slice, ptr: 0x100_0000_0000, len: 0
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 
+  it.fails("zero-sized elements are still read one unit each: 1000 of them exceed a budget of 10", () => {
+    // semantics.md §6: "each element read or written ... is one unit"; running out is "reported like any other
+    // outcome, never a hang". The simulator spends units per byte-chunk, so a slice of zero-sized elements costs
+    // nothing: this one completes, and with len 0x4000_0000_0000_0000 the run hangs building the value until
+    // the process runs out of memory.
+    const t = run(`
+name: zero-sized
+machine: { budget: 10 }
+memory: [{ start: 0x10000, pages: 1, perm: rw }]
+threads: [{ name: main, steps: [{ op: get_as_slice, ptr: 0x10000, type: { size: 0, align: 1 }, len: 1000, use: read }] }]
+`);
+    expect(t.outcome).toBe("step-limit");
+  });
+
+  it.fails("reading a slice larger than memory can hold ends in step-limit, it does not throw", () => {
+    // semantics.md §6: the budget's end is "reported like any other outcome, never a hang"; 2^40 element reads
+    // exceed the default budget of 100,000,000. The simulator allocates the whole value first and throws
+    // RangeError: Invalid typed array length: 1099511627776.
+    const t = run(`
+name: huge read
+memory: [{ start: 0x100_0000_0000, size: 0x100_0000_0000, perm: rw }]
+threads: [{ name: main, steps: [{ op: get_as_slice, ptr: 0x100_0000_0000, len: 0x100_0000_0000, use: read }] }]
+`);
+    expect(t.outcome).toBe("step-limit");
+  });
+
   it("a long scan ends in step-limit at the exact element", () => {
     const t = run(`
 name: long scan
