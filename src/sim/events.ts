@@ -44,7 +44,7 @@ export type EventBody =
   | { kind: "page-check"; addr: bigint; ok: boolean }
   | { kind: "read"; addr: bigint; size: bigint; mode: Mode; interrupt?: boolean }
   | { kind: "write"; addr: bigint; size: bigint; mode: Mode; interrupt?: boolean }
-  | { kind: "execute"; addr: bigint; size: bigint; mode: Mode }
+  | { kind: "execute"; addr: bigint; size: bigint; mode: Mode; interrupt?: boolean }
   | { kind: "page-fault"; addr: bigint; access: Access; mode: Mode; interrupt: boolean }
   | { kind: "handler"; decision: Decision; addr: bigint; reason: string }
   | { kind: "injected"; action: string; by?: string; detail: string }

@@ -124,7 +124,9 @@ function interrupt(m: Machine, addr: bigint, access: Access): void {
   m.emit({ kind: "interrupt", addr, access });
   m.irq++;
   try {
+    // A fixup cannot happen here: an interrupt handler's access is never a user-access site.
     kernelTouch(m, addr, access, { site: false, interrupt: true });
+    m.emit({ kind: access, addr, size: 1n, mode: "kernel", interrupt: true });
   } finally {
     m.irq--;
   }

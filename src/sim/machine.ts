@@ -16,7 +16,7 @@ export class RunEndSignal {
 }
 
 /** A hard cap on trace length, beside the budget: a trace longer than this cannot be read or kept. */
-export const MAX_EVENTS = 2_000_000;
+export const MAX_EVENTS = 500_000;
 
 interface PendingRead {
   kind: "read" | "write";
@@ -99,7 +99,8 @@ export class Machine {
   }
 
   private push(body: EventBody, at: { flags: Flags; cpu: number } = { flags: this.strategy.flags(), cpu: this.cpu }): TraceEvent {
-    if (this.events.length >= MAX_EVENTS) throw new RunEndSignal({ status: "step-limit" });
+    // The step's end is always written, so a cut trace still says how its last step ended.
+    if (this.events.length >= MAX_EVENTS && body.kind !== "step-end") throw new RunEndSignal({ status: "step-limit" });
     const event = {
       seq: this.events.length + 1,
       thread: this.thread,

@@ -14,7 +14,7 @@ export interface Area {
   flipped: Set<bigint>;
 }
 
-export type Populated = { mapped: bigint[]; error?: "ENOMEM" };
+export type Populated = { mapped: bigint[]; error?: "ENOMEM" | "limit" };
 
 export class AddressSpace {
   readonly areas: Area[] = [];
@@ -87,27 +87,12 @@ export class AddressSpace {
     if (!present && this.freeFrames !== null) this.freeFrames += 1n;
   }
 
-  /** Pages of [start, end) that populate would make present, counted without visiting each page of eager areas. */
-  pagesToPopulate(start: bigint, end: bigint): bigint {
-    let n = 0n;
-    const first = start / this.pageSize;
-    const last = (end + this.pageSize - 1n) / this.pageSize; // exclusive
-    let covered = 0n;
-    for (const a of this.areas) {
-      const lo = maxB(first, a.start / this.pageSize);
-      const hi = minB(last, a.end / this.pageSize);
-      if (lo >= hi) continue;
-      covered += hi - lo;
-      let flippedInside = 0n;
-      for (const p of a.flipped) if (p >= lo && p < hi) flippedInside++;
-      n += a.eager ? flippedInside : hi - lo - flippedInside;
-    }
-    // Pages outside any area count too: populate stops there with ENOMEM.
-    return n + (last - first - covered > 0n ? 1n : 0n);
-  }
-
-  /** axmm's populate_area over whole pages: in address order, stops at the first page it cannot make present. */
-  populate(start: bigint, end: bigint, canMap: () => boolean): Populated {
+  /**
+   * axmm's populate_area over whole pages: in address order, stops at the
+   * first page it cannot make present (ENOMEM), or before making present
+   * more than `limit` pages (the caller's budget: "limit").
+   */
+  populate(start: bigint, end: bigint, limit: bigint): Populated {
     const mapped: bigint[] = [];
     for (let page = start; page < end; page += this.pageSize) {
       const a = this.areaAt(page);
@@ -118,7 +103,8 @@ export class AddressSpace {
         if (a.eager && a.flipped.size === 0) page = minB(a.end, end) - this.pageSize;
         continue;
       }
-      if (!canMap() || !this.takeFrame()) return { mapped, error: "ENOMEM" };
+      if (BigInt(mapped.length) >= limit) return { mapped, error: "limit" };
+      if (!this.takeFrame()) return { mapped, error: "ENOMEM" };
       this.setPresent(a, p, true);
       mapped.push(page);
     }
@@ -207,10 +193,11 @@ export class AddressSpace {
         this.presentCount += pages;
       }
     } else {
+      // Like eager pages, listed present pages take frames only while frames last.
       for (const p of spec.present ?? []) {
+        if (area.flipped.has(this.pageOf(p)) || !this.takeFrame()) continue;
         area.flipped.add(this.pageOf(p));
         this.presentCount += 1n;
-        if (this.freeFrames !== null) this.freeFrames -= 1n;
       }
     }
     this.areas.push(area);

@@ -19,10 +19,11 @@ export function runOp(m: Machine, st: NestedStepSpec): StepResult {
     case "get_as_slice": {
       const info = elementInfo(st.type);
       const count = st.op === "get_as_slice" ? st.len : undefined;
+      // nullable: NULL is None before anything else, even the layout.
+      if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
       // Layout::array::<T>(len).unwrap() comes before any check.
       if (count !== undefined && count * info.size > I64_MAX)
         m.end({ status: "panic", message: `called \`Result::unwrap()\` on an \`Err\` value: LayoutError (${count} × ${info.size} bytes exceeds isize::MAX)` });
-      if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
       const access: Access[] = st.mut ? ["read", "write"] : ["read"];
       const failed = withLock(m, () => checkRegion(m, st.ptr, count === undefined ? info.size : count * info.size, info.align, access));
       if (failed) return failed;
@@ -89,14 +90,15 @@ function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, acc
   const first = start - (start % P);
   const last = end % P === 0n ? end : end - (end % P) + P;
   if (last > U64_MAX + 1n) overflow(m, end, P - 1n);
-  // Each page made present is a unit; a populate that cannot finish within the budget ends the run before it starts.
-  const needed = m.aspace.pagesToPopulate(first, last);
-  if (needed > m.remaining || needed > BigInt(MAX_EVENTS)) m.end({ status: "step-limit" });
-  const r = m.aspace.populate(first, last, () => true);
+  // Each page made present is a unit: populate stops where the budget (or the trace's length) would be exceeded.
+  const limit = minB(m.remaining, BigInt(MAX_EVENTS - m.events.length));
+  const r = m.aspace.populate(first, last, limit);
   m.spend(BigInt(r.mapped.length));
-  m.emit({ kind: "populate", addr: first, size: last - first, ok: !r.error, ...(r.error ? { errno: r.error } : {}) });
+  const failed = r.error === "ENOMEM" ? { errno: "ENOMEM" as const } : {};
+  m.emit({ kind: "populate", addr: first, size: last - first, ok: r.error !== "ENOMEM", ...failed });
   for (const page of r.mapped) m.emit({ kind: "page-mapped", addr: page });
-  if (r.error) return { status: "err", errno: r.error };
+  if (r.error === "limit") m.end({ status: "step-limit" });
+  if (r.error === "ENOMEM") return { status: "err", errno: "ENOMEM" };
   m.triggers.fire(m, "after-populate");
   return undefined;
 }
@@ -118,19 +120,36 @@ function elementsStartingIn(base: bigint, size: bigint, lo: bigint, hi: bigint):
   return ceilDiv(hi - base) - ceilDiv(lo - base);
 }
 
+/** The largest list value a step may yield: beyond it the value could not be kept or printed (run ends as step-limit). */
+export const MAX_VALUE_ELEMENTS = 1n << 24n;
+
 /** The kernel reads through its reference: plain kernel accesses (user-access sites to the exception table). */
 function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | undefined): StepResult {
   const n = count ?? 1n;
-  const total = n * info.size;
-  const bytes = new Uint8Array(Number(total));
-  for (const [lo, hi] of pageChunks(start, total, m.aspace.pageSize)) {
+  if (info.size === 0n) {
+    // Zero-sized elements touch no memory, but each read is still a unit of work.
+    m.spend(n);
+    if (n > MAX_VALUE_ELEMENTS) m.end({ status: "step-limit" });
+    const values = Array.from({ length: Number(n) }, (): Value => []);
+    return { status: "ok", value: count === undefined ? (values[0] ?? null) : values };
+  }
+  const chunks: Uint8Array[] = [];
+  for (const [lo, hi] of pageChunks(start, n * info.size, m.aspace.pageSize)) {
     if (kernelTouch(m, lo, "read", { site: true, interrupt: false }) === "fixup") return EFAULT;
     m.spend(elementsStartingIn(start, info.size, lo, hi));
-    bytes.set(m.aspace.readBytes(lo, Number(hi - lo)), Number(lo - start));
+    if (BigInt(chunks.length) * m.aspace.pageSize > MAX_VALUE_ELEMENTS * info.size) m.end({ status: "step-limit" });
+    chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
     m.access("read", lo, hi - lo, "kernel");
   }
-  const values = elementValues(bytes, info, n);
+  const values = elementValues(concat(chunks), info, n);
   return { status: "ok", value: count === undefined ? (values[0] ?? null) : values };
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) (out.set(c, at), (at += c.length));
+  return out;
 }
 
 function elementValues(bytes: Uint8Array, info: ElementInfo, n: bigint): Value[] {
@@ -211,19 +230,12 @@ function utf8Sink() {
 
 function bytesSink() {
   const chunks: Uint8Array[] = [];
-  let total = 0;
   return {
     kind: "bytes" as const,
     take: (view: Uint8Array) => {
       chunks.push(view.slice());
-      total += view.length;
     },
-    finish: (): Uint8Array => {
-      const out = new Uint8Array(total);
-      let at = 0;
-      for (const c of chunks) (out.set(c, at), (at += c.length));
-      return out;
-    },
+    finish: (): Uint8Array => concat(chunks),
   };
 }
 

@@ -374,16 +374,17 @@ describe("nested operations and interrupt handlers neither count nor fire trigge
         events: ["{ when: { step: 1, at: flag-set }, do: { interrupt: { addr: 0x20000, access: read } } }", `{ when: { step: 1, at: page-fault }, ${mark("f1")} }`],
       }),
     );
-    expect(lines(t).slice(3, 10)).toEqual([
+    expect(lines(t).slice(3, 11)).toEqual([
       "injected action=interrupt",
       "interrupt addr=0x20000 access=read",
       "page-fault addr=0x20000 access=read mode=kernel interrupt=true",
       "hazard hazard=interrupt-in-access",
       "handler decision=resolved addr=0x20000",
       "page-mapped addr=0x20000",
+      "read addr=0x20000 size=1 mode=kernel interrupt=true",
       "page-check addr=0x10000 ok=true",
     ]);
-    expect(lines(t)[11]).toBe("injected action=frames by=f1");
+    expect(lines(t)[12]).toBe("injected action=frames by=f1");
   });
 
   it("a nested operation's events it would have fired stay armed for the outer operation (before-read index 0 fires once, for the outer)", () => {
@@ -483,9 +484,8 @@ describe("actions", () => {
     expect(ofKind(t, "handler")[0]?.reason).toMatch(/no free frame/);
   });
 
-  it.fails("map with present pages of a lazy area takes frames only while frames last", () => {
+  it("map with present pages of a lazy area takes frames only while frames last", () => {
     // semantics.md §1: "`machine.frames` ... caps the frames in use ...; when none is free, making a page present fails."
-    // The simulator marks every listed page present with one frame and nothing free: two pages present in one frame.
     const t = run(
       scn({
         machine: "{ frames: 1 }",

@@ -339,10 +339,9 @@ describe("interrupt-in-access (an interrupt during a scan)", () => {
     expect(t.outcome).toBe("completed");
   });
 
-  it.fails("the interrupt handler's access is traced once it completes (a read with interrupt: true after its resolved fault)", () => {
+  it("the interrupt handler's access is traced once it completes (a read with interrupt: true after its resolved fault)", () => {
     // semantics.md §6: "a fault emits `page-fault`, ... then `handler` with the decision, then (when resolved)
     // `page-mapped`, and the retried access's `read` or `write` after that; a read or write event is emitted once
-    // the access has completed." The simulator emits no read/write event for an interrupt handler's access.
     const t = hazardRun("nesting-counter", irqLazy);
     const i = t.events.findIndex((e) => e.kind === "page-mapped" && e.addr === 0x30000n);
     expect(t.events[i + 1]).toMatchObject({ kind: "write", addr: 0x30008n, mode: "kernel", interrupt: true });
