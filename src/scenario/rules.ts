@@ -3,6 +3,7 @@
 import { elementInfo, primitiveRange } from "./elements.js";
 import { hex, parseNumberText, U64_MAX } from "./numbers.js";
 import type { KeyPath } from "./problems.js";
+import { closest } from "./suggest.js";
 import {
   PRIMITIVE_TYPES,
   type AreaSpec,
@@ -50,19 +51,17 @@ export function checkRules(s: ScenarioSpec): RuleProblem[] {
     const span = checkArea(a, path, ctx);
     if (a.name !== undefined) {
       const prev = names.get(a.name);
-      if (prev !== undefined) add([...path, "name"], `area name "${a.name}" is already used by memory.${prev}`);
+      if (prev !== undefined) add([...path, "name"], `area name "${a.name}" is already used by memory.${prev} (expected each area name once)`);
       else names.set(a.name, i);
     }
     if (!span) return;
-    for (const o of placed) {
-      if (span.start < o.end && o.start < span.end) {
-        const other = o.name ? `memory.${o.index} ("${o.name}")` : `memory.${o.index}`;
-        add([...path, "start"], `area ${hex(span.start)}..${hex(span.end)} and ${other} ${hex(o.start)}..${hex(o.end)} overlap`);
-      }
-    }
     placed.push({ ...span, index: i, name: a.name });
     framesAtStart += a.populate ? (span.end - span.start) / page : BigInt(a.present?.length ?? 0);
   });
+  for (const [o, a] of overlaps(placed)) {
+    const other = o.name ? `memory.${o.index} ("${o.name}")` : `memory.${o.index}`;
+    add(["memory", a.index, "start"], `area ${hex(a.start)}..${hex(a.end)} and ${other} ${hex(o.start)}..${hex(o.end)} overlap`);
+  }
   if (m.frames !== "unlimited" && framesAtStart > m.frames)
     add(["machine", "frames"], `${m.frames} frames cannot hold the ${framesAtStart} pages present at the start`);
 
@@ -70,7 +69,7 @@ export function checkRules(s: ScenarioSpec): RuleProblem[] {
   const threads = s.threads ?? [{ name: "main", cpu: 0, steps: [] }];
   const threadNames = new Map<string, number>();
   threads.forEach((t, i) => {
-    if (threadNames.has(t.name)) add(["threads", i, "name"], `thread name "${t.name}" is already used by threads.${threadNames.get(t.name)}`);
+    if (threadNames.has(t.name)) add(["threads", i, "name"], `thread name "${t.name}" is already used by threads.${threadNames.get(t.name)} (expected each thread name once)`);
     else threadNames.set(t.name, i);
     if (t.cpu >= m.cpus) add(["threads", i, "cpu"], `CPU ${t.cpu} does not exist (machine.cpus is ${m.cpus}: CPUs 0..${m.cpus - 1})`);
     t.steps.forEach((st, j) => checkStep(st, ["threads", i, "steps", j], add));
@@ -82,11 +81,17 @@ export function checkRules(s: ScenarioSpec): RuleProblem[] {
     const w = e.when;
     let thread = threads[0];
     if (w.thread === undefined) {
-      if (threads.length !== 1) add([...path, "when"], `when.thread is required: the scenario has ${threads.length} threads`);
+      if (threads.length !== 1) {
+        add([...path, "when"], `when.thread is required: the scenario has ${threads.length} threads (expected one of: ${threads.map((t) => t.name).join(", ")})`);
+        thread = undefined;
+      }
     } else {
       const ti = threadNames.get(w.thread);
       thread = ti === undefined ? undefined : threads[ti];
-      if (ti === undefined) add([...path, "when", "thread"], `no thread named "${w.thread}" (threads: ${[...threadNames.keys()].join(", ") || "none"})`);
+      if (ti === undefined) {
+        const near = closest(w.thread, [...threadNames.keys()]);
+        add([...path, "when", "thread"], `no thread named "${w.thread}"${near !== undefined ? ` (did you mean "${near}"?)` : ""} (expected one of the threads: ${[...threadNames.keys()].join(", ") || "none"})`);
+      }
     }
     if (thread && w.step > BigInt(thread.steps.length))
       add([...path, "when", "step"], `thread "${thread.name}" has no step ${w.step} (it has ${thread.steps.length})`);
@@ -106,6 +111,28 @@ export function checkRules(s: ScenarioSpec): RuleProblem[] {
     if (d.nested) checkStep(d.nested, [...dp, "nested"], add);
   });
   return out;
+}
+
+/**
+ * Overlapping areas as [earlier, later] in file order, each later area at
+ * most once (with the first area it overlaps). Sorted by start, an area
+ * overlaps something before it iff it starts before the furthest end so far:
+ * O(n log n), where comparing every pair took seconds for 12,000 areas and
+ * 12,000 areas at one address made 72 million problems.
+ */
+function overlaps<T extends { start: bigint; end: bigint; index: number }>(areas: readonly T[]): [T, T][] {
+  const sorted = [...areas].sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.index - y.index));
+  const found = new Map<number, [T, T]>();
+  let furthest: T | undefined;
+  for (const a of sorted) {
+    if (furthest !== undefined && a.start < furthest.end) {
+      const [first, later] = furthest.index < a.index ? [furthest, a] : [a, furthest];
+      const seen = found.get(later.index);
+      if (seen === undefined || first.index < seen[0].index) found.set(later.index, [first, later]);
+    }
+    if (furthest === undefined || a.end > furthest.end) furthest = a;
+  }
+  return [...found.values()].sort((x, y) => x[1].index - y[1].index);
 }
 
 interface Ctx {
@@ -212,7 +239,7 @@ function checkStep(st: StepSpec | NestedStepSpec, path: KeyPath, add: Ctx["add"]
   if (st.op === "get" || st.op === "get_as_slice") {
     if (typeof st.type !== "string") {
       const { size, align } = st.type;
-      if ((align & (align - 1n)) !== 0n) add([...path, "type", "align"], `align ${align} is not a power of two`);
+      if ((align & (align - 1n)) !== 0n) add([...path, "type", "align"], `align ${align} is not a power of two (expected 1, 2, 4, 8, …)`);
       else if (size % align !== 0n) add([...path, "type", "size"], `size ${size} is not a multiple of align ${align}, as every Rust type's is`);
     }
     if (st.use !== undefined && st.use !== "read") {

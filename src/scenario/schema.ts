@@ -1,18 +1,26 @@
 // The one description of scenario format v1: the types of the rest of the
 // code (z.infer) and the published JSON Schema both come from here.
 import { z } from "zod";
-import { I64_MIN, U64_MAX, toInteger } from "./numbers.js";
-import { unknownKeyMessages } from "./suggest.js";
+import { I64_MIN, U64_MAX, describe, toInteger } from "./numbers.js";
+import { closest, unknownKeyMessages } from "./suggest.js";
 
 // ---- numbers -------------------------------------------------------------
 
-const numberInput = z.union([z.bigint(), z.number(), z.string()]).meta({ id: "Number", description: "an integer: decimal or 0x hex, as a YAML integer or a string, with optional _ separators" });
+// Any YAML value but a missing one: integer() below says what is wrong with a float,
+// a word, a list... (a union would only say "Invalid input"). Its JSON Schema is
+// replaced in scenarioJsonSchema().
+const numberInput = z
+  .union([z.bigint(), z.number(), z.string(), z.custom<never>((v) => v !== undefined)], {
+    error: "required key is missing (expected a number: decimal or 0x hex)",
+  })
+  .meta({ id: "Number", description: "an integer: decimal or 0x hex, as a YAML integer or a string, with optional _ separators" });
 
 function integer(min: bigint, max: bigint, what: string) {
   return numberInput.transform((input, ctx) => {
     const r = toInteger(input, min, max, what);
     if (r.ok) return r.value;
-    ctx.issues.push({ code: "custom", message: r.message, input });
+    // `number` lets the loader quote a YAML number as written (0x…, .nan) rather than as parsed.
+    ctx.issues.push({ code: "custom", message: r.message, input, params: { number: true } });
     return z.NEVER;
   });
 }
@@ -32,6 +40,18 @@ function strict<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(shape, {
     error: (iss) => (iss.code === "unrecognized_keys" ? unknownKeyMessages(iss.keys, known) : undefined),
   });
+}
+
+/**
+ * The message of a union (or enum-like) schema that failed as a whole: what
+ * was expected, what was found, and a "did you mean" for a near-miss word.
+ */
+function unionError(expected: string, words: readonly string[] = []) {
+  return (iss: { input?: unknown }): string => {
+    if (iss.input === undefined) return `required key is missing (${expected})`;
+    const near = typeof iss.input === "string" && words.length > 0 ? closest(iss.input, words) : undefined;
+    return `${expected}, got ${describe(iss.input)}${near !== undefined ? ` (did you mean "${near}"?)` : ""}`;
+  };
 }
 
 /** Exactly one of `keys` must be present; says which ones are allowed. */
@@ -72,7 +92,7 @@ export const StructType = strict({
   align: integer(1n, 1n << 32n, "an alignment"),
 });
 export const ElementType = z.union([PrimitiveType, StructType], {
-  error: `expected an element type (${PRIMITIVE_TYPES.join(", ")}) or { size, align }`,
+  error: unionError(`expected an element type (${PRIMITIVE_TYPES.join(", ")}) or { size, align }`, PRIMITIVE_TYPES),
 });
 export type ElementTypeSpec = z.infer<typeof ElementType>;
 
@@ -131,12 +151,13 @@ export type RangeSpec = z.infer<typeof Range>;
 // ---- values and expectations ------------------------------------------------
 
 const scalarValue = z.union([z.bigint(), z.number(), z.string(), z.null()], {
-  error: "expected a number, a string or null",
+  error: unionError("expected a number, a string or null"),
 });
 /** Raw values (numbers, strings, lists up to two deep): their meaning depends on the step, judged later. */
-export const RawValue = z.union([scalarValue, z.array(z.union([scalarValue, z.array(scalarValue)]))], {
-  error: "expected a number, a string, null, or a list of them",
-});
+export const RawValue = z.union(
+  [scalarValue, z.array(z.union([scalarValue, z.array(scalarValue)], { error: unionError("expected a number, a string, null, or a list of them") }))],
+  { error: unionError("expected a number, a string, null, or a list of them") },
+);
 export type RawValueSpec = z.infer<typeof RawValue>;
 
 export const ERRNOS = ["EFAULT", "EILSEQ", "ENOMEM"] as const;
@@ -145,14 +166,14 @@ export const STEP_EXPECT_WORDS = ["ok", ...RUN_ENDS, "not-run"] as const;
 
 export const StepExpect = z.union(
   [z.enum(STEP_EXPECT_WORDS), strict({ ok: RawValue }), strict({ err: z.enum(ERRNOS) })],
-  { error: `expected one of ${STEP_EXPECT_WORDS.join(", ")}, { ok: VALUE } or { err: ${ERRNOS.join(" | ")} }` },
+  { error: unionError(`expected one of ${STEP_EXPECT_WORDS.join(", ")}, { ok: VALUE } or { err: ${ERRNOS.join(" | ")} }`, STEP_EXPECT_WORDS) },
 );
 export type StepExpectSpec = z.infer<typeof StepExpect>;
 
 // ---- steps --------------------------------------------------------------------
 
 export const UseSpec = z.union([z.literal("read"), strict({ write: RawValue })], {
-  error: 'expected use: read or use: { write: VALUE }',
+  error: unionError("expected use: read or use: { write: VALUE }", ["read"]),
 });
 
 const common = { nullable: z.boolean().default(false) };
@@ -169,7 +190,16 @@ function stepShapes<E extends z.ZodRawShape>(extra: E) {
 }
 
 const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "user_access", "kernel_access"] as const;
-const opError = `expected op to be one of ${OPS.join(", ")}`;
+/** A step whose op is missing, misspelt or not a step at all. */
+function opError(iss: { input?: unknown }): string {
+  const ops = `one of ${OPS.join(", ")}`;
+  const input = iss.input;
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return `expected a step (a mapping with op: ${ops}), got ${describe(input)}`;
+  const op = (input as Record<string, unknown>).op;
+  if (op === undefined) return `required key is missing (expected ${ops})`;
+  const near = typeof op === "string" ? closest(op, OPS) : undefined;
+  return `expected op to be ${ops}, got ${describe(op)}${near !== undefined ? ` (did you mean "${near}"?)` : ""}`;
+}
 
 export const NestedStep = z.discriminatedUnion("op", stepShapes({}), { error: opError }).meta({ id: "NestedStep" });
 export const Step = z.discriminatedUnion("op", stepShapes({ expect: StepExpect.optional() }), { error: opError }).meta({ id: "Step", description: "one axptr operation or memory access" });
@@ -228,7 +258,7 @@ export const Machine = strict({
   page_size: U64.default(4096n),
   strategy: Strategy.default("percpu-flag"),
   aspace: strict({ base: U64.default(0x1000n), size: U64.default(0x7fff_ffff_f000n) }).default({ base: 0x1000n, size: 0x7fff_ffff_f000n }),
-  frames: z.union([z.literal("unlimited"), U64], { error: 'expected a frame count or "unlimited"' }).default("unlimited"),
+  frames: z.union([z.literal("unlimited"), U64], { error: unionError('expected a frame count or "unlimited"', ["unlimited"]) }).default("unlimited"),
   aspace_lock: z.enum(["per-check", "held"]).default("per-check"),
   budget: integer(1n, U64_MAX, "a positive count of units of work").default(100_000_000n),
 });
@@ -242,7 +272,7 @@ export const Thread = strict({
 export type ThreadSpec = z.infer<typeof Thread>;
 
 export const Scenario = strict({
-  name: z.string().min(1, { message: "name must not be empty" }),
+  name: z.string().min(1),
   description: z.string().optional(),
   machine: Machine.default(() => Machine.parse({})),
   memory: z.array(Area).default([]),

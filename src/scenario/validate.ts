@@ -1,8 +1,9 @@
 // Text to a validated scenario, or every problem with its file:line:col.
 import type { z } from "zod";
 import { parseYaml } from "./load.js";
-import { describe } from "./numbers.js";
-import { offsetOf, problemAt, type Problem } from "./problems.js";
+import { isScalar } from "yaml";
+import { describe, quoteText, shownNumber } from "./numbers.js";
+import { nodeAt, offsetOf, problemAt, type KeyPath, type Problem } from "./problems.js";
 import { checkRules } from "./rules.js";
 import { Scenario as ScenarioSchema, type ScenarioSpec, type ThreadSpec } from "./schema.js";
 import { closest } from "./suggest.js";
@@ -12,14 +13,32 @@ export type Scenario = Omit<ScenarioSpec, "threads"> & { threads: ThreadSpec[] }
 
 export type LoadResult = { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] };
 
+/** More problems than this in one file are summed up in one last line: a file with 300,000 unknown keys is not worth 300,000 lines. */
+export const MAX_PROBLEMS = 100;
+
 export function loadScenario(text: string, file: string): LoadResult {
+  const r = loadEvery(text, file);
+  if (r.ok || r.problems.length <= MAX_PROBLEMS) return r;
+  const next = r.problems[MAX_PROBLEMS] as Problem;
+  const more = r.problems.length - MAX_PROBLEMS;
+  return {
+    ok: false,
+    problems: [
+      ...r.problems.slice(0, MAX_PROBLEMS),
+      { file, line: next.line, col: next.col, path: [], message: `${more} more problem${more === 1 ? "" : "s"} from here on not shown (only the first ${MAX_PROBLEMS} of a file are)` },
+    ],
+  };
+}
+
+function loadEvery(text: string, file: string): LoadResult {
   const parsed = parseYaml(text, file);
   if (!parsed.ok) return parsed;
   const { doc, lines, data } = parsed;
   const at = (path: readonly (string | number)[], message: string, atKey = false) =>
     problemAt(file, lines, offsetOf(doc, path, atKey), path, message);
 
-  const result = ScenarioSchema.safeParse(data, { error: messageFor });
+  // reportInput: the problems below look at what was found (a number as written, an empty file).
+  const result = ScenarioSchema.safeParse(data, { error: messageFor, reportInput: true });
   if (!result.success) {
     const issues = result.error.issues;
     // A misspelt required key is one problem, not two: its "missing" twin is dropped.
@@ -35,11 +54,17 @@ export function loadScenario(text: string, file: string): LoadResult {
           return at([...path, key], message, true);
         });
       }
-      if (iss.code === "invalid_type" && iss.message.startsWith("required key")) {
+      if (iss.message.startsWith(MISSING) && path.length > 0) {
         if (suggested.has(JSON.stringify(path))) return [];
         const key = path[path.length - 1];
-        return [at(path, `required key "${String(key)}" is missing${iss.message.slice("required key is missing".length)}`)];
+        return [at(path, `required key "${String(key)}" is missing${iss.message.slice(MISSING.length)}`)];
       }
+      if (path.length === 0 && iss.code === "invalid_type") {
+        const empty = iss.input === null || iss.input === undefined;
+        return [at(path, empty ? "the file holds no scenario (expected a mapping with at least a name)" : `expected a scenario (a mapping with at least a name), got ${describe(iss.input)}`)];
+      }
+      const params = (iss as { params?: { number?: boolean } }).params;
+      if (iss.code === "custom" && params?.number === true) return [at(path, asWritten(doc, path, iss.input, iss.message))];
       return [at(path, iss.message)];
     });
     return { ok: false, problems: sortProblems(problems.filter((p) => !(p.message.startsWith("required key") && suggested.has(JSON.stringify(p.path))))) };
@@ -51,6 +76,21 @@ export function loadScenario(text: string, file: string): LoadResult {
   }
   const threads = spec.threads ?? [{ name: "main", cpu: 0, steps: [] }];
   return { ok: true, scenario: { ...spec, threads } };
+}
+
+const MISSING = "required key is missing";
+
+/**
+ * A number's message quotes the number as parsed (a bigint, a float); the
+ * format promises the text as written (0x1_0000, .nan), which the document
+ * still has.
+ */
+function asWritten(doc: Parameters<typeof nodeAt>[0], path: KeyPath, input: unknown, message: string): string {
+  if (typeof input !== "bigint" && typeof input !== "number") return message;
+  const node = nodeAt(doc, path);
+  const shown = shownNumber(input);
+  if (!isScalar(node) || typeof node.source !== "string" || !message.startsWith(shown)) return message;
+  return quoteText(node.source) + message.slice(shown.length);
 }
 
 function pathKey(k: PropertyKey): string | number {
@@ -65,7 +105,7 @@ function sortProblems(ps: Problem[]): Problem[] {
 function messageFor(iss: z.core.$ZodRawIssue): string | undefined {
   switch (iss.code) {
     case "invalid_type":
-      if (iss.input === undefined) return `required key is missing (expected ${iss.expected})`;
+      if (iss.input === undefined) return `${MISSING} (expected ${article(iss.expected)})`;
       return `expected ${article(iss.expected)}, got ${describe(iss.input)}`;
     case "invalid_value": {
       const options = iss.values.map((v) => String(v));
@@ -75,8 +115,10 @@ function messageFor(iss: z.core.$ZodRawIssue): string | undefined {
       return `expected ${list}, got ${describe(iss.input)}${near ? ` (did you mean "${near}"?)` : ""}`;
     }
     case "too_small":
-      if (iss.origin === "string" && iss.minimum === 1) return "must not be empty";
+      if (iss.origin === "string" && iss.minimum === 1) return "must not be empty (expected at least one character)";
       return undefined;
+    case "invalid_union":
+      return `expected one of the forms allowed here, got ${describe(iss.input)}`;
     default:
       return undefined;
   }
