@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import { parseYaml } from "./load.js";
 import { isScalar } from "yaml";
-import { describe, quoteText, shownNumber } from "./numbers.js";
+import { describe, parseNumberText, quoteString, quoteText, shownNumber } from "./numbers.js";
 import { nodeAt, offsetOf, problemAt, type KeyPath, type Problem } from "./problems.js";
 import { checkRules } from "./rules.js";
 import { Scenario as ScenarioSchema, type ScenarioSpec, type ThreadSpec } from "./schema.js";
@@ -72,7 +72,7 @@ function loadEvery(text: string, file: string): LoadResult {
   const spec = result.data;
   const ruleProblems = checkRules(spec);
   if (ruleProblems.length > 0) {
-    return { ok: false, problems: sortProblems(ruleProblems.map((p) => at(p.path, p.message, p.atKey))) };
+    return { ok: false, problems: sortProblems(ruleProblems.map((p) => at(p.path, p.atKey ? p.message : leadingNumberAsWritten(doc, p.path, p.message), p.atKey))) };
   }
   const threads = spec.threads ?? [{ name: "main", cpu: 0, steps: [] }];
   return { ok: true, scenario: { ...spec, threads } };
@@ -91,6 +91,16 @@ function asWritten(doc: Parameters<typeof nodeAt>[0], path: KeyPath, input: unkn
   const shown = shownNumber(input);
   if (!isScalar(node) || typeof node.source !== "string" || !message.startsWith(shown)) return message;
   return quoteText(node.source) + message.slice(shown.length);
+}
+
+/** A rule's message that starts with the value at its path (`65536 does not fit u16`) shows it as written (`0x10000`). */
+function leadingNumberAsWritten(doc: Parameters<typeof nodeAt>[0], path: KeyPath, message: string): string {
+  const node = nodeAt(doc, path);
+  if (!isScalar(node) || typeof node.source !== "string") return message;
+  const value = typeof node.value === "bigint" ? node.value : typeof node.value === "string" ? parseNumberText(node.value) : undefined;
+  if (value === undefined || !message.startsWith(`${value} `)) return message;
+  const written = typeof node.value === "string" ? quoteString(node.value) : quoteText(node.source);
+  return written + message.slice(String(value).length);
 }
 
 function pathKey(k: PropertyKey): string | number {

@@ -21,6 +21,7 @@ const CORPUS: Record<string, string[]> = {
   "complex-key.yaml": ["2:1: (file): a key must be a plain word, not a list (expected a key such as name)"],
   "constructor-key.yaml": ["3:3: machine.constructor: unknown key \"constructor\" (allowed here: cpus, page_size, strategy, aspace, frames, aspace_lock, budget)"],
   "contents-outside-area.yaml": ["7:15: memory.0.contents.0.at: contents 0x10ffc..0x11001 lie outside the area 0x10000..0x11000"],
+  "contents-value-too-big.yaml": ["7:33: memory.0.contents.0.u16.1: 0x10000 does not fit u16 (0..65535)"],
   "cpus-0.yaml": ["3:9: machine.cpus: 0 is out of range (expected a CPU count, 1..64)"],
   "cpus-65.yaml": ["3:9: machine.cpus: 65 is out of range (expected a CPU count, 1..64)"],
   "deep-block.yaml": ["3:127: memory.0.0.0.0.0.0.0.…: lists and mappings nested deeper than 64 levels (expected at most 64)"],
@@ -132,6 +133,7 @@ describe("the invalid corpus", () => {
     expect(CORPUS["unknown-key-far.yaml"]?.[0]).not.toContain("did you mean");
     expect(CORPUS["bad-hex.yaml"]?.[0]).toContain('"0x1g000"');
     expect(CORPUS["nan.yaml"]?.[0]).toContain(".nan");
+    expect(CORPUS["contents-value-too-big.yaml"]?.[0]).toContain("0x10000 does not fit");
   });
 });
 
