@@ -17,7 +17,15 @@ export function pathText(path: KeyPath): string {
 
 /** `file:line:col: key.path: message`, the one line format of every input problem. */
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.col}: ${pathText(p.path)}: ${p.message}`;
+  return oneLine(`${p.file}:${p.line}:${p.col}: ${pathText(p.path)}: ${p.message}`);
+}
+
+/** Control characters (a key or a name may hold a newline) written as escapes, so a problem stays one line. */
+function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
+    const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
 }
 
 /** Finds the source offset of a key path: the key itself when `atKey`, else its value. Falls back to the deepest node found. */

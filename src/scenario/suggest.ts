@@ -36,7 +36,9 @@ export function unknownKeyMessages(keys: readonly string[], known: readonly stri
     .map((key) => {
       const near = closest(key, known);
       const allowed = `allowed here: ${known.join(", ")}`;
-      return near ? `unknown key "${key}" (did you mean "${near}"?)` : `unknown key "${key}" (${allowed})`;
+      // JSON quoting: a key may hold a newline, and these messages are joined by newlines.
+      const quoted = JSON.stringify(key);
+      return near ? `unknown key ${quoted} (did you mean "${near}"?)` : `unknown key ${quoted} (${allowed})`;
     })
     .join("\n");
 }

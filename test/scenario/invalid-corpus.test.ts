@@ -66,6 +66,7 @@ const CORPUS: Record<string, string[]> = {
   "top-level-list.yaml": ["1:1: (file): expected a scenario (a mapping with at least a name), got a list"],
   "unknown-element-type.yaml": ["5:40: threads.0.steps.0.type: expected an element type (u8, i8, c_char, u16, i16, u32, i32, u64, i64, usize, isize, ptr) or { size, align }, got the string \"u9\" (did you mean \"u8\"?)"],
   "unknown-key-far.yaml": ["2:1: colour: unknown key \"colour\" (allowed here: name, description, machine, memory, threads, events, expect)"],
+  "unknown-key-with-newline.yaml": ["2:1: per\\nm: unknown key \"per\\nm\" (allowed here: name, description, machine, memory, threads, events, expect)"],
   "unknown-key-perms.yaml": ["5:5: memory.0.perms: unknown key \"perms\" (did you mean \"perm\"?)"],
   "unknown-op.yaml": ["5:13: threads.0.steps.0.op: expected op to be one of get, get_as_slice, get_as_null_terminated, get_as_str, user_access, kernel_access, got the string \"get_as_string\" (did you mean \"get_as_str\"?)"],
   "unknown-strategy.yaml": ["3:13: machine.strategy: expected one of none, percpu-flag, per-thread-flag, nesting-counter, exception-table, got the string \"per-cpu-flag\" (did you mean \"percpu-flag\"?)"],
