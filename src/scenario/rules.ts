@@ -56,7 +56,7 @@ export function checkRules(s: ScenarioSpec): RuleProblem[] {
     }
     if (!span) return;
     placed.push({ ...span, index: i, name: a.name });
-    framesAtStart += a.populate ? (span.end - span.start) / page : BigInt(a.present?.length ?? 0);
+    framesAtStart += a.populate ? (span.end - span.start) / page : BigInt(new Set(a.present ?? []).size);
   });
   for (const [o, a] of overlaps(placed)) {
     const other = o.name ? `memory.${o.index} ("${o.name}")` : `memory.${o.index}`;

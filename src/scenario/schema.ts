@@ -291,9 +291,11 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     override: (ctx) => {
       // YAML integers are bigints to zod; to an editor a number is an integer or a decimal/0x string.
       if (ctx.zodSchema === numberInput) {
+        const { description } = ctx.jsonSchema;
         for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[key];
         Object.assign(ctx.jsonSchema, {
-          anyOf: [{ type: "integer" }, { type: "string", pattern: "^-?(0[xX][0-9a-fA-F]+(_*[0-9a-fA-F]+)*|[0-9]+(_*[0-9]+)*)$" }],
+          description,
+          anyOf: [{ type: "integer" }, { type: "string", pattern: "^-?(0[xX][0-9a-fA-F]+(_+[0-9a-fA-F]+)*|[0-9]+(_+[0-9]+)*)$" }],
         });
       } else if (ctx.zodSchema._zod.def.type === "bigint") ctx.jsonSchema.type = "integer";
     },
