@@ -257,12 +257,25 @@ export const Machine = strict({
   cpus: smallInt(1, 64, "a CPU count").default(1),
   page_size: U64.default(4096n),
   strategy: Strategy.default("percpu-flag"),
-  aspace: strict({ base: U64.default(0x1000n), size: U64.default(0x7fff_ffff_f000n) }).default({ base: 0x1000n, size: 0x7fff_ffff_f000n }),
+  aspace: strict({ base: U64.optional(), size: U64.optional() }).optional(),
   frames: z.union([z.literal("unlimited"), U64], { error: unionError('expected a frame count or "unlimited"', ["unlimited"]) }).default("unlimited"),
   aspace_lock: z.enum(["per-check", "held"]).default("per-check"),
   budget: integer(1n, U64_MAX, "a positive count of units of work").default(100_000_000n),
-});
+}).transform(({ aspace, ...m }) => ({ ...m, aspace: addressSpace(aspace, m.page_size) }));
 export type MachineSpec = z.infer<typeof Machine>;
+
+/**
+ * The spec's default address space, base 0x1000 and size 0x7fff_ffff_f000.
+ * With pages larger than 4 KiB and no base given, it starts at the first page
+ * instead (and still ends at 0x8000_0000_0000), so such a file needs no aspace.
+ */
+function addressSpace(given: { base?: bigint | undefined; size?: bigint | undefined } | undefined, pageSize: bigint): { base: bigint; size: bigint } {
+  const size = 0x7fff_ffff_f000n;
+  if (given?.base !== undefined) return { base: given.base, size: given.size ?? size };
+  const validLargePage = pageSize > 0x1000n && pageSize <= 0x10000n && (pageSize & (pageSize - 1n)) === 0n;
+  const base = validLargePage ? pageSize : 0x1000n;
+  return { base, size: given?.size ?? size + 0x1000n - base };
+}
 
 export const Thread = strict({
   name: z.string().min(1),
