@@ -174,6 +174,12 @@ describe("loadScenario: defaults", () => {
     });
   });
 
+  it("the default address space starts at the first page when pages are larger than 4 KiB", () => {
+    expect(load("name: n\n").machine.aspace).toEqual({ base: 0x1000n, size: 0x7fff_ffff_f000n });
+    expect(load("name: n\nmachine: { page_size: 65536 }\n").machine.aspace).toEqual({ base: 0x10000n, size: 0x7fff_fff1_0000n });
+    expect(load("name: n\nmachine: { page_size: 16384, aspace: { size: 0x100000 } }\n").machine.aspace).toEqual({ base: 0x4000n, size: 0x100000n });
+  });
+
   it("a partial machine keeps the defaults of the keys it leaves out", () => {
     const s = load("name: n\nmachine: { cpus: 4, aspace: { base: 0x10000 } }\n");
     expect(s.machine).toMatchObject({ cpus: 4, page_size: 4096n, strategy: "percpu-flag", aspace: { base: 0x10000n, size: 0x7fff_ffff_f000n } });
