@@ -43,16 +43,17 @@ threads:
     steps:
       - { op: get_as_str, ptr: 0x10ffa, expect: { ok: "hello, world" } }
 `;
-const r = spawnSync(process.execPath, [`${out}/launch.js`, "run", "-"], {
+mkdirSync("dist", { recursive: true });
+for (const name of readdirSync(out)) renameSync(`${out}/${name}`, `dist/${name}`);
+rmSync(out, { recursive: true, force: true });
+
+// The warm-up runs where users run it (the cache keeps the script's file name), writing the cache beside it.
+const r = spawnSync(process.execPath, ["dist/launch.js", "run", "-"], {
   input: warmup,
   env: { ...process.env, AXPTR_SIM_WRITE_CODE_CACHE: "1", NO_COLOR: "1" },
   encoding: "utf8",
 });
 if (r.status !== 0) {
   console.error(`build: the warm-up run failed (exit ${r.status}):\n${r.stderr}`);
-  rmSync(out, { recursive: true, force: true });
   process.exit(1);
 }
-mkdirSync("dist", { recursive: true });
-for (const name of readdirSync(out)) renameSync(`${out}/${name}`, `dist/${name}`);
-rmSync(out, { recursive: true, force: true });

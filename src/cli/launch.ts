@@ -1,7 +1,7 @@
 // Starts the bundled CLI from V8's code cache when it is there: compiling the
 // bundle is most of a short run's start-up time. The cache is written at build
 // time only (see scripts/build.mjs), never while a user runs the tool.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,4 +22,9 @@ const main = mod.exports.main;
 if (!main) throw new Error(`${bundle} does not export main`);
 // Exit codes are set through exitCode, so output written to a pipe is flushed first.
 process.exitCode = await main(process.argv.slice(2));
-if (process.env.AXPTR_SIM_WRITE_CODE_CACHE === "1") writeFileSync(cache, script.createCachedData());
+if (process.env.AXPTR_SIM_WRITE_CODE_CACHE === "1") {
+  // Beside the target, then renamed: a CLI started meanwhile reads the old cache or the new one, never half of one.
+  const tmp = `${cache}.${process.pid}.tmp`;
+  writeFileSync(tmp, script.createCachedData());
+  renameSync(tmp, cache);
+}

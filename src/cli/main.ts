@@ -15,7 +15,7 @@ import { compareCommand } from "./commands/compare.js";
 import type { StrategyName } from "../sim/simulate.js";
 
 /** What a command leaves to print, and how it ended. */
-type Done = { stdout?: string; stderr?: string; failed?: CheckFailed };
+type Done = { stdout?: string | Iterable<string>; stderr?: string; failed?: CheckFailed };
 
 function program(done: (d: Done) => void): Command {
   const p = new Command("axptr-sim")
@@ -80,19 +80,31 @@ function isSet(v: string | undefined): boolean {
 
 /** Runs the CLI and returns the exit code; the shim's process exits with it. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that stops early (`| head`) closes the pipe: stop writing, quietly, as other tools do.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+  });
   let result: Done = {};
   try {
     await program((d) => (result = d)).parseAsync([...argv], { from: "user" });
   } catch (e) {
     return report(e);
   }
-  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.stdout) write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
   if (result.failed) {
     process.stderr.write(`axptr-sim: ${result.failed.summary}\n`);
     return 1;
   }
   return 0;
+}
+
+/** Writes piece by piece (long strings in slices): a trace of hundreds of megabytes is never copied into one buffer. */
+function write(output: string | Iterable<string>): void {
+  const SLICE = 1 << 20;
+  for (const piece of typeof output === "string" ? [output] : output) {
+    for (let i = 0; i < piece.length; i += SLICE) process.stdout.write(piece.length <= SLICE ? piece : piece.slice(i, i + SLICE));
+  }
 }
 
 function report(e: unknown): number {

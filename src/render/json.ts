@@ -32,13 +32,20 @@ export function resultJson(r: StepResult | Expected): Json {
   }
 }
 
+function withoutValue(r: Json): Json {
+  if (r === null || typeof r !== "object" || Array.isArray(r) || !("value" in r)) return r;
+  const { value: _value, ...rest } = r;
+  return rest;
+}
+
 const ADDRESS_FIELDS = new Set(["addr"]);
 
 export function eventJson(e: TraceEvent): Json {
   const { seq, thread, step, cpu, kind, flags, ...rest } = e;
   const out: { [k: string]: Json } = { seq, thread, step, cpu, kind };
   for (const [k, v] of Object.entries(rest)) {
-    if (k === "result") out[k] = resultJson(v as StepResult);
+    // A step's value is in `steps` once; its step-end event says how it ended, not the value again.
+    if (k === "result") out[k] = kind === "step-end" ? withoutValue(resultJson(v as StepResult)) : resultJson(v as StepResult);
     else if (typeof v === "bigint") out[k] = ADDRESS_FIELDS.has(k) ? hex(v) : num(v);
     else out[k] = v as Json;
   }
@@ -69,19 +76,95 @@ export function traceJson(t: Trace, file: string, events = true): { [k: string]:
 }
 
 /**
- * Pretty-printed, with one event a line: a trace of thousands of events stays
- * readable and diffable, and far smaller than one key a line.
+ * Pretty-printed, with one step and one event a line: a trace of thousands of
+ * events stays readable and diffable. Made in pieces, so a huge trace (a
+ * 64 MiB string value) is written without being copied into one string.
  */
-export function renderJson(traces: readonly { trace: Trace; file: string }[], single: boolean): string {
-  const docs = traces.map(({ trace, file }) => docText(trace, file));
-  if (single) return (docs[0] ?? "null") + "\n";
-  return `[\n${docs.map((d) => d.replace(/^/gm, "  ")).join(",\n")}\n]\n`;
+export function* jsonChunks(traces: readonly { trace: Trace; file: string }[], single: boolean): Generator<string> {
+  if (single) {
+    const first = traces[0];
+    if (first) yield* docChunks(first.trace, first.file, "");
+    else yield "null";
+    yield "\n";
+    return;
+  }
+  yield "[";
+  for (const [i, { trace, file }] of traces.entries()) {
+    yield i === 0 ? "\n" : ",\n";
+    yield* docChunks(trace, file, "  ");
+  }
+  yield "\n]\n";
 }
 
-function docText(trace: Trace, file: string): string {
-  const head = JSON.stringify(traceJson(trace, file, false), null, 2);
-  const events = trace.events.map((e) => `    ${JSON.stringify(eventJson(e))}`).join(",\n");
-  // Insert "events" after "steps", as in the format spec's example.
-  const at = head.indexOf(',\n  "hazards"');
-  return `${head.slice(0, at)},\n  "events": [${events === "" ? "]" : `\n${events}\n  ]`}${head.slice(at)}`;
+export function renderJson(traces: readonly { trace: Trace; file: string }[], single: boolean): string {
+  return [...jsonChunks(traces, single)].join("");
+}
+
+function* docChunks(trace: Trace, file: string, indent: string): Generator<string> {
+  const doc = traceJson(trace, file, false);
+  const lines = (key: string, items: readonly Json[]): Generator<string> => listChunks(key, items, indent);
+  let first = true;
+  yield `${indent}{`;
+  for (const [key, value] of Object.entries(doc)) {
+    yield first ? "\n" : ",\n";
+    first = false;
+    if (key === "steps" && Array.isArray(value)) {
+      yield* lines(key, value);
+      // "events" follows "steps", as in the format spec's example.
+      yield ",\n";
+      yield* listChunks("events", trace.events.map(eventJson), indent);
+    } else yield `${indent}  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}  `)}`;
+  }
+  yield `\n${indent}}`;
+}
+
+function* listChunks(key: string, items: readonly Json[], indent: string): Generator<string> {
+  yield `${indent}  ${JSON.stringify(key)}: [`;
+  for (const [i, item] of items.entries()) {
+    yield `${i === 0 ? "\n" : ",\n"}${indent}    `;
+    yield* compactChunks(item);
+  }
+  yield items.length === 0 ? "]" : `\n${indent}  ]`;
+}
+
+const SLICE = 1 << 20;
+
+/** Holds a string or list that compactChunks writes in pieces (looked at without serialising anything). */
+function isLarge(v: Json): boolean {
+  if (typeof v === "string") return v.length > SLICE;
+  if (Array.isArray(v)) return v.length > 1024 || v.some(isLarge);
+  if (v !== null && typeof v === "object") return Object.values(v).some(isLarge);
+  return false;
+}
+
+/** JSON.stringify(v) in pieces, byte for byte: a huge string value is escaped a slice at a time. */
+export function* compactChunks(v: Json): Generator<string> {
+  if (typeof v === "string" && v.length > SLICE) {
+    yield '"';
+    for (let i = 0; i < v.length; ) {
+      let end = Math.min(v.length, i + SLICE);
+      // Never cut between the two halves of a surrogate pair.
+      const last = v.charCodeAt(end - 1);
+      if (end < v.length && last >= 0xd800 && last <= 0xdbff) end--;
+      yield JSON.stringify(v.slice(i, end)).slice(1, -1);
+      i = end;
+    }
+    yield '"';
+  } else if (Array.isArray(v) && isLarge(v)) {
+    yield "[";
+    for (const [i, x] of v.entries()) {
+      if (i > 0) yield ",";
+      yield* compactChunks(x);
+    }
+    yield "]";
+  } else if (v !== null && typeof v === "object" && !Array.isArray(v) && isLarge(v)) {
+    let first = true;
+    yield "{";
+    for (const [k, x] of Object.entries(v)) {
+      yield `${first ? "" : ","}${JSON.stringify(k)}:`;
+      first = false;
+      yield* compactChunks(x);
+    }
+    yield "}";
+  } else yield JSON.stringify(v);
 }

@@ -174,15 +174,33 @@ export function resultText(r: StepResult | Expected): string {
   }
 }
 
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) if (isHighSurrogate(s.charCodeAt(i)) && i + 1 < s.length) i++;
+  return n;
+}
+
+/** The first `n` code points of `s`. */
+function prefix(s: string, n: number): string {
+  let i = 0;
+  for (let k = 0; k < n && i < s.length; k++) i += isHighSurrogate(s.charCodeAt(i)) && i + 1 < s.length ? 2 : 1;
+  return s.slice(0, i);
+}
+
 /** Values for people: long strings and lists abbreviated (JSON never is). */
 export function valueText(v: Value): string {
   if (v === null) return "None";
   if (typeof v === "bigint") return v > 0xffffn ? hex(v) : v.toString();
   if (typeof v === "string") {
     // Counted and cut in characters (code points): a cut must not split a surrogate pair.
-    const chars = Array.from(v);
-    if (chars.length <= MAX_STRING) return JSON.stringify(v);
-    return `${JSON.stringify(chars.slice(0, MAX_STRING).join(""))}… (${chars.length} chars)`;
+    // Walked in place: a 64 MiB string must not become an array of 64M one-character strings.
+    const count = codePoints(v);
+    if (count <= MAX_STRING) return JSON.stringify(v);
+    return `${JSON.stringify(prefix(v, MAX_STRING))}… (${count} chars)`;
   }
   const shown = v.slice(0, MAX_LIST).map(valueText).join(", ");
   return v.length <= MAX_LIST ? `[${shown}]` : `[${shown}, … ${v.length - MAX_LIST} more]`;

@@ -1,4 +1,4 @@
-import { renderJson } from "../../render/json.js";
+import { jsonChunks } from "../../render/json.js";
 import { renderNdjson } from "../../render/ndjson.js";
 import { renderText } from "../../render/text.js";
 import { simulate, type StrategyName } from "../../sim/simulate.js";
@@ -15,14 +15,14 @@ export interface RunOptions {
 }
 
 /** `run FILE…`: the output to print, and whether every expectation was met. */
-export function runCommand(files: readonly string[], opts: RunOptions): { output: string; failed?: CheckFailed } {
+export function runCommand(files: readonly string[], opts: RunOptions): { output: Iterable<string>; failed?: CheckFailed } {
   const loaded = loadAll(files);
   const traces = loaded.map(({ file, scenario }) => ({
     file,
     trace: simulate(scenario, opts.strategy ? { strategy: opts.strategy } : {}),
   }));
-  let output: string;
-  if (opts.format === "json") output = renderJson(traces, files.length === 1);
+  let output: Iterable<string>;
+  if (opts.format === "json") output = jsonChunks(traces, files.length === 1);
   else if (opts.format === "ndjson") output = renderNdjson(traces);
   else output = traces.map(({ trace, file }) => renderText(trace, file, { color: opts.color, quiet: opts.quiet })).join("\n");
   const failed = traces.reduce((n, t) => n + t.trace.summary.expectations.failed, 0);
