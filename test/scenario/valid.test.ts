@@ -176,7 +176,7 @@ describe("loadScenario: defaults", () => {
 
   it("the default address space starts at the first page when pages are larger than 4 KiB", () => {
     expect(load("name: n\n").machine.aspace).toEqual({ base: 0x1000n, size: 0x7fff_ffff_f000n });
-    expect(load("name: n\nmachine: { page_size: 65536 }\n").machine.aspace).toEqual({ base: 0x10000n, size: 0x7fff_fff1_0000n });
+    expect(load("name: n\nmachine: { page_size: 65536 }\n").machine.aspace).toEqual({ base: 0x10000n, size: 0x7fff_ffff_0000n });
     expect(load("name: n\nmachine: { page_size: 16384, aspace: { size: 0x100000 } }\n").machine.aspace).toEqual({ base: 0x4000n, size: 0x100000n });
   });
 
