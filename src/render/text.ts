@@ -27,10 +27,12 @@ export function renderText(t: Trace, file: string, opts: TextOptions): string {
   }
   out.push("");
   out.push(c.bold("steps"));
+  const args = new Map(t.events.flatMap((e) => (e.kind === "step-start" && !e.nested ? [[`${e.thread}#${e.step}`, e.args] as const] : [])));
   for (const s of t.steps) {
     const mark = s.met === null ? " " : s.met ? c.ok("✓") : c.bad("✗");
     const expected = s.expected === null ? "" : `  (expected ${resultText(s.expected)})`;
-    out.push(`  ${mark} ${s.thread}#${s.step} ${s.op} → ${colorResult(s.result, c)}${s.met === false ? c.bad(expected) : c.dim(expected)}`);
+    const call = `${s.op} ${args.get(`${s.thread}#${s.step}`) ?? ""}`.trimEnd();
+    out.push(`  ${mark} ${s.thread}#${s.step} ${call} → ${colorResult(s.result, c)}${s.met === false ? c.bad(expected) : c.dim(expected)}`);
   }
   for (const e of t.expectations) out.push(`  ${e.met ? c.ok("✓") : c.bad("✗")} run: ${e.what}${e.met ? "" : c.bad(" (not met)")}`);
   out.push("");
@@ -50,7 +52,7 @@ const STATE_LEGEND: Record<string, string> = {
 function machineLine(t: Trace): string {
   const m = t.machine;
   const kib = Number(m.page_size) / 1024;
-  const frames = m.frames === "unlimited" ? "frames unlimited" : `${m.frames} frames`;
+  const frames = m.frames === "unlimited" ? "frames unlimited" : `${m.frames} frame${m.frames === 1n ? "" : "s"}`;
   return `${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, strategy ${m.strategy}, page ${kib} KiB, ${frames}, lock ${m.aspace_lock}`;
 }
 

@@ -112,7 +112,7 @@ export function describeArgs(st: NestedStepSpec): string {
   if ("ptr" in st) parts.push(`ptr=${hex(st.ptr)}`);
   if ("addr" in st) parts.push(`addr=${hex(st.addr)}`);
   if ("access" in st) parts.push(st.access);
-  if ("type" in st) parts.push(typeof st.type === "string" ? st.type : `{size: ${st.type.size}, align: ${st.type.align}}`);
+  if ("type" in st) parts.push(`T=${typeof st.type === "string" ? st.type : `{size: ${st.type.size}, align: ${st.type.align}}`}`);
   if ("len" in st) parts.push(`len=${st.len}`);
   if ("mut" in st && st.mut) parts.push("mut");
   if ("nullable" in st && st.nullable) parts.push("nullable");

@@ -168,7 +168,7 @@ describe("axptr-sim run: exit codes and options", () => {
   it("exits 1 when an expectation fails, and still prints the output", () => {
     const text = cli(["run", "-"], { input: FAILING });
     expect(text.code).toBe(1);
-    expect(text.stdout).toContain('  ✗ main#1 get_as_str → ok "hello, world"  (expected ok "hello, there")\n');
+    expect(text.stdout).toContain('  ✗ main#1 get_as_str ptr=0x10ffa → ok "hello, world"  (expected ok "hello, there")\n');
     expect(text.stdout).toContain("expected  0 met, 1 failed\n");
     expect(text.stderr).toBe("axptr-sim: 1 expectation failed\n");
     const json = cli(["run", "--format", "json", "-"], { input: FAILING });
@@ -210,7 +210,7 @@ describe("axptr-sim run: exit codes and options", () => {
     const tableStart = fullLines.findIndex((l) => /cpu  thread  step/.test(l));
     const tableEnd = fullLines.indexOf("", tableStart);
     expect(quiet.stdout).toBe([...fullLines.slice(0, tableStart - 1), ...fullLines.slice(tableEnd)].join("\n"));
-    expect(quiet.stdout).toContain('\nsteps\n  ✓ main#1 get_as_str → ok "hello, world"  (expected ok "hello, world")\n  ✓ run: outcome completed\n');
+    expect(quiet.stdout).toContain('\nsteps\n  ✓ main#1 get_as_str ptr=0x10ffa → ok "hello, world"  (expected ok "hello, world")\n  ✓ run: outcome completed\n');
     expect(quiet.stdout).toContain("\noutcome   completed\nfaults    1 (1 resolved) in 12 events\nhazards   none\nexpected  2 met\n");
   });
 

@@ -79,10 +79,10 @@ describe("renderText", () => {
     const trace = simulate(load(LONG));
     const text = renderText(trace, "long.yaml", { color: false });
     const long = "abcdefghij".repeat(10);
-    expect(text).toContain(`    main#1 get_as_str → ok "${long.slice(0, 48)}"… (100 chars)\n`);
+    expect(text).toContain(`    main#1 get_as_str ptr=0x10000 → ok "${long.slice(0, 48)}"… (100 chars)\n`);
     expect(text).not.toContain(long);
-    expect(text).toContain("    main#2 get_as_slice → ok [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, … 8 more]\n");
-    expect(text).toContain('    main#3 get_as_str → ok "short"\n');
+    expect(text).toContain("    main#2 get_as_slice ptr=0x10800 T=u8 len=20 use=read → ok [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, … 8 more]\n");
+    expect(text).toContain('    main#3 get_as_str ptr=0x10900 → ok "short"\n');
     // The step-end event in the table is abbreviated the same way.
     expect(text).toContain(`◀ ok "${long.slice(0, 48)}"… (100 chars)\n`);
 
