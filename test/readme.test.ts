@@ -1,0 +1,36 @@
+// The README shows real output: its examples are checked against the tool.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { cli } from "./helpers/cli.js";
+
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const SEED = "scenarios/01-seed-string-across-lazy-page.yaml";
+
+describe("README", () => {
+  it("opens with the two commands a newcomer types: install and run the seed example, then the tests", () => {
+    const first = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    expect(first.split("\n")[0]).toMatch(/^npm ci && npx axptr-sim run scenarios\/01-seed-string-across-lazy-page\.yaml\s+#/);
+    expect(first.split("\n")[1]).toMatch(/^npm test\s+#/);
+  });
+
+  it("shows the seed example's trace exactly as `run` prints it", () => {
+    const shown = /```\n(scenario {2}seed example[\s\S]*?)```/.exec(readme)?.[1];
+    const r = cli(["run", SEED]);
+    expect(r.code).toBe(0);
+    expect(shown).toBe(r.stdout.replace(`file      ${SEED}`, "file      01-seed-string-across-lazy-page.yaml"));
+  });
+
+  it.each(["01", "11", "24", "25", "26", "27"])("shows `compare` on scenario %s as it prints it", (n) => {
+    const r = cli(["compare", `scenarios/${n}-${nameOf(n)}`]);
+    expect(r.code).toBe(0);
+    const table = r.stdout.split("\n").slice(3).join("\n");
+    expect(readme).toContain("```\n" + table + "```");
+  });
+});
+
+function nameOf(n: string): string {
+  const list = readFileSync(new URL("../scenarios/README.md", import.meta.url), "utf8");
+  const m = new RegExp("`" + n + "-([^`]+\\.yaml)`").exec(list);
+  if (!m?.[1]) throw new Error(`scenario ${n} not in scenarios/README.md`);
+  return m[1];
+}
