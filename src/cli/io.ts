@@ -4,6 +4,9 @@ import { MAX_FILE_BYTES } from "../scenario/load.js";
 import { loadScenario, type Scenario } from "../scenario/validate.js";
 import type { Problem } from "../scenario/problems.js";
 import { InputError } from "./errors.js";
+import type { Trace } from "../sim/events.js";
+import { TraceTooLarge } from "../sim/machine.js";
+import { simulate, type SimulateOptions } from "../sim/simulate.js";
 
 export interface Loaded {
   file: string;
@@ -48,6 +51,16 @@ export function loadAll(files: readonly string[]): Loaded[] {
   }
   if (problems.length > 0) throw new InputError(problems);
   return loaded;
+}
+
+/** Simulates a loaded file; a scenario too large to trace is a problem of that file (exit 2), not a crash. */
+export function simulateLoaded(l: Loaded, options: SimulateOptions = {}): Trace {
+  try {
+    return simulate(l.scenario, options);
+  } catch (e) {
+    if (e instanceof TraceTooLarge) throw new InputError([{ file: l.file, line: 1, col: 1, path: [], message: `too large to trace: ${e.message}` }]);
+    throw e;
+  }
 }
 
 /** Colour only on a terminal or with FORCE_COLOR; never with NO_COLOR or --no-color. */

@@ -53,6 +53,16 @@ export function eventJson(e: TraceEvent): Json {
   return out;
 }
 
+/**
+ * One event as one line of JSON. `flags` is written by hand, keys in CPU or
+ * file thread order: a JavaScript object would put a thread named "2" after one named "1".
+ */
+export function eventLine(e: TraceEvent, keys: readonly string[]): string {
+  const { flags, ...rest } = eventJson(e) as { [k: string]: Json };
+  const ordered = keys.filter((k) => k in e.flags).map((k) => `${JSON.stringify(k)}:${JSON.stringify(e.flags[k])}`);
+  return `${JSON.stringify(rest).slice(0, -1)},"flags":{${ordered.join(",")}}}`;
+}
+
 /** The whole document for one file, without events when `events` is false (ndjson's last line). */
 export function traceJson(t: Trace, file: string, events = true): { [k: string]: Json } {
   return {
@@ -112,7 +122,9 @@ function* docChunks(trace: Trace, file: string, indent: string): Generator<strin
       yield* lines(key, value);
       // "events" follows "steps", as in the format spec's example.
       yield ",\n";
-      yield* listChunks("events", trace.events.map(eventJson), indent);
+      yield `${indent}  "events": [`;
+      for (const [i, e] of trace.events.entries()) yield `${i === 0 ? "\n" : ",\n"}${indent}    ${eventLine(e, trace.stateKeys)}`;
+      yield trace.events.length === 0 ? "]" : `\n${indent}  ]`;
     } else yield `${indent}  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}  `)}`;
   }
   yield `\n${indent}}`;

@@ -72,7 +72,7 @@ function summaryLines(t: Trace, c: Palette): string[] {
 // ---- the event table ------------------------------------------------------------
 
 function eventTable(t: Trace, c: Palette): string[] {
-  const rows = t.events.map((e) => ({ e, state: flagsText(e.flags), what: describe(e, c) }));
+  const rows = t.events.map((e) => ({ e, state: flagsText(e.flags, t.stateKeys), what: describe(e, c) }));
   const seqW = Math.max(3, String(t.events.length).length);
   const threadW = Math.max(6, ...t.events.map((e) => e.thread.length));
   const stateW = Math.max(5, ...rows.map((r) => r.state.length));
@@ -94,8 +94,8 @@ function pad(s: string, w: number, right = false): string {
 }
 
 /** The strategy's state: `cpu0=1 cpu1=0`, `main=2`, or `-` where it has none. Long lists show only what is set. */
-export function flagsText(f: Flags): string {
-  const entries = Object.entries(f);
+export function flagsText(f: Flags, keys: readonly string[] = Object.keys(f)): string {
+  const entries = keys.filter((k) => k in f).map((k) => [k, f[k] as boolean | number] as const);
   if (entries.length === 0) return "-";
   const show = (v: boolean | number) => (typeof v === "boolean" ? (v ? "1" : "0") : String(v));
   if (entries.length <= 4) return entries.map(([k, v]) => `${k}=${show(v)}`).join(" ");
@@ -116,13 +116,13 @@ function describe(e: TraceEvent, c: Palette): string {
     case "region-check":
       return `region check ${range(e.addr, e.size)} needs ${e.access}: ${okText(e.ok, c)}`;
     case "populate":
-      return `populate ${range(e.addr, e.size)}: ${e.ok ? c.ok("ok") : c.bad(e.errno ?? "fails")}`;
+      return `populate ${range(e.addr, e.size)}: ${e.ok ? c.ok("ok") : c.bad(e.errno ?? "stopped, the budget ran out")}`;
     case "page-mapped":
       return `page ${hex(e.addr)} mapped`;
     case "flag-set":
-      return c.accent("access_user_memory begins: state set");
+      return c.accent(`access_user_memory begins${Object.keys(e.flags).length === 0 ? " (this design keeps no state)" : ": state set"}`);
     case "flag-clear":
-      return c.accent("access_user_memory ends: state cleared");
+      return c.accent(`access_user_memory ends${Object.keys(e.flags).length === 0 ? " (this design keeps no state)" : ": state cleared"}`);
     case "page-check":
       return `page check ${hex(e.addr)}: ${okText(e.ok, c)}`;
     case "read":

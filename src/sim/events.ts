@@ -89,6 +89,8 @@ export interface Trace {
   outcome: Outcome;
   steps: StepRecord[];
   events: TraceEvent[];
+  /** The keys of every event's `flags`, in CPU or file thread order. */
+  stateKeys: readonly string[];
   hazards: Hazard[];
   /** Whole-run expectations (outcome, each listed hazard), judged. */
   expectations: RunExpectation[];

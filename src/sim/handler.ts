@@ -35,7 +35,7 @@ export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, 
   switch (decision) {
     case "resolved":
       m.resolved++;
-      m.emit({ kind: "page-mapped", addr: addr - (addr % m.aspace.pageSize) });
+      if (reason === MADE_PRESENT) m.emit({ kind: "page-mapped", addr: addr - (addr % m.aspace.pageSize) });
       return "resolved";
     case "fixup":
       return "fixup";
@@ -48,6 +48,8 @@ export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, 
   }
 }
 
+const MADE_PRESENT = "lazy page made present";
+
 function decide(m: Machine, addr: bigint, access: Access, mode: Mode, accessing: boolean): { decision: Decision; reason: string } {
   if (mode === "kernel" && !accessing) return { decision: "unhandled", reason: "kernel mode and is_accessing_user_memory() is false: a kernel bug" };
   if (m.lockHeld && m.lockHolder === m.thread)
@@ -57,7 +59,7 @@ function decide(m: Machine, addr: bigint, access: Access, mode: Mode, accessing:
   const r = m.aspace.handlePageFault(addr, access);
   if (r === "resolved" && !wasPresent) {
     m.spend();
-    return { decision: "resolved", reason: "lazy page made present" };
+    return { decision: "resolved", reason: MADE_PRESENT };
   }
   if (r === "resolved") return { decision: "resolved", reason: "page already present" };
   const why = r === "no-area" ? `no area holds ${hex(addr)}` : r === "no-permission" ? `the area does not allow ${access}` : "no free frame";

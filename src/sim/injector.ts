@@ -81,7 +81,10 @@ function runAction(m: Machine, e: InjectedEventSpec): void {
     const { start, end } = spanOf(d.map, page);
     injected("map", `map ${hex(start)}..${hex(end)} ${permText(d.map.perm)}${d.map.populate ? "" : " lazy"}`);
     m.aspace.unmap(start, end);
+    const before = m.aspace.presentCount;
     m.aspace.addArea({ name: d.map.name, start, end, perm: d.map.perm, eager: d.map.populate, present: d.map.present ?? [] });
+    // Each page made present is a unit of work, as for populate and faults.
+    m.spend(m.aspace.presentCount - before);
     for (const c of d.map.contents ?? []) writeContents(m, c);
   } else if (d.write) {
     injected("write", `write ${describeContents(d.write)} at ${hex(d.write.at)}`);
@@ -94,11 +97,9 @@ function runAction(m: Machine, e: InjectedEventSpec): void {
     const to = d.migrate.cpu;
     injected("migrate", `move thread ${m.thread} to cpu${to}`);
     const open = (m.openAccesses.get(m.thread) ?? 0) > 0;
-    const site = { thread: m.thread, interrupt: false, site: true };
-    const before = m.strategy.accessing({ ...site, cpu: from });
     m.cpuOf.set(m.thread, to);
     m.emit({ kind: "migrate", from, to });
-    if (from !== to && open && before && !m.strategy.accessing({ ...site, cpu: to })) {
+    if (from !== to && open && m.strategy.perCpu) {
       m.hazard(
         "migrated-in-access",
         `Thread ${m.thread} moved from cpu${from} to cpu${to} in the middle of a user access: its protection stayed on cpu${from}, so a fault on cpu${to} will panic, and cpu${from} says "accessing" for whatever runs there next.`,
@@ -126,6 +127,7 @@ function interrupt(m: Machine, addr: bigint, access: Access): void {
   try {
     // A fixup cannot happen here: an interrupt handler's access is never a user-access site.
     kernelTouch(m, addr, access, { site: false, interrupt: true });
+    m.spend();
     m.emit({ kind: access, addr, size: 1n, mode: "kernel", interrupt: true });
   } finally {
     m.irq--;

@@ -17,6 +17,15 @@ export class RunEndSignal {
 
 /** A hard cap on trace length, beside the budget: a trace longer than this cannot be read or kept. */
 export const MAX_EVENTS = 500_000;
+/** The largest list a step may yield (elements, or bytes of a struct value): a bigger one cannot be kept or printed. */
+export const MAX_VALUE_ELEMENTS = 1n << 20n;
+
+/**
+ * Thrown when a valid scenario asks for more than the tool can trace (more
+ * events or a larger value than the caps above). Not an outcome: the budget
+ * did not run out, so the CLI reports it as a problem of the input (exit 2).
+ */
+export class TraceTooLarge extends Error {}
 
 interface PendingRead {
   kind: "read" | "write";
@@ -99,8 +108,8 @@ export class Machine {
   }
 
   private push(body: EventBody, at: { flags: Flags; cpu: number } = { flags: this.strategy.flags(), cpu: this.cpu }): TraceEvent {
-    // The step's end is always written, so a cut trace still says how its last step ended.
-    if (this.events.length >= MAX_EVENTS && body.kind !== "step-end") throw new RunEndSignal({ status: "step-limit" });
+    if (this.events.length >= MAX_EVENTS)
+      throw new TraceTooLarge(`the trace would pass ${MAX_EVENTS} events (step ${this.step} of thread ${this.thread}); make the scenario smaller or lower machine.budget`);
     const event = {
       seq: this.events.length + 1,
       thread: this.thread,

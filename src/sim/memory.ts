@@ -87,6 +87,23 @@ export class AddressSpace {
     if (!present && this.freeFrames !== null) this.freeFrames += 1n;
   }
 
+  /** Pages of [start, end) that are not present, counted up to `atMost` (sparse: eager areas are not walked page by page). */
+  pagesMissing(start: bigint, end: bigint, atMost: bigint): bigint {
+    let n = 0n;
+    const first = start / this.pageSize;
+    const last = end / this.pageSize;
+    for (const a of this.areas) {
+      const lo = maxB(first, a.start / this.pageSize);
+      const hi = minB(last, a.end / this.pageSize);
+      if (lo >= hi) continue;
+      let flipped = 0n;
+      for (const p of a.flipped) if (p >= lo && p < hi) flipped++;
+      n += a.eager ? flipped : hi - lo - flipped;
+      if (n >= atMost) return n;
+    }
+    return n;
+  }
+
   /**
    * axmm's populate_area over whole pages: in address order, stops at the
    * first page it cannot make present (ENOMEM), or before making present
@@ -133,9 +150,13 @@ export class AddressSpace {
 
   readBytes(addr: bigint, n: number): Uint8Array {
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    while (i < n) {
       const a = addr + BigInt(i);
-      out[i] = this.pageBytes(this.pageOf(a))[Number(a % this.pageSize)] ?? 0;
+      const offset = Number(a % this.pageSize);
+      const k = Math.min(n - i, Number(this.pageSize) - offset);
+      out.set(this.pageBytes(this.pageOf(a)).subarray(offset, offset + k), i);
+      i += k;
     }
     return out;
   }

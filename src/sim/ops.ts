@@ -5,7 +5,7 @@ import { scalarNumber } from "../scenario/rules.js";
 import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec } from "../scenario/schema.js";
 import type { Access, StepResult, Value } from "./events.js";
 import { kernelTouch, userTouch } from "./handler.js";
-import { MAX_EVENTS, type Machine } from "./machine.js";
+import { MAX_EVENTS, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
 import { minB } from "./memory.js";
 
 const I64_MAX = (1n << 63n) - 1n;
@@ -90,12 +90,14 @@ function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, acc
   const first = start - (start % P);
   const last = end % P === 0n ? end : end - (end % P) + P;
   if (last > U64_MAX + 1n) overflow(m, end, P - 1n);
-  // Each page made present is a unit: populate stops where the budget (or the trace's length) would be exceeded.
-  const limit = minB(m.remaining, BigInt(MAX_EVENTS - m.events.length));
+  // Each page made present is a unit: populate stops where the budget would be exceeded.
+  if (m.aspace.pagesMissing(first, last, BigInt(MAX_EVENTS)) >= BigInt(MAX_EVENTS) && m.remaining >= BigInt(MAX_EVENTS))
+    throw new TraceTooLarge(`populate ${hex(first)}..${hex(last)} would map more than ${MAX_EVENTS} pages, each an event; make the range smaller`);
+  const limit = m.remaining;
   const r = m.aspace.populate(first, last, limit);
   m.spend(BigInt(r.mapped.length));
   const failed = r.error === "ENOMEM" ? { errno: "ENOMEM" as const } : {};
-  m.emit({ kind: "populate", addr: first, size: last - first, ok: r.error !== "ENOMEM", ...failed });
+  m.emit({ kind: "populate", addr: first, size: last - first, ok: r.error === undefined, ...failed });
   for (const page of r.mapped) m.emit({ kind: "page-mapped", addr: page });
   if (r.error === "limit") m.end({ status: "step-limit" });
   if (r.error === "ENOMEM") return { status: "err", errno: "ENOMEM" };
@@ -120,8 +122,12 @@ function elementsStartingIn(base: bigint, size: bigint, lo: bigint, hi: bigint):
   return ceilDiv(hi - base) - ceilDiv(lo - base);
 }
 
-/** The largest list value a step may yield: beyond it the value could not be kept or printed (run ends as step-limit). */
-export const MAX_VALUE_ELEMENTS = 1n << 24n;
+/** Refuses a value too large to keep (each element a number, each struct a list of bytes). */
+function checkValueSize(elements: bigint, info: ElementInfo): void {
+  const cells = info.primitive ? elements : elements * info.size;
+  if (cells > MAX_VALUE_ELEMENTS)
+    throw new TraceTooLarge(`a value of ${elements} ${info.name} elements is larger than the ${MAX_VALUE_ELEMENTS} numbers a step may yield`);
+}
 
 /** The kernel reads through its reference: plain kernel accesses (user-access sites to the exception table). */
 function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | undefined): StepResult {
@@ -129,16 +135,18 @@ function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | u
   if (info.size === 0n) {
     // Zero-sized elements touch no memory, but each read is still a unit of work.
     m.spend(n);
-    if (n > MAX_VALUE_ELEMENTS) m.end({ status: "step-limit" });
+    checkValueSize(n, info);
     const values = Array.from({ length: Number(n) }, (): Value => []);
     return { status: "ok", value: count === undefined ? (values[0] ?? null) : values };
   }
+  // A read the budget cannot finish ends in step-limit: its bytes are never needed, so they are not kept.
+  const finishes = n <= m.remaining;
+  if (finishes) checkValueSize(n, info);
   const chunks: Uint8Array[] = [];
   for (const [lo, hi] of pageChunks(start, n * info.size, m.aspace.pageSize)) {
     if (kernelTouch(m, lo, "read", { site: true, interrupt: false }) === "fixup") return EFAULT;
     m.spend(elementsStartingIn(start, info.size, lo, hi));
-    if (BigInt(chunks.length) * m.aspace.pageSize > MAX_VALUE_ELEMENTS * info.size) m.end({ status: "step-limit" });
-    chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
+    if (finishes) chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
     m.access("read", lo, hi - lo, "kernel");
   }
   const values = elementValues(concat(chunks), info, n);
@@ -191,7 +199,7 @@ function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, acce
 
   const token = m.beginAccess();
   m.triggers.fire(m, "flag-set");
-  const sink = asStr ? utf8Sink() : bytesSink();
+  const sink = asStr ? utf8Sink() : bytesSink((bytes) => checkValueSize(BigInt(bytes) / info.size, info));
   const scanned = scan(m, start, info, access, sink.take);
   m.triggers.fire(m, "flag-clear");
   m.endAccess(token);
@@ -228,11 +236,14 @@ function utf8Sink() {
   };
 }
 
-function bytesSink() {
+function bytesSink(check: (bytes: number) => void) {
   const chunks: Uint8Array[] = [];
+  let total = 0;
   return {
     kind: "bytes" as const,
     take: (view: Uint8Array) => {
+      total += view.length;
+      check(total);
       chunks.push(view.slice());
     },
     finish: (): Uint8Array => concat(chunks),

@@ -65,6 +65,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     outcome,
     steps,
     events: m.events,
+    stateKeys: m.strategy.keys,
     hazards: m.hazards,
     expectations,
     summary: {

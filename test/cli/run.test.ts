@@ -279,3 +279,17 @@ function packageJson(): { version: string } {
   // The version users see is package.json's.
   return JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
 }
+
+describe("axptr-sim run: a scenario too large to trace", () => {
+  it("is refused with exit 2, the file named, nothing on stdout and no stack trace", () => {
+    const r = cli(["run", "-"], {
+      input: `name: s
+memory: [{ start: 0x10000000, size: 0x10000000, perm: r }]
+threads: [{ name: main, steps: [{ op: get, ptr: 0x10000000, type: { size: 0x10000000, align: 1 }, use: read }] }]
+`,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("-:1:1: (file): too large to trace: a value of 1 {size: 268435456, align: 1} elements is larger than the 1048576 numbers a step may yield\n");
+  });
+});

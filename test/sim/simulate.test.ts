@@ -1,5 +1,6 @@
 // The whole run (semantics.md section 6): outcomes, the budget of work, threads, expectations.
 import { describe, expect, it } from "vitest";
+import { TraceTooLarge } from "../../src/sim/machine.js";
 import { simulate } from "../../src/sim/simulate.js";
 import { lines, load, ofKind, result, results, run, stepLines } from "./helpers.js";
 
@@ -158,15 +159,29 @@ threads:
     expect(u.steps[2]?.met).toBe(true);
   });
 
-  it("a huge populate ends in step-limit at once instead of a hang", () => {
+  it("a huge populate is refused at once as too large to trace when the budget would not stop it", () => {
     const t0 = performance.now();
-    const t = run(`
+    const scenario = `
 name: huge populate
+memory: [{ start: 0x100_0000_0000, size: 0x100_0000_0000, perm: rw, populate: false }]
+threads: [{ name: main, steps: [{ op: get_as_slice, ptr: 0x100_0000_0000, len: 0x100_0000_0000 }] }]
+`;
+    expect(() => run(scenario)).toThrow(TraceTooLarge);
+    expect(() => run(scenario)).toThrow("populate 0x10000000000..0x20000000000 would map more than 500000 pages, each an event; make the range smaller");
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
+  it("a huge populate within a small budget maps pages up to the budget, then ends in step-limit", () => {
+    const t = run(`
+name: huge populate, small budget
+machine: { budget: 1000 }
 memory: [{ start: 0x100_0000_0000, size: 0x100_0000_0000, perm: rw, populate: false }]
 threads: [{ name: main, steps: [{ op: get_as_slice, ptr: 0x100_0000_0000, len: 0x100_0000_0000 }] }]
 `);
     expect(t.outcome).toBe("step-limit");
-    expect(performance.now() - t0).toBeLessThan(2000);
+    // Two units for the align and region checks, then one a page.
+    expect(t.events.filter((e) => e.kind === "page-mapped")).toHaveLength(998);
+    expect(t.events.find((e) => e.kind === "populate")).toMatchObject({ ok: false });
   });
 
   it("zero-sized elements are still read one unit each: 1000 of them exceed a budget of 10", () => {

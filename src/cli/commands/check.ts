@@ -7,9 +7,8 @@ import { judge, type CaseResult } from "../../check/golden.js";
 import { palette } from "../../render/colors.js";
 import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
-import { simulate } from "../../sim/simulate.js";
 import { CheckFailed, UsageError } from "../errors.js";
-import { loadAll } from "../io.js";
+import { loadAll, simulateLoaded } from "../io.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -43,7 +42,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   const results: CaseResult[] = [];
   const written: string[] = [];
   for (const { file, scenario } of loaded) {
-    const trace = simulate(scenario);
+    const trace = simulateLoaded({ file, scenario });
     const now = goldenText(trace, file);
     const golden = goldenPath(file);
     const stored = existsSync(golden) ? readFileSync(golden, "utf8") : undefined;

@@ -1,8 +1,8 @@
 import { renderCompareJson, renderCompareText } from "../../render/compare.js";
 import { STRATEGIES } from "../../scenario/schema.js";
-import { simulate, type StrategyName } from "../../sim/simulate.js";
+import type { StrategyName } from "../../sim/simulate.js";
 import { UsageError } from "../errors.js";
-import { loadAll } from "../io.js";
+import { loadAll, simulateLoaded } from "../io.js";
 
 export interface CompareOptions {
   strategies: string;
@@ -19,7 +19,7 @@ export function compareCommand(file: string, o: CompareOptions): string {
   if (names.length === 0) throw new UsageError("--strategies: name at least one strategy");
   const [loaded] = loadAll([file]);
   if (!loaded) throw new UsageError(`${file}: nothing to compare`);
-  const runs = [...new Set(names)].map((strategy) => ({ strategy, trace: simulate(loaded.scenario, { strategy: strategy as StrategyName }) }));
+  const runs = [...new Set(names)].map((strategy) => ({ strategy, trace: simulateLoaded(loaded, { strategy: strategy as StrategyName }) }));
   const name = loaded.scenario.name;
   return o.format === "json" ? renderCompareJson(name, file, runs) : renderCompareText(name, file, runs, o.color);
 }

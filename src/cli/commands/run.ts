@@ -1,9 +1,9 @@
 import { jsonChunks } from "../../render/json.js";
 import { renderNdjson } from "../../render/ndjson.js";
 import { renderText } from "../../render/text.js";
-import { simulate, type StrategyName } from "../../sim/simulate.js";
+import type { StrategyName } from "../../sim/simulate.js";
 import { CheckFailed } from "../errors.js";
-import { loadAll } from "../io.js";
+import { loadAll, simulateLoaded } from "../io.js";
 
 export type Format = "text" | "json" | "ndjson";
 
@@ -19,7 +19,7 @@ export function runCommand(files: readonly string[], opts: RunOptions): { output
   const loaded = loadAll(files);
   const traces = loaded.map(({ file, scenario }) => ({
     file,
-    trace: simulate(scenario, opts.strategy ? { strategy: opts.strategy } : {}),
+    trace: simulateLoaded({ file, scenario }, opts.strategy ? { strategy: opts.strategy } : {}),
   }));
   let output: Iterable<string>;
   if (opts.format === "json") output = jsonChunks(traces, files.length === 1);

@@ -5,6 +5,8 @@ import type { Strategy } from "./strategy.js";
 export function exceptionTableStrategy(): Strategy {
   return {
     fixups: true,
+    perCpu: false,
+    keys: [],
     begin: () => null,
     end: () => {},
     accessing: (f) => f.site && !f.interrupt,

@@ -5,6 +5,8 @@ export function nestingCounterStrategy(threads: readonly string[]): Strategy {
   const depth = new Map(threads.map((t) => [t, 0]));
   return {
     fixups: false,
+    perCpu: false,
+    keys: threads,
     begin: (ctx) => {
       depth.set(ctx.thread, (depth.get(ctx.thread) ?? 0) + 1);
       return { slot: ctx.thread };

@@ -4,6 +4,8 @@ import type { Strategy } from "./strategy.js";
 export function noneStrategy(): Strategy {
   return {
     fixups: false,
+    perCpu: false,
+    keys: [],
     begin: () => null,
     end: () => {},
     accessing: () => false,

@@ -6,6 +6,8 @@ export function perThreadFlagStrategy(threads: readonly string[]): Strategy {
   const flag = new Map(threads.map((t) => [t, false]));
   return {
     fixups: false,
+    perCpu: false,
+    keys: threads,
     begin: (ctx) => {
       flag.set(ctx.thread, true);
       return { slot: ctx.thread };

@@ -6,6 +6,8 @@ export function percpuFlagStrategy(cpus: number): Strategy {
   const flag = Array.from({ length: cpus }, () => false);
   return {
     fixups: false,
+    perCpu: true,
+    keys: flag.map((_, i) => `cpu${i}`),
     begin: (ctx) => {
       flag[ctx.cpu] = true;
       return { slot: String(ctx.cpu) };

@@ -20,6 +20,10 @@ export type Token = { slot: string } | null;
 export interface Strategy {
   /** A kernel fault the handler cannot resolve goes to a fixup (EFAULT) instead of SIGSEGV. */
   readonly fixups: boolean;
+  /** The state is the CPU's, not the thread's: a thread that migrates mid-access leaves it behind. */
+  readonly perCpu: boolean;
+  /** The keys of `flags()` in CPU or file thread order (an object cannot keep "2" before "1"). */
+  readonly keys: readonly string[];
   /** `access_user_memory` begins on this context. */
   begin(ctx: Context): Token;
   /** It ends; `token` is what `begin` returned, wherever the thread is now. */
