@@ -1,12 +1,16 @@
 // `--format ndjson`: one event a line, then the rest of the document as `"kind": "result"`.
 import type { Trace } from "../sim/events.js";
-import { eventLine, traceJson } from "./json.js";
+import { compactChunks, eventLine, traceJson } from "./json.js";
 
 export function renderNdjson(traces: readonly { trace: Trace; file: string }[]): string {
-  const lines: string[] = [];
+  return [...ndjsonChunks(traces)].join("");
+}
+
+/** Line by line: a long trace is written without being held whole, and a huge value is escaped in slices. */
+export function* ndjsonChunks(traces: readonly { trace: Trace; file: string }[]): Generator<string> {
   for (const { trace, file } of traces) {
-    for (const e of trace.events) lines.push(eventLine(e, trace.stateKeys));
-    lines.push(JSON.stringify({ kind: "result", ...traceJson(trace, file, false) }));
+    for (const e of trace.events) yield eventLine(e, trace.stateKeys) + "\n";
+    yield* compactChunks({ kind: "result", ...traceJson(trace, file, false) });
+    yield "\n";
   }
-  return lines.join("\n") + "\n";
 }

@@ -15,29 +15,32 @@ const MAX_STRING = 48;
 const MAX_LIST = 12;
 
 export function renderText(t: Trace, file: string, opts: TextOptions): string {
+  return [...textChunks(t, file, opts)].join("");
+}
+
+/** The text trace line by line, so a trace of hundreds of thousands of events is written without being held whole. */
+export function* textChunks(t: Trace, file: string, opts: TextOptions): Generator<string> {
   const c = palette(opts.color);
-  const out: string[] = [];
-  out.push(`${c.bold("scenario")}  ${t.scenario.name}`);
-  out.push(`${c.bold("file")}      ${file}`);
-  out.push(`${c.bold("machine")}   ${machineLine(t)}`);
-  out.push(`${c.bold("state")}     ${STATE_LEGEND[t.machine.strategy] ?? ""}`);
+  yield `${c.bold("scenario")}  ${t.scenario.name}\n`;
+  yield `${c.bold("file")}      ${file}\n`;
+  yield `${c.bold("machine")}   ${machineLine(t)}\n`;
+  yield `${c.bold("state")}     ${STATE_LEGEND[t.machine.strategy] ?? ""}\n`;
   if (!opts.quiet) {
-    out.push("");
-    out.push(...eventTable(t, c));
+    yield "\n";
+    for (const line of eventTable(t, c)) yield line + "\n";
   }
-  out.push("");
-  out.push(c.bold("steps"));
+  yield "\n";
+  yield c.bold("steps") + "\n";
   const args = new Map(t.events.flatMap((e) => (e.kind === "step-start" && !e.nested ? [[`${e.thread}#${e.step}`, e.args] as const] : [])));
   for (const s of t.steps) {
     const mark = s.met === null ? " " : s.met ? c.ok("✓") : c.bad("✗");
     const expected = s.expected === null ? "" : `  (expected ${resultText(s.expected)})`;
     const call = `${s.op} ${args.get(`${s.thread}#${s.step}`) ?? ""}`.trimEnd();
-    out.push(`  ${mark} ${s.thread}#${s.step} ${call} → ${colorResult(s.result, c)}${s.met === false ? c.bad(expected) : c.dim(expected)}`);
+    yield `  ${mark} ${s.thread}#${s.step} ${call} → ${colorResult(s.result, c)}${s.met === false ? c.bad(expected) : c.dim(expected)}\n`;
   }
-  for (const e of t.expectations) out.push(`  ${e.met ? c.ok("✓") : c.bad("✗")} run: ${e.what}${e.met ? "" : c.bad(" (not met)")}`);
-  out.push("");
-  out.push(...summaryLines(t, c));
-  return out.join("\n") + "\n";
+  for (const e of t.expectations) yield `  ${e.met ? c.ok("✓") : c.bad("✗")} run: ${e.what}${e.met ? "" : c.bad(" (not met)")}\n`;
+  yield "\n";
+  for (const line of summaryLines(t, c)) yield line + "\n";
 }
 
 /** What the `state` column holds under each strategy. */
@@ -71,22 +74,24 @@ function summaryLines(t: Trace, c: Palette): string[] {
 
 // ---- the event table ------------------------------------------------------------
 
-function eventTable(t: Trace, c: Palette): string[] {
-  const rows = t.events.map((e) => ({ e, state: flagsText(e.flags, t.stateKeys), what: describe(e, c) }));
-  const seqW = Math.max(3, String(t.events.length).length);
-  const threadW = Math.max(6, ...t.events.map((e) => e.thread.length));
-  const stateW = Math.max(5, ...rows.map((r) => r.state.length));
-  const head = `${pad("#", seqW, true)}  cpu  ${pad("thread", threadW)}  step  ${pad("state", stateW)}  event`;
-  const lines = [c.dim(head)];
-  let prevState = "";
-  for (const { e, state, what } of rows) {
-    const changed = state !== prevState;
-    prevState = state;
-    const stateCell = changed ? c.accent(pad(state, stateW)) : pad(state, stateW);
-    const indent = "  ".repeat(e.nested ?? 0);
-    lines.push(`${pad(String(e.seq), seqW, true)}  ${pad(String(e.cpu), 3, true)}  ${pad(e.thread, threadW)}  ${pad(String(e.step), 4, true)}  ${stateCell}  ${indent}${what}`);
+function* eventTable(t: Trace, c: Palette): Generator<string> {
+  // Column widths first (a loop, not Math.max(...): a long trace has too many values to spread).
+  let threadW = 6;
+  let stateW = 5;
+  for (const e of t.events) {
+    threadW = Math.max(threadW, e.thread.length);
+    stateW = Math.max(stateW, flagsText(e.flags, t.stateKeys).length);
   }
-  return lines;
+  const seqW = Math.max(3, String(t.events.length).length);
+  yield c.dim(`${pad("#", seqW, true)}  cpu  ${pad("thread", threadW)}  step  ${pad("state", stateW)}  event`);
+  let prevState = "";
+  for (const e of t.events) {
+    const state = flagsText(e.flags, t.stateKeys);
+    const stateCell = state !== prevState ? c.accent(pad(state, stateW)) : pad(state, stateW);
+    prevState = state;
+    const indent = "  ".repeat(e.nested ?? 0);
+    yield `${pad(String(e.seq), seqW, true)}  ${pad(String(e.cpu), 3, true)}  ${pad(e.thread, threadW)}  ${pad(String(e.step), 4, true)}  ${stateCell}  ${indent}${describe(e, c)}`;
+  }
 }
 
 function pad(s: string, w: number, right = false): string {

@@ -1,7 +1,8 @@
 import { jsonChunks } from "../../render/json.js";
-import { renderNdjson } from "../../render/ndjson.js";
-import { renderText } from "../../render/text.js";
+import { ndjsonChunks } from "../../render/ndjson.js";
+import { textChunks } from "../../render/text.js";
 import type { StrategyName } from "../../sim/simulate.js";
+import type { Trace } from "../../sim/events.js";
 import { CheckFailed } from "../errors.js";
 import { loadAll, simulateLoaded } from "../io.js";
 
@@ -23,8 +24,16 @@ export function runCommand(files: readonly string[], opts: RunOptions): { output
   }));
   let output: Iterable<string>;
   if (opts.format === "json") output = jsonChunks(traces, files.length === 1);
-  else if (opts.format === "ndjson") output = renderNdjson(traces);
-  else output = traces.map(({ trace, file }) => renderText(trace, file, { color: opts.color, quiet: opts.quiet })).join("\n");
+  else if (opts.format === "ndjson") output = ndjsonChunks(traces);
+  else output = textOf(traces, opts);
   const failed = traces.reduce((n, t) => n + t.trace.summary.expectations.failed, 0);
   return failed > 0 ? { output, failed: new CheckFailed(`${failed} expectation${failed === 1 ? "" : "s"} failed`) } : { output };
+}
+
+/** Text traces one after another, a blank line between them. */
+function* textOf(traces: readonly { trace: Trace; file: string }[], opts: RunOptions): Generator<string> {
+  for (const [i, { trace, file }] of traces.entries()) {
+    if (i > 0) yield "\n";
+    yield* textChunks(trace, file, { color: opts.color, quiet: opts.quiet });
+  }
 }
