@@ -5,7 +5,7 @@
 // nesting (checked on the parser's tokens without recursion, before the
 // recursive composer sees them), then what aliases would expand to (counted
 // while the data is built, so an alias bomb never grows).
-import { CST, Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type YAMLError } from "yaml";
+import { CST, Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Scalar, type YAMLError } from "yaml";
 import { describe } from "./numbers.js";
 import { pathAtOffset, problemAt, type KeyPath, type Problem } from "./problems.js";
 
@@ -170,19 +170,28 @@ function toData(doc: Document, lines: LineCounter): Built {
 
   const start = (node: unknown): number => (node as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
 
+  /** A scalar's plain value: numbers in the format's notations only (YAML 1.2's 0o octal is not one of them). */
+  function scalarValue(node: Scalar, at: Link): unknown {
+    const v = node.value;
+    if (v !== null && typeof v === "object") {
+      const tag = (node.tag ?? "tagged").replace(/^tag:yaml\.org,2002:/, "!!");
+      throw new Refused(start(node), pathOf(at), `a ${tag} value (expected a number, a string, true, false or null)`);
+    }
+    if (node.format === "OCT") {
+      const text = node.source ?? String(v);
+      throw new Refused(start(node), pathOf(at), `${text} is an octal number (expected decimal or 0x hex)`);
+    }
+    return v;
+  }
+
   function build(node: unknown, at: Link): unknown {
     if (node === null || node === undefined) {
       count++;
       return null;
     }
     if (isScalar(node) && !node.anchor) {
-      const v = node.value;
-      if (v !== null && typeof v === "object") {
-        const tag = (node.tag ?? "tagged").replace(/^tag:yaml\.org,2002:/, "!!");
-        throw new Refused(start(node), pathOf(at), `a ${tag} value (expected a number, a string, true, false or null)`);
-      }
       count++;
-      return v;
+      return scalarValue(node, at);
     }
     if (isAlias(node)) {
       const target = anchors.get(node.source);
@@ -236,11 +245,7 @@ function toData(doc: Document, lines: LineCounter): Built {
       value = arr;
     } else if (isScalar(node)) {
       count++;
-      value = node.value;
-      if (value !== null && typeof value === "object") {
-        const tag = (node.tag ?? "tagged").replace(/^tag:yaml\.org,2002:/, "!!");
-        throw new Refused(start(node), pathOf(at), `a ${tag} value (expected a number, a string, true, false or null)`);
-      }
+      value = scalarValue(node, at);
     } else {
       throw new Refused(start(node), pathOf(at), `a YAML value of an unknown kind (expected a mapping, a list or a scalar, got ${describe(node)})`);
     }

@@ -43,6 +43,7 @@ const CORPUS: Record<string, string[]> = {
   "missing-op.yaml": ["5:9: threads.0.steps.0.op: required key \"op\" is missing (expected one of get, get_as_slice, get_as_null_terminated, get_as_str, user_access, kernel_access)"],
   "missing-perm.yaml": ["3:5: memory.0.perm: required key \"perm\" is missing (expected a string)"],
   "missing-start.yaml": ["3:5: memory.0.start: required key \"start\" is missing (expected a number: decimal or 0x hex)"],
+  "octal-number.yaml": ["3:12: memory.0.start: 0o200000 is an octal number (expected decimal or 0x hex)"],
   "nan.yaml": ["4:12: memory.0.pages: .nan is not an integer (expected an unsigned 64-bit number: decimal or 0x hex)"],
   "negative-size.yaml": ["4:11: memory.0.size: -4096 is out of range (expected an unsigned 64-bit number, 0..2^64-1)"],
   "nth-wrong-trigger.yaml": ["7:36: events.0.when.nth: nth counts page checks or page faults: it belongs with at: page-check or page-fault, not flag-set"],
