@@ -110,7 +110,9 @@ function write(output: string | Iterable<string>): void {
 function report(e: unknown): number {
   if (e instanceof CommanderError) {
     // Help and version are successes; every other commander error is a usage mistake (it has printed its message).
-    return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? 0 : 2;
+    // commander's own exit code is 0 for --help, `help CMD` and --version; a bare `axptr-sim`
+    // (no command) shows the help as a mistake, and that is a command-line problem: exit 2.
+    return e.exitCode === 0 ? 0 : 2;
   }
   if (e instanceof InputError) {
     process.stderr.write(e.problems.map(formatProblem).join("\n") + "\n");

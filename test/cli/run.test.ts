@@ -272,6 +272,19 @@ describe("axptr-sim run: exit codes and options", () => {
     const version = cli(["--version"]);
     expect(version.code).toBe(0);
     expect(version.stdout).toBe(`${(packageJson()).version}\n`);
+    const helpRun = cli(["help", "run"]);
+    expect(helpRun.code).toBe(0);
+    expect(helpRun.stdout).toBe(runHelp.stdout);
+  });
+
+  it("no command at all shows the help on standard error and exits 2; a near-miss command gets a suggestion", () => {
+    const bare = cli([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe("");
+    expect(bare.stderr).toMatch(/^Usage: axptr-sim /);
+    const typo = cli(["vaildate", "x.yaml"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe("error: unknown command 'vaildate'\n(Did you mean validate?)\n");
   });
 });
 
