@@ -3,7 +3,11 @@ import { formatProblem, type Problem } from "../scenario/problems.js";
 
 /** Exit 2: the input or the command line is wrong. */
 export class InputError extends Error {
-  constructor(readonly problems: readonly Problem[]) {
+  /** `stdout`: what to print beside the problems (GitHub annotations), if anything. */
+  constructor(
+    readonly problems: readonly Problem[],
+    readonly stdout = "",
+  ) {
     super(problems.map(formatProblem).join("\n"));
   }
 }

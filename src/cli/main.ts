@@ -9,7 +9,7 @@ import { useColor } from "./io.js";
 import { runCommand, type Format } from "./commands/run.js";
 import { validateCommand } from "./commands/validate.js";
 import { schemaCommand } from "./commands/schema.js";
-import { checkCommand } from "./commands/check.js";
+import { checkCommand, DEFAULT_FOLDER } from "./commands/check.js";
 import { compareCommand } from "./commands/compare.js";
 
 import type { StrategyName } from "../sim/simulate.js";
@@ -23,6 +23,7 @@ function program(done: (d: Done) => void): Command {
     .version(typeof AXPTR_SIM_VERSION === "string" ? AXPTR_SIM_VERSION : "dev")
     .exitOverride()
     .showSuggestionAfterError(true)
+    .showHelpAfterError("(axptr-sim --help lists the commands; axptr-sim help COMMAND shows its options)")
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   const strategyOption = () =>
@@ -47,7 +48,7 @@ function program(done: (d: Done) => void): Command {
 
   p.command("check")
     .description("compare each scenario's trace with its golden .trace file")
-    .argument("[path...]", "scenario files or folders", ["scenarios"])
+    .argument("[path...]", "scenario files (.yaml, .yml) or folders, searched recursively", [DEFAULT_FOLDER])
     .option("--update", "write goldens that are missing or differ (the only way a golden is written)", false)
     .option("--strict", "fail on obsolete goldens (a .trace whose scenario is gone)", false)
     .addOption(new Option("--reporter <name>", "human, or junit (with --output)").choices(["human", "junit"]).default("human"))
@@ -59,7 +60,7 @@ function program(done: (d: Done) => void): Command {
     });
 
   p.command("compare")
-    .description("run one scenario under several strategies, side by side (always exit 0)")
+    .description("run one scenario under several strategies, side by side (exit 0; 2 for a bad file or option)")
     .argument("<file>", "scenario file (- for standard input)")
     .option("--strategies <list>", "comma-separated strategies", STRATEGIES.join(","))
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
@@ -115,6 +116,7 @@ function report(e: unknown): number {
     return e.exitCode === 0 ? 0 : 2;
   }
   if (e instanceof InputError) {
+    if (e.stdout) process.stdout.write(e.stdout);
     process.stderr.write(e.problems.map(formatProblem).join("\n") + "\n");
     return 2;
   }

@@ -31,11 +31,10 @@ export function* textChunks(t: Trace, file: string, opts: TextOptions): Generato
   }
   yield "\n";
   yield c.bold("steps") + "\n";
-  const args = new Map(t.events.flatMap((e) => (e.kind === "step-start" && !e.nested ? [[`${e.thread}#${e.step}`, e.args] as const] : [])));
   for (const s of t.steps) {
     const mark = s.met === null ? " " : s.met ? c.ok("✓") : c.bad("✗");
     const expected = s.expected === null ? "" : `  (expected ${resultText(s.expected)})`;
-    const call = `${s.op} ${args.get(`${s.thread}#${s.step}`) ?? ""}`.trimEnd();
+    const call = `${s.op} ${s.args}`.trimEnd();
     yield `  ${mark} ${s.thread}#${s.step} ${call} → ${colorResult(s.result, c)}${s.met === false ? c.bad(expected) : c.dim(expected)}\n`;
   }
   for (const e of t.expectations) yield `  ${e.met ? c.ok("✓") : c.bad("✗")} run: ${e.what}${e.met ? "" : c.bad(" (not met)")}\n`;
@@ -67,6 +66,7 @@ function summaryLines(t: Trace, c: Palette): string[] {
     `${c.bold("faults")}    ${s.faults} (${s.resolved} resolved) in ${s.events} events`,
     `${c.bold("hazards")}   ${t.hazards.length === 0 ? "none" : c.warn(t.hazards.map((h) => `${h.kind} (event ${h.seq})`).join(", "))}`,
   ];
+  for (const u of t.unfired) lines.push(`${c.bold("unfired")}   ${c.warn(`events.${u.event} (${u.when}) never fired: ${u.why}`)}`);
   const ex = s.expectations;
   if (ex.met + ex.failed > 0) lines.push(`${c.bold("expected")}  ${ex.failed === 0 ? c.ok(`${ex.met} met`) : `${ex.met} met, ${c.bad(`${ex.failed} failed`)}`}`);
   return lines;

@@ -73,6 +73,8 @@ export interface StepRecord {
   thread: string;
   step: number;
   op: OpName;
+  /** The step's arguments in short (`ptr=0x10ffa T=u32`), also for steps that never ran. */
+  args: string;
   result: StepResult;
   expected: Expected | null;
   met: boolean | null;
@@ -81,6 +83,14 @@ export interface StepRecord {
 export interface RunExpectation {
   what: string;
   met: boolean;
+}
+
+/** An injected event whose trigger was never reached: nothing happened, and the trace says why. */
+export interface Unfired {
+  /** Its index in the file's `events`. */
+  event: number;
+  when: string;
+  why: string;
 }
 
 export interface Trace {
@@ -92,6 +102,7 @@ export interface Trace {
   /** The keys of every event's `flags`, in CPU or file thread order. */
   stateKeys: readonly string[];
   hazards: Hazard[];
+  unfired: Unfired[];
   /** Whole-run expectations (outcome, each listed hazard), judged. */
   expectations: RunExpectation[];
   summary: { events: number; faults: number; resolved: number; expectations: { met: number; failed: number } };

@@ -41,6 +41,11 @@ export class Injector {
     }
   }
 
+  /** Indexes (in the file's `events`) of the events that never fired. */
+  unfired(): number[] {
+    return this.armed.flatMap((a, i) => (a.fired ? [] : [i]));
+  }
+
   /** The first element index from `from` on at which a before-read trigger of this step would fire, if any. */
   nextReadTrigger(m: Machine, from: bigint): bigint | undefined {
     if (!m.outer) return undefined;

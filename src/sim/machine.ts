@@ -8,6 +8,7 @@ import type { Context, Strategy } from "./strategies/index.js";
 export interface Triggers {
   fire(m: Machine, at: TriggerName, count?: bigint): void;
   nextReadTrigger(m: Machine, from: bigint): bigint | undefined;
+  unfired(): number[];
 }
 
 /** Thrown to stop the run: a panic, a kill, a deadlock or the end of the budget. Caught by the run loop only. */
@@ -58,7 +59,7 @@ export class Machine {
   resolved = 0;
   private pending: PendingRead | undefined;
   /** The injected events (set by the run loop). */
-  triggers: Triggers = { fire: () => {}, nextReadTrigger: () => undefined };
+  triggers: Triggers = { fire: () => {}, nextReadTrigger: () => undefined, unfired: () => [] };
   /** Runs a nested operation (set by the run loop; breaks the ops ↔ injector cycle). */
   runNested: (step: NestedStepSpec) => StepResult = () => ({ status: "not-run" });
 

@@ -1,10 +1,10 @@
 // The simulator: a pure, deterministic function from a scenario to its trace.
 import { hex } from "../scenario/numbers.js";
 import { spanOf } from "../scenario/rules.js";
-import type { NestedStepSpec, Strategy as StrategySchema } from "../scenario/schema.js";
+import type { NestedStepSpec, OpName, Strategy as StrategySchema, TriggerName } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { z } from "zod";
-import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace } from "./events.js";
+import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
 import { expectedOf, met } from "./expect.js";
 import { Injector, writeContents } from "./injector.js";
 import { Machine, RunEndSignal } from "./machine.js";
@@ -52,7 +52,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
         if (r.ended) ended = r.ended;
       }
       const expected = expectedOf(st);
-      steps.push({ thread: thread.name, step: i + 1, op: st.op, result, expected, met: met(expected, result) });
+      steps.push({ thread: thread.name, step: i + 1, op: st.op, args: describeArgs(st), result, expected, met: met(expected, result) });
     });
   }
 
@@ -67,6 +67,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     events: m.events,
     stateKeys: m.strategy.keys,
     hazards: m.hazards,
+    unfired: m.triggers.unfired().map((i) => unfiredEvent(scenario, i, steps)),
     expectations,
     summary: {
       events: m.events.length,
@@ -119,6 +120,33 @@ export function describeArgs(st: NestedStepSpec): string {
   if ("nullable" in st && st.nullable) parts.push("nullable");
   if ("use" in st && st.use !== undefined) parts.push(st.use === "read" ? "use=read" : "use=write");
   return parts.join(" ");
+}
+
+/** Which ops have a point: the others never reach it (semantics section 5: "fires nothing"). */
+const POINTS: Partial<Record<TriggerName, readonly OpName[]>> = {
+  "after-align-check": ["get", "get_as_slice", "get_as_null_terminated", "get_as_str"],
+  "after-region-check": ["get", "get_as_slice"],
+  "after-populate": ["get", "get_as_slice"],
+  "before-use": ["get", "get_as_slice"],
+  "flag-set": ["get_as_null_terminated", "get_as_str"],
+  "flag-clear": ["get_as_null_terminated", "get_as_str"],
+  "page-check": ["get_as_null_terminated", "get_as_str"],
+  "before-read": ["get_as_null_terminated", "get_as_str"],
+};
+
+function unfiredEvent(s: Scenario, i: number, steps: readonly StepRecord[]): Unfired {
+  const e = s.events[i];
+  const thread = e?.when.thread ?? s.threads[0]?.name ?? "main";
+  const step = Number(e?.when.step ?? 0n);
+  const at = e?.when.at ?? "before-step";
+  const count = e?.when.nth !== undefined ? ` nth ${e.when.nth}` : e?.when.index !== undefined ? ` index ${e.when.index}` : "";
+  const record = steps.find((r) => r.thread === thread && r.step === step);
+  const ops = POINTS[at];
+  let why: string;
+  if (!record || record.result.status === "not-run") why = "the run ended before this step";
+  else if (ops && !ops.includes(record.op)) why = `a ${record.op} step has no ${at} point (only ${ops.join(", ")})`;
+  else why = `the step never got there (a check failed first, the run ended, or there were fewer page checks, faults or elements)`;
+  return { event: i, when: `${thread}#${step} at ${at}${count}`, why };
 }
 
 function runExpectations(s: Scenario, outcome: Outcome, hazards: readonly string[]): RunExpectation[] {

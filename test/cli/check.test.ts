@@ -228,6 +228,7 @@ describe("axptr-sim check: failed expectations", () => {
         `ok   ${SEED_YAML}`,
         `FAIL ${MIGRATE_YAML}: 1 expectation failed`,
         '  expectation failed: main#1 get_as_str: expected ok "abce", got ok "abcd"',
+        `  fix the expectation in ${MIGRATE_YAML}, or the behaviour it describes (npx axptr-sim run ${MIGRATE_YAML})`,
         "",
         summary(1, 1, 0, 0),
         "",
@@ -375,5 +376,39 @@ describe("axptr-sim check: the bundled scenarios", () => {
     const r = cli(["check"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(cli(["check", "scenarios"]).stdout);
+  });
+});
+
+describe("axptr-sim check: guidance on mistakes", () => {
+  it("refuses --output without --reporter junit, and - (standard input), with exit 2", () => {
+    const dir = fresh(true);
+    const out = cli(["check", "--output", "r.xml", "s"], { cwd: dir });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe("axptr-sim: --output is where the junit reporter writes: add --reporter junit\n");
+    expect(existsSync(join(dir, "r.xml"))).toBe(false);
+    const stdin = cli(["check", "-"], { cwd: dir });
+    expect(stdin.code).toBe(2);
+    expect(stdin.stderr).toBe("axptr-sim: check reads scenario files and writes goldens beside them: give files or folders, not - (standard input)\n");
+  });
+
+  it("says that scenarios/ is only the default folder when it is missing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "axptr-check-empty-"));
+    dirs.push(dir);
+    const r = cli(["check"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "axptr-sim: scenarios: no such file or folder (scenarios/ is where check looks when given no path: name the scenario files or folders to check)\n",
+    );
+  });
+
+  it("marks an invalid scenario on its own line in GitHub Actions", () => {
+    const dir = fresh(true);
+    writeFileSync(join(dir, "s", "bad.yaml"), "name: bad\nmemory:\n  - { start: 0x10000, pages: 1, perms: r }\n");
+    const r = cli(["check", "s"], { cwd: dir, env: { GITHUB_ACTIONS: "true" } });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe(
+      '::error file=s/bad.yaml,line=3,col=33,title=axptr-sim check::s/bad.yaml:3:33: memory.0.perms: unknown key "perms" (did you mean "perm"?)\n',
+    );
+    expect(r.stderr).toBe('s/bad.yaml:3:33: memory.0.perms: unknown key "perms" (did you mean "perm"?)\n');
   });
 });

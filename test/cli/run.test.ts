@@ -284,7 +284,7 @@ describe("axptr-sim run: exit codes and options", () => {
     expect(bare.stderr).toMatch(/^Usage: axptr-sim /);
     const typo = cli(["vaildate", "x.yaml"]);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toBe("error: unknown command 'vaildate'\n(Did you mean validate?)\n");
+    expect(typo.stderr).toBe("error: unknown command 'vaildate'\n(Did you mean validate?)\n(axptr-sim --help lists the commands; axptr-sim help COMMAND shows its options)\n");
   });
 });
 

@@ -607,3 +607,27 @@ describe("actions", () => {
     expect(injectedBy(t)).toEqual(["one", "two", "three"]);
   });
 });
+
+describe("injected events that never fire", () => {
+  it("are reported with the reason, never silently dropped", () => {
+    const t = run(`
+name: u
+memory: [{ start: 0x10000, pages: 1, perm: r }]
+threads: [{ name: main, steps: [{ op: get_as_slice, ptr: 0x10000, len: 4 }, { op: get_as_str, ptr: 0x10000 }, { op: kernel_access, addr: 0x1, access: read }, { op: get, ptr: 0x10000 }] }]
+events:
+  - { when: { step: 1, at: flag-set }, do: { frames: 0 } }
+  - { when: { step: 2, at: page-check, nth: 3 }, do: { frames: 0 } }
+  - { when: { step: 2, at: before-step }, do: { frames: 5 } }
+  - { when: { step: 4, at: before-step }, do: { frames: 0 } }
+`);
+    expect(t.unfired).toEqual([
+      { event: 0, when: "main#1 at flag-set", why: "a get_as_slice step has no flag-set point (only get_as_null_terminated, get_as_str)" },
+      {
+        event: 1,
+        when: "main#2 at page-check nth 3",
+        why: "the step never got there (a check failed first, the run ended, or there were fewer page checks, faults or elements)",
+      },
+      { event: 3, when: "main#4 at before-step", why: "the run ended before this step" },
+    ]);
+  });
+});

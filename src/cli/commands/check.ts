@@ -7,7 +7,8 @@ import { judge, type CaseResult } from "../../check/golden.js";
 import { palette } from "../../render/colors.js";
 import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
-import { CheckFailed, UsageError } from "../errors.js";
+import { formatProblem, type Problem } from "../../scenario/problems.js";
+import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded } from "../io.js";
 
 export interface CheckOptions {
@@ -23,6 +24,8 @@ export interface CheckOptions {
 }
 
 const SCENARIO = /\.ya?ml$/;
+/** Where check looks when given no path (format section 4). */
+export const DEFAULT_FOLDER = "scenarios";
 
 /** The golden trace of a scenario: the plain-text trace, no colour, no absolute path. */
 export function goldenText(trace: Trace, scenarioPath: string): string {
@@ -35,8 +38,16 @@ export function goldenPath(scenarioPath: string): string {
 
 export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed } {
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
+  if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
   const { scenarios, traces: goldensSeen } = collect(paths);
-  const loaded = loadAll(scenarios);
+  let loaded: ReturnType<typeof loadAll>;
+  try {
+    loaded = loadAll(scenarios);
+  } catch (e) {
+    // In GitHub Actions an invalid scenario is also marked on its own line.
+    if (e instanceof InputError && o.github) throw new InputError(e.problems, problemAnnotations(e.problems));
+    throw e;
+  }
   const c = palette(o.color);
   const out: string[] = [];
   const results: CaseResult[] = [];
@@ -72,6 +83,8 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(l) : l.startsWith("-") ? c.bad(l) : l)));
       out.push(`  if the change is intended: npx axptr-sim check --update ${r.scenario}`);
     }
+    // --update cannot mend a failed expectation: the scenario (or the simulator) must change.
+    if (r.expectations.length > 0) out.push(`  fix the expectation in ${r.scenario}, or the behaviour it describes (npx axptr-sim run ${r.scenario})`);
   }
   for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${t}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
   if (written.length > 0) out.push("", ...written);
@@ -98,13 +111,18 @@ function failedExpectations(t: Trace): string[] {
 
 /** GitHub Actions workflow commands: each failure marked on its scenario file. */
 function annotations(results: readonly CaseResult[], obsolete: readonly string[]): string[] {
-  const esc = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-  const prop = (s: string) => esc(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
   const lines = results
     .filter((r) => r.status !== "passed")
     .map((r) => `::error file=${prop(r.scenario)},line=1,title=${prop("axptr-sim check")}::${esc(failureMessage(r))}`);
   return [...lines, ...obsolete.map((t) => `::error file=${prop(t)},line=1,title=${prop("axptr-sim check")}::obsolete golden: its scenario is gone`)];
 }
+
+function problemAnnotations(problems: readonly Problem[]): string {
+  return problems.map((p) => `::error file=${prop(p.file)},line=${p.line},col=${p.col},title=${prop("axptr-sim check")}::${esc(formatProblem(p))}`).join("\n") + "\n";
+}
+
+const esc = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+const prop = (s: string) => esc(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
 /** Scenario files under the paths (folders recursively, sorted), and the .trace files seen in those folders. */
 function collect(paths: readonly string[]): { scenarios: string[]; traces: string[] } {
@@ -121,7 +139,9 @@ function collect(paths: readonly string[]): { scenarios: string[]; traces: strin
     }
   };
   for (const p of paths) {
-    if (!existsSync(p)) throw new UsageError(`${p}: no such file or folder`);
+    if (p === "-") throw new UsageError("check reads scenario files and writes goldens beside them: give files or folders, not - (standard input)");
+    if (!existsSync(p))
+      throw new UsageError(`${p}: no such file or folder${p === DEFAULT_FOLDER ? ` (${DEFAULT_FOLDER}/ is where check looks when given no path: name the scenario files or folders to check)` : ""}`);
     if (statSync(p).isDirectory()) walk(p);
     else scenarios.push(p);
   }
