@@ -27,8 +27,9 @@ export function runOp(m: Machine, st: NestedStepSpec): StepResult {
       const access: Access[] = st.mut ? ["read", "write"] : ["read"];
       const failed = withLock(m, () => checkRegion(m, st.ptr, count === undefined ? info.size : count * info.size, info.align, access));
       if (failed) return failed;
-      m.triggers.fire(m, "before-use");
+      // Without `use` the kernel never touches the reference: the before-use point is not reached.
       if (st.use === undefined) return OK;
+      m.triggers.fire(m, "before-use");
       if (st.use === "read") return useRead(m, st.ptr, info, count);
       return useWrite(m, st.ptr, info, count, st.use.write);
     }

@@ -145,6 +145,7 @@ function unfiredEvent(s: Scenario, i: number, steps: readonly StepRecord[]): Unf
   let why: string;
   if (!record || record.result.status === "not-run") why = "the run ended before this step";
   else if (ops && !ops.includes(record.op)) why = `a ${record.op} step has no ${at} point (only ${ops.join(", ")})`;
+  else if (at === "before-use" && !record.args.includes("use=")) why = "the step has no use: the kernel never touches the reference";
   else why = `the step never got there (a check failed first, the run ended, or there were fewer page checks, faults or elements)`;
   return { event: i, when: `${thread}#${step} at ${at}${count}`, why };
 }

@@ -631,3 +631,18 @@ events:
     ]);
   });
 });
+
+describe("before-use", () => {
+  it("is reached only when the kernel uses the reference (a step with use)", () => {
+    const t = run(`
+name: bu
+memory: [{ start: 0x10000, pages: 1, perm: r }]
+threads: [{ name: main, steps: [{ op: get, ptr: 0x10000 }, { op: get, ptr: 0x10000, use: read }] }]
+events:
+  - { when: { step: 1, at: before-use }, do: { frames: 0 } }
+  - { when: { step: 2, at: before-use }, do: { frames: 0 } }
+`);
+    expect(ofKind(t, "injected").map((e) => e.step)).toEqual([2]);
+    expect(t.unfired).toEqual([{ event: 0, when: "main#1 at before-use", why: "the step has no use: the kernel never touches the reference" }]);
+  });
+});
