@@ -14,6 +14,8 @@ export interface CaseResult {
   where?: string;
   /** Failed expectations, in words. */
   expectations: string[];
+  /** The step where the first difference is, when it is in a step. */
+  step?: { thread: string; step: number };
 }
 
 /** A golden checked out with CRLF line endings is the same golden. */
@@ -27,23 +29,25 @@ export function judge(scenario: string, golden: string, now: string, stored: str
   const old = normalizeGolden(stored);
   if (old === now) return { ...base, status: failedExpectations.length > 0 ? "failed" : "passed" };
   const name = golden.replace(/\\/g, "/");
+  const where = locate(splitLines(old), splitLines(now));
   return {
     ...base,
     status: "failed",
     diff: unifiedDiff(old, now, `${name} (golden)`, `${name} (now)`),
-    where: locate(splitLines(old), splitLines(now)),
+    where: where.text,
+    ...(where.step ? { step: where.step } : {}),
   };
 }
 
 const EVENT_ROW = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\d+)\s/;
 
 /** Names the first differing event (and its step) from the trace's table rows, or the section. */
-function locate(old: string[], now: string[]): string {
+function locate(old: string[], now: string[]): { text: string; step?: { thread: string; step: number } } {
   const i = firstDifference(old, now);
   const line = now[i] ?? old[i] ?? "";
   const row = EVENT_ROW.exec(line) ?? EVENT_ROW.exec(old[i] ?? "");
-  if (row) return `event ${row[1]} (thread ${row[3]}, step ${row[4]})`;
+  if (row) return { text: `event ${row[1]} (thread ${row[3]}, step ${row[4]})`, step: { thread: row[3] ?? "", step: Number(row[4]) } };
   const stepRow = /^\s+[✓✗ ] (\S+)#(\d+) /.exec(line);
-  if (stepRow) return `the result of step ${stepRow[2]} of thread ${stepRow[1]}`;
-  return `line ${i + 1}`;
+  if (stepRow) return { text: `the result of step ${stepRow[2]} of thread ${stepRow[1]}`, step: { thread: stepRow[1] ?? "", step: Number(stepRow[2]) } };
+  return { text: `line ${i + 1}` };
 }

@@ -1,7 +1,7 @@
 // The edge: reading files and standard input, writing output, colour decisions.
 import { readFileSync, statSync } from "node:fs";
 import { MAX_FILE_BYTES } from "../scenario/load.js";
-import { loadScenario, type Scenario } from "../scenario/validate.js";
+import { loadScenario, type Locate, type Scenario } from "../scenario/validate.js";
 import type { Problem } from "../scenario/problems.js";
 import { InputError } from "./errors.js";
 import type { Trace } from "../sim/events.js";
@@ -11,6 +11,7 @@ import { simulate, type SimulateOptions } from "../sim/simulate.js";
 export interface Loaded {
   file: string;
   scenario: Scenario;
+  locate?: Locate;
 }
 
 /** Reads a file (or `-`, standard input) as text, refusing what is not a readable file of sensible size. */
@@ -46,7 +47,7 @@ export function loadAll(files: readonly string[]): Loaded[] {
       continue;
     }
     const r = loadScenario(input.text, file);
-    if (r.ok) loaded.push({ file, scenario: r.scenario });
+    if (r.ok) loaded.push({ file, scenario: r.scenario, locate: r.locate });
     else problems.push(...r.problems);
   }
   if (problems.length > 0) throw new InputError(problems);

@@ -11,7 +11,10 @@ import { closest } from "./suggest.js";
 /** A validated scenario: the schema's output, with the default thread filled in. */
 export type Scenario = Omit<ScenarioSpec, "threads"> & { threads: ThreadSpec[] };
 
-export type LoadResult = { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] };
+/** Where a key path of the file is (line and column from 1), for reports that point into it. */
+export type Locate = (path: KeyPath) => { line: number; col: number };
+
+export type LoadResult = { ok: true; scenario: Scenario; locate: Locate } | { ok: false; problems: Problem[] };
 
 /** More problems than this in one file are summed up in one last line: a file with 300,000 unknown keys is not worth 300,000 lines. */
 export const MAX_PROBLEMS = 100;
@@ -75,7 +78,7 @@ function loadEvery(text: string, file: string): LoadResult {
     return { ok: false, problems: sortProblems(ruleProblems.map((p) => at(p.path, p.atKey ? p.message : leadingNumberAsWritten(doc, p.path, p.message), p.atKey))) };
   }
   const threads = spec.threads ?? [{ name: "main", cpu: 0, steps: [] }];
-  return { ok: true, scenario: { ...spec, threads } };
+  return { ok: true, scenario: { ...spec, threads }, locate: (path) => lines.linePos(offsetOf(doc, path)) };
 }
 
 const MISSING = "required key is missing";

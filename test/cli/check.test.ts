@@ -322,7 +322,7 @@ describe("axptr-sim check: reporters", () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.split("\n").filter((l) => l.startsWith("::"));
     expect(lines).toEqual([
-      `::error file=${SEED_YAML},line=1,title=axptr-sim check::trace differs from ${SEED_TRACE} at event 12 (thread main, step 1)`,
+      `::error file=${SEED_YAML},line=27,title=axptr-sim check::trace differs from ${SEED_TRACE} at event 12 (thread main, step 1)`,
       `::error file=${MIGRATE_YAML},line=1,title=axptr-sim check::no golden trace ${MIGRATE_TRACE}`,
     ]);
     // Not without GITHUB_ACTIONS.

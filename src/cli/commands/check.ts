@@ -9,7 +9,7 @@ import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
-import { loadAll, simulateLoaded } from "../io.js";
+import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -52,7 +52,9 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   const out: string[] = [];
   const results: CaseResult[] = [];
   const written: string[] = [];
-  for (const { file, scenario } of loaded) {
+  const lines = new Map<CaseResult, number>();
+  for (const loadedFile of loaded) {
+    const { file, scenario } = loadedFile;
     const trace = simulateLoaded({ file, scenario });
     const now = goldenText(trace, file);
     const golden = goldenPath(file);
@@ -64,6 +66,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       r = judge(file, golden, now, now, r.expectations);
     } else if (o.update) written.push(`unchanged ${golden}`);
     results.push(r);
+    lines.set(r, markLine(loadedFile, trace, r));
   }
   const obsolete = goldensSeen.filter((t) => !scenarios.some((s) => normalize(goldenPath(s)) === normalize(t))).sort();
 
@@ -94,7 +97,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   const missing = results.filter((r) => r.status === "missing").length;
   out.push("", `check: ${passed} passed, ${failed} failed, ${missing} missing, ${obsolete.length} obsolete${o.ci && !o.update ? " (CI: goldens are written only with --update)" : ""}`);
 
-  if (o.github) out.push(...annotations(results, o.strict ? obsolete : []));
+  if (o.github) out.push(...annotations(results, o.strict ? obsolete : [], lines));
   if (o.reporter === "junit" && o.output) writeAtomically(o.output, renderJunit(results, obsolete, o.strict), "--output");
 
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
@@ -110,11 +113,20 @@ function failedExpectations(t: Trace): string[] {
 }
 
 /** GitHub Actions workflow commands: each failure marked on its scenario file. */
-function annotations(results: readonly CaseResult[], obsolete: readonly string[]): string[] {
-  const lines = results
+/** The scenario's line to mark: the step with the first failed expectation, else the step where the trace first differs. */
+function markLine(l: Loaded, trace: Trace, r: CaseResult): number {
+  const failed = trace.steps.find((s) => s.met === false);
+  const step = failed ?? r.step;
+  if (!step || !l.locate) return 1;
+  const ti = l.scenario.threads.findIndex((t) => t.name === step.thread);
+  return ti < 0 ? 1 : l.locate(["threads", ti, "steps", step.step - 1]).line;
+}
+
+function annotations(results: readonly CaseResult[], obsolete: readonly string[], marks: ReadonlyMap<CaseResult, number>): string[] {
+  const failures = results
     .filter((r) => r.status !== "passed")
-    .map((r) => `::error file=${prop(r.scenario)},line=1,title=${prop("axptr-sim check")}::${esc(failureMessage(r))}`);
-  return [...lines, ...obsolete.map((t) => `::error file=${prop(t)},line=1,title=${prop("axptr-sim check")}::obsolete golden: its scenario is gone`)];
+    .map((r) => `::error file=${prop(r.scenario)},line=${marks.get(r) ?? 1},title=${prop("axptr-sim check")}::${esc(failureMessage(r))}`);
+  return [...failures, ...obsolete.map((t) => `::error file=${prop(t)},line=1,title=${prop("axptr-sim check")}::obsolete golden: its scenario is gone`)];
 }
 
 function problemAnnotations(problems: readonly Problem[]): string {
