@@ -47,7 +47,7 @@ export function runOp(m: Machine, st: NestedStepSpec): StepResult {
     case "kernel_access":
       m.spend();
       kernelTouch(m, st.addr, st.access, { site: false, interrupt: false });
-      m.emit({ kind: st.access === "execute" ? "execute" : st.access, addr: st.addr, size: 1n, mode: "kernel" });
+      m.emit({ kind: st.access, addr: st.addr, size: 1n, mode: "kernel" });
       return OK;
   }
 }
