@@ -30,12 +30,12 @@ export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, 
       `An interrupt handler's own fault at ${hex(addr)} was judged by the interrupted user access's state: a kernel bug is taken for a user access, and the handler resolves it or kills the user process instead of reporting the bug.`,
     );
   }
-  const { decision, reason } = decide(m, addr, access, mode, accessing);
+  const { decision, reason, mapped } = decide(m, addr, access, mode, accessing);
   m.emit({ kind: "handler", decision, addr, reason });
   switch (decision) {
     case "resolved":
       m.resolved++;
-      if (reason === MADE_PRESENT) m.emit({ kind: "page-mapped", addr: addr - (addr % m.aspace.pageSize) });
+      if (mapped) m.emit({ kind: "page-mapped", addr: addr - (addr % m.aspace.pageSize) });
       return "resolved";
     case "fixup":
       return "fixup";
@@ -48,20 +48,18 @@ export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, 
   }
 }
 
-const MADE_PRESENT = "lazy page made present";
-
-function decide(m: Machine, addr: bigint, access: Access, mode: Mode, accessing: boolean): { decision: Decision; reason: string } {
+function decide(m: Machine, addr: bigint, access: Access, mode: Mode, accessing: boolean): { decision: Decision; reason: string; mapped?: boolean } {
   if (mode === "kernel" && !accessing) return { decision: "unhandled", reason: "kernel mode and is_accessing_user_memory() is false: a kernel bug" };
   if (m.lockHeld && m.lockHolder === m.thread)
     return { decision: "deadlock", reason: "the handler waits for the address-space lock its own thread holds" };
   // handle_page_fault takes a frame only when the area allows the access.
-  const wasPresent = m.aspace.isPresent(addr);
   const r = m.aspace.handlePageFault(addr, access);
-  if (r === "resolved" && !wasPresent) {
+  if (r === "mapped") {
     m.spend();
-    return { decision: "resolved", reason: MADE_PRESENT };
+    return { decision: "resolved", reason: "lazy page made present", mapped: true };
   }
-  if (r === "resolved") return { decision: "resolved", reason: "page already present" };
+  // A page-fault trigger may have made it present already (a map, say).
+  if (r === "present") return { decision: "resolved", reason: "page already present" };
   const why = r === "no-area" ? `no area holds ${hex(addr)}` : r === "no-permission" ? `the area does not allow ${access}` : "no free frame";
   if (mode === "kernel" && accessing && m.strategy.fixups)
     return { decision: "fixup", reason: `${why}: the exception table sends the access to its fixup (EFAULT)` };

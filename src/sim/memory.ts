@@ -128,17 +128,17 @@ export class AddressSpace {
     return { mapped };
   }
 
-  /** axmm's handle_page_fault: makes the page present when an area allows the access and a frame is free. */
-  handlePageFault(addr: bigint, access: Access): "resolved" | "no-area" | "no-permission" | "no-frame" {
+  /** axmm's handle_page_fault: makes the page present when an area allows the access and a frame is free (true: "mapped" or "present"). */
+  handlePageFault(addr: bigint, access: Access): "mapped" | "present" | "no-area" | "no-permission" | "no-frame" {
     if (addr < this.base || addr >= this.end) return "no-area";
     const a = this.areaAt(addr);
     if (!a) return "no-area";
     if (!a.perm[access]) return "no-permission";
     const p = this.pageOf(addr);
-    if (this.presentIn(a, p)) return "resolved";
+    if (this.presentIn(a, p)) return "present";
     if (!this.takeFrame()) return "no-frame";
     this.setPresent(a, p, true);
-    return "resolved";
+    return "mapped";
   }
 
   // ---- bytes ------------------------------------------------------------------

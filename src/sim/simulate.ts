@@ -145,9 +145,14 @@ function unfiredEvent(s: Scenario, i: number, steps: readonly StepRecord[]): Unf
   let why: string;
   if (!record || record.result.status === "not-run") why = "the run ended before this step";
   else if (ops && !ops.includes(record.op)) why = `a ${record.op} step has no ${at} point (only ${ops.join(", ")})`;
-  else if (at === "before-use" && !record.args.includes("use=")) why = "the step has no use: the kernel never touches the reference";
+  else if (at === "before-use" && !hasUse(s, thread, step)) why = "the step has no use: the kernel never touches the reference";
   else why = `the step never got there (a check failed first, the run ended, or there were fewer page checks, faults or elements)`;
   return { event: i, when: `${thread}#${step} at ${at}${count}`, why };
+}
+
+function hasUse(s: Scenario, thread: string, step: number): boolean {
+  const st = s.threads.find((t) => t.name === thread)?.steps[step - 1];
+  return st !== undefined && "use" in st && st.use !== undefined;
 }
 
 function runExpectations(s: Scenario, outcome: Outcome, hazards: readonly string[]): RunExpectation[] {

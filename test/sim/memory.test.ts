@@ -198,7 +198,7 @@ describe("handle_page_fault", () => {
   it("makes a lazy page present when the area allows the access", () => {
     const as = space(5n);
     area(as, 0x10000n, 2n, "rw", { eager: false });
-    expect(as.handlePageFault(0x11234n, "write")).toBe("resolved");
+    expect(as.handlePageFault(0x11234n, "write")).toBe("mapped");
     expect(presentPages(as, [0x10000n, 0x11000n])).toEqual([0x11000n]);
     expect(as.presentCount).toBe(1n);
     expect(as.freeFrames).toBe(4n);
@@ -239,8 +239,8 @@ describe("handle_page_fault", () => {
   it("takes no second frame for a page already present", () => {
     const as = space(1n);
     area(as, 0x10000n, 1n, "rw", { eager: false });
-    expect(as.handlePageFault(0x10000n, "read")).toBe("resolved");
-    expect(as.handlePageFault(0x10fffn, "write")).toBe("resolved");
+    expect(as.handlePageFault(0x10000n, "read")).toBe("mapped");
+    expect(as.handlePageFault(0x10fffn, "write")).toBe("present");
     expect(as.presentCount).toBe(1n);
     expect(as.freeFrames).toBe(0n);
   });
@@ -321,7 +321,7 @@ describe("changes to the map", () => {
     // Evicting again finds nothing.
     expect(as.evict(0x11000n, 0x13000n)).toEqual([]);
     // The next fault brings the bytes back.
-    expect(as.handlePageFault(0x12000n, "read")).toBe("resolved");
+    expect(as.handlePageFault(0x12000n, "read")).toBe("mapped");
     expect(text(as.readBytes(0x11ffen, 4))).toBe("abcd");
     expect(as.presentCount).toBe(2n);
     expect(recount(as)).toBe(2n);
@@ -398,8 +398,8 @@ describe("sparseness", () => {
     const start = 0x100_0000_0000n;
     const size = 1n << 40n;
     as.addArea({ name: "huge", start, end: start + size, perm: perm("rw"), eager: false });
-    expect(as.handlePageFault(start, "write")).toBe("resolved");
-    expect(as.handlePageFault(start + size - 1n, "read")).toBe("resolved");
+    expect(as.handlePageFault(start, "write")).toBe("mapped");
+    expect(as.handlePageFault(start + size - 1n, "read")).toBe("mapped");
     expect(as.presentCount).toBe(2n);
     expect(presentPages(as, [start, start + P, start + size - P])).toEqual([start, start + size - P]);
     expect(as.checkRegionAccess(start, start + size, ["read", "write"])).toBe(true);
