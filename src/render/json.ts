@@ -59,8 +59,21 @@ export function eventJson(e: TraceEvent): Json {
  */
 export function eventLine(e: TraceEvent, keys: readonly string[]): string {
   const { flags, ...rest } = eventJson(e) as { [k: string]: Json };
-  const ordered = keys.filter((k) => k in e.flags).map((k) => `${JSON.stringify(k)}:${JSON.stringify(e.flags[k])}`);
-  return `${JSON.stringify(rest).slice(0, -1)},"flags":{${ordered.join(",")}}}`;
+  return `${JSON.stringify(rest).slice(0, -1)},"flags":${flagsJson(e.flags, keys)}}`;
+}
+
+// Events share their flags object while the state does not change: each state is written out once.
+let flagsCache = new WeakMap<object, string>();
+let flagsKeys: readonly string[] = [];
+
+function flagsJson(f: TraceEvent["flags"], keys: readonly string[]): string {
+  if (keys !== flagsKeys) (flagsCache = new WeakMap()), (flagsKeys = keys);
+  let text = flagsCache.get(f);
+  if (text === undefined) {
+    text = `{${keys.filter((k) => k in f).map((k) => `${JSON.stringify(k)}:${JSON.stringify(f[k])}`).join(",")}}`;
+    flagsCache.set(f, text);
+  }
+  return text;
 }
 
 /** The whole document for one file, without events when `events` is false (ndjson's last line). */
@@ -141,6 +154,8 @@ function* listChunks(key: string, items: readonly Json[], indent: string): Gener
 }
 
 const SLICE = 1 << 20;
+/** What JSON.stringify escapes: quotes, backslashes, control characters, and (lone or not) surrogates, which it checks. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** Holds a string or list that compactChunks writes in pieces (looked at without serialising anything). */
 function isLarge(v: Json): boolean {
@@ -159,7 +174,9 @@ export function* compactChunks(v: Json): Generator<string> {
       // Never cut between the two halves of a surrogate pair.
       const last = v.charCodeAt(end - 1);
       if (end < v.length && last >= 0xd800 && last <= 0xdbff) end--;
-      yield JSON.stringify(v.slice(i, end)).slice(1, -1);
+      const slice = v.slice(i, end);
+      // A slice with nothing to escape is written as it is (JSON.stringify would copy it twice).
+      yield NEEDS_ESCAPE.test(slice) ? JSON.stringify(slice).slice(1, -1) : slice;
       i = end;
     }
     yield '"';

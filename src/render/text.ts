@@ -78,15 +78,22 @@ function* eventTable(t: Trace, c: Palette): Generator<string> {
   // Column widths first (a loop, not Math.max(...): a long trace has too many values to spread).
   let threadW = 6;
   let stateW = 5;
+  // Events share their flags object while the state does not change: each state is written out once.
+  const states = new Map<Flags, string>();
+  const stateOf = (f: Flags) => {
+    let text = states.get(f);
+    if (text === undefined) states.set(f, (text = flagsText(f, t.stateKeys)));
+    return text;
+  };
   for (const e of t.events) {
     threadW = Math.max(threadW, e.thread.length);
-    stateW = Math.max(stateW, flagsText(e.flags, t.stateKeys).length);
+    stateW = Math.max(stateW, stateOf(e.flags).length);
   }
   const seqW = Math.max(3, String(t.events.length).length);
   yield c.dim(`${pad("#", seqW, true)}  cpu  ${pad("thread", threadW)}  step  ${pad("state", stateW)}  event`);
   let prevState = "";
   for (const e of t.events) {
-    const state = flagsText(e.flags, t.stateKeys);
+    const state = stateOf(e.flags);
     const stateCell = state !== prevState ? c.accent(pad(state, stateW)) : pad(state, stateW);
     prevState = state;
     const indent = "  ".repeat(e.nested ?? 0);
@@ -181,11 +188,15 @@ export function resultText(r: StepResult | Expected): string {
   }
 }
 
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
 function isHighSurrogate(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
 
 function codePoints(s: string): number {
+  // No high surrogate (the usual case): one code point a unit, found by a native scan instead of a loop.
+  if (!HIGH_SURROGATE.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; i++, n++) if (isHighSurrogate(s.charCodeAt(i)) && i + 1 < s.length) i++;
   return n;
@@ -200,6 +211,16 @@ function prefix(s: string, n: number): string {
 
 /** Values for people: long strings and lists abbreviated (JSON never is). */
 export function valueText(v: Value): string {
+  // A long string is shown twice (its step-end event and its step): measured once.
+  if (typeof v === "string" && v.length > MAX_STRING && v === lastLong.value) return lastLong.text;
+  const text = valueTextOf(v);
+  if (typeof v === "string" && v.length > MAX_STRING) lastLong = { value: v, text };
+  return text;
+}
+
+let lastLong = { value: "", text: "" };
+
+function valueTextOf(v: Value): string {
   if (v === null) return "None";
   if (typeof v === "bigint") return v > 0xffffn ? hex(v) : v.toString();
   if (typeof v === "string") {

@@ -170,8 +170,18 @@ export class AddressSpace {
 
   private uniformPage(value: number): Uint8Array {
     let page = this.uniformPages.get(value);
-    if (!page) this.uniformPages.set(value, (page = new Uint8Array(this.P).fill(value)));
+    if (!page) {
+      this.uniformPages.set(value, (page = new Uint8Array(this.P).fill(value)));
+      this.uniformValues.set(page, value);
+    }
     return page;
+  }
+
+  private readonly uniformValues = new WeakMap<Uint8Array, number>();
+
+  /** The one value of every byte of a page that pageBytes gave, when it is a fill's shared page (a scan then need not look at its bytes). */
+  uniformValue(bytes: Uint8Array): number | undefined {
+    return this.uniformValues.get(bytes);
   }
 
   /**

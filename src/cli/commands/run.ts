@@ -26,6 +26,7 @@ export function runCommand(files: readonly string[], opts: RunOptions): { output
   if (opts.format === "json") output = jsonChunks(traces, files.length === 1);
   else if (opts.format === "ndjson") output = ndjsonChunks(traces);
   else output = textOf(traces, opts);
+  output = batched(output);
   const failed = traces.reduce((n, t) => n + t.trace.summary.expectations.failed, 0);
   return failed > 0 ? { output, failed: new CheckFailed(`${failed} expectation${failed === 1 ? "" : "s"} failed`) } : { output };
 }
@@ -36,4 +37,28 @@ function* textOf(traces: readonly { trace: Trace; file: string }[], opts: RunOpt
     if (i > 0) yield "\n";
     yield* textChunks(trace, file, { color: opts.color, quiet: opts.quiet });
   }
+}
+
+/** Lines gathered into pieces of about 64 KiB: one write per line would be a system call per event. */
+function* batched(pieces: Iterable<string>): Generator<string> {
+  let batch: string[] = [];
+  let size = 0;
+  for (const p of pieces) {
+    if (p.length >= 1 << 16) {
+      // A large piece (a slice of a huge value) goes as it is, not copied into a batch.
+      if (batch.length > 0) yield batch.join("");
+      yield p;
+      batch = [];
+      size = 0;
+      continue;
+    }
+    batch.push(p);
+    size += p.length;
+    if (size >= 1 << 16) {
+      yield batch.join("");
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length > 0) yield batch.join("");
 }
