@@ -10,6 +10,7 @@ import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
+import { prepareAll } from "../../check/parallel.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -40,9 +41,10 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
   const { scenarios, traces: goldensSeen } = collect(paths);
-  let loaded: ReturnType<typeof loadAll>;
+  let prepared: ReturnType<typeof prepareAll>;
   try {
-    loaded = loadAll(scenarios);
+    // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
+    prepared = prepareAll(scenarios);
   } catch (e) {
     // In GitHub Actions an invalid scenario is also marked on its own line.
     if (e instanceof InputError && o.github) throw new InputError(e.problems, problemAnnotations(e.problems));
@@ -53,22 +55,24 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   const results: CaseResult[] = [];
   const written: string[] = [];
   const lines = new Map<CaseResult, number>();
-  for (const loadedFile of loaded) {
-    const { file, scenario } = loadedFile;
-    const trace = simulateLoaded({ file, scenario });
-    const now = goldenText(trace, file);
+  for (const { file, now, expectations } of prepared) {
     const golden = goldenPath(file);
     const stored = existsSync(golden) ? readFileSync(golden, "utf8") : undefined;
-    let r = judge(file, golden, now, stored, failedExpectations(trace));
+    let r = judge(file, golden, now, stored, expectations);
     if (o.update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
       writeAtomically(golden, now, "golden");
       written.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
       r = judge(file, golden, now, now, r.expectations);
     } else if (o.update) written.push(`unchanged ${golden}`);
     results.push(r);
-    lines.set(r, markLine(loadedFile, trace, r));
+    // Only a failure is marked: its scenario is loaded and run again here for the line.
+    if (r.status !== "passed") {
+      const [loadedFile] = loadAll([file]);
+      if (loadedFile) lines.set(r, markLine(loadedFile, simulateLoaded(loadedFile), r));
+    }
   }
-  const obsolete = goldensSeen.filter((t) => !scenarios.some((s) => normalize(goldenPath(s)) === normalize(t))).sort();
+  const expected = new Set(scenarios.map((s) => normalize(goldenPath(s))));
+  const obsolete = goldensSeen.filter((t) => !expected.has(normalize(t))).sort();
 
   for (const r of results) {
     if (r.status === "passed") {
@@ -105,7 +109,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   return bad > 0 ? { stdout, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) } : { stdout };
 }
 
-function failedExpectations(t: Trace): string[] {
+export function failedExpectations(t: Trace): string[] {
   const steps = t.steps
     .filter((s) => s.met === false && s.expected !== null)
     .map((s) => `${s.thread}#${s.step} ${s.op}: expected ${resultText(s.expected ?? { status: "not-run" })}, got ${resultText(s.result)}`);
