@@ -127,7 +127,7 @@ function elementsStartingIn(base: bigint, size: bigint, lo: bigint, hi: bigint):
 function checkValueSize(elements: bigint, info: ElementInfo): void {
   const cells = info.primitive ? elements : elements * (info.size > 0n ? info.size : 1n);
   if (cells > MAX_VALUE_ELEMENTS)
-    throw new TraceTooLarge(`a value of ${elements} ${info.name} elements is larger than the ${MAX_VALUE_ELEMENTS} numbers a step may yield`);
+    throw new TraceTooLarge(`a value of ${elements} ${info.name} elements is larger than the ${MAX_VALUE_ELEMENTS} numbers a step may yield (a struct element counts its bytes, a zero-sized one counts 1); read fewer elements`);
 }
 
 /** The kernel reads through its reference: plain kernel accesses (user-access sites to the exception table). */
