@@ -117,7 +117,7 @@ export class Machine {
   private flagsNow(): Flags {
     const f = this.strategy.flags();
     const last = this.lastFlags;
-    if (last !== undefined && sameFlags(last, f)) return last;
+    if (last === f || (last !== undefined && sameFlags(last, f))) return last;
     return (this.lastFlags = f);
   }
 
