@@ -224,7 +224,15 @@ export const When = strict({
   index: integer(0n, U64_MAX, "an element index from 0").optional(),
 });
 
-export const ACTIONS = ["unmap", "protect", "evict", "map", "write", "frames", "migrate", "interrupt", "nested"] as const;
+export const ACTIONS = ["unmap", "protect", "evict", "map", "write", "frames", "migrate", "interrupt", "nested", "run"] as const;
+
+/** Another thread runs one operation right here (semantics section 5, "Another thread runs"). */
+export const RunAction = strict({
+  thread: z.string().min(1),
+  step: NestedStep,
+  cpu: smallInt(0, 63, "a CPU number").optional(),
+}).meta({ id: "RunAction", description: "another thread runs one operation right here, on cpu (default: the running thread's CPU)" });
+export type RunActionSpec = z.infer<typeof RunAction>;
 
 export const Action = strict({
   unmap: Range.optional(),
@@ -236,6 +244,7 @@ export const Action = strict({
   migrate: strict({ cpu: smallInt(0, 63, "a CPU number") }).optional(),
   interrupt: strict({ addr: U64, access: Access }).optional(),
   nested: NestedStep.optional(),
+  run: RunAction.optional(),
 }).superRefine(exactlyOne(ACTIONS, "do")).meta({ id: "Action", description: "exactly one injected action" });
 export type ActionSpec = z.infer<typeof Action>;
 
@@ -250,7 +259,7 @@ export type InjectedEventSpec = z.infer<typeof InjectedEvent>;
 // ---- the whole file ---------------------------------------------------------
 
 export const OUTCOMES = ["completed", ...RUN_ENDS] as const;
-export const HAZARDS = ["migrated-in-access", "flag-cleared-early", "interrupt-in-access", "stranded-flag"] as const;
+export const HAZARDS = ["migrated-in-access", "flag-cleared-early", "interrupt-in-access", "foreign-flag", "stranded-flag"] as const;
 export type HazardKind = (typeof HAZARDS)[number];
 
 export const Machine = strict({

@@ -21,7 +21,11 @@ export type StepResult =
 export type RunEnd = Extract<StepResult, { status: "panic" | "killed" | "deadlock" | "step-limit" }>;
 export type Outcome = "completed" | RunEnd["status"];
 
-export type Decision = "unhandled" | "deadlock" | "resolved" | "segv" | "fixup";
+/** A `run` action's operation: a step's result, or `blocked` (it needs the address-space lock another thread holds). */
+export type RunResult = StepResult | { status: "blocked" };
+
+/** `blocked`: only for a thread switched in by `run`, whose handler needs the lock another thread holds. */
+export type Decision = "unhandled" | "deadlock" | "resolved" | "segv" | "fixup" | "blocked";
 
 interface Base {
   seq: number;
@@ -31,6 +35,8 @@ interface Base {
   flags: Flags;
   /** Depth of nested axptr operations (absent at the outer level). */
   nested?: number;
+  /** The event belongs to a `run` action's operation: another thread switched in (absent otherwise). */
+  in_run?: true;
 }
 
 export type EventBody =
@@ -52,6 +58,8 @@ export type EventBody =
   | { kind: "interrupt"; addr: bigint; access: Access }
   | { kind: "lock"; decision: "acquired" | "released" | "deadlock" }
   | { kind: "nested-result"; op: OpName; result: StepResult }
+  | { kind: "run"; to: string; to_cpu: number; op: OpName; args: string; by?: string }
+  | { kind: "run-result"; op: OpName; result: RunResult; blocked_by?: string }
   | { kind: "hazard"; hazard: HazardKind; message: string }
   | { kind: "step-end"; result: StepResult };
 
