@@ -194,6 +194,7 @@ const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "use
 function opError(iss: { input?: unknown }): string {
   const ops = `one of ${OPS.join(", ")}`;
   const input = iss.input;
+  if (input === undefined) return `required key is missing (expected a step: a mapping with op: ${ops})`;
   if (input === null || typeof input !== "object" || Array.isArray(input)) return `expected a step (a mapping with op: ${ops}), got ${describe(input)}`;
   const op = (input as Record<string, unknown>).op;
   if (op === undefined) return `required key is missing (expected ${ops})`;
