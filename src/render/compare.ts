@@ -1,5 +1,5 @@
 // `compare`: one scenario under several strategies, side by side.
-import type { StepResult, Trace } from "../sim/events.js";
+import type { RunResult, Trace } from "../sim/events.js";
 import { palette } from "./colors.js";
 import { resultJson, type Json } from "./json.js";
 import { resultText } from "./text.js";
@@ -18,8 +18,41 @@ function cell(s: string): string {
 }
 
 /** A cell: a panic's message is in the JSON and in `run`; here the word is enough to compare. */
-function shortResult(r: StepResult): string {
+function shortResult(r: RunResult): string {
   return r.status === "panic" ? "panic" : resultText(r);
+}
+
+/** What a `run` action's thread did in one run: its result, or none when it ended the whole run. */
+export interface RunDone {
+  thread: string;
+  step: number;
+  to: string;
+  op: string;
+  result: RunResult | undefined;
+}
+
+/** Every `run` action that happened, in order, with its run-result (matched innermost first). */
+export function runsOf(t: Trace): RunDone[] {
+  const out: RunDone[] = [];
+  const open: RunDone[] = [];
+  for (const e of t.events) {
+    if (e.kind === "run") {
+      const r: RunDone = { thread: e.thread, step: e.step, to: e.to, op: e.op, result: undefined };
+      out.push(r);
+      open.push(r);
+    } else if (e.kind === "run-result") {
+      const r = open.pop();
+      if (r) r.result = e.result;
+    }
+  }
+  return out;
+}
+
+/** The kth run during one step, as a cell: its result, the run's end when it ended the run, `-` when it never ran. */
+function runCell(t: Trace, thread: string, step: number, k: number): string {
+  const r = runsOf(t).filter((x) => x.thread === thread && x.step === step)[k];
+  if (!r) return "-";
+  return r.result ? shortResult(r.result) : t.outcome;
 }
 
 export function renderCompareText(name: string, file: string, runs: readonly Compared[], color: boolean): string {
@@ -28,6 +61,13 @@ export function renderCompareText(name: string, file: string, runs: readonly Com
   const rows: [string, string[]][] = [];
   for (const [i, s] of (first?.steps ?? []).entries()) {
     rows.push([`${s.thread}#${s.step} ${s.op}`, runs.map((r) => shortResult(r.trace.steps[i]?.result ?? { status: "not-run" }))]);
+    // Another thread switched in during this step: its run-result under each strategy.
+    const during = runs.map((r) => runsOf(r.trace).filter((x) => x.thread === s.thread && x.step === s.step));
+    const most = Math.max(0, ...during.map((d) => d.length));
+    for (let k = 0; k < most; k++) {
+      const label = during.map((d) => d[k]).find((x) => x !== undefined);
+      rows.push([`  ↳ run ${label?.to ?? "?"} ${label?.op ?? ""}`.trimEnd(), runs.map((r) => runCell(r.trace, s.thread, s.step, k))]);
+    }
   }
   rows.push(["outcome", runs.map((r) => r.trace.outcome)]);
   rows.push(["faults (resolved)", runs.map((r) => `${r.trace.summary.faults} (${r.trace.summary.resolved})`)]);
@@ -61,6 +101,8 @@ export function renderCompareJson(name: string, file: string, runs: readonly Com
       strategy,
       outcome: trace.outcome,
       steps: trace.steps.map((s) => ({ thread: s.thread, step: s.step, op: s.op, result: resultJson(s.result) })),
+      // Each run action that happened: result null when its operation ended the whole run.
+      runs: runsOf(trace).map((r) => ({ thread: r.thread, step: r.step, to: r.to, op: r.op, result: r.result ? resultJson(r.result) : null })),
       faults: trace.summary.faults,
       resolved: trace.summary.resolved,
       hazards: trace.hazards.map((h) => ({ kind: h.kind, seq: h.seq, message: h.message })),
