@@ -125,7 +125,7 @@ function runAction(m: Machine, e: InjectedEventSpec): void {
     }
   } else if (d.run) {
     const cpu = d.run.cpu ?? m.cpu;
-    injected("run", `switch thread ${d.run.thread} in on cpu${cpu} for one ${d.run.step.op}`);
+    injected("run", `run thread ${d.run.thread} on cpu${cpu}`);
     runAnother(m, d.run.thread, cpu, d.run.step, e.by);
   }
 }
