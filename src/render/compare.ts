@@ -73,10 +73,12 @@ export function renderCompareText(name: string, file: string, runs: readonly Com
   rows.push(["faults (resolved)", runs.map((r) => `${r.trace.summary.faults} (${r.trace.summary.resolved})`)]);
   rows.push(["hazards", runs.map((r) => (r.trace.hazards.length === 0 ? "none" : [...new Set(r.trace.hazards.map((h) => h.kind))].join(", ")))]);
   const labelW = Math.max(8, ...rows.map(([l]) => l.length));
-  const widths = runs.map((r, j) => Math.max(r.strategy.length, ...rows.map(([, cells]) => cell(cells[j] ?? "").length)));
+  // Values are cut to keep columns narrow; the hazard kinds never are (a few fixed words, and the point of the row).
+  const fit = (label: string, x: string) => (label === "hazards" ? x : cell(x));
+  const widths = runs.map((r, j) => Math.max(r.strategy.length, ...rows.map(([label, cells]) => fit(label, cells[j] ?? "").length)));
   // The last cell is not padded: trailing blanks inside a colour's escapes would survive trimEnd.
   const line = (label: string, cells: string[], style: (s: string, j: number) => string = (s) => s) =>
-    [label.padEnd(labelW), ...cells.map((x, j) => style(j === cells.length - 1 ? cell(x) : cell(x).padEnd(widths[j] ?? 0), j))].join("  ").trimEnd();
+    [label.padEnd(labelW), ...cells.map((x, j) => style(j === cells.length - 1 ? fit(label, x) : fit(label, x).padEnd(widths[j] ?? 0), j))].join("  ").trimEnd();
   const out = [
     `${c.bold("scenario")}  ${name}`,
     `${c.bold("file")}      ${file}`,

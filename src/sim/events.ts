@@ -42,7 +42,7 @@ interface Base {
 export type EventBody =
   | { kind: "step-start"; op: OpName; args: string }
   | { kind: "align-check"; addr: bigint; align: bigint; ok: boolean }
-  | { kind: "region-check"; addr: bigint; size: bigint; access: string; ok: boolean; overflow?: boolean }
+  | { kind: "region-check"; addr: bigint; size: bigint; access: string; ok: boolean }
   | { kind: "populate"; addr: bigint; size: bigint; ok: boolean; errno?: Errno }
   | { kind: "page-mapped"; addr: bigint }
   | { kind: "flag-set" }
@@ -65,6 +65,16 @@ export type EventBody =
 
 export type TraceEvent = Base & EventBody;
 export type EventKind = TraceEvent["kind"];
+
+/** Every kind of event the simulator emits, in the README's order (the type below keeps the list complete). */
+export const EVENT_KINDS = [
+  "step-start", "align-check", "region-check", "populate", "page-mapped", "flag-set", "flag-clear", "page-check",
+  "read", "write", "execute", "page-fault", "handler", "injected", "migrate", "interrupt", "lock",
+  "nested-result", "run", "run-result", "hazard", "step-end",
+] as const satisfies readonly EventKind[];
+// A compile error here names a kind missing from EVENT_KINDS.
+const _everyKind: [Exclude<EventKind, (typeof EVENT_KINDS)[number]>] extends [never] ? true : Exclude<EventKind, (typeof EVENT_KINDS)[number]> = true;
+void _everyKind;
 
 export interface Hazard {
   kind: HazardKind;
