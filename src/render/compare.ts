@@ -96,6 +96,8 @@ export function renderCompareText(name: string, file: string, runs: readonly Com
 }
 
 export function renderCompareJson(name: string, file: string, runs: readonly Compared[]): string {
+  // `runs` appears only where another thread was switched in under some strategy: other documents stay as they were.
+  const switched = runs.some(({ trace }) => runsOf(trace).length > 0);
   const doc: Json = {
     format: "axptr-sim-compare/1",
     scenario: { name, file },
@@ -104,7 +106,7 @@ export function renderCompareJson(name: string, file: string, runs: readonly Com
       outcome: trace.outcome,
       steps: trace.steps.map((s) => ({ thread: s.thread, step: s.step, op: s.op, result: resultJson(s.result) })),
       // Each run action that happened: result null when its operation ended the whole run.
-      runs: runsOf(trace).map((r) => ({ thread: r.thread, step: r.step, to: r.to, op: r.op, result: r.result ? resultJson(r.result) : null })),
+      ...(switched ? { runs: runsOf(trace).map((r) => ({ thread: r.thread, step: r.step, to: r.to, op: r.op, result: r.result ? resultJson(r.result) : null })) } : {}),
       faults: trace.summary.faults,
       resolved: trace.summary.resolved,
       hazards: trace.hazards.map((h) => ({ kind: h.kind, seq: h.seq, message: h.message })),
