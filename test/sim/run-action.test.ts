@@ -222,6 +222,19 @@ describe("blocked (aspace_lock: held)", () => {
     ]);
   });
 
+  it("at its start even for a len * size that overflows; with the lock free, the lock comes before the layout panic", () => {
+    const huge = "{ op: get_as_slice, ptr: 0x20000, type: u64, len: 0x2000000000000000 }";
+    const held = run(two({ strategy: "per-thread-flag", machine: "aspace_lock: held", b: huge }));
+    expect(ofKind(held, "run-result").map((e) => e.result)).toEqual([{ status: "blocked" }]);
+    expect(held.outcome).toBe("deadlock");
+    const free = run(two({ strategy: "per-thread-flag", machine: "aspace_lock: held", b: huge, at: "before-step" }));
+    expect(lines(free).slice(-3)).toEqual([
+      "run to=b to_cpu=0 op=get_as_slice by=scheduler",
+      "lock decision=acquired",
+      "step-end result=panic:called `Result::unwrap()` on an `Err` value: LayoutError (2305843009213693952 × 8 bytes exceeds isize::MAX)",
+    ]);
+  });
+
   it("at a fault whose handler needs the lock another thread holds: what came before stays done", () => {
     const t = run(two({ strategy: "per-thread-flag", machine: "aspace_lock: held", b: "{ op: user_access, addr: 0x21000, access: read }" }));
     expect(runPart(t)).toEqual([
