@@ -201,14 +201,22 @@ export class AddressSpace {
       const value = this.fills.uniform(lo, hi);
       if (value !== undefined) return this.uniformPage(value);
     }
+    // The last page made up is kept until the bytes change: a scan cut into one-element reads (a before-read action) makes it once.
+    const kept = this.composed;
+    if (kept !== undefined && kept.page === p && kept.version === this.version) return kept.bytes;
     const out = new Uint8Array(this.P);
     for (const f of this.fills.within(lo, hi)) out.fill(f.value, Number(f.start - lo), Number(f.end - lo));
     for (let b = 0; b < blocks; b++) {
       const block = this.blocks.get(firstBlock + b);
       if (block) out.set(block, b * BLOCK);
     }
+    this.composed = { page: p, version: this.version, bytes: out };
     return out;
   }
+
+  /** Bumped by every change of backing bytes: a page made up before it is stale. */
+  private version = 0;
+  private composed: { page: number; version: number; bytes: Uint8Array } | undefined;
 
   readBytes(addr: bigint, n: number): Uint8Array {
     const out = new Uint8Array(n);
@@ -239,6 +247,7 @@ export class AddressSpace {
 
   /** Stores bytes into backing memory, only where an area holds them at this moment. */
   writeBytes(addr: bigint, bytes: Uint8Array): void {
+    this.version++;
     let i = 0;
     while (i < bytes.length) {
       const a = addr + BigInt(i);
@@ -251,6 +260,7 @@ export class AddressSpace {
 
   /** Fills `len` bytes with one value, where areas hold them: one run per area, whatever the length. */
   fill(addr: bigint, len: bigint, byte: number): void {
+    this.version++;
     const end = addr + len;
     for (let i = this.areaIndex(addr); i < this.areas.length; i++) {
       const a = this.areas[i] as Area;
@@ -270,6 +280,7 @@ export class AddressSpace {
 
   /** Forgets the backing bytes of [start, end) (page-aligned, so block-aligned). */
   private dropBytes(start: bigint, end: bigint): void {
+    this.version++;
     this.fills.set(start, end, 0);
     for (const k of this.blockKeys.removeBetween(Number(start / BLOCK_N), Number(end / BLOCK_N))) this.blocks.delete(k);
   }
