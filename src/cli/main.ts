@@ -32,11 +32,12 @@ function program(done: (d: Done) => void): Command {
   p.command("run")
     .description("run scenarios and print their traces (exit 1 if an expectation failed)")
     .argument("<file...>", "scenario files (- for standard input)")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "ndjson"]).default("text"))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "ndjson", "mermaid"]).default("text"))
     .addOption(strategyOption())
     .option("--quiet", "text: only the step results and the summary", false)
+    .option("--fences", "mermaid: each diagram in a Markdown ```mermaid code fence", false)
     .option("--no-color", "never colour the output")
-    .action((files: string[], o: { format: Format; strategy?: StrategyName; quiet: boolean; color: boolean }) => {
+    .action((files: string[], o: { format: Format; strategy?: StrategyName; quiet: boolean; fences: boolean; color: boolean }) => {
       const r = runCommand(files, { ...o, color: useColor(o.color) });
       done({ stdout: r.output, ...(r.failed ? { failed: r.failed } : {}) });
     });
