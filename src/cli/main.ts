@@ -11,6 +11,7 @@ import { validateCommand } from "./commands/validate.js";
 import { schemaCommand } from "./commands/schema.js";
 import { checkCommand, DEFAULT_FOLDER } from "./commands/check.js";
 import { compareCommand } from "./commands/compare.js";
+import { reportCommand } from "./commands/report.js";
 
 import type { StrategyName } from "../sim/simulate.js";
 
@@ -69,6 +70,14 @@ function program(done: (d: Done) => void): Command {
     .action((file: string, o: { strategies: string; format: "text" | "json"; color: boolean }) => {
       done({ stdout: compareCommand(file, { ...o, color: useColor(o.color) }) });
     });
+
+  p.command("report")
+    .description("write one self-contained HTML report of scenarios: summary, memory map, state timeline, steps, trace")
+    .argument("<file...>", "scenario files (- for standard input)")
+    .requiredOption("-o, --output <file>", "the HTML file to write (- for standard output)")
+    .option("--force", "replace --output even when it is not an earlier axptr-sim report", false)
+    .addOption(strategyOption())
+    .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName }) => done(reportCommand(files, o)));
 
   p.command("schema")
     .description("print the JSON Schema of the scenario format")

@@ -7,6 +7,7 @@
 // hazards are notes in a highlighted `rect`, each step's result ends it.
 import { hex } from "../../scenario/numbers.js";
 import type { Flags, Trace, TraceEvent } from "../../sim/events.js";
+import { genericText } from "../generic.js";
 import { resultText } from "../text.js";
 import { esc, idOf } from "./text.js";
 
@@ -92,12 +93,13 @@ function diagram(t: Trace, file: string): string {
   // eslint-disable-next-line no-control-regex
   const out: string[] = ["sequenceDiagram", `  %% ${file.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "?")}`];
   out.push(`  title ${esc(t.scenario.name)}`);
-  for (const by of byLabels) out.push(`  actor ${A(by)} as ${esc(by, 40)}`);
   for (const th of threads) out.push(`  participant ${T(th)} as Kernel code (${esc(th, 40)})`);
   if (usesAccess) out.push(`  participant ${AUM} as access_user_memory()`);
   for (const k of t.stateKeys) if (stateKeys.has(k)) out.push(`  participant ${S(k)} as ${esc(stateLabel(t.machine.strategy, k), 48)}`);
   if (faults) out.push(`  participant ${PF} as Page-fault handler`);
   out.push(`  participant ${MEM} as User memory`);
+  // Injected events come from outside the kernel code: their actors stand beside user memory, which they mostly change.
+  for (const by of byLabels) out.push(`  actor ${A(by)} as ${esc(by, 40)}`);
 
   const lines: string[] = [];
   /** The fault blocks open, innermost last; each closes after its handler's decision and the pages it maps. */
@@ -159,9 +161,20 @@ function diagram(t: Trace, file: string): string {
         inAccess.set(e.thread, Math.max(0, (inAccess.get(e.thread) ?? 0) - 1));
         break;
       }
-      case "page-check":
+      case "page-check": {
+        // A long scan (page checks that pass and the reads between them, nothing else): one message with its counts.
+        const run = scanRun(events, i);
+        if (run.checks >= SCAN_FOLD) {
+          const from = e.addr;
+          say(
+            `${caller} ->> ${MEM}: scan ${hex(from)}..${hex(run.end)}: ${run.checks} page checks ok, ${run.reads} reads (${run.bytes} byte${run.bytes === 1n ? "" : "s"})`,
+          );
+          i = run.last;
+          break;
+        }
         say(`${caller} ->> ${MEM}: page check ${hex(e.addr)}: ${e.ok ? "ok" : "fails"}`);
         break;
+      }
       case "read":
       case "write":
       case "execute": {
@@ -267,6 +280,33 @@ function changedKey(t: Trace, before: Flags | undefined, e: TraceEvent): string 
   return t.stateKeys.find((k) => before[k] !== e.flags[k]);
 }
 
+/** A scan with at least this many page checks in a row (and nothing but its reads between them) is one message. */
+export const SCAN_FOLD = 3;
+
+/** From a page check at `i`: the page checks that pass and the kernel reads that follow it in one context, up to the last read. */
+function scanRun(events: readonly TraceEvent[], i: number): { checks: number; reads: number; bytes: bigint; end: bigint; last: number } {
+  const first = events[i] as TraceEvent;
+  let checks = 0;
+  let reads = 0;
+  let bytes = 0n;
+  let end = 0n;
+  let last = i;
+  let checksAtLast = 0;
+  for (let j = i; j < events.length; j++) {
+    const e = events[j] as TraceEvent;
+    if (e.thread !== first.thread || e.cpu !== first.cpu || e.nested !== first.nested || JSON.stringify(e.flags) !== JSON.stringify(first.flags)) break;
+    if (e.kind === "page-check" && e.ok) checks++;
+    else if (e.kind === "read" && e.mode === "kernel" && !e.interrupt) {
+      reads++;
+      bytes += e.size;
+      end = e.addr + e.size;
+      last = j;
+      checksAtLast = checks;
+    } else break;
+  }
+  return { checks: checksAtLast, reads, bytes, end, last };
+}
+
 /** Two access events that read as one: same kind, caller, mode and page, contiguous, nothing else between, the state unchanged. */
 function sameRun(a: TraceEvent, b: TraceEvent, pageSize: bigint): boolean {
   if (a.kind !== b.kind || (a.kind !== "read" && a.kind !== "write" && a.kind !== "execute")) return false;
@@ -299,11 +339,4 @@ function faultDecisions(events: readonly TraceEvent[]): Map<number, string> {
 
 function range(addr: bigint, size: bigint): string {
   return `${hex(addr)}..${hex(addr + size)}`;
-}
-
-/** Any event as `kind key=value …`, for kinds added after this renderer. */
-export function genericText(e: TraceEvent): string {
-  const { seq: _seq, thread: _thread, step: _step, cpu: _cpu, flags: _flags, nested: _nested, kind, ...rest } = e as TraceEvent & Record<string, unknown>;
-  const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === "bigint" ? hex(v) : typeof v === "object" ? JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? hex(x) : x)) : String(v)}`);
-  return [kind, ...fields].join(" ");
 }

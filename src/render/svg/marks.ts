@@ -1,0 +1,119 @@
+// What the pictures mark, read off a trace: each step's pointer range, each
+// fault with the handler's decision, and the shapes that tell decisions apart
+// without colour.
+import { hex } from "../../scenario/numbers.js";
+import type { Decision, Trace, TraceEvent } from "../../sim/events.js";
+import { resultText } from "../text.js";
+import { el, title } from "./xml.js";
+
+export interface StepRange {
+  thread: string;
+  step: number;
+  label: string;
+  /** The step's pointer range [start, end) as its own (outer) checks and accesses touched it; end === start for a point. */
+  start: bigint;
+  end: bigint;
+  result: string;
+}
+
+export interface Fault {
+  seq: number;
+  thread: string;
+  step: number;
+  cpu: number;
+  addr: bigint;
+  text: string;
+  decision: Decision | "undecided";
+}
+
+/** The range each step's own operation checked or touched (nested operations and interrupt handlers left out). */
+export function stepRanges(t: Trace): StepRange[] {
+  const out: StepRange[] = [];
+  for (const s of t.steps) {
+    let lo: bigint | undefined;
+    let hi: bigint | undefined;
+    const take = (a: bigint, b: bigint) => {
+      lo = lo === undefined || a < lo ? a : lo;
+      hi = hi === undefined || b > hi ? b : hi;
+    };
+    for (const e of t.events) {
+      if (e.step !== s.step || e.thread !== s.thread || e.nested !== undefined) continue;
+      if (e.kind === "align-check") take(e.addr, e.addr);
+      else if (e.kind === "region-check") take(e.addr, e.addr + e.size);
+      else if ((e.kind === "read" || e.kind === "write" || e.kind === "execute") && !e.interrupt) take(e.addr, e.addr + e.size);
+    }
+    if (lo === undefined || hi === undefined) continue;
+    out.push({ thread: s.thread, step: s.step, label: `${s.thread}#${s.step} ${s.op}`, start: lo, end: hi, result: resultText(s.result) });
+  }
+  return out;
+}
+
+/** Every fault with the decision of the handler event that answers it (faults nest like brackets). */
+export function faultsOf(t: Trace): Fault[] {
+  const out: Fault[] = [];
+  const open: Fault[] = [];
+  for (const e of t.events) {
+    if (e.kind === "page-fault") {
+      const f: Fault = {
+        seq: e.seq,
+        thread: e.thread,
+        step: e.step,
+        cpu: e.cpu,
+        addr: e.addr,
+        text: `event ${e.seq}: page fault at ${hex(e.addr)}, ${e.access}, ${e.mode} mode${e.interrupt ? ", in an interrupt handler" : ""}`,
+        decision: "undecided",
+      };
+      out.push(f);
+      open.push(f);
+    } else if (e.kind === "handler") {
+      const f = open.pop();
+      if (f) {
+        f.decision = e.decision;
+        f.text += `: ${e.decision} (${e.reason})`;
+      }
+    } else if (e.kind === "step-end") open.length = 0;
+  }
+  return out;
+}
+
+/** Decision → a shape and a word: the picture reads in black and white too. */
+export const DECISION_WORD: Record<Fault["decision"], string> = {
+  resolved: "resolved",
+  fixup: "fixup (EFAULT)",
+  segv: "SIGSEGV",
+  unhandled: "panic",
+  deadlock: "deadlock",
+  undecided: "undecided",
+};
+
+/** A fault mark centred on (x, y): circle resolved, square fixup, triangle SIGSEGV, cross panic, diamond deadlock. */
+export function faultMark(f: Fault, x: number, y: number): string {
+  const r = 6;
+  const cls = `mark fault ${f.decision}`;
+  let shape: string;
+  switch (f.decision) {
+    case "resolved":
+      shape = el("circle", { cx: x, cy: y, r });
+      break;
+    case "fixup":
+      shape = el("rect", { x: x - r, y: y - r, width: 2 * r, height: 2 * r });
+      break;
+    case "segv":
+      shape = el("path", { d: `M${x} ${y - r - 1}L${x + r + 1} ${y + r}L${x - r - 1} ${y + r}Z` });
+      break;
+    case "unhandled":
+      shape = el("path", { d: `M${x - r} ${y - r}L${x + r} ${y + r}M${x + r} ${y - r}L${x - r} ${y + r}`, "stroke-width": 3.5 });
+      break;
+    case "deadlock":
+      shape = el("path", { d: `M${x} ${y - r - 2}L${x + r + 2} ${y}L${x} ${y + r + 2}L${x - r - 2} ${y}Z` });
+      break;
+    default:
+      shape = el("circle", { cx: x, cy: y, r, "stroke-dasharray": "2 2" });
+  }
+  return `<g class="${cls}">${title(f.text)}${shape}</g>`;
+}
+
+/** The events of a trace that are injected actions, hazards or migrations, for marking. */
+export function isNotable(e: TraceEvent): boolean {
+  return e.kind === "injected" || e.kind === "hazard" || e.kind === "migrate";
+}

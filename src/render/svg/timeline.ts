@@ -1,0 +1,208 @@
+// The flag timeline as SVG: one lane per place the strategy keeps its state
+// (a CPU's ACCESSING_USER_MEM, a thread's flag or counter; one lane per CPU
+// for the strategies without state), the state over the events (a raised
+// block while "accessing", a thin line while not), the steps as bands, and
+// faults, injected events, hazards and migrations as marks with a <title>.
+import type { Trace, TraceEvent } from "../../sim/events.js";
+import { genericText } from "../generic.js";
+import { faultMark, faultsOf, DECISION_WORD } from "./marks.js";
+import { el, text, title, xml } from "./xml.js";
+
+const LEFT = 200;
+const RIGHT = 24;
+const TOP = 44;
+const LANE = 52;
+/** More marks than this are left out (the text trace has every event); a note says how many. */
+export const MAX_MARKS = 2000;
+
+export interface Lane {
+  key: string;
+  label: string;
+  /** False for the strategies that keep no state (none, exception-table). */
+  stateful: boolean;
+}
+
+/** The lanes: the strategy's state keys, or one per CPU when it keeps none. */
+export function lanesOf(t: Trace): Lane[] {
+  const s = t.machine.strategy;
+  if (t.stateKeys.length === 0) {
+    return Array.from({ length: t.machine.cpus }, (_, i) => ({ key: `cpu${i}`, label: `cpu${i} (${s}: no state)`, stateful: false }));
+  }
+  const label = (k: string) =>
+    s === "percpu-flag" ? `ACCESSING_USER_MEM ${k}` : s === "per-thread-flag" ? `flag of thread ${k}` : s === "nesting-counter" ? `counter of thread ${k}` : `${s} ${k}`;
+  return t.stateKeys.map((k) => ({ key: k, label: label(k), stateful: true }));
+}
+
+/** The lane an event happens in: its CPU's or its thread's. */
+function laneKey(t: Trace, e: TraceEvent): string {
+  const s = t.machine.strategy;
+  return s === "per-thread-flag" || s === "nesting-counter" ? e.thread : `cpu${e.cpu}`;
+}
+
+const accessing = (v: boolean | number | undefined) => v === true || (typeof v === "number" && v > 0);
+
+export function renderTimeline(t: Trace): string {
+  const events = t.events;
+  const n = Math.max(1, events.length);
+  const plotW = Math.min(1100, Math.max(640, n * 16));
+  const dx = plotW / n;
+  const lanes = lanesOf(t);
+  const laneIndex = new Map(lanes.map((l, i) => [l.key, i]));
+  const width = LEFT + plotW + RIGHT;
+  const height = TOP + lanes.length * LANE + 84;
+  const xOf = (i: number) => LEFT + i * dx;
+  const yOf = (key: string) => TOP + (laneIndex.get(key) ?? 0) * LANE;
+  const parts: string[] = [];
+
+  // Steps as bands behind the lanes, labelled on top.
+  let bandStart = 0;
+  let band = 0;
+  events.forEach((e, i) => {
+    const next = events[i + 1];
+    if (next !== undefined && next.step === e.step && !(next.kind === "step-start" && next.nested === undefined)) return;
+    const first = events[bandStart] as TraceEvent;
+    const label = first.kind === "step-start" ? `${first.thread}#${first.step} ${first.op}` : `${first.thread}#${first.step}`;
+    const x0 = xOf(bandStart);
+    const w = (i + 1 - bandStart) * dx;
+    parts.push(
+      `<g class="band${band % 2 ? " odd" : ""}">${title(`${label}: events ${first.seq}..${e.seq}`)}${el("rect", { x: x0, y: TOP - 22, width: w, height: lanes.length * LANE + 22 })}${text({ x: x0 + 3, y: TOP - 8, class: "bandlabel" }, fit(label, w))}</g>`,
+    );
+    band++;
+    bandStart = i + 1;
+  });
+
+  // Lanes: label, baseline, and the state as runs of equal value.
+  for (const lane of lanes) {
+    const y = yOf(lane.key);
+    const base = y + LANE - 14;
+    const runs: string[] = [];
+    if (lane.stateful) {
+      let from = 0;
+      for (let i = 0; i <= events.length; i++) {
+        const v = events[i]?.flags[lane.key];
+        const prev = events[from]?.flags[lane.key];
+        if (i < events.length && v === prev) continue;
+        if (from < events.length) runs.push(stateRun(lane.key, prev, events[from] as TraceEvent, events[i - 1] as TraceEvent, xOf(from), (i - from) * dx, base));
+        from = i;
+      }
+    }
+    parts.push(
+      `<g class="lane" data-lane="${xml(lane.key)}">${text({ x: 8, y: base - 6, class: "lanelabel" }, fit(lane.label, LEFT - 12))}${el("line", { x1: LEFT, y1: base, x2: LEFT + plotW, y2: base, class: lane.stateful ? "baseline" : "baseline nostate" })}${runs.join("")}</g>`,
+    );
+  }
+
+  // Marks: faults (shape by decision), injected actions, hazards, migrations, and kinds added later.
+  const faults = new Map(faultsOf(t).map((f) => [f.seq, f]));
+  let marks = 0;
+  let skipped = 0;
+  events.forEach((e, i) => {
+    const x = xOf(i) + dx / 2;
+    const y = yOf(laneKey(t, e)) + LANE / 2 - 6;
+    let mark: string | undefined;
+    switch (e.kind) {
+      case "page-fault": {
+        const f = faults.get(e.seq);
+        if (f) mark = faultMark(f, x, y) + (dx >= 24 ? text({ x, y: y - 10, class: "decision", "text-anchor": "middle" }, DECISION_WORD[f.decision]) : "");
+        break;
+      }
+      case "injected":
+        mark = `<g class="mark injected">${title(`event ${e.seq}: injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}`)}${el("path", { d: bolt(x, y) })}</g>`;
+        break;
+      case "hazard":
+        mark = `<g class="mark hazard">${title(`event ${e.seq}: HAZARD ${e.hazard}: ${e.message}`)}${el("path", { d: `M${x} ${y - 8}L${x + 8} ${y + 6}L${x - 8} ${y + 6}Z` })}${text({ x, y: y + 4.5, "text-anchor": "middle" }, "!")}</g>`;
+        break;
+      case "migrate": {
+        const from = laneIndex.has(`cpu${e.from}`) ? yOf(`cpu${e.from}`) + LANE / 2 - 6 : y;
+        const to = laneIndex.has(`cpu${e.to}`) ? yOf(`cpu${e.to}`) + LANE / 2 - 6 : y;
+        const dir = to >= from ? 1 : -1;
+        mark =
+          `<g class="mark migrate">${title(`event ${e.seq}: thread ${e.thread} moves cpu${e.from} → cpu${e.to}`)}` +
+          (from === to
+            ? text({ x, y: y - 8, "text-anchor": "middle" }, `→cpu${e.to}`)
+            : el("path", { d: `M${x} ${from}L${x} ${to - dir * 4}M${x - 4} ${to - dir * 9}L${x} ${to - dir * 3}L${x + 4} ${to - dir * 9}` })) +
+          "</g>";
+        break;
+      }
+      case "step-start":
+      case "align-check":
+      case "region-check":
+      case "populate":
+      case "page-mapped":
+      case "flag-set":
+      case "flag-clear":
+      case "page-check":
+      case "read":
+      case "write":
+      case "execute":
+      case "handler":
+      case "interrupt":
+      case "lock":
+      case "nested-result":
+      case "step-end":
+        break;
+      default:
+        // A kind added after this renderer: a small tick, named in its title.
+        mark = `<g class="mark other">${title(`event ${(e as TraceEvent).seq}: ${genericText(e as TraceEvent)}`)}${el("rect", { x: x - 2, y: y - 6, width: 4, height: 12 })}</g>`;
+    }
+    if (mark === undefined) return;
+    if (marks >= MAX_MARKS) skipped++;
+    else (parts.push(mark), marks++);
+  });
+
+  // The event axis.
+  const step = tickStep(dx);
+  const axisY = TOP + lanes.length * LANE + 4;
+  const ticks: string[] = [];
+  for (let i = 0; i < events.length; i += step) {
+    const x = xOf(i) + dx / 2;
+    ticks.push(el("line", { x1: x, y1: axisY, x2: x, y2: axisY + 4 }) + text({ x, y: axisY + 15, "text-anchor": "middle" }, String((events[i] as TraceEvent).seq)));
+  }
+  parts.push(`<g class="axis">${text({ x: 8, y: axisY + 15, class: "rowlabel" }, "event #")}${ticks.join("")}</g>`);
+  if (skipped > 0) parts.push(text({ x: LEFT, y: axisY + 32, class: "note" }, `${skipped} more marks not drawn (the text trace has every event)`));
+  parts.push(legend(8, height - 30));
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="state timeline of ${xml(t.scenario.name)}">${parts.join("")}</svg>`;
+}
+
+function stateRun(key: string, v: boolean | number | undefined, first: TraceEvent, last: TraceEvent, x: number, w: number, base: number): string {
+  const shown = v === undefined ? "-" : String(v);
+  const tip = `${key} = ${shown} (events ${first.seq}..${last.seq})`;
+  if (!accessing(v)) return `<g class="state off">${title(tip)}${el("rect", { x, y: base - 3, width: w, height: 3 })}</g>`;
+  const label = typeof v === "number" ? String(v) : "accessing";
+  return `<g class="state on">${title(tip)}${el("rect", { x, y: base - 22, width: w, height: 22, rx: 2 })}${w >= label.length * 6.5 + 6 ? text({ x: x + 4, y: base - 7 }, label) : ""}</g>`;
+}
+
+/** A lightning bolt centred on (x, y): an injected action. */
+function bolt(x: number, y: number): string {
+  return `M${x + 2} ${y - 9}L${x - 5} ${y + 1}L${x} ${y + 1}L${x - 2} ${y + 9}L${x + 5} ${y - 1}L${x} ${y - 1}Z`;
+}
+
+function tickStep(dx: number): number {
+  for (const s of [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000]) if (s * dx >= 28) return s;
+  return 200000;
+}
+
+function fit(s: string, width: number): string {
+  const n = Math.max(1, Math.floor(width / 6.4));
+  return s.length > n ? (n > 1 ? s.slice(0, n - 1) + "…" : "") : s;
+}
+
+function legend(x: number, top: number): string {
+  let y = top;
+  const items: string[] = [];
+  let at = x;
+  const item = (mark: string, label: string, w: number) => {
+    items.push(`<g transform="translate(${at} ${y})">${mark}${text({ x: 16, y: 4, class: "legendtext" }, label)}</g>`);
+    at += w;
+  };
+  item(`<g class="state on">${el("rect", { x: 0, y: -7, width: 12, height: 12, rx: 2 })}</g>`, "raised: accessing user memory", 210);
+  item(`<g class="state off">${el("rect", { x: 0, y: 2, width: 12, height: 3 })}</g>`, "flat: not", 80);
+  item(`<g class="mark injected">${el("path", { d: bolt(6, 0) })}</g>`, "injected event", 120);
+  item(`<g class="mark hazard">${el("path", { d: "M6 -8L14 6L-2 6Z" })}${text({ x: 6, y: 4.5, "text-anchor": "middle" }, "!")}</g>`, "hazard", 80);
+  item(`<g class="mark migrate">${el("path", { d: "M6 -8L6 6M2 1L6 7L10 1" })}</g>`, "migration", 90);
+  at = x;
+  y += 18;
+  for (const d of ["resolved", "fixup", "segv", "unhandled", "deadlock"] as const) {
+    item(faultMark({ seq: 0, thread: "", step: 0, cpu: 0, addr: 0n, text: `fault ${DECISION_WORD[d]}`, decision: d }, 6, 0), `fault: ${DECISION_WORD[d]}`, d === "fixup" ? 130 : 105);
+  }
+  return `<g class="legend">${items.join("")}</g>`;
+}
