@@ -119,7 +119,7 @@ export function renderMemoryMap(t: Trace): string | undefined {
       const x0 = xAt(a.start);
       const x1 = xAt(a.end, true);
       parts.push(
-        `<g class="area" data-area="${xml(areaName(a))}">${title(`${areaName(a)}: ${hex(a.start)}..${hex(a.end)}, ${a.perm}, ${(a.end - a.start) / P} pages (${which === "start" ? "at the start" : "at the end"})`)}${el("rect", { x: x0, y: y - 2, width: x1 - x0, height: ROW + 4, rx: 3 })}</g>`,
+        `<g class="area" data-area="${xml(areaName(a))}">${title(`${areaName(a)}: ${hex(a.start)}..${hex(a.end)}, ${a.perm}, ${pagesText((a.end - a.start) / P)} (${which === "start" ? "at the start" : "at the end"})`)}${el("rect", { x: x0, y: y - 2, width: x1 - x0, height: ROW + 4, rx: 3 })}</g>`,
       );
       if (which === "start" || !mem.start.areas.some((b) => b.start === a.start && b.end === a.end && b.perm === a.perm)) {
         const label = `${areaName(a)} ${a.perm}`;
@@ -219,3 +219,7 @@ function cutLabel(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + "…" : s;
 }
 
+
+function pagesText(n: bigint): string {
+  return `${n} page${n === 1n ? "" : "s"}`;
+}

@@ -26,7 +26,7 @@ export interface Lane {
 export function lanesOf(t: Trace): Lane[] {
   const s = t.machine.strategy;
   if (t.stateKeys.length === 0) {
-    return Array.from({ length: t.machine.cpus }, (_, i) => ({ key: `cpu${i}`, label: `cpu${i} (${s}: no state)`, stateful: false }));
+    return Array.from({ length: t.machine.cpus }, (_, i) => ({ key: `cpu${i}`, label: `cpu${i}: no state`, stateful: false }));
   }
   const label = (k: string) =>
     s === "percpu-flag" ? `ACCESSING_USER_MEM ${k}` : s === "per-thread-flag" ? `flag of thread ${k}` : s === "nesting-counter" ? `counter of thread ${k}` : `${s} ${k}`;
@@ -159,7 +159,7 @@ export function renderTimeline(t: Trace): string {
   }
   parts.push(`<g class="axis">${text({ x: 8, y: axisY + 15, class: "rowlabel" }, "event #")}${ticks.join("")}</g>`);
   if (skipped > 0) parts.push(text({ x: LEFT, y: axisY + 32, class: "note" }, `${skipped} more marks not drawn (the text trace has every event)`));
-  parts.push(legend(8, height - 30));
+  parts.push(legend(8, height - 30, lanes.some((l) => l.stateful)));
   return `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="state timeline of ${xml(t.scenario.name)}">${parts.join("")}</svg>`;
 }
 
@@ -186,7 +186,7 @@ function fit(s: string, width: number): string {
   return s.length > n ? (n > 1 ? s.slice(0, n - 1) + "…" : "") : s;
 }
 
-function legend(x: number, top: number): string {
+function legend(x: number, top: number, stateful: boolean): string {
   let y = top;
   const items: string[] = [];
   let at = x;
@@ -194,8 +194,10 @@ function legend(x: number, top: number): string {
     items.push(`<g transform="translate(${at} ${y})">${mark}${text({ x: 16, y: 4, class: "legendtext" }, label)}</g>`);
     at += w;
   };
-  item(`<g class="state on">${el("rect", { x: 0, y: -7, width: 12, height: 12, rx: 2 })}</g>`, "raised: accessing user memory", 210);
-  item(`<g class="state off">${el("rect", { x: 0, y: 2, width: 12, height: 3 })}</g>`, "flat: not", 80);
+  if (stateful) {
+    item(`<g class="state on">${el("rect", { x: 0, y: -7, width: 12, height: 12, rx: 2 })}</g>`, "raised: accessing user memory", 210);
+    item(`<g class="state off">${el("rect", { x: 0, y: 2, width: 12, height: 3 })}</g>`, "flat: not", 80);
+  }
   item(`<g class="mark injected">${el("path", { d: bolt(6, 0) })}</g>`, "injected event", 120);
   item(`<g class="mark hazard">${el("path", { d: "M6 -8L14 6L-2 6Z" })}${text({ x: 6, y: 4.5, "text-anchor": "middle" }, "!")}</g>`, "hazard", 80);
   item(`<g class="mark migrate">${el("path", { d: "M6 -8L6 6M2 1L6 7L10 1" })}</g>`, "migration", 90);
