@@ -39,7 +39,7 @@ export const GENERATOR = "axptr-sim report";
 
 export function renderReport(items: readonly ReportScenario[], opts: ReportOptions): string {
   void opts;
-  const title = items.length === 1 && items[0] ? `axptr-sim: ${items[0].trace.scenario.name}` : `axptr-sim report: ${items.length} scenarios`;
+  const title = items.length === 1 && items[0] ? `axptr-sim report: ${items[0].trace.scenario.name}` : `axptr-sim report: ${items.length} scenarios`;
   const parts: string[] = [
     "<!DOCTYPE html>",
     '<html lang="en">',
@@ -52,7 +52,7 @@ export function renderReport(items: readonly ReportScenario[], opts: ReportOptio
     "</head>",
     "<body>",
     '<header class="top">',
-    `<h1>${xml(title)}</h1>`,
+    `<h1>axptr-sim report</h1>`,
     "<p>Made by axptr-sim: each scenario's summary, memory map, state timeline, steps and text trace.</p>",
   ];
   if (items.length > 1) {
