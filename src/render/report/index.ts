@@ -9,7 +9,8 @@ import type { Trace } from "../../sim/events.js";
 import { renderMemoryMap } from "../svg/memory-map.js";
 import { renderTimeline } from "../svg/timeline.js";
 import { xml } from "../svg/xml.js";
-import { textChunks, resultText } from "../text.js";
+import { resultOnce as resultText } from "../svg/marks.js";
+import { textChunks } from "../text.js";
 import { CSS } from "./style.js";
 
 /** Extra content for one scenario's part of the report, HTML made by a renderer (escaped there). */

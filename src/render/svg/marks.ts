@@ -26,24 +26,38 @@ export interface Fault {
   decision: Decision | "undecided";
 }
 
+const shownResults = new WeakMap<object, string>();
+
+/** A step's result as the text trace writes it, made once per result: a 64 MiB string takes a while to count. */
+export function resultOnce(r: Parameters<typeof resultText>[0]): string {
+  let s = shownResults.get(r);
+  if (s === undefined) shownResults.set(r, (s = resultText(r)));
+  return s;
+}
+
 /** The range each step's own operation checked or touched (nested operations and interrupt handlers left out). */
 export function stepRanges(t: Trace): StepRange[] {
+  // One pass over the events (a trace may have hundreds of thousands), then one range per step.
+  const spans = new Map<string, { lo: bigint; hi: bigint }>();
+  const take = (e: TraceEvent, a: bigint, b: bigint) => {
+    const k = `${e.thread}#${e.step}`;
+    const s = spans.get(k);
+    if (!s) spans.set(k, { lo: a, hi: b });
+    else {
+      if (a < s.lo) s.lo = a;
+      if (b > s.hi) s.hi = b;
+    }
+  };
+  for (const e of t.events) {
+    if (e.nested !== undefined) continue;
+    if (e.kind === "align-check") take(e, e.addr, e.addr);
+    else if (e.kind === "region-check") take(e, e.addr, e.addr + e.size);
+    else if ((e.kind === "read" || e.kind === "write" || e.kind === "execute") && !e.interrupt) take(e, e.addr, e.addr + e.size);
+  }
   const out: StepRange[] = [];
   for (const s of t.steps) {
-    let lo: bigint | undefined;
-    let hi: bigint | undefined;
-    const take = (a: bigint, b: bigint) => {
-      lo = lo === undefined || a < lo ? a : lo;
-      hi = hi === undefined || b > hi ? b : hi;
-    };
-    for (const e of t.events) {
-      if (e.step !== s.step || e.thread !== s.thread || e.nested !== undefined) continue;
-      if (e.kind === "align-check") take(e.addr, e.addr);
-      else if (e.kind === "region-check") take(e.addr, e.addr + e.size);
-      else if ((e.kind === "read" || e.kind === "write" || e.kind === "execute") && !e.interrupt) take(e.addr, e.addr + e.size);
-    }
-    if (lo === undefined || hi === undefined) continue;
-    out.push({ thread: s.thread, step: s.step, label: `${s.thread}#${s.step} ${s.op}`, start: lo, end: hi, result: resultText(s.result) });
+    const span = spans.get(`${s.thread}#${s.step}`);
+    if (span) out.push({ thread: s.thread, step: s.step, label: `${s.thread}#${s.step} ${s.op}`, start: span.lo, end: span.hi, result: resultOnce(s.result) });
   }
   return out;
 }

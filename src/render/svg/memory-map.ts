@@ -7,7 +7,7 @@
 import { hex } from "../../scenario/numbers.js";
 import type { Trace } from "../../sim/events.js";
 import { pagePresent, type AreaSnapshot, type MemorySnapshot } from "../../sim/memory-map.js";
-import { faultMark, faultsOf, stepRanges, DECISION_WORD } from "./marks.js";
+import { faultMark, faultsOf, stepRanges, DECISION_WORD, type Fault } from "./marks.js";
 import { el, text, title, xml } from "./xml.js";
 
 type Segment =
@@ -38,13 +38,22 @@ export function renderMemoryMap(t: Trace): string | undefined {
   const P = mem.start.pageSize;
   const ranges = stepRanges(t);
   const faults = faultsOf(t);
+  const faultsByStep = new Map<string, Fault[]>();
+  for (const f of faults) {
+    const k = `${f.thread}#${f.step}`;
+    const list = faultsByStep.get(k);
+    if (list) list.push(f);
+    else faultsByStep.set(k, [f]);
+  }
   const spans = mergedSpans([...mem.start.areas, ...mem.end.areas]);
 
   // Pages that deserve a cell, most telling first.
-  const wanted: bigint[] = [];
+  // A Set keeps insertion order: the first MAX_CELLS are the most telling. Big runs map thousands of pages; stop early.
+  const wanted = new Set<bigint>();
   const want = (addr: bigint) => {
+    if (wanted.size >= MAX_CELLS) return;
     const page = addr - (addr % P);
-    if (spans.some(([s, e]) => page >= s && page < e) && !wanted.includes(page)) wanted.push(page);
+    if (spans.some(([s, e]) => page >= s && page < e)) wanted.add(page);
   };
   for (const f of faults) want(f.addr);
   for (const r of ranges) {
@@ -52,9 +61,9 @@ export function renderMemoryMap(t: Trace): string | undefined {
     if (r.end > r.start) want(r.end - 1n);
   }
   for (const snap of [mem.start, mem.end]) for (const a of snap.areas) (want(a.start), want(a.end - P));
-  for (const snap of [mem.start, mem.end]) for (const a of snap.areas) for (const p of a.flipped) want(p);
-  for (const r of ranges) for (let p = r.start - (r.start % P); p < r.end && wanted.length < MAX_CELLS * 2; p += P) want(p);
-  const cells = new Set(wanted.slice(0, MAX_CELLS));
+  for (const snap of [mem.start, mem.end]) for (const a of snap.areas) for (const p of a.flipped) if (wanted.size < MAX_CELLS) want(p);
+  for (const r of ranges) for (let p = r.start - (r.start % P); p < r.end && wanted.size < MAX_CELLS; p += P) want(p);
+  const cells = wanted;
 
   // Marks outside every area need a hole to sit in, before, between or after the areas.
   const outside = [...faults.map((f) => f.addr), ...ranges.flatMap((r) => [r.start, r.end > r.start ? r.end - 1n : r.start])].filter(
@@ -154,10 +163,19 @@ export function renderMemoryMap(t: Trace): string | undefined {
     parts.push(
       `<g class="range">${title(`${r.label} ${hex(r.start)}..${hex(r.end)} → ${r.result}`)}${text({ x: 8, y: y + 4, class: "steplabel" }, cutLabel(r.label, 26))}${el("rect", { x: Math.min(p0, p1), y: y - 8, width: Math.max(4, Math.abs(p1 - p0)), height: 16, rx: 2, class: "pages" })}${exact}${text({ x: axisEnd + 14, y: y + 4, class: "addr" }, `${hex(r.start)}..${hex(r.end)}`)}</g>`,
     );
-    for (const f of faults.filter((f) => f.thread === r.thread && f.step === r.step)) {
+    // Faults of one decision on one cell are one mark, its title counting them (a long scan faults on every lazy page).
+    const marks = new Map<string, { f: Fault; x: number; count: number }>();
+    for (const f of faultsByStep.get(`${r.thread}#${r.step}`) ?? []) {
       const fx = xAt(f.addr);
-      parts.push(faultMark(f, fx, y));
-      parts.push(text({ x: fx, y: y + 20, class: "decision", "text-anchor": "middle" }, DECISION_WORD[f.decision]));
+      const key = `${Math.round(fx / 8)}|${f.decision}`;
+      const m = marks.get(key);
+      if (m) m.count++;
+      else marks.set(key, { f, x: fx, count: 1 });
+    }
+    const labelled = marks.size <= 12;
+    for (const { f, x: fx, count } of marks.values()) {
+      parts.push(faultMark(count > 1 ? { ...f, text: `${f.text} (and ${count - 1} more faults here)` } : f, fx, y));
+      if (labelled) parts.push(text({ x: fx, y: y + 20, class: "decision", "text-anchor": "middle" }, DECISION_WORD[f.decision]));
     }
   });
   if (ranges.length === 0) parts.push(text({ x: LEFT, y: stepsY + 4, class: "steplabel" }, "no step touched user memory"));

@@ -14,6 +14,39 @@ const TOP = 44;
 const LANE = 52;
 /** More marks than this are left out (the text trace has every event); a note says how many. */
 export const MAX_MARKS = 2000;
+/** Marks of one kind closer than this (in SVG units) in one lane are drawn as one. */
+const BUCKET = 6;
+
+/** The kind of mark an event makes, or undefined for events that make none (kinds added later make a generic one). */
+function markClass(e: TraceEvent, decision: string | undefined): string | undefined {
+  switch (e.kind) {
+    case "page-fault":
+      return `fault ${decision ?? "undecided"}`;
+    case "injected":
+    case "hazard":
+    case "migrate":
+      return e.kind;
+    case "step-start":
+    case "align-check":
+    case "region-check":
+    case "populate":
+    case "page-mapped":
+    case "flag-set":
+    case "flag-clear":
+    case "page-check":
+    case "read":
+    case "write":
+    case "execute":
+    case "handler":
+    case "interrupt":
+    case "lock":
+    case "nested-result":
+    case "step-end":
+      return undefined;
+    default:
+      return "other";
+  }
+}
 
 export interface Lane {
   key: string;
@@ -93,30 +126,47 @@ export function renderTimeline(t: Trace): string {
 
   // Marks: faults (shape by decision), injected actions, hazards, migrations, and kinds added later.
   const faults = new Map(faultsOf(t).map((f) => [f.seq, f]));
+  // Marks of one kind that would overlap (a long run packs many events into a pixel) are drawn once, their title counting the rest.
+  const buckets = new Map<string, { first: number; count: number; lastSeq: number }>();
+  const bucketOf = (e: TraceEvent, i: number): string | undefined => {
+    const cls = markClass(e, faults.get(e.seq)?.decision);
+    return cls === undefined ? undefined : `${laneKey(t, e)}|${cls}|${Math.floor((xOf(i) + dx / 2) / BUCKET)}`;
+  };
+  events.forEach((e, i) => {
+    const key = bucketOf(e, i);
+    if (key === undefined) return;
+    const b = buckets.get(key);
+    if (b) (b.count++, (b.lastSeq = e.seq));
+    else buckets.set(key, { first: i, count: 1, lastSeq: e.seq });
+  });
   let marks = 0;
   let skipped = 0;
   events.forEach((e, i) => {
+    const key = bucketOf(e, i);
+    const b = key === undefined ? undefined : buckets.get(key);
+    if (!b || b.first !== i) return;
+    const more = b.count > 1 ? ` (and ${b.count - 1} more like it up to event ${b.lastSeq})` : "";
     const x = xOf(i) + dx / 2;
     const y = yOf(laneKey(t, e)) + LANE / 2 - 6;
     let mark: string | undefined;
     switch (e.kind) {
       case "page-fault": {
         const f = faults.get(e.seq);
-        if (f) mark = faultMark(f, x, y) + (dx >= 24 ? text({ x, y: y - 10, class: "decision", "text-anchor": "middle" }, DECISION_WORD[f.decision]) : "");
+        if (f) mark = faultMark({ ...f, text: f.text + more }, x, y) + (dx >= 24 ? text({ x, y: y - 10, class: "decision", "text-anchor": "middle" }, DECISION_WORD[f.decision]) : "");
         break;
       }
       case "injected":
-        mark = `<g class="mark injected">${title(`event ${e.seq}: injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}`)}${el("path", { d: bolt(x, y) })}</g>`;
+        mark = `<g class="mark injected">${title(`event ${e.seq}: injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}${more}`)}${el("path", { d: bolt(x, y) })}</g>`;
         break;
       case "hazard":
-        mark = `<g class="mark hazard">${title(`event ${e.seq}: HAZARD ${e.hazard}: ${e.message}`)}${el("path", { d: `M${x} ${y - 8}L${x + 8} ${y + 6}L${x - 8} ${y + 6}Z` })}${text({ x, y: y + 4.5, "text-anchor": "middle" }, "!")}</g>`;
+        mark = `<g class="mark hazard">${title(`event ${e.seq}: HAZARD ${e.hazard}: ${e.message}${more}`)}${el("path", { d: `M${x} ${y - 8}L${x + 8} ${y + 6}L${x - 8} ${y + 6}Z` })}${text({ x, y: y + 4.5, "text-anchor": "middle" }, "!")}</g>`;
         break;
       case "migrate": {
         const from = laneIndex.has(`cpu${e.from}`) ? yOf(`cpu${e.from}`) + LANE / 2 - 6 : y;
         const to = laneIndex.has(`cpu${e.to}`) ? yOf(`cpu${e.to}`) + LANE / 2 - 6 : y;
         const dir = to >= from ? 1 : -1;
         mark =
-          `<g class="mark migrate">${title(`event ${e.seq}: thread ${e.thread} moves cpu${e.from} → cpu${e.to}`)}` +
+          `<g class="mark migrate">${title(`event ${e.seq}: thread ${e.thread} moves cpu${e.from} → cpu${e.to}${more}`)}` +
           (from === to
             ? text({ x, y: y - 8, "text-anchor": "middle" }, `→cpu${e.to}`)
             : el("path", { d: `M${x} ${from}L${x} ${to - dir * 4}M${x - 4} ${to - dir * 9}L${x} ${to - dir * 3}L${x + 4} ${to - dir * 9}` })) +
@@ -142,7 +192,7 @@ export function renderTimeline(t: Trace): string {
         break;
       default:
         // A kind added after this renderer: a small tick, named in its title.
-        mark = `<g class="mark other">${title(`event ${(e as TraceEvent).seq}: ${genericText(e as TraceEvent)}`)}${el("rect", { x: x - 2, y: y - 6, width: 4, height: 12 })}</g>`;
+        mark = `<g class="mark other">${title(`event ${(e as TraceEvent).seq}: ${genericText(e as TraceEvent)}${more}`)}${el("rect", { x: x - 2, y: y - 6, width: 4, height: 12 })}</g>`;
     }
     if (mark === undefined) return;
     if (marks >= MAX_MARKS) skipped++;
