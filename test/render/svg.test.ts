@@ -49,12 +49,27 @@ describe("state timeline", () => {
     const svg = drawing(renderTimeline(bundled("24-migration-then-lazy-fault-panics.yaml")));
     expect(titles(svg, "mark injected")).toEqual(["event 6: injected by scheduler (preemption): move thread main to cpu1"]);
     expect(titles(svg, "mark migrate")).toEqual(["event 7: thread main moves cpu0 → cpu1"]);
+    expect(titles(svg, "running")).toEqual(["main runs on cpu0 (events 1..6)", "main runs on cpu1 (events 7..12)"]);
     expect(titles(svg, "mark hazard")).toEqual([expect.stringMatching(/^event 8: HAZARD migrated-in-access: Thread main moved from cpu0 to cpu1/)]);
     expect(titles(svg, "mark fault unhandled")).toEqual([
       "event 10: page fault at 0x161000, read, kernel mode: unhandled (kernel mode and is_accessing_user_memory() is false: a kernel bug)",
     ]);
     // The fault is drawn in cpu1's lane (the thread runs there by then), a cross with its word above it.
     expect(svg).toMatch(/<g class="mark fault unhandled"><title>[^<]*<\/title><path d="M[\d.]+ 1[0-9.]+L/);
+  });
+
+  it("draws marks that would overlap once, the title counting the others", () => {
+    const t = run(`name: a string over 300 lazy pages
+memory:
+  - { name: buf, start: 0x10000000, pages: 300, perm: r, populate: false, contents: [{ at: 0x10000000, fill: 0x41, len: 0x12bfff }] }
+threads: [{ name: main, steps: [{ op: get_as_str, ptr: 0x10000000 }] }]
+`);
+    expect(t.summary.faults).toBe(300);
+    const marks = titles(drawing(renderTimeline(t)), "mark fault resolved");
+    expect(marks.length).toBeGreaterThan(20);
+    expect(marks.length).toBeLessThan(300);
+    const counted = marks.map((m) => 1 + Number(/and (\d+) more like it/.exec(m)?.[1] ?? 0));
+    expect(counted.reduce((a, b) => a + b, 0)).toBe(300);
   });
 
   it("is the same text on every run", () => {

@@ -68,13 +68,16 @@ svg .mark.hazard path { fill: #f59e0b; stroke: var(--ink); stroke-width: 1; }
 svg .mark.hazard text { font-weight: 700; font-size: 10px; }
 svg .mark.migrate path { fill: none; stroke: var(--ink); stroke-width: 1.6; }
 svg .mark.other rect { fill: var(--dim); }
+svg .running rect { fill: var(--dim); opacity: .35; }
+svg .running text { font-size: 9.5px; fill: var(--dim); }
 svg .axis line { stroke: var(--dim); }
 svg .axis text { font-size: 10px; fill: var(--dim); }
 svg .legendtext, svg .legendtext text { font-size: 10.5px; fill: var(--dim); }
 @media print {
   body { padding: 0; font-size: 11pt; }
   nav { display: none; }
-  section.scenario { break-before: page; border-top: none; }
+  section.scenario + section.scenario { break-before: page; }
+  section.scenario { border-top: none; }
   figure, table.steps tr, dl.summary { break-inside: avoid; }
   pre.trace { white-space: pre-wrap; font-size: 8.5pt; background: none; }
   a { color: inherit; text-decoration: none; }

@@ -119,6 +119,25 @@ export function renderTimeline(t: Trace): string {
         from = i;
       }
     }
+    // Under a CPU's lane, which thread runs there: a migration shows as the thread leaving one lane for another.
+    if (lane.key.startsWith("cpu") && !(t.machine.strategy === "per-thread-flag" || t.machine.strategy === "nesting-counter")) {
+      const cpu = Number(lane.key.slice(3));
+      let from = -1;
+      for (let i = 0; i <= events.length; i++) {
+        const e = events[i];
+        const here = e !== undefined && e.cpu === cpu;
+        const same = here && from >= 0 && (events[from] as TraceEvent).thread === e.thread && (events[i - 1] as TraceEvent).cpu === cpu;
+        if (same) continue;
+        if (from >= 0) {
+          const name = (events[from] as TraceEvent).thread;
+          const w = (i - from) * dx;
+          runs.push(
+            `<g class="running">${title(`${name} runs on ${lane.key} (events ${(events[from] as TraceEvent).seq}..${(events[i - 1] as TraceEvent).seq})`)}${el("rect", { x: xOf(from), y: base + 3, width: w, height: 3 })}${w >= 24 ? text({ x: xOf(from) + 2, y: base + 14 }, fit(name, w)) : ""}</g>`,
+          );
+        }
+        from = here ? i : -1;
+      }
+    }
     parts.push(
       `<g class="lane" data-lane="${xml(lane.key)}">${text({ x: 8, y: base - 6, class: "lanelabel" }, fit(lane.label, LEFT - 12))}${el("line", { x1: LEFT, y1: base, x2: LEFT + plotW, y2: base, class: lane.stateful ? "baseline" : "baseline nostate" })}${runs.join("")}</g>`,
     );
@@ -209,7 +228,7 @@ export function renderTimeline(t: Trace): string {
   }
   parts.push(`<g class="axis">${text({ x: 8, y: axisY + 15, class: "rowlabel" }, "event #")}${ticks.join("")}</g>`);
   if (skipped > 0) parts.push(text({ x: LEFT, y: axisY + 32, class: "note" }, `${skipped} more marks not drawn (the text trace has every event)`));
-  parts.push(legend(8, height - 30, lanes.some((l) => l.stateful)));
+  parts.push(legend(8, height - 30, lanes.some((l) => l.stateful), !(t.machine.strategy === "per-thread-flag" || t.machine.strategy === "nesting-counter")));
   return `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="state timeline of ${xml(t.scenario.name)}">${parts.join("")}</svg>`;
 }
 
@@ -236,7 +255,7 @@ function fit(s: string, width: number): string {
   return s.length > n ? (n > 1 ? s.slice(0, n - 1) + "…" : "") : s;
 }
 
-function legend(x: number, top: number, stateful: boolean): string {
+function legend(x: number, top: number, stateful: boolean, cpuLanes: boolean): string {
   let y = top;
   const items: string[] = [];
   let at = x;
@@ -251,6 +270,7 @@ function legend(x: number, top: number, stateful: boolean): string {
   item(`<g class="mark injected">${el("path", { d: bolt(6, 0) })}</g>`, "injected event", 120);
   item(`<g class="mark hazard">${el("path", { d: "M6 -8L14 6L-2 6Z" })}${text({ x: 6, y: 4.5, "text-anchor": "middle" }, "!")}</g>`, "hazard", 80);
   item(`<g class="mark migrate">${el("path", { d: "M6 -8L6 6M2 1L6 7L10 1" })}</g>`, "migration", 90);
+  if (cpuLanes) item(`<g class="running">${el("rect", { x: 0, y: 0, width: 12, height: 3 })}</g>`, "thread running on the CPU", 170);
   at = x;
   y += 18;
   for (const d of ["resolved", "fixup", "segv", "unhandled", "deadlock"] as const) {
