@@ -14,6 +14,7 @@ import { findChromium, inCI } from "../helpers/browser.js";
 import { ROOT } from "../helpers/cli.js";
 import { load } from "../sim/helpers.js";
 import { simulate } from "../../src/sim/simulate.js";
+import type { Trace } from "../../src/sim/events.js";
 
 const chromium = findChromium();
 if (!chromium && !inCI()) {
@@ -25,6 +26,13 @@ const SCENARIOS = join(ROOT, "scenarios");
 const bundled = readdirSync(SCENARIOS)
   .filter((f) => f.endsWith(".yaml"))
   .sort();
+const HOSTILE = `name: 'end: a title; with # and %% and "quotes" and <br> and \`ticks\` ->> arrows'
+memory: [{ name: x, start: 0x10000, pages: 1, perm: r }]
+threads: [{ name: main, steps: [{ op: get, ptr: 0x10000, type: u8 }] }]
+events:
+  - { when: { thread: main, step: 1, at: before-step }, do: { frames: 1 }, by: 'end: as participant ->> x; y # z %% c' }
+  - { when: { thread: main, step: 1, at: after-step }, do: { frames: 2 }, by: 'alt' }
+`;
 const traceOf = (name: string) => simulate(load(readFileSync(join(SCENARIOS, name), "utf8")));
 
 describe.skipIf(!chromium && !inCI())("in headless Chromium", () => {
@@ -60,8 +68,10 @@ describe.skipIf(!chromium && !inCI())("in headless Chromium", () => {
     await page.addScriptTag({ path: join(ROOT, "node_modules", "mermaid", "dist", "mermaid.min.js") });
     await page.evaluate(() => (globalThis as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({ startOnLoad: false, securityLevel: "strict" }));
     const failures: string[] = [];
-    for (const [i, name] of bundled.entries()) {
-      const text = renderMermaid(traceOf(name), `scenarios/${name}`, { color: false });
+    // Every bundled scenario, and one whose every text is hostile to Mermaid's syntax.
+    const cases: [string, Trace][] = [...bundled.map((name): [string, Trace] => [name, traceOf(name)]), ["hostile text", simulate(load(HOSTILE))]];
+    for (const [i, [name, trace]] of cases.entries()) {
+      const text = renderMermaid(trace, `scenarios/${name}`, { color: false });
       const r = await page.evaluate(
         async (text: string, id: string) => {
           const m = (globalThis as unknown as { mermaid: { render(id: string, text: string): Promise<{ svg: string }> } }).mermaid;
@@ -82,7 +92,7 @@ describe.skipIf(!chromium && !inCI())("in headless Chromium", () => {
     expect(failures).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
-  }, 60_000);
+  }, 120_000);
 
   // The seed example, the migration on two CPUs, and injected events with a hazard (an interrupt).
   it.each([

@@ -77,6 +77,19 @@ describe("report", () => {
     expect(readdirSync(dir)).toEqual(["bad.yaml"]);
   });
 
+  it("escapes everything a scenario says: a name, description, thread or by label cannot add markup", () => {
+    const t = run(`name: '<script>alert(1)</script> & "q"'
+description: "</pre><img src=x>"
+memory: [{ name: "<b>", start: 0x10000, pages: 1, perm: r }]
+threads: [{ name: "<i>", steps: [{ op: get, ptr: 0x10000, type: u8 }] }]
+events:
+  - { when: { thread: "<i>", step: 1, at: before-step }, do: { frames: 1 }, by: "<svg onload=x>" }
+`);
+    const html = renderReport([{ file: "<f>.yaml", trace: t }], { color: false });
+    expect(html).not.toMatch(/<script|<img|<b>|<i>|<svg onload|<f>/);
+    expect(html).toContain("<h2>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;</h2>");
+  });
+
   it("leaves room for sections of other commands (the exploration's classes) after the pictures", () => {
     const html = renderReport([{ file: "x.yaml", trace: run("name: x\nthreads: []\n"), sections: [{ id: "explore", title: "Exploration", html: "<p>classes</p>" }] }], { color: false });
     expect(html).toMatch(/<h3 id="s1-timeline">.*<h3 id="s1-explore">Exploration<\/h3>\n<p>classes<\/p>\n<h3 id="s1-steps">/s);
