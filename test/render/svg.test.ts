@@ -6,6 +6,7 @@ import { renderMemoryMap } from "../../src/render/svg/memory-map.js";
 import { renderTimeline } from "../../src/render/svg/timeline.js";
 import { ROOT } from "../helpers/cli.js";
 import { run } from "../sim/helpers.js";
+import type { TraceEvent } from "../../src/sim/events.js";
 
 const bundled = (name: string) => run(readFileSync(join(ROOT, "scenarios", name), "utf8"));
 
@@ -70,6 +71,14 @@ threads: [{ name: main, steps: [{ op: get_as_str, ptr: 0x10000000 }] }]
     expect(marks.length).toBeLessThan(300);
     const counted = marks.map((m) => 1 + Number(/and (\d+) more like it/.exec(m)?.[1] ?? 0));
     expect(counted.reduce((a, b) => a + b, 0)).toBe(300);
+  });
+
+  it("marks an event of a kind added after it (another thread's run) with its fields in the title", () => {
+    const t = bundled("01-seed-string-across-lazy-page.yaml");
+    const at = t.events[3] as TraceEvent;
+    const unknown = { seq: at.seq, thread: at.thread, step: at.step, cpu: at.cpu, flags: at.flags, kind: "run", to: "b", to_cpu: 0 } as unknown as TraceEvent;
+    const events = t.events.map((e, i) => (i === 3 ? unknown : e));
+    expect(titles(drawing(renderTimeline({ ...t, events })), "mark other")).toEqual(["event 4: run to=b to_cpu=0"]);
   });
 
   it("is the same text on every run", () => {
