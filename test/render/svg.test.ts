@@ -105,6 +105,14 @@ describe("memory map", () => {
     expect(all(svg, /class="decision"[^>]*>([^<]*)</g)).toEqual(["resolved"]);
   });
 
+  it("gives a nested operation its own range row under its step", () => {
+    const svg = drawing(renderMemoryMap(bundled("25-nested-access-clears-flag.yaml")) ?? "");
+    expect(titles(svg, "range")).toEqual([
+      "main#1 get_as_str 0x170ffe..0x171000 → panic: Unhandled kernel page fault @0x171000",
+      'main#1 nested get_as_str 0x180000..0x180003 → ok "in"',
+    ]);
+  });
+
   it("shows an area unmapped during the run as gone at the end, and a fault outside every area in a gap", () => {
     const freed = renderMemoryMap(bundled("12-freed-mid-scan.yaml")) ?? "";
     expect(titles(row(freed, "start"), "area")).toEqual(["buf: 0xb0000..0xb2000, r--, 2 pages (at the start)"]);

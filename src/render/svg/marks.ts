@@ -14,6 +14,8 @@ export interface StepRange {
   start: bigint;
   end: bigint;
   result: string;
+  /** A nested operation run inside the step (its faults are drawn on the step's row). */
+  nested?: boolean;
 }
 
 export interface Fault {
@@ -37,10 +39,17 @@ export function resultOnce(r: Parameters<typeof resultText>[0]): string {
 
 /** The range each step's own operation checked or touched (nested operations and interrupt handlers left out). */
 export function stepRanges(t: Trace): StepRange[] {
-  // One pass over the events (a trace may have hundreds of thousands), then one range per step.
+  // One pass over the events (a trace may have hundreds of thousands), then one range per step,
+  // each followed by the nested operations run inside it (as their own rows).
   const spans = new Map<string, { lo: bigint; hi: bigint }>();
+  const nestedOf = new Map<string, { key: string; label: string; result: string }[]>();
+  const done = new Map<string, number>();
+  const keyOf = (e: TraceEvent) => {
+    const step = `${e.thread}#${e.step}`;
+    return e.nested === undefined ? step : `${step}/${(done.get(step) ?? 0) + 1}`;
+  };
   const take = (e: TraceEvent, a: bigint, b: bigint) => {
-    const k = `${e.thread}#${e.step}`;
+    const k = keyOf(e);
     const s = spans.get(k);
     if (!s) spans.set(k, { lo: a, hi: b });
     else {
@@ -49,15 +58,26 @@ export function stepRanges(t: Trace): StepRange[] {
     }
   };
   for (const e of t.events) {
-    if (e.nested !== undefined) continue;
     if (e.kind === "align-check") take(e, e.addr, e.addr);
     else if (e.kind === "region-check") take(e, e.addr, e.addr + e.size);
     else if ((e.kind === "read" || e.kind === "write" || e.kind === "execute") && !e.interrupt) take(e, e.addr, e.addr + e.size);
+    else if (e.kind === "nested-result" && e.nested === 1) {
+      const step = `${e.thread}#${e.step}`;
+      const list = nestedOf.get(step) ?? [];
+      list.push({ key: keyOf(e), label: `${step} nested ${e.op}`, result: resultOnce(e.result) });
+      nestedOf.set(step, list);
+      done.set(step, (done.get(step) ?? 0) + 1);
+    }
   }
   const out: StepRange[] = [];
   for (const s of t.steps) {
-    const span = spans.get(`${s.thread}#${s.step}`);
-    if (span) out.push({ thread: s.thread, step: s.step, label: `${s.thread}#${s.step} ${s.op}`, start: span.lo, end: span.hi, result: resultOnce(s.result) });
+    const step = `${s.thread}#${s.step}`;
+    const span = spans.get(step);
+    if (span) out.push({ thread: s.thread, step: s.step, label: `${step} ${s.op}`, start: span.lo, end: span.hi, result: resultOnce(s.result) });
+    for (const n of nestedOf.get(step) ?? []) {
+      const ns = spans.get(n.key);
+      if (ns) out.push({ thread: s.thread, step: s.step, label: n.label, start: ns.lo, end: ns.hi, result: n.result, nested: true });
+    }
   }
   return out;
 }

@@ -165,7 +165,7 @@ export function renderMemoryMap(t: Trace): string | undefined {
     );
     // Faults of one decision on one cell are one mark, its title counting them (a long scan faults on every lazy page).
     const marks = new Map<string, { f: Fault; x: number; count: number }>();
-    for (const f of faultsByStep.get(`${r.thread}#${r.step}`) ?? []) {
+    for (const f of r.nested ? [] : (faultsByStep.get(`${r.thread}#${r.step}`) ?? [])) {
       const fx = xAt(f.addr);
       const key = `${Math.round(fx / 8)}|${f.decision}`;
       const m = marks.get(key);
