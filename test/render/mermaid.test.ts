@@ -102,6 +102,15 @@ describe("renderMermaid", () => {
     expect(d[d.length - 2]).toBe("  Note over T_main: ◀ main#35;1 → panic: Unhandled kernel page fault @0x161000");
   });
 
+  it("draws another thread switched in as a message to it, and its result back to the preempted thread", () => {
+    const d = diagramOf("33-preempting-thread-clears-flag.yaml").split("\n");
+    expect(declarations(d.join("\n")).slice(0, 2)).toEqual(["  participant T_a as Kernel code (a)", "  participant T_b as Kernel code (b)"]);
+    const at = d.indexOf("  T_a ->> T_b: ⇄ switched in on cpu0: get_as_str ptr=0x1c0000");
+    expect(at).toBeGreaterThan(0);
+    expect(d[at + 1]).toBe("  T_b ->> MEM: align check 0x1c0000 % 1: ok");
+    expect(d).toContain("  T_b -->> T_a: ⇄ get_as_str → ok #quot;-v#quot;");
+  });
+
   it("folds a long scan into one message with its counts", () => {
     const t = run(`name: a long string over five pages
 memory:
@@ -135,15 +144,15 @@ threads: [{ name: main, steps: [{ op: get, ptr: 0x10000, type: u8, use: read }] 
     ]);
   });
 
-  it("draws a kind it does not know (added later) as a note with its fields, never failing", () => {
+  it("draws a kind it does not know (added after it) as a note with its fields, never failing", () => {
     const base = run(`name: one step
 memory: [{ start: 0x10000, pages: 1, perm: r }]
 threads: [{ name: main, steps: [{ op: get, ptr: 0x10000, type: u8 }] }, { name: b, steps: [] }]
 `);
     const first = base.events[0] as TraceEvent;
-    const unknown = { seq: 99, thread: first.thread, step: first.step, cpu: first.cpu, flags: first.flags, kind: "run", to: "b", to_cpu: 1 } as unknown as TraceEvent;
+    const unknown = { seq: 99, thread: first.thread, step: first.step, cpu: first.cpu, flags: first.flags, kind: "future-kind", to: "b", to_cpu: 1 } as unknown as TraceEvent;
     const d = renderMermaid({ ...base, events: [first, unknown] } as Trace, "x.yaml", { color: false });
-    expect(d).toContain("  Note over T_main: run to=b to_cpu=1\n");
+    expect(d).toContain("  Note over T_main: future-kind to=b to_cpu=1\n");
   });
 
   it("escapes what Mermaid would read as syntax and cuts long text", () => {

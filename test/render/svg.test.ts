@@ -73,12 +73,18 @@ threads: [{ name: main, steps: [{ op: get_as_str, ptr: 0x10000000 }] }]
     expect(counted.reduce((a, b) => a + b, 0)).toBe(300);
   });
 
-  it("marks an event of a kind added after it (another thread's run) with its fields in the title", () => {
+  it("marks an event of a kind added after it with its fields in the title", () => {
     const t = bundled("01-seed-string-across-lazy-page.yaml");
     const at = t.events[3] as TraceEvent;
-    const unknown = { seq: at.seq, thread: at.thread, step: at.step, cpu: at.cpu, flags: at.flags, kind: "run", to: "b", to_cpu: 0 } as unknown as TraceEvent;
+    const unknown = { seq: at.seq, thread: at.thread, step: at.step, cpu: at.cpu, flags: at.flags, kind: "future-kind", to: "b", to_cpu: 0 } as unknown as TraceEvent;
     const events = t.events.map((e, i) => (i === 3 ? unknown : e));
-    expect(titles(drawing(renderTimeline({ ...t, events })), "mark other")).toEqual(["event 4: run to=b to_cpu=0"]);
+    expect(titles(drawing(renderTimeline({ ...t, events })), "mark other")).toEqual(["event 4: future-kind to=b to_cpu=0"]);
+  });
+
+  it("marks another thread switched in, in the lane of the CPU it preempts, and shows it running there", () => {
+    const svg = drawing(renderTimeline(bundled("33-preempting-thread-clears-flag.yaml")));
+    expect(titles(svg, "mark run")).toEqual(["event 7: thread b switched in on cpu0 by scheduler (preemption): get_as_str ptr=0x1c0000"]);
+    expect(titles(svg, "running")).toEqual(["a runs on cpu0 (events 1..7)", "b runs on cpu0 (events 8..14)", "a runs on cpu0 (events 15..19)"]);
   });
 
   it("is the same text on every run", () => {
@@ -110,6 +116,14 @@ describe("memory map", () => {
     expect(titles(svg, "range")).toEqual([
       "main#1 get_as_str 0x170ffe..0x171000 → panic: Unhandled kernel page fault @0x171000",
       'main#1 nested get_as_str 0x180000..0x180003 → ok "in"',
+    ]);
+  });
+
+  it("gives another thread's run inside a step its own range row", () => {
+    const svg = drawing(renderMemoryMap(bundled("33-preempting-thread-clears-flag.yaml")) ?? "");
+    expect(titles(svg, "range")).toEqual([
+      "a#1 get_as_str 0x1b0ffc..0x1b1000 → panic: Unhandled kernel page fault @0x1b1000",
+      'a#1 ⇄ b get_as_str 0x1c0000..0x1c0003 → ok "-v"',
     ]);
   });
 

@@ -112,6 +112,8 @@ function diagram(t: Trace, file: string): string {
   /** Open access_user_memory sections per thread (a nested one counts too). */
   const inAccess = new Map<string, number>();
   const decisionOf = faultDecisions(events);
+  /** The threads that another thread's run preempted, innermost last (its result returns to them). */
+  const interrupted: string[] = [];
   let before: Flags | undefined;
 
   for (let i = 0; i < events.length; i++) {
@@ -237,6 +239,17 @@ function diagram(t: Trace, file: string): string {
       case "nested-result":
         say(`Note over ${th}: ◀ nested ${e.op} → ${esc(resultText(e.result))}`);
         break;
+      case "run":
+        // Another thread is switched in: a message to it (its own participant), then its operation's events.
+        interrupted.push(e.thread);
+        say(`${th} ->> ${T(e.to)}: ⇄ switched in on cpu${e.to_cpu}: ${esc(`${e.op} ${e.args}`.trimEnd())}`);
+        break;
+      case "run-result": {
+        const back = interrupted.pop();
+        const text = esc(`${e.op} → ${resultText(e.result)}${e.result.status === "blocked" ? ` (the lock is held by ${e.blocked_by ?? "another thread"}: it sleeps)` : ""}`);
+        say(back !== undefined ? `${th} -->> ${T(back)}: ⇄ ${text}` : `Note over ${th}: ⇄ ${text}`);
+        break;
+      }
       case "hazard":
         lines.push("  ".repeat(1 + open.length) + "rect rgb(255, 214, 153)");
         say(`  Note over ${th},${MEM}: ⚠ HAZARD ${esc(e.hazard)}: ${esc(e.message)}`);

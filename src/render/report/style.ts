@@ -63,6 +63,8 @@ svg .mark.fault.segv * { fill: var(--bad); }
 svg .mark.fault.unhandled * { stroke: var(--bad); stroke-width: 3.5; fill: none; }
 svg .mark.fault.deadlock * { fill: #7b3fa0; }
 svg .mark.fault.undecided * { fill: var(--paper); }
+svg .mark.fault.blocked *, svg .mark.blocked rect { fill: var(--dim); }
+svg .mark.run path { fill: none; stroke: var(--on); stroke-width: 1.6; }
 svg .mark.injected path { fill: #f2b705; stroke: var(--ink); stroke-width: 1; }
 svg .mark.hazard path { fill: #f59e0b; stroke: var(--ink); stroke-width: 1; }
 svg .mark.hazard text { font-weight: 700; font-size: 10px; }

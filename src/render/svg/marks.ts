@@ -14,8 +14,8 @@ export interface StepRange {
   start: bigint;
   end: bigint;
   result: string;
-  /** A nested operation run inside the step (its faults are drawn on the step's row). */
-  nested?: boolean;
+  /** Which row: the step's (`a#1`), or a nested operation's or another thread's run inside it (see rowKeys). */
+  row: string;
 }
 
 export interface Fault {
@@ -26,6 +26,8 @@ export interface Fault {
   addr: bigint;
   text: string;
   decision: Decision | "undecided";
+  /** The row of the memory map it is drawn on (see rowKeys). */
+  row: string;
 }
 
 const shownResults = new WeakMap<object, string>();
@@ -39,17 +41,12 @@ export function resultOnce(r: Parameters<typeof resultText>[0]): string {
 
 /** The range each step's own operation checked or touched (nested operations and interrupt handlers left out). */
 export function stepRanges(t: Trace): StepRange[] {
-  // One pass over the events (a trace may have hundreds of thousands), then one range per step,
-  // each followed by the nested operations run inside it (as their own rows).
+  // One pass over the events (a trace may have hundreds of thousands), then one range per row:
+  // each step, followed by the nested operations and the other threads' runs inside it.
+  const rows = rowKeys(t);
   const spans = new Map<string, { lo: bigint; hi: bigint }>();
-  const nestedOf = new Map<string, { key: string; label: string; result: string }[]>();
-  const done = new Map<string, number>();
-  const keyOf = (e: TraceEvent) => {
-    const step = `${e.thread}#${e.step}`;
-    return e.nested === undefined ? step : `${step}/${(done.get(step) ?? 0) + 1}`;
-  };
-  const take = (e: TraceEvent, a: bigint, b: bigint) => {
-    const k = keyOf(e);
+  const inner = new Map<string, { key: string; label: string; result: string }[]>();
+  const take = (k: string, a: bigint, b: bigint) => {
     const s = spans.get(k);
     if (!s) spans.set(k, { lo: a, hi: b });
     else {
@@ -57,27 +54,68 @@ export function stepRanges(t: Trace): StepRange[] {
       if (b > s.hi) s.hi = b;
     }
   };
-  for (const e of t.events) {
-    if (e.kind === "align-check") take(e, e.addr, e.addr);
-    else if (e.kind === "region-check") take(e, e.addr, e.addr + e.size);
-    else if ((e.kind === "read" || e.kind === "write" || e.kind === "execute") && !e.interrupt) take(e, e.addr, e.addr + e.size);
-    else if (e.kind === "nested-result" && e.nested === 1) {
-      const step = `${e.thread}#${e.step}`;
-      const list = nestedOf.get(step) ?? [];
-      list.push({ key: keyOf(e), label: `${step} nested ${e.op}`, result: resultOnce(e.result) });
-      nestedOf.set(step, list);
-      done.set(step, (done.get(step) ?? 0) + 1);
+  t.events.forEach((e, i) => {
+    const k = rows[i] as string;
+    if (e.kind === "align-check") take(k, e.addr, e.addr);
+    else if (e.kind === "region-check") take(k, e.addr, e.addr + e.size);
+    else if ((e.kind === "read" || e.kind === "write" || e.kind === "execute") && !e.interrupt) take(k, e.addr, e.addr + e.size);
+    else if ((e.kind === "nested-result" && k.includes("/n")) || e.kind === "run-result") {
+      const outer = k.slice(0, k.indexOf("/"));
+      const list = inner.get(outer) ?? [];
+      const label = e.kind === "run-result" ? `${outer} ⇄ ${e.thread} ${e.op}` : `${outer} nested ${e.op}`;
+      list.push({ key: k, label, result: resultOnce(e.result) });
+      inner.set(outer, list);
     }
-  }
+  });
   const out: StepRange[] = [];
   for (const s of t.steps) {
     const step = `${s.thread}#${s.step}`;
     const span = spans.get(step);
-    if (span) out.push({ thread: s.thread, step: s.step, label: `${step} ${s.op}`, start: span.lo, end: span.hi, result: resultOnce(s.result) });
-    for (const n of nestedOf.get(step) ?? []) {
+    if (span) out.push({ thread: s.thread, step: s.step, row: step, label: `${step} ${s.op}`, start: span.lo, end: span.hi, result: resultOnce(s.result) });
+    for (const n of inner.get(step) ?? []) {
       const ns = spans.get(n.key);
-      if (ns) out.push({ thread: s.thread, step: s.step, label: n.label, start: ns.lo, end: ns.hi, result: n.result, nested: true });
+      if (ns) out.push({ thread: s.thread, step: s.step, row: n.key, label: n.label, start: ns.lo, end: ns.hi, result: n.result });
     }
+  }
+  return out;
+}
+
+/**
+ * The row each event belongs to: its step (`a#1`), a nested operation inside
+ * it (`a#1/n2`: the step's second), or another thread's run inside it
+ * (`a#1/r1`; its nested operations stay in that row).
+ */
+export function rowKeys(t: Trace): string[] {
+  const out: string[] = [];
+  const count = new Map<string, number>();
+  let run: string | undefined;
+  let nested: string | undefined;
+  for (const e of t.events) {
+    const step = `${e.thread}#${e.step}`;
+    if (e.kind === "run") {
+      const n = (count.get(`${step}/r`) ?? 0) + 1;
+      count.set(`${step}/r`, n);
+      out.push(step);
+      run = `${step}/r${n}`;
+      continue;
+    }
+    if (run !== undefined && (e.in_run || e.kind === "run-result")) {
+      out.push(run);
+      if (e.kind === "run-result") run = undefined;
+      continue;
+    }
+    if (e.nested !== undefined) {
+      if (nested === undefined) {
+        const n = (count.get(`${step}/n`) ?? 0) + 1;
+        count.set(`${step}/n`, n);
+        nested = `${step}/n${n}`;
+      }
+      out.push(nested);
+      if (e.kind === "nested-result" && e.nested === 1) nested = undefined;
+      continue;
+    }
+    nested = undefined;
+    out.push(step);
   }
   return out;
 }
@@ -86,9 +124,11 @@ export function stepRanges(t: Trace): StepRange[] {
 export function faultsOf(t: Trace): Fault[] {
   const out: Fault[] = [];
   const open: Fault[] = [];
-  for (const e of t.events) {
+  const rows = rowKeys(t);
+  for (const [i, e] of t.events.entries()) {
     if (e.kind === "page-fault") {
       const f: Fault = {
+        row: rows[i] as string,
         seq: e.seq,
         thread: e.thread,
         step: e.step,
@@ -110,6 +150,9 @@ export function faultsOf(t: Trace): Fault[] {
   return out;
 }
 
+/** The decisions in the order the legends list them. */
+export const DECISIONS = ["resolved", "fixup", "segv", "unhandled", "deadlock", "blocked"] as const;
+
 /** Decision → a shape and a word: the picture reads in black and white too. */
 export const DECISION_WORD: Record<Fault["decision"], string> = {
   resolved: "resolved",
@@ -117,6 +160,7 @@ export const DECISION_WORD: Record<Fault["decision"], string> = {
   segv: "SIGSEGV",
   unhandled: "panic",
   deadlock: "deadlock",
+  blocked: "blocked",
   undecided: "undecided",
 };
 
@@ -140,6 +184,10 @@ export function faultMark(f: Fault, x: number, y: number): string {
       break;
     case "deadlock":
       shape = el("path", { d: `M${x} ${y - r - 2}L${x + r + 2} ${y}L${x} ${y + r + 2}L${x - r - 2} ${y}Z` });
+      break;
+    case "blocked":
+      // Two bars, as a pause sign: the thread sleeps on the lock.
+      shape = el("rect", { x: x - r, y: y - r, width: 4, height: 2 * r }) + el("rect", { x: x + r - 4, y: y - r, width: 4, height: 2 * r });
       break;
     default:
       shape = el("circle", { cx: x, cy: y, r, "stroke-dasharray": "2 2" });

@@ -7,7 +7,7 @@
 import { hex } from "../../scenario/numbers.js";
 import type { Trace } from "../../sim/events.js";
 import { pagePresent, type AreaSnapshot, type MemorySnapshot } from "../../sim/memory-map.js";
-import { faultMark, faultsOf, stepRanges, DECISION_WORD, type Fault } from "./marks.js";
+import { DECISIONS, faultMark, faultsOf, stepRanges, DECISION_WORD, type Fault } from "./marks.js";
 import { el, text, title, xml } from "./xml.js";
 
 type Segment =
@@ -40,10 +40,9 @@ export function renderMemoryMap(t: Trace): string | undefined {
   const faults = faultsOf(t);
   const faultsByStep = new Map<string, Fault[]>();
   for (const f of faults) {
-    const k = `${f.thread}#${f.step}`;
-    const list = faultsByStep.get(k);
+    const list = faultsByStep.get(f.row);
     if (list) list.push(f);
-    else faultsByStep.set(k, [f]);
+    else faultsByStep.set(f.row, [f]);
   }
   const spans = mergedSpans([...mem.start.areas, ...mem.end.areas]);
 
@@ -165,7 +164,7 @@ export function renderMemoryMap(t: Trace): string | undefined {
     );
     // Faults of one decision on one cell are one mark, its title counting them (a long scan faults on every lazy page).
     const marks = new Map<string, { f: Fault; x: number; count: number }>();
-    for (const f of r.nested ? [] : (faultsByStep.get(`${r.thread}#${r.step}`) ?? [])) {
+    for (const f of faultsByStep.get(r.row) ?? []) {
       const fx = xAt(f.addr);
       const key = `${Math.round(fx / 8)}|${f.decision}`;
       const m = marks.get(key);
@@ -180,7 +179,7 @@ export function renderMemoryMap(t: Trace): string | undefined {
   });
   if (ranges.length === 0) parts.push(text({ x: LEFT, y: stepsY + 4, class: "steplabel" }, "no step touched user memory"));
 
-  parts.push(legend(8, height - 38));
+  parts.push(legend(8, height - 38, new Set(faults.map((f) => f.decision))));
   return `<svg xmlns="http://www.w3.org/2000/svg" class="memory-map" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="memory map of ${xml(t.scenario.name)}">${parts.join("")}</svg>`;
 }
 
@@ -213,7 +212,7 @@ function cellOf(seg: Segment, snap: MemorySnapshot, y: number, P: bigint): strin
   return `<g class="page run ${cls}">${title(`${pages} pages ${hex(seg.from)}..${hex(seg.to)}: ${present} present`)}${el("rect", { x: seg.x + 3, y: y + 3, width: seg.w - 6, height: ROW - 6, rx: 2 })}${text({ x: seg.x + seg.w / 2, y: y + ROW / 2 + 4, "text-anchor": "middle" }, `⋯${pages}`)}</g>`;
 }
 
-function legend(x: number, top: number): string {
+function legend(x: number, top: number, decisions: ReadonlySet<string>): string {
   let y = top;
   const items: string[] = [];
   let at = x;
@@ -227,8 +226,8 @@ function legend(x: number, top: number): string {
   item(`<g class="range">${el("rect", { x: 0, y: -7, width: 14, height: 14, rx: 2, class: "pages" })}${el("rect", { x: 5, y: -4, width: 4, height: 8, class: "bytes" })}</g>`, "a step's pages, and its bytes", 180);
   at = x;
   y += 20;
-  for (const d of ["resolved", "fixup", "segv", "unhandled", "deadlock"] as const) {
-    item(faultMark({ seq: 0, thread: "", step: 0, cpu: 0, addr: 0n, text: `fault ${DECISION_WORD[d]}`, decision: d }, 7, 0), `fault: ${DECISION_WORD[d]}`, d === "fixup" ? 130 : 105);
+  for (const d of DECISIONS.filter((d) => decisions.has(d))) {
+    item(faultMark({ seq: 0, thread: "", step: 0, cpu: 0, addr: 0n, row: "", text: `fault ${DECISION_WORD[d]}`, decision: d }, 7, 0), `fault: ${DECISION_WORD[d]}`, d === "fixup" ? 130 : 105);
   }
   return `<g class="legend">${items.join("")}</g>`;
 }

@@ -5,7 +5,7 @@
 // faults, injected events, hazards and migrations as marks with a <title>.
 import type { Trace, TraceEvent } from "../../sim/events.js";
 import { genericText } from "../generic.js";
-import { faultMark, faultsOf, DECISION_WORD } from "./marks.js";
+import { DECISIONS, faultMark, faultsOf, DECISION_WORD } from "./marks.js";
 import { el, text, title, xml } from "./xml.js";
 
 const LEFT = 200;
@@ -25,7 +25,10 @@ function markClass(e: TraceEvent, decision: string | undefined): string | undefi
     case "injected":
     case "hazard":
     case "migrate":
+    case "run":
       return e.kind;
+    case "run-result":
+      return e.result.status === "blocked" ? "blocked" : undefined;
     case "step-start":
     case "align-check":
     case "region-check":
@@ -77,7 +80,7 @@ const accessing = (v: boolean | number | undefined) => v === true || (typeof v =
 export function renderTimeline(t: Trace): string {
   const events = t.events;
   const n = Math.max(1, events.length);
-  const plotW = Math.min(1100, Math.max(640, n * 16));
+  const plotW = Math.min(1100, Math.max(680, n * 16));
   const dx = plotW / n;
   const lanes = lanesOf(t);
   const laneIndex = new Map(lanes.map((l, i) => [l.key, i]));
@@ -192,6 +195,13 @@ export function renderTimeline(t: Trace): string {
           "</g>";
         break;
       }
+      case "run":
+        // Another thread is switched in: a double arrow in the lane of the CPU (or thread) it preempts.
+        mark = `<g class="mark run">${title(`event ${e.seq}: thread ${e.to} switched in on cpu${e.to_cpu}${e.by ? ` by ${e.by}` : ""}: ${e.op} ${e.args}${more}`.trimEnd())}${el("path", { d: `M${x - 7} ${y - 3}L${x + 7} ${y - 3}M${x + 3} ${y - 7}L${x + 7} ${y - 3}L${x + 3} ${y + 1}M${x + 7} ${y + 4}L${x - 7} ${y + 4}M${x - 3} ${y}L${x - 7} ${y + 4}L${x - 3} ${y + 8}` })}</g>`;
+        break;
+      case "run-result":
+        if (e.result.status === "blocked") mark = `<g class="mark blocked">${title(`event ${e.seq}: thread ${e.thread}'s ${e.op} is blocked (the address-space lock is held by ${e.blocked_by ?? "another thread"})${more}`)}${el("rect", { x: x - 5, y: y - 6, width: 3.5, height: 12 })}${el("rect", { x: x + 1.5, y: y - 6, width: 3.5, height: 12 })}</g>`;
+        break;
       case "step-start":
       case "align-check":
       case "region-check":
@@ -228,7 +238,8 @@ export function renderTimeline(t: Trace): string {
   }
   parts.push(`<g class="axis">${text({ x: 8, y: axisY + 15, class: "rowlabel" }, "event #")}${ticks.join("")}</g>`);
   if (skipped > 0) parts.push(text({ x: LEFT, y: axisY + 32, class: "note" }, `${skipped} more marks not drawn (the text trace has every event)`));
-  parts.push(legend(8, height - 30, lanes.some((l) => l.stateful), !(t.machine.strategy === "per-thread-flag" || t.machine.strategy === "nesting-counter")));
+  const cpuLanes = !(t.machine.strategy === "per-thread-flag" || t.machine.strategy === "nesting-counter");
+  parts.push(legend(8, height - 30, lanes.some((l) => l.stateful), cpuLanes, new Set([...faults.values()].map((f) => f.decision)), new Set(events.map((e) => e.kind))));
   return `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="state timeline of ${xml(t.scenario.name)}">${parts.join("")}</svg>`;
 }
 
@@ -255,7 +266,7 @@ function fit(s: string, width: number): string {
   return s.length > n ? (n > 1 ? s.slice(0, n - 1) + "…" : "") : s;
 }
 
-function legend(x: number, top: number, stateful: boolean, cpuLanes: boolean): string {
+function legend(x: number, top: number, stateful: boolean, cpuLanes: boolean, decisions: ReadonlySet<string>, kinds: ReadonlySet<string>): string {
   let y = top;
   const items: string[] = [];
   let at = x;
@@ -267,14 +278,15 @@ function legend(x: number, top: number, stateful: boolean, cpuLanes: boolean): s
     item(`<g class="state on">${el("rect", { x: 0, y: -7, width: 12, height: 12, rx: 2 })}</g>`, "raised: accessing user memory", 210);
     item(`<g class="state off">${el("rect", { x: 0, y: 2, width: 12, height: 3 })}</g>`, "flat: not", 80);
   }
-  item(`<g class="mark injected">${el("path", { d: bolt(6, 0) })}</g>`, "injected event", 120);
-  item(`<g class="mark hazard">${el("path", { d: "M6 -8L14 6L-2 6Z" })}${text({ x: 6, y: 4.5, "text-anchor": "middle" }, "!")}</g>`, "hazard", 80);
-  item(`<g class="mark migrate">${el("path", { d: "M6 -8L6 6M2 1L6 7L10 1" })}</g>`, "migration", 90);
+  if (kinds.has("injected")) item(`<g class="mark injected">${el("path", { d: bolt(6, 0) })}</g>`, "injected event", 120);
+  if (kinds.has("hazard")) item(`<g class="mark hazard">${el("path", { d: "M6 -8L14 6L-2 6Z" })}${text({ x: 6, y: 4.5, "text-anchor": "middle" }, "!")}</g>`, "hazard", 80);
+  if (kinds.has("migrate")) item(`<g class="mark migrate">${el("path", { d: "M6 -8L6 6M2 1L6 7L10 1" })}</g>`, "migration", 90);
+  if (kinds.has("run")) item(`<g class="mark run">${el("path", { d: "M-1 -3L13 -3M9 -7L13 -3L9 1M13 4L-1 4M3 0L-1 4L3 8" })}</g>`, "thread switched in", 140);
   if (cpuLanes) item(`<g class="running">${el("rect", { x: 0, y: 0, width: 12, height: 3 })}</g>`, "thread running on the CPU", 170);
   at = x;
   y += 18;
-  for (const d of ["resolved", "fixup", "segv", "unhandled", "deadlock"] as const) {
-    item(faultMark({ seq: 0, thread: "", step: 0, cpu: 0, addr: 0n, text: `fault ${DECISION_WORD[d]}`, decision: d }, 6, 0), `fault: ${DECISION_WORD[d]}`, d === "fixup" ? 130 : 105);
+  for (const d of DECISIONS.filter((d) => decisions.has(d))) {
+    item(faultMark({ seq: 0, thread: "", step: 0, cpu: 0, addr: 0n, row: "", text: `fault ${DECISION_WORD[d]}`, decision: d }, 6, 0), `fault: ${DECISION_WORD[d]}`, d === "fixup" ? 130 : 105);
   }
   return `<g class="legend">${items.join("")}</g>`;
 }
