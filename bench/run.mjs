@@ -71,19 +71,24 @@ time([bin, "run", "--quiet", big]); // warm the file cache
 const base = time(["bench/baseline-scan.mjs"], { runs: 5, rss: true });
 console.log(`     bare Node fill+scan of the same pages (the floor): ${base.ms.toFixed(0)} ms wall, ${base.cpu.toFixed(0)} ms CPU, ${mb(base.peak)}`);
 for (const [label, args] of [
-  ["text, 81,943 event lines", []],
-  ["--quiet", ["--quiet"]],
-  ["--format json", ["--format", "json"]],
-  ["--format ndjson", ["--format", "ndjson"]],
+  ["text, 81,943 event lines", ["run"]],
+  ["--quiet", ["run", "--quiet"]],
+  ["--format json", ["run", "--format", "json"]],
+  ["--format ndjson", ["run", "--format", "ndjson"]],
+  ["--format mermaid", ["run", "--format", "mermaid"]],
+  ["report -o FILE", ["report", "-o", join(tmp, "report.html")]],
 ]) {
-  const sim = time([bin, "run", ...args, big], { runs: 3, rss: true });
+  const sim = time([bin, ...args, big], { runs: 3, rss: true });
+  // Issue 13's bar is for the trace formats; the pictures keep the first release's.
+  const picture = label.includes("mermaid") || label.startsWith("report");
+  const [limit, memory] = picture ? [10, 400] : [3, 300];
   report(
-    `64 MiB get_as_str, run ${label}`,
+    `64 MiB get_as_str, ${args[0] === "run" ? "run " : ""}${label}`,
     `${sim.ms.toFixed(0)} ms = ${(sim.ms / base.ms).toFixed(2)}x the floor (CPU ${sim.cpu.toFixed(0)} ms = ${(sim.cpu / base.cpu).toFixed(2)}x)`,
-    "<= 3x",
-    sim.ms <= 3 * base.ms,
+    `<= ${limit}x`,
+    sim.ms <= limit * base.ms,
   );
-  report(`64 MiB get_as_str, run ${label}, peak memory`, mb(sim.peak), "<= 300 MB", sim.peak <= 300 * MiB);
+  report(`64 MiB get_as_str, ${args[0] === "run" ? "run " : ""}${label}, peak memory`, mb(sim.peak), `<= ${memory} MB`, sim.peak <= memory * MiB);
 }
 
 // Growth: the same scan at 16, 64 and 256 MiB (4 KiB pages), time and memory per MiB.

@@ -11,6 +11,8 @@ export interface Area {
   start: bigint;
   end: bigint;
   perm: Perms;
+  /** How the area began: eager (every page present, while frames lasted) or lazy. Presence itself is in `present`; the memory map draws pages against this. */
+  eager: boolean;
 }
 
 export type Populated = { mapped: bigint[]; error?: "ENOMEM" | "limit" };
@@ -291,10 +293,13 @@ export class AddressSpace {
   addArea(spec: { name: string | undefined; start: bigint; end: bigint; perm: Perms; eager: boolean; present?: readonly bigint[] }): void {
     const lo = this.index(spec.start);
     const hi = this.index(spec.end);
+    let eager = spec.eager;
     if (spec.eager) {
       const free = this.freeFrames;
       // Frames run out part-way: the first `free` pages are present, the rest are not.
       const n = free !== null && free < BigInt(hi - lo) ? Number(free) : hi - lo;
+      // Frames ran out part-way: the area counts as lazy with its first pages present.
+      if (n < hi - lo) eager = false;
       if (free !== null) this.freeFrames = free - BigInt(n);
       this.addPresent(lo, lo + n);
     } else {
@@ -305,7 +310,7 @@ export class AddressSpace {
         this.addPresent(p, p + 1);
       }
     }
-    const area: Area = { name: spec.name, start: spec.start, end: spec.end, perm: spec.perm };
+    const area: Area = { name: spec.name, start: spec.start, end: spec.end, perm: spec.perm, eager };
     this.areas.splice(this.areaIndex(spec.start), 0, area);
   }
 

@@ -95,6 +95,14 @@ export class PageRuns {
     return removed;
   }
 
+  /** The runs overlapping [lo, hi), clipped to it, in order. */
+  within(lo: number, hi: number): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = this.after(lo); i < this.starts.length && (this.starts[i] as number) < hi; i++)
+      out.push([Math.max(lo, this.starts[i] as number), Math.min(hi, this.ends[i] as number)]);
+    return out;
+  }
+
   /** Every run, in order (for tests and recounts). */
   *runs(): Generator<[number, number]> {
     for (let i = 0; i < this.starts.length; i++) yield [this.starts[i] as number, this.ends[i] as number];
