@@ -6,6 +6,7 @@ import type { KeyPath } from "./problems.js";
 import { closest } from "./suggest.js";
 import {
   PRIMITIVE_TYPES,
+  type ActionSpec,
   type AreaSpec,
   type ContentItemSpec,
   type ElementTypeSpec,
@@ -99,18 +100,69 @@ export function checkRules(s: ScenarioSpec): RuleProblem[] {
       add([...path, "when", "nth"], `nth counts page checks or page faults: it belongs with at: page-check or page-fault, not ${w.at}`, true);
     if (w.index !== undefined && w.at !== "before-read")
       add([...path, "when", "index"], `index belongs with at: before-read, not ${w.at}`, true);
-    const d = e.do;
-    const dp = [...path, "do"];
-    if (d.unmap) checkRange(d.unmap, [...dp, "unmap"], ctx);
-    if (d.evict) checkRange(d.evict, [...dp, "evict"], ctx);
-    if (d.protect) checkRange(d.protect, [...dp, "protect"], ctx);
-    if (d.map) checkArea(d.map, [...dp, "map"], ctx);
-    if (d.write) checkContentValues(d.write, [...dp, "write"], add);
-    if (d.migrate && d.migrate.cpu >= m.cpus)
-      add([...dp, "migrate", "cpu"], `CPU ${d.migrate.cpu} does not exist (machine.cpus is ${m.cpus}: CPUs 0..${m.cpus - 1})`);
-    if (d.nested) checkStep(d.nested, [...dp, "nested"], add);
+    checkAction(e.do, [...path, "do"], ctx, m.cpus);
   });
+
+  checkRaces(s, threads, threadNames, (d, path) => checkAction(d, path, ctx, m.cpus), add);
   return out;
+}
+
+/** An event's or a race's `do` (one rule set for both: a race may do what an event may). */
+function checkAction(d: ActionSpec, dp: KeyPath, ctx: Ctx, cpus: number): void {
+  const add = ctx.add;
+  if (d.unmap) checkRange(d.unmap, [...dp, "unmap"], ctx);
+  if (d.evict) checkRange(d.evict, [...dp, "evict"], ctx);
+  if (d.protect) checkRange(d.protect, [...dp, "protect"], ctx);
+  if (d.map) checkArea(d.map, [...dp, "map"], ctx);
+  if (d.write) checkContentValues(d.write, [...dp, "write"], add);
+  if (d.migrate && d.migrate.cpu >= cpus)
+    add([...dp, "migrate", "cpu"], `CPU ${d.migrate.cpu} does not exist (machine.cpus is ${cpus}: CPUs 0..${cpus - 1})`);
+  if (d.nested) checkStep(d.nested, [...dp, "nested"], add);
+}
+
+/** explore.md section 1: unique race names, `during` naming threads or THREAD#STEP that exist. */
+function checkRaces(
+  s: ScenarioSpec,
+  threads: readonly { name: string; steps: readonly unknown[] }[],
+  threadNames: ReadonlyMap<string, number>,
+  action: (d: ActionSpec, path: KeyPath) => void,
+  add: Ctx["add"],
+): void {
+  const seen = new Map<string, number>();
+  s.races.forEach((r, i) => {
+    const path = ["races", i];
+    const prev = seen.get(r.name);
+    if (prev !== undefined) add([...path, "name"], `race name "${r.name}" is already used by races.${prev} (expected each race name once)`);
+    else seen.set(r.name, i);
+    action(r.do, [...path, "do"]);
+    r.during?.forEach((entry, k) => {
+      const problem = duringProblem(entry, threads, threadNames);
+      if (problem !== undefined) add([...path, "during", k], problem);
+    });
+  });
+}
+
+/** Why a `during` entry names no thread or step of the file, or undefined when it does. */
+function duringProblem(entry: string, threads: readonly { name: string; steps: readonly unknown[] }[], threadNames: ReadonlyMap<string, number>): string | undefined {
+  if (threadNames.has(entry)) return undefined;
+  const names = [...threadNames.keys()];
+  const hash = entry.lastIndexOf("#");
+  if (hash < 0) {
+    const near = closest(entry, names);
+    return `no thread named "${entry}"${near !== undefined ? ` (did you mean "${near}"?)` : ""} (expected a thread, one of: ${names.join(", ")}, or THREAD#STEP)`;
+  }
+  const name = entry.slice(0, hash);
+  const stepText = entry.slice(hash + 1);
+  const ti = threadNames.get(name);
+  if (ti === undefined) {
+    const near = closest(name, names);
+    return `no thread named "${name}"${near !== undefined ? ` (did you mean "${near}"?)` : ""} (expected THREAD#STEP with THREAD one of: ${names.join(", ")})`;
+  }
+  const count = threads[ti]?.steps.length ?? 0;
+  if (!/^[1-9][0-9]*$/.test(stepText))
+    return `"${stepText}" is not a step number (expected THREAD#STEP with STEP in decimal from 1, without leading zeros: ${name}#1)`;
+  if (Number(stepText) > count) return `thread "${name}" has no step ${stepText} (it has ${count})`;
+  return undefined;
 }
 
 /**

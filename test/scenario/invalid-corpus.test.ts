@@ -58,7 +58,7 @@ const CORPUS: Record<string, string[]> = {
   "page-size-8193.yaml": ["3:14: machine.page_size: page size 8193 is not a power of two from 4096 to 65536"],
   "present-on-eager.yaml": ["6:5: memory.0.present: present lists the present pages of a lazy area: it needs populate: false"],
   "present-outside-area.yaml": ["7:15: memory.0.present.0: page 0x12000 is outside the area 0x10000..0x12000"],
-  "proto-key.yaml": ["2:1: __proto__: unknown key \"__proto__\" (allowed here: name, description, machine, memory, threads, events, expect)"],
+  "proto-key.yaml": ["2:1: __proto__: unknown key \"__proto__\" (allowed here: name, description, machine, memory, threads, events, races, explore, expect)"],
   "second-document.yaml": ["2:1: (file): a second YAML document (expected one scenario per file: nothing after the first document)"],
   "size-not-page-multiple.yaml": ["4:11: memory.0.size: size 0x1800 is not a multiple of the page size 0x1000"],
   "string-for-number.yaml": ["4:12: memory.0.pages: \"two\" is not a number (expected an unsigned 64-bit number: decimal or 0x hex)"],
@@ -66,8 +66,8 @@ const CORPUS: Record<string, string[]> = {
   "thread-cpu-out-of-range.yaml": ["5:10: threads.0.cpu: CPU 2 does not exist (machine.cpus is 2: CPUs 0..1)"],
   "top-level-list.yaml": ["1:1: (file): expected a scenario (a mapping with at least a name), got a list"],
   "unknown-element-type.yaml": ["5:40: threads.0.steps.0.type: expected an element type (u8, i8, c_char, u16, i16, u32, i32, u64, i64, usize, isize, ptr) or { size, align }, got the string \"u9\" (did you mean \"u8\"?)"],
-  "unknown-key-far.yaml": ["2:1: colour: unknown key \"colour\" (allowed here: name, description, machine, memory, threads, events, expect)"],
-  "unknown-key-with-newline.yaml": ["2:1: per\\nm: unknown key \"per\\nm\" (allowed here: name, description, machine, memory, threads, events, expect)"],
+  "unknown-key-far.yaml": ["2:1: colour: unknown key \"colour\" (allowed here: name, description, machine, memory, threads, events, races, explore, expect)"],
+  "unknown-key-with-newline.yaml": ["2:1: per\\nm: unknown key \"per\\nm\" (allowed here: name, description, machine, memory, threads, events, races, explore, expect)"],
   "unknown-key-perms.yaml": ["5:5: memory.0.perms: unknown key \"perms\" (did you mean \"perm\"?)"],
   "unknown-op.yaml": ["5:13: threads.0.steps.0.op: expected op to be one of get, get_as_slice, get_as_null_terminated, get_as_str, user_access, kernel_access, got the string \"get_as_string\" (did you mean \"get_as_str\"?)"],
   "unknown-strategy.yaml": ["3:13: machine.strategy: expected one of none, percpu-flag, per-thread-flag, nesting-counter, exception-table, got the string \"per-cpu-flag\" (did you mean \"percpu-flag\"?)"],
@@ -228,7 +228,7 @@ describe("hostile inputs made on the spot", () => {
   it("50,000 unknown keys", () => {
     const path = write("many-keys.yaml", "name: x\n" + Array.from({ length: 50_000 }, (_, i) => `k${i}: 1\n`).join(""));
     const r = validate([path]);
-    const allowed = "allowed here: name, description, machine, memory, threads, events, expect";
+    const allowed = "allowed here: name, description, machine, memory, threads, events, races, explore, expect";
     const lines = Array.from({ length: 100 }, (_, i) => `${path}:${i + 2}:1: k${i}: unknown key "k${i}" (${allowed})`);
     expectRefused(r, [...lines, `${path}:102:1: (file): 49900 more problems from here on not shown (only the first 100 of a file are)`]);
     expect(r.ms).toBeLessThan(5000);

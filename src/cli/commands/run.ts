@@ -3,7 +3,8 @@ import { ndjsonChunks } from "../../render/ndjson.js";
 import { textChunks } from "../../render/text.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import type { Trace } from "../../sim/events.js";
-import { CheckFailed } from "../errors.js";
+import { parseToken, raceEvents } from "../../explore/schedule.js";
+import { CheckFailed, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded } from "../io.js";
 
 export type Format = "text" | "json" | "ndjson";
@@ -12,16 +13,18 @@ export interface RunOptions {
   format: Format;
   strategy?: StrategyName;
   quiet: boolean;
+  /** An explore witness: the schedule to run (explore.md section 6). */
+  replay?: string;
   color: boolean;
 }
 
 /** `run FILE…`: the output to print, and whether every expectation was met. */
 export function runCommand(files: readonly string[], opts: RunOptions): { output: Iterable<string>; failed?: CheckFailed } {
   const loaded = loadAll(files);
-  const traces = loaded.map(({ file, scenario }) => ({
-    file,
-    trace: simulateLoaded({ file, scenario }, opts.strategy ? { strategy: opts.strategy } : {}),
-  }));
+  const traces = loaded.map(({ file, scenario }) => {
+    const races = opts.replay === undefined ? undefined : replayed(file, scenario, opts.replay);
+    return { file, trace: simulateLoaded({ file, scenario }, { ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { races } : {}) }) };
+  });
   let output: Iterable<string>;
   if (opts.format === "json") output = jsonChunks(traces, files.length === 1);
   else if (opts.format === "ndjson") output = ndjsonChunks(traces);
@@ -36,4 +39,11 @@ function* textOf(traces: readonly { trace: Trace; file: string }[], opts: RunOpt
     if (i > 0) yield "\n";
     yield* textChunks(trace, file, { color: opts.color, quiet: opts.quiet });
   }
+}
+
+/** The races a --replay token places, or a bad-input error naming the token. */
+function replayed(file: string, scenario: Parameters<typeof parseToken>[0], token: string): ReturnType<typeof raceEvents> {
+  const r = parseToken(scenario, token);
+  if (!r.ok) throw new UsageError(`${file}: --replay '${token}': ${r.message}`);
+  return raceEvents(scenario, r.schedule);
 }
