@@ -4,7 +4,7 @@
 // kept, never traces.
 import type { Scenario } from "../scenario/validate.js";
 import type { Outcome } from "../sim/events.js";
-import { simulate, type StrategyName } from "../sim/simulate.js";
+import { initialMemory, simulate, type StrategyName } from "../sim/simulate.js";
 import type { HazardKind } from "../scenario/schema.js";
 import type { Occurrence } from "./occurrence.js";
 import { raceEvents, raceFilter, tokenOf, type Pair, type RaceFilter } from "./schedule.js";
@@ -71,10 +71,13 @@ interface Node {
 export type Runner = (pairs: readonly Pair[], record: boolean) => { summary: ReturnType<typeof summarize>; occurrences: Occurrence[] };
 
 export function makeRunner(s: Scenario, strategy: StrategyName): Runner {
+  const start = initialMemory(s);
   return (pairs, record) => {
     const occurrences: Occurrence[] = [];
     const trace = simulate(s, {
       strategy,
+      keepEvents: false,
+      start,
       races: raceEvents(s, pairs),
       ...(record
         ? { onPoint: (thread, step, at, k) => occurrences.push(k === undefined ? { thread, step, at } : { thread, step, at, k }) }

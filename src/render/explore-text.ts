@@ -26,7 +26,7 @@ export function replayCommand(file: string, token: string, strategyArg?: string)
 }
 
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+  return `${n} ${word}${n === 1 ? "" : word.endsWith("s") ? "es" : "s"}`;
 }
 
 function share(count: number, total: number): string {

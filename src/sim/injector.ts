@@ -6,6 +6,7 @@ import { encode, elementInfo } from "../scenario/elements.js";
 import { hex } from "../scenario/numbers.js";
 import type { Access } from "./events.js";
 import type { Machine } from "./machine.js";
+import type { AddressSpace } from "./memory.js";
 import { permText } from "./describe.js";
 import { kernelTouch } from "./handler.js";
 
@@ -171,9 +172,13 @@ function interrupt(m: Machine, addr: bigint, access: Access): void {
 }
 
 export function writeContents(m: Machine, c: ContentItemSpec): void {
+  writeContentsTo(m.aspace, c);
+}
+
+export function writeContentsTo(aspace: AddressSpace, c: ContentItemSpec): void {
   const bytes = contentBytes(c);
-  if (bytes) m.aspace.writeBytes(c.at, bytes);
-  else if (c.fill !== undefined) m.aspace.fill(c.at, c.len ?? 0n, Number(c.fill));
+  if (bytes) aspace.writeBytes(c.at, bytes);
+  else if (c.fill !== undefined) aspace.fill(c.at, c.len ?? 0n, Number(c.fill));
 }
 
 /** The bytes of a contents item (undefined for a fill, which is written page by page). */

@@ -28,6 +28,8 @@ export const MAX_VALUE_ELEMENTS = 1n << 20n;
  */
 export class TraceTooLarge extends Error {}
 
+const NO_FLAGS: Flags = {};
+
 interface PendingRead {
   kind: "read" | "write";
   addr: bigint;
@@ -41,6 +43,10 @@ interface PendingRead {
 
 export class Machine {
   readonly events: TraceEvent[] = [];
+  /** Events emitted so far (kept in `events` only when `keepEvents`). */
+  eventCount = 0;
+  /** False when only the outcome matters (an exploration): events are counted, not kept. */
+  keepEvents = true;
   readonly hazards: Hazard[] = [];
   used = 0n;
   lockHolder: string | null = null;
@@ -103,25 +109,29 @@ export class Machine {
     throw new RunEndSignal(result);
   }
 
-  emit(body: EventBody): TraceEvent {
+  /** Emits an event; returns its `seq`. */
+  emit(body: EventBody): number {
     this.flush();
     return this.push(body);
   }
 
-  private push(body: EventBody, at: { flags: Flags; cpu: number } = { flags: this.strategy.flags(), cpu: this.cpu }): TraceEvent {
-    if (this.events.length >= MAX_EVENTS)
+  private push(body: EventBody, at?: { flags: Flags; cpu: number }): number {
+    if (this.eventCount >= MAX_EVENTS)
       throw new TraceTooLarge(`the trace would pass ${MAX_EVENTS} events (step ${this.step} of thread ${this.thread}); make the scenario smaller or lower machine.budget`);
+    const seq = ++this.eventCount;
+    // Without a trace to keep (an exploration), an event is only counted: no object, no state copy.
+    if (!this.keepEvents) return seq;
     const event = {
-      seq: this.events.length + 1,
+      seq,
       thread: this.thread,
       step: this.step,
-      cpu: at.cpu,
-      flags: at.flags,
+      cpu: at?.cpu ?? this.cpu,
+      flags: at?.flags ?? this.strategy.flags(),
       ...(this.depth > 0 ? { nested: this.depth } : {}),
       ...body,
     } as TraceEvent;
     this.events.push(event);
-    return event;
+    return seq;
   }
 
   /**
@@ -136,7 +146,7 @@ export class Machine {
       return;
     }
     this.flush();
-    this.pending = { kind, addr, size, mode, interrupt, flags: this.strategy.flags(), cpu: this.cpu };
+    this.pending = { kind, addr, size, mode, interrupt, flags: this.keepEvents ? this.strategy.flags() : NO_FLAGS, cpu: this.cpu };
   }
 
   flush(): void {
@@ -147,8 +157,8 @@ export class Machine {
   }
 
   hazard(kind: HazardKind, message: string): void {
-    const e = this.emit({ kind: "hazard", hazard: kind, message });
-    this.hazards.push({ kind, seq: e.seq, message });
+    const seq = this.emit({ kind: "hazard", hazard: kind, message });
+    this.hazards.push({ kind, seq, message });
   }
 
   /** Enters `access_user_memory`: the strategy's begin, the `flag-set` event. */

@@ -20,7 +20,9 @@ export class AddressSpace {
   readonly areas: Area[] = [];
   /** Backing bytes by page number; a missing page reads as zeros. */
   private readonly backing = new Map<bigint, Uint8Array>();
-  private readonly zeroPage: Uint8Array;
+  /** Backing pages still shared with the address space this one was forked from: copied before their first write. */
+  private shared: Set<bigint> | undefined;
+  private zeroPage: Uint8Array;
   /** Free frames, or null for unlimited. */
   freeFrames: bigint | null;
   presentCount = 0n;
@@ -33,6 +35,31 @@ export class AddressSpace {
   ) {
     this.freeFrames = frames;
     this.zeroPage = new Uint8Array(Number(pageSize));
+  }
+
+  /**
+   * An independent copy in the same state. Backing pages are shared until
+   * one side writes one (copy on write), so the many runs of an exploration
+   * start from one prepared state without copying every page each time.
+   */
+  fork(): AddressSpace {
+    const c = new AddressSpace(this.pageSize, this.base, this.end, this.freeFrames);
+    c.zeroPage = this.zeroPage;
+    c.presentCount = this.presentCount;
+    for (const a of this.areas) c.areas.push({ ...a, flipped: new Set(a.flipped) });
+    for (const [page, bytes] of this.backing) c.backing.set(page, bytes);
+    c.shared = new Set(this.backing.keys());
+    // This side shares them too from now on.
+    this.shared = new Set([...(this.shared ?? []), ...this.backing.keys()]);
+    return c;
+  }
+
+  /** The backing bytes of a page for writing: made (zeros) when missing, copied when shared. */
+  private ownPage(page: bigint): Uint8Array {
+    let buf = this.backing.get(page);
+    if (buf && this.shared?.delete(page)) this.backing.set(page, (buf = buf.slice()));
+    if (!buf) this.backing.set(page, (buf = new Uint8Array(Number(this.pageSize))));
+    return buf;
   }
 
   pageOf(addr: bigint): bigint {
@@ -169,11 +196,7 @@ export class AddressSpace {
       const page = this.pageOf(a);
       const offset = Number(a % this.pageSize);
       const n = Math.min(bytes.length - i, Number(this.pageSize) - offset);
-      if (this.areaAt(a)) {
-        let buf = this.backing.get(page);
-        if (!buf) this.backing.set(page, (buf = new Uint8Array(Number(this.pageSize))));
-        buf.set(bytes.subarray(i, i + n), offset);
-      }
+      if (this.areaAt(a)) this.ownPage(page).set(bytes.subarray(i, i + n), offset);
       i += n;
     }
   }
@@ -186,11 +209,8 @@ export class AddressSpace {
       const page = this.pageOf(a);
       const offset = Number(a % this.pageSize);
       const n = Number(minB(end - a, this.pageSize - BigInt(offset)));
-      if (this.areaAt(a) && byte !== 0) {
-        let buf = this.backing.get(page);
-        if (!buf) this.backing.set(page, (buf = new Uint8Array(Number(this.pageSize))));
-        buf.fill(byte, offset, offset + n);
-      } else if (byte === 0) this.backing.get(page)?.fill(0, offset, offset + n);
+      if (this.areaAt(a) && byte !== 0) this.ownPage(page).fill(byte, offset, offset + n);
+      else if (byte === 0 && this.backing.has(page)) this.ownPage(page).fill(0, offset, offset + n);
       a += BigInt(n);
     }
   }
@@ -253,7 +273,11 @@ export class AddressSpace {
     }
     const first = start / this.pageSize;
     const last = end / this.pageSize;
-    for (const p of [...this.backing.keys()]) if (p >= first && p < last) this.backing.delete(p);
+    for (const p of [...this.backing.keys()])
+      if (p >= first && p < last) {
+        this.backing.delete(p);
+        this.shared?.delete(p);
+      }
   }
 
   /** mprotect: new permissions for the range; present pages stay present. */

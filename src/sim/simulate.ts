@@ -6,7 +6,7 @@ import type { Scenario } from "../scenario/validate.js";
 import type { z } from "zod";
 import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
 import { expectedOf, met } from "./expect.js";
-import { Injector, writeContents, type PointListener, type RaceEvent } from "./injector.js";
+import { Injector, writeContentsTo, type PointListener, type RaceEvent } from "./injector.js";
 import { Machine, RunEndSignal } from "./machine.js";
 import { AddressSpace } from "./memory.js";
 import { runOp } from "./ops.js";
@@ -21,13 +21,33 @@ export interface SimulateOptions {
   races?: readonly RaceEvent[];
   /** Told of every point occurrence the run reaches, in order (explore.md section 2). */
   onPoint?: PointListener;
+  /** False: the trace's `events` stay empty (counted in the summary only); for explorations, which keep signatures, not traces. */
+  keepEvents?: boolean;
+  /** The start state from initialMemory(scenario), forked rather than built again. */
+  start?: AddressSpace;
+}
+
+/**
+ * The address space at the start of a run: the file's areas and contents.
+ * Pass it as `start` to many runs (an exploration) to build it once; each run forks it.
+ */
+export function initialMemory(scenario: Scenario): AddressSpace {
+  const mc = scenario.machine;
+  const P = mc.page_size;
+  const aspace = new AddressSpace(P, mc.aspace.base, mc.aspace.base + mc.aspace.size, mc.frames === "unlimited" ? null : mc.frames);
+  for (const a of scenario.memory) {
+    const { start, end } = spanOf(a, P);
+    aspace.addArea({ name: a.name, start, end, perm: a.perm, eager: a.populate, present: a.present ?? [] });
+    for (const c of a.contents ?? []) writeContentsTo(aspace, c);
+  }
+  return aspace;
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): Trace {
   const mc = scenario.machine;
   const strategyName = options.strategy ?? mc.strategy;
   const P = mc.page_size;
-  const aspace = new AddressSpace(P, mc.aspace.base, mc.aspace.base + mc.aspace.size, mc.frames === "unlimited" ? null : mc.frames);
+  const aspace = options.start ? options.start.fork() : initialMemory(scenario);
   const threadNames = scenario.threads.map((t) => t.name);
   const m = new Machine(
     aspace,
@@ -36,11 +56,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     mc.aspace_lock === "held",
     mc.budget,
   );
-  for (const a of scenario.memory) {
-    const { start, end } = spanOf(a, P);
-    aspace.addArea({ name: a.name, start, end, perm: a.perm, eager: a.populate, present: a.present ?? [] });
-    for (const c of a.contents ?? []) writeContents(m, c);
-  }
+  m.keepEvents = options.keepEvents ?? true;
   const races = options.races ?? [];
   const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint);
   m.triggers = injector;
@@ -81,7 +97,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     }),
     expectations,
     summary: {
-      events: m.events.length,
+      events: m.eventCount,
       faults: m.faults,
       resolved: m.resolved,
       expectations: { met: judged.filter((x) => x).length, failed: judged.filter((x) => !x).length },
