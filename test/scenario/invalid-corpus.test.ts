@@ -78,6 +78,20 @@ const CORPUS: Record<string, string[]> = {
   "write-list-length.yaml": ["14:23: threads.0.steps.0.use.write: the write list has 2 elements, the slice has len 3"],
   "write-value-too-big.yaml": ["13:23: threads.0.steps.0.use.write: 256 does not fit u8 (0..255)"],
   "yaml-syntax-error.yaml": ["4:1: (file): YAML syntax: Flow map in block collection must be sufficiently indented and end with a }"],
+  // Races and explore settings (explore.md section 1).
+  "race-bad-name.yaml": ["8:13: races.0.name: a race name is a lower-case letter, then lower-case letters, digits, _ or - (e.g. munmap, evict-1)"],
+  "race-duplicate-name.yaml": ["9:13: races.1.name: race name \"m\" is already used by races.0 (expected each race name once)"],
+  "race-unknown-action.yaml": ["8:20: races.0.do: do: expected exactly one of unmap, protect, evict, map, write, frames, migrate, interrupt, nested", "8:22: races.0.do.unmapp: unknown key \"unmapp\" (did you mean \"unmap\"?)"],
+  "race-two-actions.yaml": ["8:20: races.0.do: do: expected exactly one of unmap, protect, evict, map, write, frames, migrate, interrupt, nested, got unmap and evict"],
+  "race-during-unknown-thread.yaml": ["8:70: races.0.during.0: no thread named \"mian\" (did you mean \"main\"?) (expected a thread, one of: main, or THREAD#STEP)"],
+  "race-during-missing-step.yaml": ["8:70: races.0.during.0: thread \"main\" has no step 3 (it has 1)"],
+  "race-during-leading-zero.yaml": ["8:70: races.0.during.0: \"01\" is not a step number (expected THREAD#STEP with STEP in decimal from 1, without leading zeros: main#1)"],
+  "race-at-unknown-point.yaml": ["8:66: races.0.at.0: expected one of before-step, after-align-check, after-region-check, after-populate, flag-set, page-check, before-read, page-fault, flag-clear, before-use, after-step, got the string \"page-faults\" (did you mean \"page-fault\"?)"],
+  "race-at-not-list.yaml": ["8:65: races.0.at: expected a list, got the string \"page-fault\""],
+  "race-migrate-cpu-out-of-range.yaml": ["8:38: races.0.do.migrate.cpu: CPU 3 does not exist (machine.cpus is 1: CPUs 0..0)"],
+  "explore-depth-4.yaml": ["9:19: explore.depth: 4 is out of range (expected an exploration depth, 1..3)"],
+  "explore-never-completed.yaml": ["9:20: explore.never.0: expected one of panic, killed, deadlock, step-limit, got the string \"completed\""],
+  "explore-hazards-allowed.yaml": ["9:21: explore.hazards: expected \"forbidden\", got the string \"allowed\""],
 };
 
 /** Inputs meant to exhaust time or memory: each must be refused within two seconds (a guard against hangs, not a benchmark). */
