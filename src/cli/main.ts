@@ -81,12 +81,13 @@ function program(done: (d: Done) => void): Command {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--shard <I/N>", "only the schedules whose position is I-1 modulo N (for CI matrices; merge with --merge)")
     .option("--max-schedules <n>", "refuse, before starting, an exploration of more schedules than this", "2000000")
+    .option("--workers <n>", "threads for a large exploration (default: every core; 1: no worker threads); the output is the same")
     .option("--merge", "merge the JSON of all N shards of one exploration into the whole result", false)
     .option("--no-color", "never colour the output")
     .action(
       (
         files: string[],
-        o: { depth?: string; strategy?: string; format: "text" | "json"; shard?: string; maxSchedules: string; merge: boolean; color: boolean },
+        o: { depth?: string; strategy?: string; format: "text" | "json"; shard?: string; maxSchedules: string; workers?: string; merge: boolean; color: boolean },
       ) => {
         if (o.merge) return done(mergeCommand(files));
         const progress = process.stderr.isTTY === true ? progressLine(process.stderr) : undefined;

@@ -23,6 +23,8 @@ export interface ExploreOptions {
   maxSchedules?: number;
   /** Told how far the exploration is (schedules run, of how many), now and then. */
   progress?: (done: number, total: number) => void;
+  /** Runs the schedules of the full depth on other threads, when it chooses to. */
+  parallel?: Parallel;
 }
 
 export interface ExploreClass {
@@ -62,7 +64,7 @@ export class TooManySchedules extends Error {
 export const DEFAULT_MAX_SCHEDULES = 2_000_000;
 
 /** A schedule to extend: its pairs and `p`, the position of its last pair's occurrence in its run (-1: the start). */
-interface Node {
+export interface Node {
   pairs: Pair[];
   p: number;
 }
@@ -194,8 +196,49 @@ export function explore(s: Scenario, opts: ExploreOptions): ExploreResult {
 
   // The full depth: each parent runs again to find its occurrences, then its children run.
   opts.progress?.(index, total);
-  level.forEach((node, j) => {
-    const count = fullDepthCounts[j] ?? 0;
+  const work: FullDepthWork = { parents: level, counts: fullDepthCounts, offset: index, shard };
+  if (opts.parallel && total - index > 0) {
+    const shares = opts.parallel(s, opts.strategy, work, (done) => opts.progress?.(index + done, total));
+    if (shares !== undefined) {
+      for (const share of shares) classes.merge(share.classes, share.schedules);
+      return result(s, opts, depth, shard, classes);
+    }
+  }
+  runFullDepth(s, opts.strategy, work, classes, (done) => opts.progress?.(index + done, total));
+  return result(s, opts, depth, shard, classes);
+}
+
+/** The schedules of the full depth: the parents (schedules one shorter), how many children each has, the index of the first. */
+export interface FullDepthWork {
+  parents: Node[];
+  counts: number[];
+  offset: number;
+  shard: Shard | null;
+}
+
+/** What one share of the full-depth work found. */
+export interface Share {
+  classes: ExploreClass[];
+  schedules: number;
+}
+
+/**
+ * Runs the full-depth work elsewhere (worker threads) and returns each
+ * share's classes, or undefined to have it run here. Results are merged by
+ * lowest witness index, so the output is the same either way.
+ */
+export type Parallel = (s: Scenario, strategy: StrategyName, work: FullDepthWork, progress: (done: number) => void) => Share[] | undefined;
+
+/** Runs the children of `work.parents`, in order, into `classes`. */
+export function runFullDepth(s: Scenario, strategy: StrategyName, work: FullDepthWork, classes: Classes, progress?: (done: number) => void): void {
+  const run = makeRunner(s, strategy);
+  const threadNames = new Set(s.threads.map((t) => t.name));
+  const filters = s.races.map((r) => raceFilter(r, threadNames));
+  const { shard } = work;
+  const inShard = (i: number) => shard === null || i % shard.count === shard.index - 1;
+  let index = work.offset;
+  work.parents.forEach((node, j) => {
+    const count = work.counts[j] ?? 0;
     let wanted = false;
     for (let i = index; i < index + count && !wanted; i++) wanted = inShard(i);
     if (!wanted) {
@@ -207,9 +250,11 @@ export function explore(s: Scenario, opts: ExploreOptions): ExploreResult {
       if (inShard(index)) classes.add(run(child.pairs, false).summary, child.pairs, index);
       index++;
     }
-    opts.progress?.(index, total);
+    progress?.(index - work.offset);
   });
+}
 
+function result(s: Scenario, opts: ExploreOptions, depth: number, shard: Shard | null, classes: Classes): ExploreResult {
   const list = classes.list();
   return {
     scenario: s.name,

@@ -1,6 +1,9 @@
 // `explore FILE` and `explore --merge A.json B.json …` (explore.md section 5).
-import { readFileSync } from "node:fs";
-import { DEFAULT_MAX_SCHEDULES, explore, TooManySchedules, type ExploreResult, type Shard } from "../../explore/explore.js";
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_MAX_SCHEDULES, explore, TooManySchedules, type ExploreResult, type Parallel, type Shard } from "../../explore/explore.js";
+import { workerPool } from "../../explore/workers.js";
 import { MergeError, mergeShards } from "../../explore/merge.js";
 import { exploreJson, renderExploreJson } from "../../render/explore-json.js";
 import { exploreTextAll, exploreTextBlock } from "../../render/explore-text.js";
@@ -17,6 +20,8 @@ export interface ExploreCommandOptions {
   format: "text" | "json";
   shard?: string;
   maxSchedules?: string;
+  /** Threads in all for a large exploration (default: the machine's cores; 1: this thread only). */
+  workers?: string;
   color: boolean;
   /** Shows a progress line (on a terminal only). */
   progress?: (done: number, total: number, strategy: string) => void;
@@ -53,6 +58,24 @@ function strategiesOf(text: string | undefined, fileStrategy: StrategyName): { l
 
 const grouped = (n: number) => n.toLocaleString("en-US");
 
+/** Below this many full-depth schedules, starting threads costs more than it saves (unless --workers asks for them). */
+const PARALLEL_FROM = 20_000;
+
+/** The worker pool: --workers N uses N threads whatever the size; by default every core, for large explorations only. */
+function parallelOf(text: string | undefined): Parallel | undefined {
+  let workers = Math.min(availableParallelism(), 8);
+  let from = PARALLEL_FROM;
+  if (text !== undefined) {
+    if (!/^[1-9][0-9]?$/.test(text) || Number(text) > 64) throw new UsageError(`--workers ${JSON.stringify(text)}: expected a number of threads from 1 to 64`);
+    workers = Number(text);
+    from = 1;
+  }
+  // The bundled CLI has its worker beside it; run from source (tests of the library) there is none, and one thread does it all.
+  const script = typeof __dirname === "string" ? join(__dirname, "explore-worker.cjs") : undefined;
+  if (workers < 2 || script === undefined || !existsSync(script)) return undefined;
+  return workerPool(script, workers, from);
+}
+
 /** Runs the exploration(s) of one loaded file; throws typed errors for the CLI. */
 export function exploreLoaded(l: Loaded, o: ExploreCommandOptions): ExploreResult[] {
   const { file, scenario } = l;
@@ -61,6 +84,7 @@ export function exploreLoaded(l: Loaded, o: ExploreCommandOptions): ExploreResul
   const depth = parseDepth(o.depth) ?? scenario.explore?.depth ?? 1;
   const shard = parseShard(o.shard);
   const max = parseMax(o.maxSchedules);
+  const parallel = parallelOf(o.workers);
   const { list } = strategiesOf(o.strategy, scenario.machine.strategy);
   return list.map((strategy) => {
     try {
@@ -68,6 +92,7 @@ export function exploreLoaded(l: Loaded, o: ExploreCommandOptions): ExploreResul
         depth,
         strategy,
         maxSchedules: max,
+        ...(parallel ? { parallel } : {}),
         ...(shard ? { shard } : {}),
         ...(o.progress ? { progress: (d: number, t: number) => o.progress?.(d, t, strategy) } : {}),
       });
