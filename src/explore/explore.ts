@@ -25,6 +25,8 @@ export interface ExploreOptions {
   progress?: (done: number, total: number) => void;
   /** Runs the schedules of the full depth on other threads, when it chooses to. */
   parallel?: Parallel;
+  /** Told of each schedule counted, with its index and token, in order (without `parallel`). */
+  onSchedule?: (index: number, token: string) => void;
 }
 
 export interface ExploreClass {
@@ -119,10 +121,12 @@ export class Classes {
     private readonly s: Scenario,
     private readonly never: ReadonlySet<string>,
     private readonly hazardsForbidden: boolean,
+    private readonly visit?: (index: number, token: string) => void,
   ) {}
 
   add(summary: ReturnType<typeof summarize>, pairs: readonly Pair[], index: number): void {
     this.schedules++;
+    this.visit?.(index, tokenOf(this.s, pairs));
     const known = this.byKey.get(summary.key);
     if (known) {
       known.count++;
@@ -170,7 +174,7 @@ export function explore(s: Scenario, opts: ExploreOptions): ExploreResult {
   const threadNames = new Set(s.threads.map((t) => t.name));
   const filters = s.races.map((r) => raceFilter(r, threadNames));
   const settings = exploreSettings(s);
-  const classes = new Classes(s, settings.never, settings.hazardsForbidden);
+  const classes = new Classes(s, settings.never, settings.hazardsForbidden, opts.onSchedule);
 
   // Levels 0 .. depth-1, run and kept (they are the parents of the next level).
   let index = 0;
