@@ -22,7 +22,9 @@ export class AddressSpace {
   private readonly backing = new Map<bigint, Uint8Array>();
   /** Backing pages still shared with the address space this one was forked from: copied before their first write. */
   private shared: Set<bigint> | undefined;
-  private zeroPage: Uint8Array;
+  /** Every backing page is in `shared` (so forking again needs no new set). */
+  private sharesAll = false;
+  private readonly zeroPage: Uint8Array;
   /** Free frames, or null for unlimited. */
   freeFrames: bigint | null;
   presentCount = 0n;
@@ -32,9 +34,10 @@ export class AddressSpace {
     readonly base: bigint,
     readonly end: bigint,
     frames: bigint | null,
+    zeroPage?: Uint8Array,
   ) {
     this.freeFrames = frames;
-    this.zeroPage = new Uint8Array(Number(pageSize));
+    this.zeroPage = zeroPage ?? new Uint8Array(Number(pageSize));
   }
 
   /**
@@ -43,14 +46,16 @@ export class AddressSpace {
    * start from one prepared state without copying every page each time.
    */
   fork(): AddressSpace {
-    const c = new AddressSpace(this.pageSize, this.base, this.end, this.freeFrames);
-    c.zeroPage = this.zeroPage;
+    const c = new AddressSpace(this.pageSize, this.base, this.end, this.freeFrames, this.zeroPage);
     c.presentCount = this.presentCount;
     for (const a of this.areas) c.areas.push({ ...a, flipped: new Set(a.flipped) });
     for (const [page, bytes] of this.backing) c.backing.set(page, bytes);
     c.shared = new Set(this.backing.keys());
     // This side shares them too from now on.
-    this.shared = new Set([...(this.shared ?? []), ...this.backing.keys()]);
+    if (!this.sharesAll) {
+      this.shared = new Set(this.backing.keys());
+      this.sharesAll = true;
+    }
     return c;
   }
 
@@ -59,6 +64,7 @@ export class AddressSpace {
     let buf = this.backing.get(page);
     if (buf && this.shared?.delete(page)) this.backing.set(page, (buf = buf.slice()));
     if (!buf) this.backing.set(page, (buf = new Uint8Array(Number(this.pageSize))));
+    this.sharesAll = false;
     return buf;
   }
 

@@ -218,8 +218,16 @@ function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, acce
  * during the call). get_as_str decodes as it goes, so a 64 MiB string is
  * never held twice as bytes.
  */
+/**
+ * Decoders no scan is using: making one per get_as_str was most of a short
+ * scan's cost in an exploration. A scan takes its own (a nested scan runs
+ * inside another) and gives it back clean when it finishes; one abandoned
+ * by a panic or an EFAULT is simply not reused.
+ */
+const FREE_DECODERS: TextDecoder[] = [];
+
 function utf8Sink() {
-  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const decoder = FREE_DECODERS.pop() ?? new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   const pieces: string[] = [];
   let valid = true;
   const decode = (view?: Uint8Array) => {
@@ -233,7 +241,19 @@ function utf8Sink() {
   return {
     kind: "utf8" as const,
     take: (view: Uint8Array) => decode(view),
-    finish: (): string | undefined => (decode(), valid ? pieces.join("") : undefined),
+    finish: (): string | undefined => {
+      decode();
+      // After a decoding error the decoder may hold bytes: a flush that throws leaves it clean for its next use.
+      if (!valid) {
+        try {
+          decoder.decode();
+        } catch {
+          // dropped
+        }
+      }
+      FREE_DECODERS.push(decoder);
+      return valid ? pieces.join("") : undefined;
+    },
   };
 }
 
