@@ -130,11 +130,12 @@ export class Classes {
     const known = this.byKey.get(summary.key);
     if (known) {
       known.count++;
-      if (index < known.witnessIndex) Object.assign(known, { witness: tokenOf(this.s, pairs), witnessIndex: index, steps: summary.steps });
+      if (index < known.witnessIndex) Object.assign(known, { witness: tokenOf(this.s, pairs), witnessIndex: index, steps: summary.steps() });
       return;
     }
     const violates = this.never.has(summary.outcome) || (this.hazardsForbidden && summary.hazards.length > 0);
-    this.byKey.set(summary.key, { ...summary, count: 1, witness: tokenOf(this.s, pairs), witnessIndex: index, violates });
+    const { key, outcome, hazards } = summary;
+    this.byKey.set(key, { key, outcome, steps: summary.steps(), hazards, count: 1, witness: tokenOf(this.s, pairs), witnessIndex: index, violates });
   }
 
   /** Adds classes collected elsewhere (another worker's share). */

@@ -13,7 +13,8 @@ export interface ClassStep {
 export interface RunSummary {
   key: string;
   outcome: Outcome;
-  steps: ClassStep[];
+  /** The steps with their results (made only when asked: most runs join a class already known). */
+  steps: () => ClassStep[];
   /** The distinct hazard kinds, in code-point order. */
   hazards: HazardKind[];
 }
@@ -46,5 +47,5 @@ export function codePointOrder(a: string, b: string): number {
 export function summarize(t: Trace): RunSummary {
   const hazards = [...new Set(t.hazards.map((h) => h.kind))].sort(codePointOrder);
   const key = `${t.outcome}|${t.steps.map((s) => resultKey(s.result)).join("|")}|${hazards.join(",")}`;
-  return { key, outcome: t.outcome, steps: t.steps.map((s) => ({ thread: s.thread, step: s.step, op: s.op, result: s.result })), hazards };
+  return { key, outcome: t.outcome, steps: () => t.steps.map((s) => ({ thread: s.thread, step: s.step, op: s.op, result: s.result })), hazards };
 }
