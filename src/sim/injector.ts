@@ -9,6 +9,7 @@ import type { Machine } from "./machine.js";
 import type { AddressSpace } from "./memory.js";
 import { permText } from "./describe.js";
 import { kernelTouch } from "./handler.js";
+import { runAnother } from "./run-action.js";
 
 interface Armed {
   spec: InjectedEventSpec;
@@ -133,7 +134,7 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
     const from = m.cpu;
     const to = d.migrate.cpu;
     injected("migrate", `move thread ${m.thread} to cpu${to}`);
-    const open = (m.openAccesses.get(m.thread) ?? 0) > 0;
+    const open = m.openCount(m.thread) > 0;
     m.cpuOf.set(m.thread, to);
     m.emit({ kind: "migrate", from, to });
     if (from !== to && open && m.strategy.perCpu) {
@@ -154,6 +155,10 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
     } finally {
       m.depth--;
     }
+  } else if (d.run) {
+    const cpu = d.run.cpu ?? m.cpu;
+    injected("run", `run thread ${d.run.thread} on cpu${cpu}`);
+    runAnother(m, d.run.thread, cpu, d.run.step, e.by);
   }
 }
 
