@@ -47,15 +47,9 @@ export function parseToken(s: Scenario, token: string): TokenResult {
   return { ok: true, schedule };
 }
 
-/**
- * The thread a `run` action switches in, if the action is one. Written
- * against the shape alone so that it works as soon as the action schema has
- * `run` (issue 9): such a race has no occurrences in that thread's steps.
- */
+/** The thread a `run` action switches in, if the action is one: such a race has no occurrences in that thread's steps. */
 export function runThreadOf(d: ActionSpec): string | undefined {
-  if (!("run" in d)) return undefined;
-  const run = (d as { run?: { thread?: unknown } }).run;
-  return typeof run?.thread === "string" ? run.thread : undefined;
+  return d.run?.thread;
 }
 
 /** Which occurrences a race may take (its `during` and `at`, and the `run` rule). */

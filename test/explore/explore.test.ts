@@ -234,9 +234,8 @@ races:
   });
 });
 
-describe("the run action's rule (issue 9)", () => {
-  // Until the action schema has `run`, an action object of that shape stands in for one.
-  const runAction = { run: { thread: "t2", step: { op: "get_as_str", ptr: 0x10000n } } } as unknown as ActionSpec;
+describe("the run action's rule", () => {
+  const runAction = { run: { thread: "t2", step: { op: "get_as_str", ptr: 0x10000n, nullable: false } } } as ActionSpec;
 
   it("a race whose action runs thread T has no occurrences in T's own steps, and a token placing it there leaves it unfired", () => {
     expect(runThreadOf(runAction)).toBe("t2");
