@@ -90,8 +90,9 @@ const CORPUS: Record<string, string[]> = {
   // Races and explore settings (explore.md section 1).
   "race-bad-name.yaml": ["8:13: races.0.name: a race name is a lower-case letter, then lower-case letters, digits, _ or - (e.g. munmap, evict-1)"],
   "race-duplicate-name.yaml": ["9:13: races.1.name: race name \"m\" is already used by races.0 (expected each race name once)"],
-  "race-unknown-action.yaml": ["8:20: races.0.do: do: expected exactly one of unmap, protect, evict, map, write, frames, migrate, interrupt, nested", "8:22: races.0.do.unmapp: unknown key \"unmapp\" (did you mean \"unmap\"?)"],
-  "race-two-actions.yaml": ["8:20: races.0.do: do: expected exactly one of unmap, protect, evict, map, write, frames, migrate, interrupt, nested, got unmap and evict"],
+  "race-unknown-action.yaml": ["8:20: races.0.do: do: expected exactly one of unmap, protect, evict, map, write, frames, migrate, interrupt, nested, run", "8:22: races.0.do.unmapp: unknown key \"unmapp\" (did you mean \"unmap\"?)"],
+  "race-run-unknown-thread.yaml": ["9:37: races.0.do.run.thread: no thread named \"othr\" (did you mean \"other\"?) (expected another thread: main, other)"],
+  "race-two-actions.yaml": ["8:20: races.0.do: do: expected exactly one of unmap, protect, evict, map, write, frames, migrate, interrupt, nested, run, got unmap and evict"],
   "race-during-unknown-thread.yaml": ["8:70: races.0.during.0: no thread named \"mian\" (did you mean \"main\"?) (expected a thread, one of: main, or THREAD#STEP)"],
   "race-during-missing-step.yaml": ["8:70: races.0.during.0: thread \"main\" has no step 3 (it has 1)"],
   "race-during-leading-zero.yaml": ["8:70: races.0.during.0: \"01\" is not a step number (expected THREAD#STEP with STEP in decimal from 1, without leading zeros: main#1)"],
