@@ -23,7 +23,7 @@ export interface SimulateOptions {
   races?: readonly RaceEvent[];
   /** Told of every point occurrence the run reaches, in order (explore.md section 2). */
   onPoint?: PointListener;
-  /** False: the trace's `events` stay empty (counted in the summary only); for explorations, which keep signatures, not traces. */
+  /** False: the trace's `events` stay empty (counted in the summary only) and its steps' `args` are ""; for explorations, which keep signatures, not traces. */
   keepEvents?: boolean;
   /** The start state from initialMemory(scenario), forked rather than built again. */
   start?: AddressSpace;
@@ -76,7 +76,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
         if (r.ended) ended = r.ended;
       }
       const expected = expectedOf(st);
-      steps.push({ thread: thread.name, step: i + 1, op: st.op, args: describeArgs(st), result, expected, met: met(expected, result) });
+      // Without a trace to keep, nobody reads the arguments' text: not making it saves an exploration much of its time.
+      steps.push({ thread: thread.name, step: i + 1, op: st.op, args: m.keepEvents ? describeArgs(st) : "", result, expected, met: met(expected, result) });
     });
   }
 
@@ -117,7 +118,7 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): 
   let result: StepResult;
   let ended: RunEnd | undefined;
   try {
-    m.emit({ kind: "step-start", op: st.op, args: describeArgs(st) });
+    m.emit({ kind: "step-start", op: st.op, args: m.keepEvents ? describeArgs(st) : "" });
     m.triggers.fire(m, "before-step");
     result = runOp(m, st);
     m.triggers.fire(m, "after-step");
