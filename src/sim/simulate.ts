@@ -8,6 +8,7 @@ import { expectedOf, met } from "./expect.js";
 import { Injector, writeContentsTo, type PointListener, type RaceEvent } from "./injector.js";
 import { Machine, RunEndSignal } from "./machine.js";
 import { AddressSpace } from "./memory.js";
+import { snapshotOf } from "./memory-map.js";
 import { runOp } from "./ops.js";
 import { describeArgs } from "./describe.js";
 
@@ -62,6 +63,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   const races = options.races ?? [];
   const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint);
   m.triggers = injector;
+  const memoryAtStart = snapshotOf(aspace);
   m.runNested = (st: NestedStepSpec) => runOp(m, st);
 
   const steps: StepRecord[] = [];
@@ -105,6 +107,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
       resolved: m.resolved,
       expectations: { met: judged.filter((x) => x).length, failed: judged.filter((x) => !x).length },
     },
+    memory: { start: memoryAtStart, end: snapshotOf(aspace) },
   };
 }
 

@@ -1,13 +1,14 @@
 import { jsonChunks } from "../../render/json.js";
 import { ndjsonChunks } from "../../render/ndjson.js";
 import { textChunks } from "../../render/text.js";
+import { renderMermaidAll } from "../../render/mermaid/index.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import type { Trace } from "../../sim/events.js";
 import { parseToken, raceEvents } from "../../explore/schedule.js";
 import { CheckFailed, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded } from "../io.js";
 
-export type Format = "text" | "json" | "ndjson";
+export type Format = "text" | "json" | "ndjson" | "mermaid";
 
 export interface RunOptions {
   format: Format;
@@ -16,10 +17,13 @@ export interface RunOptions {
   /** An explore witness: the schedule to run (explore.md section 6). */
   replay?: string;
   color: boolean;
+  /** mermaid: each diagram in a Markdown code fence. */
+  fences?: boolean;
 }
 
 /** `run FILE…`: the output to print, and whether every expectation was met. */
 export function runCommand(files: readonly string[], opts: RunOptions): { output: Iterable<string>; failed?: CheckFailed } {
+  if (opts.fences && opts.format !== "mermaid") throw new UsageError("--fences wraps Mermaid diagrams in code fences: add --format mermaid");
   const loaded = loadAll(files);
   const traces = loaded.map(({ file, scenario }) => {
     const races = opts.replay === undefined ? undefined : replayed(file, scenario, opts.replay);
@@ -28,6 +32,7 @@ export function runCommand(files: readonly string[], opts: RunOptions): { output
   let output: Iterable<string>;
   if (opts.format === "json") output = jsonChunks(traces, files.length === 1);
   else if (opts.format === "ndjson") output = ndjsonChunks(traces);
+  else if (opts.format === "mermaid") output = [renderMermaidAll(traces, { color: opts.color, fences: opts.fences ?? false })];
   else output = textOf(traces, opts);
   const failed = traces.reduce((n, t) => n + t.trace.summary.expectations.failed, 0);
   return failed > 0 ? { output, failed: new CheckFailed(`${failed} expectation${failed === 1 ? "" : "s"} failed`) } : { output };
