@@ -66,6 +66,8 @@ export class AddressSpace {
     // Both sides share every block from now on.
     this.shared = new Set(this.blocks.keys());
     c.shared = new Set(this.shared);
+    // Pages made up from these bytes are the same on both sides until one changes its bytes.
+    c.madeUp = this.madeUp ??= new Map();
     return c;
   }
 
@@ -236,6 +238,9 @@ export class AddressSpace {
     // The last page made up is kept until the bytes change: a scan cut into one-element reads (a before-read action) makes it once.
     const kept = this.composed;
     if (kept !== undefined && kept.page === p && kept.version === this.version) return kept.bytes;
+    // Forks of one start share the pages made up from its bytes while theirs are unchanged: an exploration's runs make each once.
+    const shared = this.madeUp?.get(p);
+    if (shared !== undefined) return shared;
     const out = new Uint8Array(this.P);
     for (const f of this.fills.within(lo, hi)) out.fill(f.value, Number(f.start - lo), Number(f.end - lo));
     for (let b = 0; b < blocks; b++) {
@@ -243,11 +248,20 @@ export class AddressSpace {
       if (block) out.set(block, b * BLOCK);
     }
     this.composed = { page: p, version: this.version, bytes: out };
+    this.madeUp?.set(p, out);
     return out;
   }
 
   /** Bumped by every change of backing bytes: a page made up before it is stale. */
   private version = 0;
+  /** Pages made up from bytes this space shares with the space it was forked from (or that forked from it); dropped when its bytes change. */
+  private madeUp: Map<number, Uint8Array> | undefined;
+
+  /** Backing bytes are about to change: pages made up before are stale, and no longer shared. */
+  private changing(): void {
+    this.version++;
+    this.madeUp = undefined;
+  }
   private composed: { page: number; version: number; bytes: Uint8Array } | undefined;
 
   readBytes(addr: bigint, n: number): Uint8Array {
@@ -278,7 +292,7 @@ export class AddressSpace {
 
   /** Stores bytes into backing memory, only where an area holds them at this moment. */
   writeBytes(addr: bigint, bytes: Uint8Array): void {
-    this.version++;
+    this.changing();
     let i = 0;
     while (i < bytes.length) {
       const a = addr + BigInt(i);
@@ -291,7 +305,7 @@ export class AddressSpace {
 
   /** Fills `len` bytes with one value, where areas hold them: one run per area, whatever the length. */
   fill(addr: bigint, len: bigint, byte: number): void {
-    this.version++;
+    this.changing();
     const end = addr + len;
     for (let i = this.areaIndex(addr); i < this.areas.length; i++) {
       const a = this.areas[i] as Area;
@@ -311,7 +325,7 @@ export class AddressSpace {
 
   /** Forgets the backing bytes of [start, end) (page-aligned, so block-aligned). */
   private dropBytes(start: bigint, end: bigint): void {
-    this.version++;
+    this.changing();
     this.fills.set(start, end, 0);
     for (const k of this.blockKeys.removeBetween(Number(start / BLOCK_N), Number(end / BLOCK_N))) {
       this.blocks.delete(k);
