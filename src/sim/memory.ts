@@ -31,7 +31,7 @@ export class AddressSpace {
   private readonly blocks = new Map<number, Uint8Array>();
   private readonly blockKeys = new SortedKeys();
   /** One read-only page per fill value, shared by every page that a single fill covers. */
-  private readonly uniformPages = new Map<number, Uint8Array>();
+  private uniformPages = new Map<number, Uint8Array>();
   private readonly P: number;
   /** Free frames, or null for unlimited. */
   freeFrames: bigint | null;
@@ -66,6 +66,9 @@ export class AddressSpace {
     // Both sides share every block from now on.
     this.shared = new Set(this.blocks.keys());
     c.shared = new Set(this.shared);
+    // A uniform page depends on the page size and value only: forks share them (one per value, not one per run).
+    c.uniformPages = this.uniformPages;
+    c.uniformValues = this.uniformValues;
     // Pages made up from these bytes are the same on both sides until one changes its bytes.
     c.madeUp = this.madeUp ??= new Map();
     return c;
@@ -211,7 +214,7 @@ export class AddressSpace {
     return page;
   }
 
-  private readonly uniformValues = new WeakMap<Uint8Array, number>();
+  private uniformValues = new WeakMap<Uint8Array, number>();
 
   /** The one value of every byte of a page that pageBytes gave, when it is a fill's shared page (a scan then need not look at its bytes). */
   uniformValue(bytes: Uint8Array): number | undefined {
@@ -235,6 +238,8 @@ export class AddressSpace {
       const value = this.fills.uniform(lo, hi);
       if (value !== undefined) return this.uniformPage(value);
     }
+    // With one block per page, the written block is the page: nothing to make up (it changes only through own(), a new array when shared).
+    if (blocks === 1 && written) return this.blocks.get(firstBlock) as Uint8Array;
     // The last page made up is kept until the bytes change: a scan cut into one-element reads (a before-read action) makes it once.
     const kept = this.composed;
     if (kept !== undefined && kept.page === p && kept.version === this.version) return kept.bytes;
