@@ -14,6 +14,8 @@ import { runAnother } from "./run-action.js";
 interface Armed {
   spec: InjectedEventSpec;
   thread: string;
+  /** `when.step` as a number (-1 when past any step number): fire runs at every point, so it compares numbers rather than making a bigint per event per point. */
+  step: number;
   fired: boolean;
   /** The race this event stands for (explore.md section 3), when it is one. */
   race?: string;
@@ -41,9 +43,16 @@ export class Injector {
     races: readonly RaceEvent[] = [],
     private readonly onPoint?: PointListener,
   ) {
-    this.armed = events.map((spec) => ({ spec, thread: spec.when.thread ?? defaultThread, fired: false }));
+    this.armed = events.map((spec) => ({ spec, thread: spec.when.thread ?? defaultThread, step: stepNumber(spec), fired: false }));
     for (const r of races)
-      this.armed.push({ spec: r.spec, thread: r.spec.when.thread ?? defaultThread, fired: false, race: r.race, ...(r.inert !== undefined ? { inert: r.inert } : {}) });
+      this.armed.push({
+        spec: r.spec,
+        thread: r.spec.when.thread ?? defaultThread,
+        step: stepNumber(r.spec),
+        fired: false,
+        race: r.race,
+        ...(r.inert !== undefined ? { inert: r.inert } : {}),
+      });
   }
 
   /**
@@ -56,7 +65,7 @@ export class Injector {
     for (const a of this.armed) {
       const w = a.spec.when;
       if (a.inert !== undefined) continue;
-      if (w.at !== at || a.thread !== m.thread || w.step !== BigInt(m.step)) continue;
+      if (w.at !== at || a.thread !== m.thread || a.step !== m.step) continue;
       if (a.fired && !a.spec.repeat) continue;
       if (count !== undefined) {
         const want = at === "before-read" ? (w.index ?? 0n) : (w.nth ?? 1n);
@@ -85,7 +94,7 @@ export class Injector {
     let next: bigint | undefined;
     for (const a of this.armed) {
       const w = a.spec.when;
-      if (w.at !== "before-read" || a.thread !== m.thread || w.step !== BigInt(m.step)) continue;
+      if (w.at !== "before-read" || a.thread !== m.thread || a.step !== m.step) continue;
       if (a.fired && !a.spec.repeat) continue;
       const want = w.index ?? 0n;
       const at = a.spec.repeat ? (want > from ? want : from) : want;
@@ -93,6 +102,11 @@ export class Injector {
     }
     return next;
   }
+}
+
+function stepNumber(spec: InjectedEventSpec): number {
+  const n = spec.when.step;
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : -1;
 }
 
 function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): void {
