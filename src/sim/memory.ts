@@ -30,8 +30,8 @@ export class AddressSpace {
   private readonly fills = new FillRuns();
   private readonly blocks = new Map<number, Uint8Array>();
   private readonly blockKeys = new SortedKeys();
-  /** One read-only page per fill value, shared by every page that a single fill covers. */
-  private uniformPages = new Map<number, Uint8Array>();
+  /** One read-only page per fill value, shared by every page that a single fill covers (and by forks: made when first needed, as an exploration makes a space per run). */
+  private uniformPages: Map<number, Uint8Array> | undefined;
   private readonly P: number;
   /** Free frames, or null for unlimited. */
   freeFrames: bigint | null;
@@ -67,8 +67,8 @@ export class AddressSpace {
     this.shared = new Set(this.blocks.keys());
     c.shared = new Set(this.shared);
     // A uniform page depends on the page size and value only: forks share them (one per value, not one per run).
-    c.uniformPages = this.uniformPages;
-    c.uniformValues = this.uniformValues;
+    c.uniformPages = this.uniformPages ??= new Map();
+    c.uniformValues = this.uniformValues ??= new WeakMap();
     // Pages made up from these bytes are the same on both sides until one changes its bytes.
     c.madeUp = this.madeUp ??= new Map();
     return c;
@@ -206,19 +206,20 @@ export class AddressSpace {
   // ---- bytes ------------------------------------------------------------------
 
   private uniformPage(value: number): Uint8Array {
-    let page = this.uniformPages.get(value);
+    const pages = (this.uniformPages ??= new Map());
+    let page = pages.get(value);
     if (!page) {
-      this.uniformPages.set(value, (page = new Uint8Array(this.P).fill(value)));
-      this.uniformValues.set(page, value);
+      pages.set(value, (page = new Uint8Array(this.P).fill(value)));
+      (this.uniformValues ??= new WeakMap()).set(page, value);
     }
     return page;
   }
 
-  private uniformValues = new WeakMap<Uint8Array, number>();
+  private uniformValues: WeakMap<Uint8Array, number> | undefined;
 
   /** The one value of every byte of a page that pageBytes gave, when it is a fill's shared page (a scan then need not look at its bytes). */
   uniformValue(bytes: Uint8Array): number | undefined {
-    return this.uniformValues.get(bytes);
+    return this.uniformValues?.get(bytes);
   }
 
   /**
