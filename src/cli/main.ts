@@ -107,7 +107,8 @@ function program(done: (d: Done) => void): Command {
     .requiredOption("-o, --output <file>", "the HTML file to write (- for standard output)")
     .option("--force", "replace --output even when it is not an earlier axptr-sim report", false)
     .addOption(strategyOption())
-    .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName }) => done(reportCommand(files, o)));
+    .option("--max-schedules <n>", "refuse a file whose races need more schedules than this (default 2000000)")
+    .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName; maxSchedules?: string }) => done(reportCommand(files, o)));
 
   p.command("schema")
     .description("print the JSON Schema of the scenario format")

@@ -178,7 +178,11 @@ export function renderTimeline(t: Trace): string {
         break;
       }
       case "injected":
-        mark = `<g class="mark injected">${title(`event ${e.seq}: injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}${more}`)}${el("path", { d: bolt(x, y) })}</g>`;
+        // A race's event (a replayed schedule) says which race it is, in its title and beside the bolt.
+        mark =
+          e.race === undefined
+            ? `<g class="mark injected">${title(`event ${e.seq}: injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}${more}`)}${el("path", { d: bolt(x, y) })}</g>`
+            : `<g class="mark injected race" data-race="${xml(e.race)}">${title(`event ${e.seq}: race ${e.race}${e.by ? ` by ${e.by}` : ""}: ${e.detail}${more}`)}${el("path", { d: bolt(x, y) })}${text({ x: x + 7, y: y - 8, class: "racelabel" }, e.race)}</g>`;
         break;
       case "hazard":
         mark = `<g class="mark hazard">${title(`event ${e.seq}: HAZARD ${e.hazard}: ${e.message}${more}`)}${el("path", { d: `M${x} ${y - 8}L${x + 8} ${y + 6}L${x - 8} ${y + 6}Z` })}${text({ x, y: y + 4.5, "text-anchor": "middle" }, "!")}</g>`;
