@@ -73,6 +73,10 @@ describe("Races section", () => {
     expect(svgs[0]).not.toContain("mark injected");
     const races = (svg: string) => [...svg.matchAll(/<g class="mark injected race" data-race="([^"]+)"><title>([^<]*)<\/title><path [^>]*\/><text [^>]*class="racelabel">([^<]*)<\/text><\/g>/g)].map((m) => [m[1], m[2], m[3]]);
     expect(races(svgs[1] as string)).toEqual([["munmap", "event 2: race munmap by thread2: unmap 0x11000..0x12000", "munmap"]]);
+    // The legend says what the named bolt is; the plain run's has no such item.
+    expect(svgs[1]).toContain('<text x="16" y="4" class="legendtext">race (its name beside it)</text>');
+    expect(svgs[1]).not.toContain(">injected event<");
+    expect(svgs[0]).not.toContain("race (its name beside it)");
     expect(races(svgs[2] as string)).toEqual([["munmap", "event 7: race munmap by thread2: unmap 0x11000..0x12000", "munmap"]]);
   });
 
