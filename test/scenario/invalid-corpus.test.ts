@@ -187,7 +187,8 @@ describe("hostile inputs made on the spot", () => {
   it("50 MB on standard input is refused as well", () => {
     const text = "name: big\ndescription: " + "a".repeat(50 * 1024 * 1024) + "\n";
     const r = validate(["-"], text);
-    expectRefused(r, [`-:1:1: (file): input is too large (${text.length} bytes; a scenario may have at most 524288)`]);
+    // A stream is read only one byte past the limit, so its whole length is not known (nor needed).
+    expectRefused(r, ["-:1:1: (file): input is too large (more than 524288 bytes; a scenario may have at most 524288)"]);
     expect(r.ms).toBeLessThan(HANG_GUARD_MS);
   });
 

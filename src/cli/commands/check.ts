@@ -1,6 +1,6 @@
 // `check [PATH…]`: golden traces for CI. Reads scenarios and goldens, writes
 // goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from "node:fs";
 import { basename, dirname, join, normalize } from "node:path";
 import { failureMessage, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
@@ -10,6 +10,7 @@ import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
+import { fileProblem, inspectTarget, readOnlyProblem, readTarget, reasonOf, removeStaleTemporaries, writeAtomically, type Target } from "../files.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -23,7 +24,8 @@ export interface CheckOptions {
   github: boolean;
 }
 
-const SCENARIO = /\.ya?ml$/;
+/** Scenario files, found in folders or named: `.yaml` or `.yml`, in any case (`UPPER.YAML`'s golden is `UPPER.trace`). */
+const SCENARIO = /\.ya?ml$/i;
 /** Where check looks when given no path (format section 4). */
 export const DEFAULT_FOLDER = "scenarios";
 
@@ -39,36 +41,82 @@ export function goldenPath(scenarioPath: string): string {
 export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed } {
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
-  const { scenarios, traces: goldensSeen } = collect(paths);
-  let loaded: ReturnType<typeof loadAll>;
+  const same = identities();
+  const { scenarios, traces: goldensSeen, problems } = collect(paths, same);
+
+  // Each golden belongs to one scenario (a.yaml and a.yml would share a.trace), and is never a scenario.
+  const owner = new Map<string, string>();
+  for (const s of scenarios) {
+    const g = goldenPath(s);
+    const other = owner.get(same(g));
+    if (other !== undefined) problems.push(fileProblem(s, `its golden ${g} is also the golden of ${other}: rename one of the two`));
+    else owner.set(same(g), s);
+  }
+  let report: Target | undefined;
+  if (o.output) {
+    const id = same(o.output);
+    if (owner.has(id) || scenarios.some((s) => same(s) === id)) throw new UsageError(`--output ${o.output}: is a scenario or a golden of this check: name another file`);
+    report = inspectTarget(o.output, "--output file");
+    if (report.kind === "refused") problems.push(report.problem);
+    else if (report.kind === "file" && report.readOnly) problems.push(readOnlyProblem(o.output, report.mode, "--output file"));
+  }
+
+  let loaded: Loaded[] = [];
   try {
     loaded = loadAll(scenarios);
   } catch (e) {
-    // In GitHub Actions an invalid scenario is also marked on its own line.
-    if (e instanceof InputError && o.github) throw new InputError(e.problems, problemAnnotations(e.problems));
-    throw e;
+    if (!(e instanceof InputError)) throw e;
+    problems.push(...e.problems);
   }
+  // Every golden is looked at (never through a link) before anything is read, printed or written.
+  const goldens = new Map<string, Target>(scenarios.map((s) => [s, inspectTarget(goldenPath(s), "golden")]));
+  for (const t of goldens.values()) if (t.kind === "refused") problems.push(t.problem);
+  refuse(problems, o);
+
   const c = palette(o.color);
   const out: string[] = [];
   const results: CaseResult[] = [];
-  const written: string[] = [];
+  const writes: { golden: string; text: string; mode?: number }[] = [];
+  /** What --update does to each golden, in the order of the scenarios. */
+  const done: string[] = [];
   const lines = new Map<CaseResult, number>();
   for (const loadedFile of loaded) {
     const { file, scenario } = loadedFile;
     const trace = simulateLoaded({ file, scenario });
     const now = goldenText(trace, file);
     const golden = goldenPath(file);
-    const stored = existsSync(golden) ? readFileSync(golden, "utf8") : undefined;
+    const target = goldens.get(file);
+    let stored: string | undefined;
+    if (target?.kind === "file") {
+      const r = readTarget(golden, "golden");
+      if ("problem" in r) {
+        problems.push(r.problem);
+        continue;
+      }
+      stored = r.text;
+    }
     let r = judge(file, golden, now, stored, failedExpectations(trace));
     if (o.update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
-      writeAtomically(golden, now, "golden");
-      written.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
+      // A golden the user made read-only is not replaced: they meant something by it.
+      if (target?.kind === "file" && target.readOnly) problems.push(readOnlyProblem(golden, target.mode, "golden"));
+      writes.push({ golden, text: now, ...(target?.kind === "file" ? { mode: target.mode } : {}) });
+      done.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
       r = judge(file, golden, now, now, r.expectations);
-    } else if (o.update) written.push(`unchanged ${golden}`);
+    } else if (o.update) done.push(`unchanged ${golden}`);
     results.push(r);
     lines.set(r, markLine(loadedFile, trace, r));
   }
-  const obsolete = goldensSeen.filter((t) => !scenarios.some((s) => normalize(goldenPath(s)) === normalize(t))).sort();
+  // Nothing is written unless every golden can be.
+  refuse(problems, o);
+  const removed: string[] = [];
+  if (o.update) {
+    const folders = new Map(scenarios.map((s) => [same(dirname(goldenPath(s))), dirname(goldenPath(s))]));
+    for (const folder of folders.values()) removed.push(...removeStaleTemporaries(folder));
+  }
+  for (const w of writes) writeAtomically(w.golden, w.text, "golden", w.mode);
+  const listed = [...removed.map((t) => `removed ${t} (left behind by an interrupted check --update)`), ...done];
+  const goldenSet = new Set(scenarios.map((s) => same(goldenPath(s))));
+  const obsolete = goldensSeen.filter((t) => !goldenSet.has(same(t))).sort();
 
   for (const r of results) {
     if (r.status === "passed") {
@@ -90,7 +138,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     if (r.expectations.length > 0) out.push(`  fix the expectation in ${r.scenario}, or the behaviour it describes (npx axptr-sim run ${r.scenario})`);
   }
   for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${t}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
-  if (written.length > 0) out.push("", ...written);
+  if (listed.length > 0) out.push("", ...listed);
 
   const passed = results.filter((r) => r.status === "passed").length;
   const failed = results.filter((r) => r.status === "failed").length;
@@ -98,7 +146,10 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   out.push("", `check: ${passed} passed, ${failed} failed, ${missing} missing, ${obsolete.length} obsolete${o.ci && !o.update ? " (CI: goldens are written only with --update)" : ""}`);
 
   if (o.github) out.push(...annotations(results, o.strict ? obsolete : [], lines));
-  if (o.reporter === "junit" && o.output) writeAtomically(o.output, renderJunit(results, obsolete, o.strict), "--output");
+  if (o.reporter === "junit" && o.output) {
+    removeStaleTemporaries(dirname(o.output));
+    writeAtomically(o.output, renderJunit(results, obsolete, o.strict), "--output", report?.kind === "file" ? report.mode : undefined);
+  }
 
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
   const stdout = out.join("\n") + "\n";
@@ -136,49 +187,114 @@ function problemAnnotations(problems: readonly Problem[]): string {
 const esc = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 const prop = (s: string) => esc(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
-/** Scenario files under the paths (folders recursively, sorted), and the .trace files seen in those folders. */
-function collect(paths: readonly string[]): { scenarios: string[]; traces: string[] } {
+/** Scenario files under the paths (folders recursively, sorted), the .trace files seen in those folders, and what could not be looked at. */
+function collect(paths: readonly string[], same: (path: string) => string): { scenarios: string[]; traces: string[]; problems: Problem[] } {
   const scenarios: string[] = [];
   const traces: string[] = [];
+  const problems: Problem[] = [];
   const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      problems.push(fileProblem(dir, `cannot read this folder: ${reasonOf(e)}`));
+      return;
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const name = entry.name;
       if (name === "node_modules" || name.startsWith(".")) continue;
       const p = join(dir, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (SCENARIO.test(name)) scenarios.push(p);
+      // A link to a folder is not followed (as find does): `ln -s . self` cannot make the walk endless.
+      if (entry.isDirectory()) walk(p);
       else if (name.endsWith(".trace")) traces.push(p);
+      else if (SCENARIO.test(name)) {
+        const kind = scenarioKind(p);
+        if (kind === "file") scenarios.push(p);
+        else problems.push(fileProblem(p, kind));
+      }
     }
   };
   for (const p of paths) {
     if (p === "-") throw new UsageError("check reads scenario files and writes goldens beside them: give files or folders, not - (standard input)");
-    if (!existsSync(p))
+    if (!existsSync(p) && !isLink(p))
       throw new UsageError(`${p}: no such file or folder${p === DEFAULT_FOLDER ? ` (${DEFAULT_FOLDER}/ is where check looks when given no path: name the scenario files or folders to check)` : ""}`);
-    if (statSync(p).isDirectory()) walk(p);
-    else scenarios.push(p);
+    if (isFolder(p)) {
+      walk(p);
+      continue;
+    }
+    // The golden of NAME.yaml is NAME.trace: a scenario with another name would be its own golden.
+    if (!SCENARIO.test(p)) throw new UsageError(`${p}: check takes scenario files named NAME.yaml or NAME.yml (their golden is NAME.trace beside them): rename it, or use run`);
+    const kind = scenarioKind(p);
+    if (kind === "file") scenarios.push(p);
+    else problems.push(fileProblem(p, kind));
   }
-  return { scenarios: unique(scenarios), traces: unique(traces) };
+  return { scenarios: unique(scenarios, same), traces: unique(traces, same), problems };
 }
 
-/** Each file once, however often the paths reach it (`s s`, `s ./s/a.yaml`), spelt as first reached. */
-function unique(paths: readonly string[]): string[] {
+/** "file" for a regular file (or a link to one: the user put the link there), else why it is no scenario file. */
+function scenarioKind(path: string): "file" | string {
+  try {
+    const st = statSync(path);
+    if (st.isFile()) return "file";
+    if (st.isDirectory()) return "is a folder, not a scenario file";
+    return "is not a regular file (a device, pipe or socket): check reads scenario files only";
+  } catch (e) {
+    if (isLink(path)) {
+      let to = "?";
+      try {
+        to = readlinkSync(path);
+      } catch {
+        // The problem stands without it.
+      }
+      return (e as NodeJS.ErrnoException).code === "ENOENT" ? `is a symbolic link to ${to}, which does not exist` : `is a symbolic link to ${to}, which cannot be read: ${reasonOf(e)}`;
+    }
+    return `cannot read it: ${reasonOf(e)}`;
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Each file once, however often the paths reach it (`s s`, `s ./s/a.yaml`, a link to s), spelt as first reached. */
+function unique(paths: readonly string[], same: (path: string) => string): string[] {
   const seen = new Map<string, string>();
-  for (const p of paths) if (!seen.has(normalize(p))) seen.set(normalize(p), p);
+  for (const p of paths) if (!seen.has(same(p))) seen.set(same(p), p);
   return [...seen.values()];
 }
 
-/** Temporary file beside the target, then rename: a golden is never left half-written.
- * A file that cannot be written (no such folder, no permission) is the user's problem (exit 2), not a bug. */
-function writeAtomically(path: string, text: string, what: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    const err = e as NodeJS.ErrnoException;
-    const reason = err.code === "ENOENT" ? "no such folder" : err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code === "EISDIR" ? "is a folder" : err.message;
-    throw new UsageError(`${what} ${path}: cannot write it: ${reason}`);
-  }
+/** Identity of a path within one check: its folder's device and inode, and its name (folders looked up once). */
+function identities(): (path: string) => string {
+  const folders = new Map<string, string>();
+  return (path) => {
+    const folder = normalize(dirname(path));
+    let id = folders.get(folder);
+    if (id === undefined) {
+      try {
+        const st = statSync(folder);
+        id = `${st.dev}:${st.ino}`;
+      } catch {
+        id = folder;
+      }
+      folders.set(folder, id);
+    }
+    return `${id}/${basename(path)}`;
+  };
 }
 
+/** Problems found before anything is written end the check: exit 2, nothing written (marked in GitHub Actions too). */
+function refuse(problems: readonly Problem[], o: CheckOptions): void {
+  if (problems.length > 0) throw new InputError(problems, o.github ? problemAnnotations(problems) : "");
+}
