@@ -83,7 +83,7 @@ export function readTarget(path: string, what: string): { text: string } | { pro
 
 /** The problem of a read-only file that --update would have to replace; the user made it read-only on purpose. */
 export function readOnlyProblem(path: string, mode: number, what: string): Problem {
-  return fileProblem(path, `the ${what} is read-only (mode ${mode.toString(8).padStart(4, "0")}): check --update does not replace it (make it writable, chmod u+w, if it should change)`);
+  return fileProblem(path, `the ${what} is read-only (mode ${mode.toString(8).padStart(4, "0")}): check does not replace it (make it writable, chmod u+w, if it should change)`);
 }
 
 // ---- temporary files -------------------------------------------------------------
@@ -160,9 +160,14 @@ export function writeAtomically(path: string, text: string, what: string, mode?:
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
-    const code = (e as NodeJS.ErrnoException).code ?? "";
-    const message = `${what} ${path}: cannot write it: ${code === "ENOENT" ? "no such folder" : reasonOf(e)}`;
-    throw DEVICE_ERRORS.has(code) ? new OutputError(message) : new UsageError(message);
+    throw writeFailure(path, what, e);
   }
+}
+
+/** Why a file could not be written, as the error main.ts maps: the path's fault (exit 2) or the device's (exit 4). */
+export function writeFailure(path: string, what: string, e: unknown): UsageError | OutputError {
+  const code = (e as NodeJS.ErrnoException).code ?? "";
+  const message = `${what} ${path}: cannot write it: ${code === "ENOENT" ? "no such folder" : reasonOf(e)}`;
+  return DEVICE_ERRORS.has(code) ? new OutputError(message) : new UsageError(message);
 }
 

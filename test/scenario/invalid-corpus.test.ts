@@ -2,11 +2,12 @@
 // problem, and `validate` must report it as exactly the line(s) below (exit 2,
 // nothing on standard output, no stack trace). Hostile inputs, some made here
 // in a temporary folder, must be refused just as plainly, and quickly.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cli, type CliResult } from "../helpers/cli.js";
+import { BIN, cli, type CliResult } from "../helpers/cli.js";
 
 const DIR = "test/fixtures/invalid";
 
@@ -78,6 +79,14 @@ const CORPUS: Record<string, string[]> = {
   "write-list-length.yaml": ["14:23: threads.0.steps.0.use.write: the write list has 2 elements, the slice has len 3"],
   "write-value-too-big.yaml": ["13:23: threads.0.steps.0.use.write: 256 does not fit u8 (0..255)"],
   "yaml-syntax-error.yaml": ["4:1: (file): YAML syntax: Flow map in block collection must be sufficiently indented and end with a }"],
+  // The YAML library reports this one twice: one line.
+  "yaml-syntax-repeated.yaml": ["3:1: (file): YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]"],
+  // A backspace makes `memory:\b  - start` one plain scalar, which the parser takes for a key: not a key path.
+  // (The library adds "implicit keys need to be on a single line" at the same place: one problem, one line.)
+  "yaml-syntax-control-char-key.yaml": ["2:20: (file): YAML syntax: Nested mappings are not allowed in compact mappings"],
+  // A key holding ": " must not end the key path early: `file:line:col: key: message` splits at the first ": " after the column.
+  "unknown-key-colon-space.yaml": ['2:1: a\\u003a b: unknown key "a: b" (allowed here: name, description, machine, memory, threads, events, expect)'],
+  "unknown-key-empty.yaml": ['2:1: "": unknown key "" (allowed here: name, description, machine, memory, threads, events, expect)'],
 };
 
 /** Inputs meant to exhaust time or memory: each must be refused within two seconds (a guard against hangs, not a benchmark). */
@@ -190,6 +199,26 @@ describe("hostile inputs made on the spot", () => {
     // A stream is read only one byte past the limit, so its whole length is not known (nor needed).
     expectRefused(r, ["-:1:1: (file): input is too large (more than 524288 bytes; a scenario may have at most 524288)"]);
     expect(r.ms).toBeLessThan(HANG_GUARD_MS);
+  });
+
+  it.runIf(existsSync("/dev/zero"))("endless character devices are read only up to the limit: /dev/zero, /dev/urandom", () => {
+    for (const device of ["/dev/zero", "/dev/urandom"]) {
+      const r = validate([device]);
+      expectRefused(r, [`${device}:1:1: (file): input is too large (more than 524288 bytes; a scenario may have at most 524288)`]);
+      expect(r.ms).toBeLessThan(HANG_GUARD_MS);
+    }
+  });
+
+  it.runIf(existsSync("/dev/zero"))("3 GB on a pipe into standard input: refused at the limit, without reading the rest", () => {
+    const t0 = performance.now();
+    const r = spawnSync("bash", ["-c", 'head -c 3000000000 /dev/zero | "$NODE" "$BIN" validate -; echo "exit ${PIPESTATUS[1]}"'], {
+      env: { ...process.env, NODE: process.execPath, BIN },
+      encoding: "utf8",
+      timeout: 15_000,
+    });
+    expect(r.stderr).toBe("-:1:1: (file): input is too large (more than 524288 bytes; a scenario may have at most 524288)\n");
+    expect(r.stdout).toBe("exit 2\n");
+    expect(performance.now() - t0).toBeLessThan(HANG_GUARD_MS * 2);
   });
 
   it("10,000 nested flow mappings", () => {

@@ -1,6 +1,6 @@
 // `check [PATH…]`: golden traces for CI. Reads scenarios and goldens, writes
 // goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
-import { existsSync, lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from "node:fs";
+import { accessSync, constants, existsSync, lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from "node:fs";
 import { basename, dirname, join, normalize } from "node:path";
 import { failureMessage, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
@@ -10,7 +10,7 @@ import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
-import { fileProblem, inspectTarget, readOnlyProblem, readTarget, reasonOf, removeStaleTemporaries, writeAtomically, type Target } from "../files.js";
+import { fileProblem, inspectTarget, readOnlyProblem, readTarget, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Target } from "../files.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -56,6 +56,11 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   if (o.output) {
     const id = same(o.output);
     if (owner.has(id) || scenarios.some((s) => same(s) === id)) throw new UsageError(`--output ${o.output}: is a scenario or a golden of this check: name another file`);
+    try {
+      accessSync(dirname(o.output), constants.W_OK);
+    } catch (e) {
+      throw writeFailure(o.output, "--output", e);
+    }
     report = inspectTarget(o.output, "--output file");
     if (report.kind === "refused") problems.push(report.problem);
     else if (report.kind === "file" && report.readOnly) problems.push(readOnlyProblem(o.output, report.mode, "--output file"));
@@ -107,6 +112,13 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     lines.set(r, markLine(loadedFile, trace, r));
   }
   // Nothing is written unless every golden can be.
+  for (const folder of new Set(writes.map((w) => dirname(w.golden)))) {
+    try {
+      accessSync(folder, constants.W_OK);
+    } catch (e) {
+      problems.push(fileProblem(folder, `cannot write goldens in this folder: ${reasonOf(e)}`));
+    }
+  }
   refuse(problems, o);
   const removed: string[] = [];
   if (o.update) {
