@@ -1,7 +1,7 @@
 // The files check reads and writes beside the user's scenarios: goldens and
 // the JUnit report. Nothing here follows a symbolic link to write, replaces a
 // file that is not a regular one, or leaves a temporary file it cannot name.
-import { closeSync, fchmodSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Problem } from "../scenario/problems.js";
 import { OutputError, UsageError } from "./errors.js";
@@ -74,10 +74,16 @@ export function inspectTarget(path: string, what: string): Target {
 
 /** Reads a golden that inspectTarget found to be a regular file. */
 export function readTarget(path: string, what: string): { text: string } | { problem: Problem } {
+  // Opened without following a link, and without waiting on a pipe, in case either was put there since it was looked at.
+  let fd: number | undefined;
   try {
-    return { text: readFileSync(path, "utf8") };
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    if (!fstatSync(fd).isFile()) return { problem: fileProblem(path, `the ${what} is not a regular file: check reads and writes regular files only`) };
+    return { text: readFileSync(fd, "utf8") };
   } catch (e) {
     return { problem: fileProblem(path, `cannot read the ${what}: ${reasonOf(e)}`) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

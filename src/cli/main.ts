@@ -127,6 +127,10 @@ function report(e: unknown): Ended {
   if (e instanceof InputError) return { code: 2, stdout: e.stdout, stderr: e.problems.map(formatProblem).join("\n") + "\n" };
   if (e instanceof UsageError) return { code: 2, stderr: `axptr-sim: ${e.message}\n` };
   if (e instanceof OutputError) return { code: 4, stderr: `axptr-sim: ${e.message}\n` };
+  // A file the system refused that no command turned into a problem of its own is still the user's file, not a bug.
+  const sys = e as NodeJS.ErrnoException;
+  if (sys instanceof Error && typeof sys.code === "string" && typeof sys.syscall === "string" && typeof sys.path === "string")
+    return { code: 2, stderr: `axptr-sim: ${sys.path}: cannot ${sys.syscall}: ${reasonOf(sys)}\n` };
   const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
   return { code: 3, stderr: `axptr-sim: internal error (a bug; please report it with the scenario):\n${detail}\n` };
 }
