@@ -1,7 +1,7 @@
 // `check [PATH…]`: golden traces for CI. Reads scenarios and goldens, writes
 // goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
-import { accessSync, constants, existsSync, lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from "node:fs";
-import { basename, dirname, join, normalize } from "node:path";
+import { accessSync, constants } from "node:fs";
+import { basename, dirname } from "node:path";
 import { failureMessage, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
 import { palette } from "../../render/colors.js";
@@ -11,6 +11,7 @@ import { formatProblem, type Problem } from "../../scenario/problems.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 import { fileProblem, inspectTarget, readOnlyProblem, readTarget, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Target } from "../files.js";
+import { collect, identities, SCENARIO } from "../walk.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -24,8 +25,6 @@ export interface CheckOptions {
   github: boolean;
 }
 
-/** Scenario files, found in folders or named: `.yaml` or `.yml`, in any case (`UPPER.YAML`'s golden is `UPPER.trace`). */
-const SCENARIO = /\.ya?ml$/i;
 /** Where check looks when given no path (format section 4). */
 export const DEFAULT_FOLDER = "scenarios";
 
@@ -42,7 +41,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
   const same = identities();
-  const { scenarios, traces: goldensSeen, problems } = collect(paths, same);
+  const { scenarios, traces: goldensSeen, problems } = collect(paths, same, DEFAULT_FOLDER);
 
   // Each golden belongs to one scenario (a.yaml and a.yml would share a.trace), and is never a scenario.
   const owner = new Map<string, string>();
@@ -198,113 +197,6 @@ function problemAnnotations(problems: readonly Problem[]): string {
 
 const esc = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 const prop = (s: string) => esc(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-
-/** Scenario files under the paths (folders recursively, sorted), the .trace files seen in those folders, and what could not be looked at. */
-function collect(paths: readonly string[], same: (path: string) => string): { scenarios: string[]; traces: string[]; problems: Problem[] } {
-  const scenarios: string[] = [];
-  const traces: string[] = [];
-  const problems: Problem[] = [];
-  const walk = (dir: string) => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      problems.push(fileProblem(dir, `cannot read this folder: ${reasonOf(e)}`));
-      return;
-    }
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const name = entry.name;
-      if (name === "node_modules" || name.startsWith(".")) continue;
-      const p = join(dir, name);
-      // A link to a folder is not followed (as find does): `ln -s . self` cannot make the walk endless.
-      if (entry.isDirectory()) walk(p);
-      else if (name.endsWith(".trace")) traces.push(p);
-      else if (SCENARIO.test(name)) {
-        const kind = scenarioKind(p);
-        if (kind === "file") scenarios.push(p);
-        else problems.push(fileProblem(p, kind));
-      }
-    }
-  };
-  for (const p of paths) {
-    if (p === "-") throw new UsageError("check reads scenario files and writes goldens beside them: give files or folders, not - (standard input)");
-    if (!existsSync(p) && !isLink(p))
-      throw new UsageError(`${p}: no such file or folder${p === DEFAULT_FOLDER ? ` (${DEFAULT_FOLDER}/ is where check looks when given no path: name the scenario files or folders to check)` : ""}`);
-    if (isFolder(p)) {
-      walk(p);
-      continue;
-    }
-    // The golden of NAME.yaml is NAME.trace: a scenario with another name would be its own golden.
-    if (!SCENARIO.test(p)) throw new UsageError(`${p}: check takes scenario files named NAME.yaml or NAME.yml (their golden is NAME.trace beside them): rename it, or use run`);
-    const kind = scenarioKind(p);
-    if (kind === "file") scenarios.push(p);
-    else problems.push(fileProblem(p, kind));
-  }
-  return { scenarios: unique(scenarios, same), traces: unique(traces, same), problems };
-}
-
-/** "file" for a regular file (or a link to one: the user put the link there), else why it is no scenario file. */
-function scenarioKind(path: string): "file" | string {
-  try {
-    const st = statSync(path);
-    if (st.isFile()) return "file";
-    if (st.isDirectory()) return "is a folder, not a scenario file";
-    return "is not a regular file (a device, pipe or socket): check reads scenario files only";
-  } catch (e) {
-    if (isLink(path)) {
-      let to = "?";
-      try {
-        to = readlinkSync(path);
-      } catch {
-        // The problem stands without it.
-      }
-      return (e as NodeJS.ErrnoException).code === "ENOENT" ? `is a symbolic link to ${to}, which does not exist` : `is a symbolic link to ${to}, which cannot be read: ${reasonOf(e)}`;
-    }
-    return `cannot read it: ${reasonOf(e)}`;
-  }
-}
-
-function isLink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** Each file once, however often the paths reach it (`s s`, `s ./s/a.yaml`, a link to s), spelt as first reached. */
-function unique(paths: readonly string[], same: (path: string) => string): string[] {
-  const seen = new Map<string, string>();
-  for (const p of paths) if (!seen.has(same(p))) seen.set(same(p), p);
-  return [...seen.values()];
-}
-
-/** Identity of a path within one check: its folder's device and inode, and its name (folders looked up once). */
-function identities(): (path: string) => string {
-  const folders = new Map<string, string>();
-  return (path) => {
-    const folder = normalize(dirname(path));
-    let id = folders.get(folder);
-    if (id === undefined) {
-      try {
-        const st = statSync(folder);
-        id = `${st.dev}:${st.ino}`;
-      } catch {
-        id = folder;
-      }
-      folders.set(folder, id);
-    }
-    return `${id}/${basename(path)}`;
-  };
-}
 
 /** Problems found before anything is written end the check: exit 2, nothing written (marked in GitHub Actions too). */
 function refuse(problems: readonly Problem[], o: CheckOptions): void {
