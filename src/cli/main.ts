@@ -86,8 +86,8 @@ function isSet(v: string | undefined): boolean {
 
 /** Runs the CLI and returns the exit code; the shim's process exits with it. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const stdout = new Sink(process.stdout);
-  const stderr = new Sink(process.stderr);
+  const stdout = new Sink(() => process.stdout);
+  const stderr = new Sink(() => process.stderr);
   const help: string[] = [];
   let result: Done = {};
   let ended: Ended;

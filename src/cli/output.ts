@@ -5,12 +5,20 @@
 /** One standard stream: writes in slices with backpressure, and keeps the first failure. */
 export class Sink {
   private failure: NodeJS.ErrnoException | undefined;
+  private opened: NodeJS.WritableStream | undefined;
 
-  constructor(private readonly stream: NodeJS.WritableStream) {
-    // Asynchronous failures (a pipe, a terminal) arrive as events; without a listener they would crash the process.
-    stream.on("error", (e: NodeJS.ErrnoException) => {
-      this.failure ??= e;
-    });
+  /** `open` is called at the first write: a run that prints nothing on standard error never creates that stream. */
+  constructor(private readonly open: () => NodeJS.WritableStream) {}
+
+  private get stream(): NodeJS.WritableStream {
+    if (this.opened === undefined) {
+      this.opened = this.open();
+      // Asynchronous failures (a pipe, a terminal) arrive as events; without a listener they would crash the process.
+      this.opened.on("error", (e: NodeJS.ErrnoException) => {
+        this.failure ??= e;
+      });
+    }
+    return this.opened;
   }
 
   /** The first write that failed, if any. */
