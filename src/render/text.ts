@@ -2,7 +2,7 @@
 // every event with its number, CPU, thread, step and the flag state, then
 // each step's result against its expectation, then a summary.
 import { hex } from "../scenario/numbers.js";
-import type { Expected, Flags, StepResult, Trace, TraceEvent, Value } from "../sim/events.js";
+import type { Expected, Flags, RunResult, StepResult, Trace, TraceEvent, Value } from "../sim/events.js";
 import { palette, type Palette } from "./colors.js";
 
 export interface TextOptions {
@@ -78,19 +78,31 @@ function* eventTable(t: Trace, c: Palette): Generator<string> {
   // Column widths first (a loop, not Math.max(...): a long trace has too many values to spread).
   let threadW = 6;
   let stateW = 5;
+  // Events share their flags object while the state does not change: each state is written out once.
+  const states = new Map<Flags, string>();
+  const stateOf = (f: Flags) => {
+    let text = states.get(f);
+    if (text === undefined) states.set(f, (text = flagsText(f, t.stateKeys)));
+    return text;
+  };
   for (const e of t.events) {
     threadW = Math.max(threadW, e.thread.length);
-    stateW = Math.max(stateW, flagsText(e.flags, t.stateKeys).length);
+    stateW = Math.max(stateW, stateOf(e.flags).length);
   }
   const seqW = Math.max(3, String(t.events.length).length);
   yield c.dim(`${pad("#", seqW, true)}  cpu  ${pad("thread", threadW)}  step  ${pad("state", stateW)}  event`);
   let prevState = "";
+  // The threads interrupted by `run` actions, innermost last: a run-result says who goes on.
+  const interrupted: string[] = [];
   for (const e of t.events) {
-    const state = flagsText(e.flags, t.stateKeys);
+    if (e.kind === "run") interrupted.push(e.thread);
+    const back = e.kind === "run-result" ? interrupted.pop() : undefined;
+    const state = stateOf(e.flags);
     const stateCell = state !== prevState ? c.accent(pad(state, stateW)) : pad(state, stateW);
     prevState = state;
-    const indent = "  ".repeat(e.nested ?? 0);
-    yield `${pad(String(e.seq), seqW, true)}  ${pad(String(e.cpu), 3, true)}  ${pad(e.thread, threadW)}  ${pad(String(e.step), 4, true)}  ${stateCell}  ${indent}${describe(e, c)}`;
+    // A switched-in thread's events sit under its `run` line, its run-result back level with it.
+    const indent = (e.in_run && e.kind !== "run-result" ? "  │ " : "") + "  ".repeat(e.nested ?? 0);
+    yield `${pad(String(e.seq), seqW, true)}  ${pad(String(e.cpu), 3, true)}  ${pad(e.thread, threadW)}  ${pad(String(e.step), 4, true)}  ${stateCell}  ${indent}${describe(e, c, back)}`;
   }
 }
 
@@ -112,7 +124,7 @@ function okText(ok: boolean, c: Palette): string {
   return ok ? c.ok("ok") : c.bad("fails");
 }
 
-function describe(e: TraceEvent, c: Palette): string {
+function describe(e: TraceEvent, c: Palette, back?: string): string {
   switch (e.kind) {
     case "step-start":
       return c.bold(`▶ ${e.op} ${e.args}`.trimEnd());
@@ -150,6 +162,12 @@ function describe(e: TraceEvent, c: Palette): string {
       return e.decision === "deadlock" ? c.bad("address-space lock: already held by this thread: deadlock") : `address-space lock ${e.decision}`;
     case "nested-result":
       return `◀ nested ${e.op} → ${resultText(e.result)}`;
+    case "run":
+      return c.accent(`⇄ thread ${e.to} switched in on cpu${e.to_cpu}${e.by !== undefined ? ` by ${e.by}` : ""}: ${`${e.op} ${e.args}`.trimEnd()}`);
+    case "run-result": {
+      const blocked = e.result.status === "blocked" ? ` (the address-space lock is held by thread ${e.blocked_by ?? "?"}: it sleeps, the rest does not happen here)` : "";
+      return c.accent(`⇄ thread ${e.thread}'s ${e.op} → ${resultText(e.result)}${blocked}; back to thread ${back ?? "?"}`);
+    }
     case "hazard":
       return c.warn(`⚠ HAZARD ${e.hazard}: ${e.message}`);
     case "step-end":
@@ -166,7 +184,7 @@ function colorResult(r: StepResult, c: Palette): string {
   return r.status === "ok" ? c.ok(s) : r.status === "err" || r.status === "not-run" ? c.warn(s) : c.bad(s);
 }
 
-export function resultText(r: StepResult | Expected): string {
+export function resultText(r: RunResult | Expected): string {
   switch (r.status) {
     case "ok":
       return "value" in r ? `ok ${valueText(r.value ?? null)}` : "ok";
@@ -181,11 +199,15 @@ export function resultText(r: StepResult | Expected): string {
   }
 }
 
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
 function isHighSurrogate(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
 
 function codePoints(s: string): number {
+  // No high surrogate (the usual case): one code point a unit, found by a native scan instead of a loop.
+  if (!HIGH_SURROGATE.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; i++, n++) if (isHighSurrogate(s.charCodeAt(i)) && i + 1 < s.length) i++;
   return n;
@@ -200,6 +222,16 @@ function prefix(s: string, n: number): string {
 
 /** Values for people: long strings and lists abbreviated (JSON never is). */
 export function valueText(v: Value): string {
+  // A long string is shown twice (its step-end event and its step): measured once.
+  if (typeof v === "string" && v.length > MAX_STRING && v === lastLong.value) return lastLong.text;
+  const text = valueTextOf(v);
+  if (typeof v === "string" && v.length > MAX_STRING) lastLong = { value: v, text };
+  return text;
+}
+
+let lastLong = { value: "", text: "" };
+
+function valueTextOf(v: Value): string {
   if (v === null) return "None";
   if (typeof v === "bigint") return v > 0xffffn ? hex(v) : v.toString();
   if (typeof v === "string") {

@@ -5,28 +5,43 @@ import { scalarNumber } from "../scenario/rules.js";
 import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec } from "../scenario/schema.js";
 import type { Access, StepResult, Value } from "./events.js";
 import { kernelTouch, userTouch } from "./handler.js";
-import { MAX_EVENTS, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
+import { BlockedSignal, MAX_EVENTS, MAX_STRING_BYTES, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
 import { minB } from "./memory.js";
 
 const I64_MAX = (1n << 63n) - 1n;
 const EFAULT: StepResult = { status: "err", errno: "EFAULT" };
 const OK: StepResult = { status: "ok" };
 
-/** Runs one operation (a step's own or a nested one) on the current thread. */
-export function runOp(m: Machine, st: NestedStepSpec): StepResult {
+export interface OpOptions {
+  /**
+   * Under `aspace_lock: held`, take the lock before anything else, NULL and
+   * the layout included: a thread switched in by `run` is another system call
+   * entering axptr 0.1 (semantics section 5).
+   */
+  lockFirst?: boolean;
+}
+
+/** Runs one operation (a step's own, a nested one, or another thread's `run`) on the current thread. */
+export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}): StepResult {
+  const first = opts.lockFirst === true;
+  // The lock is taken once: around the whole call when it comes first, else around the checks only.
+  const outerLock = <T>(body: () => T): T => (first ? withLock(m, body) : body());
+  const checksLock = <T>(body: () => T): T => (first ? body() : withLock(m, body));
   switch (st.op) {
     case "get":
     case "get_as_slice": {
       const info = elementInfo(st.type);
       const count = st.op === "get_as_slice" ? st.len : undefined;
-      // nullable: NULL is None before anything else, even the layout.
-      if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-      // Layout::array::<T>(len).unwrap() comes before any check.
-      if (count !== undefined && count * info.size > I64_MAX)
-        m.end({ status: "panic", message: `called \`Result::unwrap()\` on an \`Err\` value: LayoutError (${count} × ${info.size} bytes exceeds isize::MAX)` });
-      const access: Access[] = st.mut ? ["read", "write"] : ["read"];
-      const failed = withLock(m, () => checkRegion(m, st.ptr, count === undefined ? info.size : count * info.size, info.align, access));
-      if (failed) return failed;
+      const checked = outerLock((): StepResult | "reference" => {
+        // nullable: NULL is None before anything else, even the layout.
+        if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
+        // Layout::array::<T>(len).unwrap() comes before any check.
+        if (count !== undefined && count * info.size > I64_MAX)
+          m.end({ status: "panic", message: `called \`Result::unwrap()\` on an \`Err\` value: LayoutError (${count} × ${info.size} bytes exceeds isize::MAX)` });
+        const access: Access[] = st.mut ? ["read", "write"] : ["read"];
+        return checksLock(() => checkRegion(m, st.ptr, count === undefined ? info.size : count * info.size, info.align, access)) ?? "reference";
+      });
+      if (checked !== "reference") return checked;
       // Without `use` the kernel never touches the reference: the before-use point is not reached.
       if (st.use === undefined) return OK;
       m.triggers.fire(m, "before-use");
@@ -34,19 +49,24 @@ export function runOp(m: Machine, st: NestedStepSpec): StepResult {
       return useWrite(m, st.ptr, info, count, st.use.write);
     }
     case "get_as_null_terminated":
-      if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-      return withLock(m, () => nullTerminated(m, st.ptr, st.type, st.mut ? ["read", "write"] : ["read"], false));
+      return outerLock(() => {
+        if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
+        return checksLock(() => nullTerminated(m, st.ptr, st.type, st.mut ? ["read", "write"] : ["read"], false));
+      });
     case "get_as_str":
-      if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-      return withLock(m, () => nullTerminated(m, st.ptr, "c_char", ["read"], true));
+      return outerLock(() => {
+        if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
+        return checksLock(() => nullTerminated(m, st.ptr, "c_char", ["read"], true));
+      });
     case "user_access":
-      m.spend();
+      // The access completes after any fault: its unit is spent then (a fault takes the last unit first).
       userTouch(m, st.addr, st.access);
+      m.spend();
       m.emit({ kind: st.access, addr: st.addr, size: 1n, mode: "user" });
       return OK;
     case "kernel_access":
-      m.spend();
       kernelTouch(m, st.addr, st.access, { site: false, interrupt: false });
+      m.spend();
       m.emit({ kind: st.access, addr: st.addr, size: 1n, mode: "kernel" });
       return OK;
   }
@@ -55,6 +75,8 @@ export function runOp(m: Machine, st: NestedStepSpec): StepResult {
 /** axptr 0.1's `with_addr_space` holds the lock across the whole operation; its successor never across a read. */
 function withLock<T>(m: Machine, body: () => T): T {
   if (!m.lockHeld) return body();
+  // Only a thread switched in by `run` can meet the lock in another thread's hands: it would sleep.
+  if (m.lockHolder !== null && m.lockHolder !== m.thread) throw new BlockedSignal(m.lockHolder);
   if (m.lockHolder === m.thread) {
     m.emit({ kind: "lock", decision: "deadlock" });
     return m.end({ status: "deadlock" });
@@ -79,9 +101,10 @@ function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, acc
   if (!aligned) return EFAULT;
   m.triggers.fire(m, "after-align-check");
 
-  m.spend();
+  // The range is built before the check runs: an overflow panics before the check costs its unit.
   const end = start + size;
   if (end > U64_MAX) overflow(m, start, size);
+  m.spend();
   const inside = m.aspace.checkRegionAccess(start, end, access);
   m.emit({ kind: "region-check", addr: start, size, access: access.join("+"), ok: inside });
   if (!inside) return EFAULT;
@@ -123,11 +146,11 @@ function elementsStartingIn(base: bigint, size: bigint, lo: bigint, hi: bigint):
   return ceilDiv(hi - base) - ceilDiv(lo - base);
 }
 
-/** Refuses a value too large to keep (each element a number, each struct a list of bytes). */
+/** Refuses a value too large to keep (each element a number, each struct a list of bytes; a zero-sized one still a list). */
 function checkValueSize(elements: bigint, info: ElementInfo): void {
-  const cells = info.primitive ? elements : elements * info.size;
+  const cells = info.primitive ? elements : elements * (info.size > 0n ? info.size : 1n);
   if (cells > MAX_VALUE_ELEMENTS)
-    throw new TraceTooLarge(`a value of ${elements} ${info.name} elements is larger than the ${MAX_VALUE_ELEMENTS} numbers a step may yield`);
+    throw new TraceTooLarge(`a value of ${elements} ${info.name} elements is larger than the ${MAX_VALUE_ELEMENTS} numbers a step may yield (a struct element counts its bytes, a zero-sized one counts 1); read fewer elements`);
 }
 
 /** The kernel reads through its reference: plain kernel accesses (user-access sites to the exception table). */
@@ -180,6 +203,8 @@ function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | 
     else if (Array.isArray(item)) bytes.set(item.map((b) => Number(scalarNumber(b) ?? 0n)), i * size);
   });
   const total = BigInt(bytes.length);
+  // Zero-sized elements touch no memory, but each write is still a unit of work (as zero-sized reads are).
+  if (info.size === 0n) m.spend(BigInt(items.length));
   for (const [lo, hi] of pageChunks(start, total, m.aspace.pageSize)) {
     if (kernelTouch(m, lo, "write", { site: true, interrupt: false }) === "fixup") return EFAULT;
     m.spend(elementsStartingIn(start, info.size, lo, hi));
@@ -214,27 +239,49 @@ function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, acce
 }
 
 /**
- * Where scanned bytes go, as they are read (a view into the page, valid only
- * during the call). get_as_str decodes as it goes, so a 64 MiB string is
- * never held twice as bytes.
+ * Where scanned bytes go, as they are read (`buf[start..end)`, a page's
+ * bytes, valid only during the call). get_as_str decodes as it goes, so a
+ * 64 MiB string is never held twice as bytes.
  */
 function utf8Sink() {
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   const pieces: string[] = [];
   let valid = true;
-  const decode = (view?: Uint8Array) => {
+  let total = 0;
+  // The decoder holds no partial character (the last chunk ended in ASCII): the same bytes then decode the same way.
+  let clean = true;
+  // The last chunk decoded from a clean state to a clean state: a fill's shared page is decoded once, not once a page.
+  let last: { buf: Uint8Array; start: number; end: number; text: string } | undefined;
+  const take = (buf: Uint8Array, start: number, end: number) => {
+    // Bytes already invalid UTF-8 are not kept (the result is EILSEQ): only a string being built is capped.
     if (!valid) return;
+    total += end - start;
+    if (total > MAX_STRING_BYTES)
+      throw new TraceTooLarge(`a get_as_str string would pass ${MAX_STRING_BYTES} bytes (256 MiB, the longest string a step may yield); end the string with a NUL within 256 MiB`);
+    if (clean && last && last.buf === buf && last.start === start && last.end === end) {
+      pieces.push(last.text);
+      return;
+    }
+    const wasClean = clean;
     try {
-      pieces.push(view ? decoder.decode(view, { stream: true }) : decoder.decode());
+      const text = decoder.decode(buf.subarray(start, end), { stream: true });
+      pieces.push(text);
+      clean = (buf[end - 1] as number) < 0x80;
+      if (wasClean && clean) last = { buf, start, end, text };
     } catch {
       valid = false;
     }
   };
-  return {
-    kind: "utf8" as const,
-    take: (view: Uint8Array) => decode(view),
-    finish: (): string | undefined => (decode(), valid ? pieces.join("") : undefined),
+  const finish = (): string | undefined => {
+    if (!valid) return undefined;
+    try {
+      pieces.push(decoder.decode());
+    } catch {
+      return undefined;
+    }
+    return pieces.join("");
   };
+  return { kind: "utf8" as const, take, finish };
 }
 
 function bytesSink(check: (bytes: number) => void) {
@@ -242,17 +289,17 @@ function bytesSink(check: (bytes: number) => void) {
   let total = 0;
   return {
     kind: "bytes" as const,
-    take: (view: Uint8Array) => {
-      total += view.length;
+    take: (buf: Uint8Array, start: number, end: number) => {
+      total += end - start;
       check(total);
-      chunks.push(view.slice());
+      chunks.push(buf.slice(start, end));
     },
     finish: (): Uint8Array => concat(chunks),
   };
 }
 
 /** Element by element, page check before each new page; hands the bytes before the terminator to `take`. */
-function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], take: (view: Uint8Array) => void): "ok" | "EFAULT" {
+function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], take: (buf: Uint8Array, start: number, end: number) => void): "ok" | "EFAULT" {
   const P = m.aspace.pageSize;
   const size = info.size;
   let len = 0n;
@@ -262,8 +309,9 @@ function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], ta
     if (a + size - 1n > U64_MAX) overflow(m, start, len * size);
     while (a >= page) {
       if (m.outer) m.triggers.fire(m, "page-check", BigInt(++m.pageChecks));
-      m.spend();
+      // from_start_size builds [page, page+P) before the check: after the trigger, before the unit.
       if (page + P > U64_MAX) overflow(m, page, P);
+      m.spend();
       const ok = m.aspace.checkRegionAccess(page, page + P, access);
       m.emit({ kind: "page-check", addr: page, ok });
       if (!ok) return "EFAULT";
@@ -280,12 +328,14 @@ function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], ta
     if (n === 0n) m.spend();
     const buf = m.aspace.pageBytes(a / P);
     const off = Number(a % P);
-    const found = findZero(buf, off, Number(n), Number(size));
+    // A fill's shared page holds one value: all zeros ends the scan at once, any other value never does.
+    const uniform = m.aspace.uniformValue(buf);
+    const found = uniform === undefined ? findZero(buf, off, Number(n), Number(size)) : uniform === 0 && n > 0n ? 0 : -1;
     const count = found === -1 ? n : BigInt(found + 1);
     m.spend(count);
     m.access("read", a, count * size, "kernel");
     const keep = Number(found === -1 ? count : count - 1n) * Number(size);
-    if (keep > 0) take(buf.subarray(off, off + keep));
+    if (keep > 0) take(buf, off, off + keep);
     if (found !== -1) return "ok";
     len += count;
   }

@@ -1,5 +1,4 @@
 // The simulator: a pure, deterministic function from a scenario to its trace.
-import { hex } from "../scenario/numbers.js";
 import { spanOf } from "../scenario/rules.js";
 import type { NestedStepSpec, OpName, Strategy as StrategySchema, TriggerName } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
@@ -9,7 +8,11 @@ import { expectedOf, met } from "./expect.js";
 import { Injector, writeContents } from "./injector.js";
 import { Machine, RunEndSignal } from "./machine.js";
 import { AddressSpace } from "./memory.js";
+import { snapshotOf } from "./memory-map.js";
 import { runOp } from "./ops.js";
+import { describeArgs } from "./describe.js";
+
+export { describeArgs };
 import { makeStrategy } from "./strategies/index.js";
 
 export type StrategyName = z.infer<typeof StrategySchema>;
@@ -37,6 +40,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     aspace.addArea({ name: a.name, start, end, perm: a.perm, eager: a.populate, present: a.present ?? [] });
     for (const c of a.contents ?? []) writeContents(m, c);
   }
+  const memoryAtStart = snapshotOf(aspace);
   m.triggers = new Injector(scenario.events, threadNames[0] ?? "main");
   m.runNested = (st: NestedStepSpec) => runOp(m, st);
 
@@ -75,6 +79,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
       resolved: m.resolved,
       expectations: { met: judged.filter((x) => x).length, failed: judged.filter((x) => !x).length },
     },
+    memory: { start: memoryAtStart, end: snapshotOf(aspace) },
   };
 }
 
@@ -106,20 +111,6 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): 
     );
   }
   return ended ? { result, ended } : { result };
-}
-
-/** The step's arguments as a short line for the trace. */
-export function describeArgs(st: NestedStepSpec): string {
-  const parts: string[] = [];
-  if ("ptr" in st) parts.push(`ptr=${hex(st.ptr)}`);
-  if ("addr" in st) parts.push(`addr=${hex(st.addr)}`);
-  if ("access" in st) parts.push(st.access);
-  if ("type" in st) parts.push(`T=${typeof st.type === "string" ? st.type : `{size: ${st.type.size}, align: ${st.type.align}}`}`);
-  if ("len" in st) parts.push(`len=${st.len}`);
-  if ("mut" in st && st.mut) parts.push("mut");
-  if ("nullable" in st && st.nullable) parts.push("nullable");
-  if ("use" in st && st.use !== undefined) parts.push(st.use === "read" ? "use=read" : "use=write");
-  return parts.join(" ");
 }
 
 /** Which ops have a point: the others never reach it (semantics section 5: "fires nothing"). */

@@ -12,6 +12,7 @@ import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 import { fileProblem, inspectTarget, readOnlyProblem, readTarget, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Target } from "../files.js";
 import { collect, identities, SCENARIO } from "../walk.js";
+import { prepareAll } from "../../check/parallel.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -65,9 +66,10 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     else if (report.kind === "file" && report.readOnly) problems.push(readOnlyProblem(o.output, report.mode, "--output file"));
   }
 
-  let loaded: Loaded[] = [];
+  let prepared: ReturnType<typeof prepareAll> = [];
   try {
-    loaded = loadAll(scenarios);
+    // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
+    prepared = prepareAll(scenarios);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     problems.push(...e.problems);
@@ -84,10 +86,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   /** What --update does to each golden, in the order of the scenarios. */
   const done: string[] = [];
   const lines = new Map<CaseResult, number>();
-  for (const loadedFile of loaded) {
-    const { file, scenario } = loadedFile;
-    const trace = simulateLoaded({ file, scenario });
-    const now = goldenText(trace, file);
+  for (const { file, now, expectations } of prepared) {
     const golden = goldenPath(file);
     const target = goldens.get(file);
     let stored: string | undefined;
@@ -99,7 +98,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       }
       stored = r.text;
     }
-    let r = judge(file, golden, now, stored, failedExpectations(trace));
+    let r = judge(file, golden, now, stored, expectations);
     if (o.update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
       // A golden the user made read-only is not replaced: they meant something by it.
       if (target?.kind === "file" && target.readOnly) problems.push(readOnlyProblem(golden, target.mode, "golden"));
@@ -108,7 +107,11 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       r = judge(file, golden, now, now, r.expectations);
     } else if (o.update) done.push(`unchanged ${golden}`);
     results.push(r);
-    lines.set(r, markLine(loadedFile, trace, r));
+    // Only a failure is marked: its scenario is loaded and run again here for the line.
+    if (r.status !== "passed") {
+      const [loadedFile] = loadAll([file]);
+      if (loadedFile) lines.set(r, markLine(loadedFile, simulateLoaded(loadedFile), r));
+    }
   }
   // Nothing is written unless every golden can be.
   for (const folder of new Set(writes.map((w) => dirname(w.golden)))) {
@@ -167,7 +170,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   return bad > 0 ? { stdout, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) } : { stdout };
 }
 
-function failedExpectations(t: Trace): string[] {
+export function failedExpectations(t: Trace): string[] {
   const steps = t.steps
     .filter((s) => s.met === false && s.expected !== null)
     .map((s) => `${s.thread}#${s.step} ${s.op}: expected ${resultText(s.expected ?? { status: "not-run" })}, got ${resultText(s.result)}`);

@@ -1,22 +1,26 @@
 import { jsonChunks } from "../../render/json.js";
 import { ndjsonChunks } from "../../render/ndjson.js";
 import { textChunks } from "../../render/text.js";
+import { renderMermaidAll } from "../../render/mermaid/index.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import type { Trace } from "../../sim/events.js";
-import { CheckFailed } from "../errors.js";
+import { CheckFailed, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded } from "../io.js";
 
-export type Format = "text" | "json" | "ndjson";
+export type Format = "text" | "json" | "ndjson" | "mermaid";
 
 export interface RunOptions {
   format: Format;
   strategy?: StrategyName;
   quiet: boolean;
   color: boolean;
+  /** mermaid: each diagram in a Markdown code fence. */
+  fences?: boolean;
 }
 
 /** `run FILE…`: the output to print, and whether every expectation was met. */
 export function runCommand(files: readonly string[], opts: RunOptions): { output: Iterable<string>; failed?: CheckFailed } {
+  if (opts.fences && opts.format !== "mermaid") throw new UsageError("--fences wraps Mermaid diagrams in code fences: add --format mermaid");
   const loaded = loadAll(files);
   const traces = loaded.map(({ file, scenario }) => ({
     file,
@@ -25,7 +29,9 @@ export function runCommand(files: readonly string[], opts: RunOptions): { output
   let output: Iterable<string>;
   if (opts.format === "json") output = jsonChunks(traces, files.length === 1);
   else if (opts.format === "ndjson") output = ndjsonChunks(traces);
+  else if (opts.format === "mermaid") output = [renderMermaidAll(traces, { color: opts.color, fences: opts.fences ?? false })];
   else output = textOf(traces, opts);
+  output = batched(output);
   const failed = traces.reduce((n, t) => n + t.trace.summary.expectations.failed, 0);
   return failed > 0 ? { output, failed: new CheckFailed(`${failed} expectation${failed === 1 ? "" : "s"} failed`) } : { output };
 }
@@ -36,4 +42,28 @@ function* textOf(traces: readonly { trace: Trace; file: string }[], opts: RunOpt
     if (i > 0) yield "\n";
     yield* textChunks(trace, file, { color: opts.color, quiet: opts.quiet });
   }
+}
+
+/** Lines gathered into pieces of about 64 KiB: one write per line would be a system call per event. */
+function* batched(pieces: Iterable<string>): Generator<string> {
+  let batch: string[] = [];
+  let size = 0;
+  for (const p of pieces) {
+    if (p.length >= 1 << 16) {
+      // A large piece (a slice of a huge value) goes as it is, not copied into a batch.
+      if (batch.length > 0) yield batch.join("");
+      yield p;
+      batch = [];
+      size = 0;
+      continue;
+    }
+    batch.push(p);
+    size += p.length;
+    if (size >= 1 << 16) {
+      yield batch.join("");
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length > 0) yield batch.join("");
 }
