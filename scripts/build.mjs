@@ -33,6 +33,8 @@ await build({
   define: { AXPTR_SIM_VERSION: JSON.stringify(version) },
 });
 await build({ ...common, entryPoints: ["src/cli/launch.ts"], outfile: `${out}/launch.js`, format: "esm" });
+// The exploration's worker threads run this bundle (src/explore/workers.ts).
+await build({ ...common, entryPoints: ["src/explore/worker.ts"], outfile: `${out}/explore-worker.cjs`, format: "cjs", minify: true });
 
 // Warm-up: validate and run a small scenario, then keep the compiled code.
 const warmup = `name: warm-up

@@ -29,7 +29,7 @@ export function collect(paths: readonly string[], same: (path: string) => string
       const p = join(dir, name);
       // A link to a folder is not followed (as find does): `ln -s . self` cannot make the walk endless.
       if (entry.isDirectory()) walk(p);
-      else if (name.endsWith(".trace")) traces.push(p);
+      else if (name.endsWith(".trace") || name.endsWith(".outcomes")) traces.push(p);
       else if (SCENARIO.test(name)) {
         const kind = scenarioKind(p);
         if (kind === "file") scenarios.push(p);

@@ -180,7 +180,7 @@ describe("hostile inputs made on the spot", () => {
   it("50,000 unknown keys", () => {
     const path = write("many-keys.yaml", "name: x\n" + Array.from({ length: 50_000 }, (_, i) => `k${i}: 1\n`).join(""));
     const r = validate([path]);
-    const allowed = "allowed here: name, description, machine, memory, threads, events, expect";
+    const allowed = "allowed here: name, description, machine, memory, threads, events, races, explore, expect";
     const lines = Array.from({ length: 100 }, (_, i) => `${path}:${i + 2}:1: k${i}: unknown key "k${i}" (${allowed})`);
     expectRefused(r, [...lines, `${path}:102:1: (file): 49900 more problems from here on not shown (only the first 100 of a file are)`]);
     expect(r.ms).toBeLessThan(5000);

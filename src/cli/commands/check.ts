@@ -4,6 +4,7 @@ import { accessSync, constants } from "node:fs";
 import { basename, dirname } from "node:path";
 import { failureMessage, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
+import { outcomesPath } from "../../check/outcomes.js";
 import { palette } from "../../render/colors.js";
 import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
@@ -86,31 +87,46 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   /** What --update does to each golden, in the order of the scenarios. */
   const done: string[] = [];
   const lines = new Map<CaseResult, number>();
-  for (const { file, now, expectations } of prepared) {
-    const golden = goldenPath(file);
-    const target = goldens.get(file);
+  /** Judges one golden (looked at, never through a link; read; compared) and plans its write under --update. */
+  const judgeGolden = (file: string, golden: string, now: string, expectations: string[], target: Target): CaseResult | undefined => {
+    if (target.kind === "refused") {
+      problems.push(target.problem);
+      return undefined;
+    }
     let stored: string | undefined;
-    if (target?.kind === "file") {
-      const r = readTarget(golden, "golden");
-      if ("problem" in r) {
-        problems.push(r.problem);
-        continue;
+    if (target.kind === "file") {
+      const read = readTarget(golden, "golden");
+      if ("problem" in read) {
+        problems.push(read.problem);
+        return undefined;
       }
-      stored = r.text;
+      stored = read.text;
     }
     let r = judge(file, golden, now, stored, expectations);
     if (o.update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
       // A golden the user made read-only is not replaced: they meant something by it.
-      if (target?.kind === "file" && target.readOnly) problems.push(readOnlyProblem(golden, target.mode, "golden"));
-      writes.push({ golden, text: now, ...(target?.kind === "file" ? { mode: target.mode } : {}) });
+      if (target.kind === "file" && target.readOnly) problems.push(readOnlyProblem(golden, target.mode, "golden"));
+      writes.push({ golden, text: now, ...(target.kind === "file" ? { mode: target.mode } : {}) });
       done.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
       r = judge(file, golden, now, now, r.expectations);
     } else if (o.update) done.push(`unchanged ${golden}`);
+    return r;
+  };
+  for (const { file, now, expectations, outcomes } of prepared) {
+    const r = judgeGolden(file, goldenPath(file), now, expectations, goldens.get(file) ?? { kind: "missing" });
+    if (r === undefined) continue;
     results.push(r);
     // Only a failure is marked: its scenario is loaded and run again here for the line.
     if (r.status !== "passed") {
       const [loadedFile] = loadAll([file]);
       if (loadedFile) lines.set(r, markLine(loadedFile, simulateLoaded(loadedFile), r));
+    }
+    if (outcomes) {
+      // The `.outcomes` golden of a scenario with races: judged like a trace golden; a violating class fails as an expectation does.
+      const oc = judgeGolden(file, outcomesPath(file), outcomes.now, outcomes.violations, inspectTarget(outcomesPath(file), "golden"));
+      if (oc === undefined) continue;
+      results.push(oc);
+      lines.set(oc, outcomes.line);
     }
   }
   // Nothing is written unless every golden can be.
@@ -129,20 +145,20 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   }
   for (const w of writes) writeAtomically(w.golden, w.text, "golden", w.mode);
   const listed = [...removed.map((t) => `removed ${t} (left behind by an interrupted check --update)`), ...done];
-  const goldenSet = new Set(scenarios.map((s) => same(goldenPath(s))));
+  const goldenSet = new Set(scenarios.flatMap((s) => [same(goldenPath(s)), same(outcomesPath(s))]));
   const obsolete = goldensSeen.filter((t) => !goldenSet.has(same(t))).sort();
 
   for (const r of results) {
     if (r.status === "passed") {
-      out.push(`${c.ok("ok  ")} ${r.scenario}`);
+      out.push(`${c.ok("ok  ")} ${label(r)}`);
       continue;
     }
     if (r.status === "missing") {
-      out.push(`${c.bad("MISSING")} ${r.scenario}: no golden trace ${r.golden}`);
+      out.push(`${c.bad("MISSING")} ${label(r)}: no ${isOutcomes(r) ? "outcome golden" : "golden trace"} ${r.golden}`);
       out.push(`  create it with: npx axptr-sim check --update ${r.scenario}`);
       continue;
     }
-    out.push(`${c.bad("FAIL")} ${r.scenario}: ${failureMessage(r)}`);
+    out.push(`${c.bad("FAIL")} ${label(r)}: ${failureMessage(r)}`);
     for (const e of r.expectations) out.push(`  expectation failed: ${e}`);
     if (r.diff) {
       out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(l) : l.startsWith("-") ? c.bad(l) : l)));
@@ -168,6 +184,15 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
   const stdout = out.join("\n") + "\n";
   return bad > 0 ? { stdout, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) } : { stdout };
+}
+
+function isOutcomes(r: CaseResult): boolean {
+  return r.golden.endsWith(".outcomes");
+}
+
+/** A case as the report names it: the scenario, and "(outcomes)" for its outcome golden. */
+function label(r: CaseResult): string {
+  return isOutcomes(r) ? `${r.scenario} (outcomes)` : r.scenario;
 }
 
 export function failedExpectations(t: Trace): string[] {

@@ -4,6 +4,7 @@ import { textChunks } from "../../render/text.js";
 import { renderMermaidAll } from "../../render/mermaid/index.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import type { Trace } from "../../sim/events.js";
+import { parseToken, raceEvents } from "../../explore/schedule.js";
 import { CheckFailed, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded } from "../io.js";
 
@@ -13,6 +14,8 @@ export interface RunOptions {
   format: Format;
   strategy?: StrategyName;
   quiet: boolean;
+  /** An explore witness: the schedule to run (explore.md section 6). */
+  replay?: string;
   color: boolean;
   /** mermaid: each diagram in a Markdown code fence. */
   fences?: boolean;
@@ -22,10 +25,10 @@ export interface RunOptions {
 export function runCommand(files: readonly string[], opts: RunOptions): { output: Iterable<string>; failed?: CheckFailed } {
   if (opts.fences && opts.format !== "mermaid") throw new UsageError("--fences wraps Mermaid diagrams in code fences: add --format mermaid");
   const loaded = loadAll(files);
-  const traces = loaded.map(({ file, scenario }) => ({
-    file,
-    trace: simulateLoaded({ file, scenario }, opts.strategy ? { strategy: opts.strategy } : {}),
-  }));
+  const traces = loaded.map(({ file, scenario }) => {
+    const races = opts.replay === undefined ? undefined : replayed(file, scenario, opts.replay);
+    return { file, trace: simulateLoaded({ file, scenario }, { ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { races } : {}) }) };
+  });
   let output: Iterable<string>;
   if (opts.format === "json") output = jsonChunks(traces, files.length === 1);
   else if (opts.format === "ndjson") output = ndjsonChunks(traces);
@@ -66,4 +69,11 @@ function* batched(pieces: Iterable<string>): Generator<string> {
     }
   }
   if (batch.length > 0) yield batch.join("");
+}
+
+/** The races a --replay token places, or a bad-input error naming the token. */
+function replayed(file: string, scenario: Parameters<typeof parseToken>[0], token: string): ReturnType<typeof raceEvents> {
+  const r = parseToken(scenario, token);
+  if (!r.ok) throw new UsageError(`${file}: --replay '${token}': ${r.message}`);
+  return raceEvents(scenario, r.schedule);
 }
