@@ -102,6 +102,6 @@ export const CORPUS: Record<string, string[]> = {
   // (The library adds "implicit keys need to be on a single line" at the same place: one problem, one line.)
   "yaml-syntax-control-char-key.yaml": ["2:20: (file): YAML syntax: Nested mappings are not allowed in compact mappings"],
   // A key holding ": " must not end the key path early: `file:line:col: key: message` splits at the first ": " after the column.
-  "unknown-key-colon-space.yaml": ['2:1: a\\u003a b: unknown key "a: b" (allowed here: name, description, machine, memory, threads, events, expect)'],
-  "unknown-key-empty.yaml": ['2:1: "": unknown key "" (allowed here: name, description, machine, memory, threads, events, expect)'],
+  "unknown-key-colon-space.yaml": ['2:1: a\\u003a b: unknown key "a: b" (allowed here: name, description, machine, memory, threads, events, races, explore, expect)'],
+  "unknown-key-empty.yaml": ['2:1: "": unknown key "" (allowed here: name, description, machine, memory, threads, events, races, explore, expect)'],
 };
