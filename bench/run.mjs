@@ -226,5 +226,19 @@ report(
   ratio <= 30,
 );
 
+// Endless inputs (issue 8): read only up to the 512 KiB limit, refused at once (exit 2), in bounded memory.
+for (const [label, line] of [
+  ["validate /dev/zero", `"$NODE" --import ./bench/rss.mjs ${bin} validate /dev/zero`],
+  ["validate /dev/urandom", `"$NODE" --import ./bench/rss.mjs ${bin} validate /dev/urandom`],
+  ["3 GB on a pipe into validate -", `head -c 3000000000 /dev/zero | "$NODE" --import ./bench/rss.mjs ${bin} validate -`],
+]) {
+  const rssFile = join(tmp, "rss");
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync("bash", ["-c", `${line}; exit \${PIPESTATUS[-1]}`], { env: { ...process.env, NODE: node, AXPTR_BENCH_RSS: rssFile }, stdio: ["ignore", "ignore", "pipe"] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const peak = Number(readFileSync(rssFile, "utf8"));
+  report(`${label}: refused (exit ${r.status})`, `${ms.toFixed(0)} ms, peak ${(peak / 2 ** 20).toFixed(0)} MB`, "exit 2, < 10 s, < 1 GB", r.status === 2 && ms < 10_000 && peak < 2 ** 30);
+}
+
 rmSync(tmp, { recursive: true, force: true });
 process.exitCode = results.every(Boolean) ? 0 : 1;

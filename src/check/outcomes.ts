@@ -6,7 +6,7 @@ import { exploreTextBlock, replayCommand } from "../render/explore-text.js";
 import type { Scenario } from "../scenario/validate.js";
 
 export function outcomesPath(scenarioPath: string): string {
-  return scenarioPath.replace(/\.ya?ml$/, ".outcomes");
+  return scenarioPath.replace(/\.ya?ml$/i, ".outcomes");
 }
 
 /** The exploration with the file's own settings (depth, strategy). */

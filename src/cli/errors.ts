@@ -21,3 +21,6 @@ export class CheckFailed extends Error {
     super(summary);
   }
 }
+
+/** Exit 4: the output (standard output, a golden, the report) could not be written: a full disk, a failing device. */
+export class OutputError extends Error {}

@@ -1,5 +1,6 @@
 // The edge: reading files and standard input, writing output, colour decisions.
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, lstatSync, openSync, readlinkSync, readSync } from "node:fs";
+import { reasonOf } from "./files.js";
 import { MAX_FILE_BYTES } from "../scenario/load.js";
 import { loadScenario, type Locate, type Scenario } from "../scenario/validate.js";
 import type { Problem } from "../scenario/problems.js";
@@ -14,25 +15,76 @@ export interface Loaded {
   locate?: Locate;
 }
 
-/** Reads a file (or `-`, standard input) as text, refusing what is not a readable file of sensible size. */
+/**
+ * Reads a file (or `-`, standard input) as text, refusing what is not a
+ * readable file of sensible size. Reads in chunks and stops one byte past the
+ * limit: /dev/zero, /dev/urandom or gigabytes on a pipe cost 512 KiB, not all of their bytes.
+ */
 export function readInput(file: string): { text: string } | { problem: Problem } {
   const at = (message: string): { problem: Problem } => ({ problem: { file, line: 1, col: 1, path: [], message } });
+  let fd: number | undefined;
   try {
-    if (file !== "-") {
-      const st = statSync(file);
-      if (st.isDirectory()) return at("is a folder, not a scenario file");
-      if (st.size > MAX_FILE_BYTES) return at(`file is too large (${st.size} bytes; a scenario may have at most ${MAX_FILE_BYTES})`);
+    fd = file === "-" ? 0 : openSync(file, "r");
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return at("is a folder, not a scenario file");
+    if (st.isFile() && st.size > MAX_FILE_BYTES) return at(`file is too large (${st.size} bytes; a scenario may have at most ${MAX_FILE_BYTES})`);
+    // A file's own size (plus one byte, to see it grow) is usually all the room needed; a stream grows it up to the limit.
+    const limit = MAX_FILE_BYTES + 1;
+    let buf = Buffer.allocUnsafe(Math.min(limit, st.isFile() ? st.size + 1 : 64 * 1024));
+    let length = 0;
+    for (;;) {
+      if (length === buf.length) {
+        if (length === limit) break;
+        const bigger = Buffer.allocUnsafe(Math.min(limit, buf.length * 2));
+        buf.copy(bigger, 0, 0, length);
+        buf = bigger;
+      }
+      const n = readSome(fd, buf, length);
+      if (n === 0) break;
+      length += n;
     }
-    const buf = readFileSync(file === "-" ? 0 : file);
-    if (buf.length > MAX_FILE_BYTES) return at(`input is too large (${buf.length} bytes; a scenario may have at most ${MAX_FILE_BYTES})`);
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+    if (length > MAX_FILE_BYTES) return at(`input is too large (more than ${MAX_FILE_BYTES} bytes; a scenario may have at most ${MAX_FILE_BYTES})`);
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, length));
     return { text };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return at("no such file");
-    if (code === "EACCES") return at("permission denied");
+    if (code === "ENOENT") return at(isLink(file) ? `no such file (a symbolic link to ${linkTarget(file)}, which does not exist)` : "no such file");
+    if (code === "EACCES" || code === "EPERM") return at("permission denied");
+    if (code === "EISDIR") return at("is a folder, not a scenario file");
     if (e instanceof TypeError) return at("the file is not UTF-8 text");
-    return at(`cannot read: ${(e as Error).message}`);
+    return at(`cannot read: ${reasonOf(e)}`);
+  } finally {
+    if (fd !== undefined && fd !== 0) closeSync(fd);
+  }
+}
+
+/** One read; a non-blocking standard input (shared with a parent that made it so) is waited for, not failed. */
+function readSome(fd: number, buf: Buffer, offset: number): number {
+  for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+    try {
+      return readSync(fd, buf, offset, Math.min(buf.length - offset, 64 * 1024), null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EOF") return 0;
+      if (code !== "EAGAIN") throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+    }
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function linkTarget(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "?";
   }
 }
 
@@ -64,11 +116,12 @@ export function simulateLoaded(l: Loaded, options: SimulateOptions = {}): Trace 
   }
 }
 
-/** Colour only on a terminal or with FORCE_COLOR; never with NO_COLOR or --no-color. */
+/** Colour only on a terminal that is not TERM=dumb, or with FORCE_COLOR; never with NO_COLOR or --no-color. */
 export function useColor(flag: boolean, stream: NodeJS.WriteStream = process.stdout): boolean {
   if (!flag) return false;
   const env = process.env;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
-  return stream.isTTY === true;
+  // A dumb terminal (Emacs' shell, some CI consoles) shows escape codes as text.
+  return stream.isTTY === true && env.TERM !== "dumb";
 }

@@ -4,7 +4,9 @@ declare const AXPTR_SIM_VERSION: string | undefined;
 import { Command, CommanderError, Option } from "commander";
 import { STRATEGIES } from "../scenario/schema.js";
 import { formatProblem } from "../scenario/problems.js";
-import { CheckFailed, InputError, UsageError } from "./errors.js";
+import { CheckFailed, InputError, OutputError, UsageError } from "./errors.js";
+import { reasonOf } from "./files.js";
+import { isClosedPipe, Sink } from "./output.js";
 import { useColor } from "./io.js";
 import { runCommand, type Format } from "./commands/run.js";
 import { validateCommand } from "./commands/validate.js";
@@ -20,14 +22,17 @@ import type { StrategyName } from "../sim/simulate.js";
 /** What a command leaves to print, and how it ended. */
 type Done = { stdout?: string | Iterable<string>; stderr?: string; failed?: CheckFailed };
 
-function program(done: (d: Done) => void): Command {
+/** Where commander prints its help and its messages. */
+type Said = { out: (s: string) => void; err: (s: string) => void };
+
+function program(done: (d: Done) => void, said: Said): Command {
   const p = new Command("axptr-sim")
     .description("Simulates axptr's context-aware page-fault handling, step by step.")
     .version(typeof AXPTR_SIM_VERSION === "string" ? AXPTR_SIM_VERSION : "dev")
     .exitOverride()
     .showSuggestionAfterError(true)
     .showHelpAfterError("(axptr-sim --help lists the commands; axptr-sim help COMMAND shows its options)")
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeOut: said.out, writeErr: said.err });
 
   const strategyOption = () =>
     new Option("--strategy <name>", "override the file's machine.strategy").choices(STRATEGIES as unknown as string[]);
@@ -107,7 +112,8 @@ function program(done: (d: Done) => void): Command {
     .requiredOption("-o, --output <file>", "the HTML file to write (- for standard output)")
     .option("--force", "replace --output even when it is not an earlier axptr-sim report", false)
     .addOption(strategyOption())
-    .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName }) => done(reportCommand(files, o)));
+    .option("--max-schedules <n>", "refuse a file whose races need more schedules than this (default 2000000)")
+    .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName; maxSchedules?: string }) => done(reportCommand(files, o)));
 
   p.command("schema")
     .description("print the JSON Schema of the scenario format")
@@ -121,63 +127,52 @@ function isSet(v: string | undefined): boolean {
 
 /** Runs the CLI and returns the exit code; the shim's process exits with it. */
 export async function main(argv: readonly string[]): Promise<number> {
-  // A reader that stops early (`| head`) closes the pipe: stop writing, quietly, as other tools do.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code !== "EPIPE") throw e;
-  });
+  const stdout = new Sink(() => process.stdout);
+  const stderr = new Sink(() => process.stderr);
+  const help: string[] = [];
   let result: Done = {};
+  let ended: Ended;
   try {
-    await program((d) => (result = d)).parseAsync([...argv], { from: "user" });
-  } catch (e) {
-    return report(e);
-  }
-  if (result.stdout) await write(result.stdout);
-  if (result.stderr) process.stderr.write(result.stderr);
-  if (result.failed) {
+    await program((d) => (result = d), { out: (s) => help.push(s), err: (s) => stderr.writeNow(s) }).parseAsync([...argv], { from: "user" });
     // An empty summary: the command's output already says why (explore's violating classes).
-    if (result.failed.summary !== "") process.stderr.write(`axptr-sim: ${result.failed.summary}\n`);
-    return 1;
+    ended = { code: result.failed ? 1 : 0, stdout: result.stdout, stderr: (result.stderr ?? "") + (result.failed && result.failed.summary !== "" ? `axptr-sim: ${result.failed.summary}\n` : "") };
+  } catch (e) {
+    ended = report(e);
   }
-  return 0;
-}
-
-/** Writes piece by piece (long strings in slices): a trace of hundreds of megabytes is never copied into one buffer. */
-async function write(output: string | Iterable<string>): Promise<void> {
-  const SLICE = 1 << 20;
-  for (const piece of typeof output === "string" ? [output] : output) {
-    for (let i = 0; i < piece.length; i += SLICE) {
-      // A slow reader (a pipe) is waited for: a trace of hundreds of megabytes is never queued whole in memory.
-      if (!process.stdout.write(piece.length <= SLICE ? piece : piece.slice(i, i + SLICE))) await drained();
-    }
+  try {
+    await stdout.write(help);
+    // Output may be made while it is written (a trace is rendered chunk by chunk): its errors are mapped here too.
+    if (ended.stdout) await stdout.write(ended.stdout);
+  } catch (e) {
+    ended = report(e);
   }
+  if (ended.stderr) stderr.writeNow(ended.stderr);
+  // Output that could not be written is a failure of its own, whatever the run found (a reader that stopped early is not).
+  const lost = stdout.failed;
+  if (lost && !isClosedPipe(lost)) {
+    stderr.writeNow(`axptr-sim: cannot write the output to standard output: ${reasonOf(lost)}\n`);
+    return 4;
+  }
+  return ended.code;
 }
 
-/** Resolves when standard output has room again (or is gone: a closed pipe stops the writes elsewhere). */
-function drained(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => (process.stdout.off("drain", done), process.stdout.off("close", done), resolve());
-    process.stdout.on("drain", done);
-    process.stdout.on("close", done);
-  });
-}
+/** How a command ended: its exit code, and what is left to print. */
+type Ended = { code: number; stdout?: string | Iterable<string>; stderr?: string };
 
-function report(e: unknown): number {
+function report(e: unknown): Ended {
   if (e instanceof CommanderError) {
     // Help and version are successes; every other commander error is a usage mistake (it has printed its message).
     // commander's own exit code is 0 for --help, `help CMD` and --version; a bare `axptr-sim`
     // (no command) shows the help as a mistake, and that is a command-line problem: exit 2.
-    return e.exitCode === 0 ? 0 : 2;
+    return { code: e.exitCode === 0 ? 0 : 2 };
   }
-  if (e instanceof InputError) {
-    if (e.stdout) process.stdout.write(e.stdout);
-    process.stderr.write(e.problems.map(formatProblem).join("\n") + "\n");
-    return 2;
-  }
-  if (e instanceof UsageError) {
-    process.stderr.write(`axptr-sim: ${e.message}\n`);
-    return 2;
-  }
+  if (e instanceof InputError) return { code: 2, stdout: e.stdout, stderr: e.problems.map(formatProblem).join("\n") + "\n" };
+  if (e instanceof UsageError) return { code: 2, stderr: `axptr-sim: ${e.message}\n` };
+  if (e instanceof OutputError) return { code: 4, stderr: `axptr-sim: ${e.message}\n` };
+  // A file the system refused that no command turned into a problem of its own is still the user's file, not a bug.
+  const sys = e as NodeJS.ErrnoException;
+  if (sys instanceof Error && typeof sys.code === "string" && typeof sys.syscall === "string" && typeof sys.path === "string")
+    return { code: 2, stderr: `axptr-sim: ${sys.path}: cannot ${sys.syscall}: ${reasonOf(sys)}\n` };
   const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
-  process.stderr.write(`axptr-sim: internal error (a bug; please report it with the scenario):\n${detail}\n`);
-  return 3;
+  return { code: 3, stderr: `axptr-sim: internal error (a bug; please report it with the scenario):\n${detail}\n` };
 }

@@ -48,20 +48,49 @@ export function parseYaml(text: string, file: string): Parsed {
   if (second !== undefined) {
     problems.push(problemAt(file, lines, second.range[0], [], "a second YAML document (expected one scenario per file: nothing after the first document)"));
   }
+  const syntaxAt = new Set<number>();
   for (const e of [...doc.errors, ...doc.warnings]) {
+    // One syntax problem at a place: the library may add its consequences there ("implicit keys
+    // need to be on a single line" after "nested mappings are not allowed"), or repeat itself.
+    if (e.code !== "TAG_RESOLVE_FAILED") {
+      if (syntaxAt.has(e.pos[0])) continue;
+      syntaxAt.add(e.pos[0]);
+    }
     // A tag stands before its node: the path is the node's. After a syntax error the node at the
     // offset is the parser's guess (a key "x bad"): the path names its container.
     const path =
       e.code === "TAG_RESOLVE_FAILED"
         ? pathAtOffset(doc, nextNonSpace(text, e.pos[1]))
         : pathAtOffset(doc, e.pos[0]).slice(0, -1);
-    problems.push(problemAt(file, lines, e.pos[0], path, yamlMessage(e)));
+    problems.push(problemAt(file, lines, e.pos[0], knownKeys(path), yamlMessage(e)));
   }
   if (problems.length > 0) return { ok: false, problems };
 
   const built = toData(doc, lines);
   if (!built.ok) return { ok: false, problems: built.problems.map((p) => problemAt(file, lines, p.offset, p.path, p.message)) };
   return { ok: true, data: built.data, doc, lines };
+}
+
+/**
+ * Near a syntax error the parser guesses, and may take source text for a key
+ * (`memory:\b  - start`). Every key of the format is a plain word, so the
+ * path keeps the leading keys that are words (and list indices), and stops at
+ * the first guess; with none left it is `(file)`.
+ */
+function knownKeys(path: KeyPath): KeyPath {
+  const end = path.findIndex((k) => typeof k !== "number" && !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k));
+  return end < 0 ? path : path.slice(0, end);
+}
+
+/** Problems in order, each once. */
+export function uniqueProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = JSON.stringify([p.file, p.line, p.col, p.path, p.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function nextNonSpace(text: string, offset: number): number {

@@ -11,8 +11,12 @@ export interface Problem {
   message: string;
 }
 
+/**
+ * The key path as printed: `(file)` when there is none; a key that is empty or
+ * holds ": " is written so that `file:line:col: key.path: message` still splits at the first ": " after the column.
+ */
 export function pathText(path: KeyPath): string {
-  return path.length === 0 ? "(file)" : path.map(String).join(".");
+  return path.length === 0 ? "(file)" : path.map((k) => (k === "" ? '""' : String(k).replace(/: /g, "\\u003a "))).join(".");
 }
 
 /** `file:line:col: key.path: message`, the one line format of every input problem. */

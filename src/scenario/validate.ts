@@ -1,6 +1,6 @@
 // Text to a validated scenario, or every problem with its file:line:col.
 import type { z } from "zod";
-import { parseYaml } from "./load.js";
+import { parseYaml, uniqueProblems } from "./load.js";
 import { isScalar } from "yaml";
 import { describe, parseNumberText, quoteString, quoteText, shownNumber } from "./numbers.js";
 import { nodeAt, offsetOf, problemAt, type KeyPath, type Problem } from "./problems.js";
@@ -20,7 +20,9 @@ export type LoadResult = { ok: true; scenario: Scenario; locate: Locate } | { ok
 export const MAX_PROBLEMS = 100;
 
 export function loadScenario(text: string, file: string): LoadResult {
-  const r = loadEvery(text, file);
+  const loaded = loadEvery(text, file);
+  // One line a problem, however many ways it was found.
+  const r = loaded.ok ? loaded : { ok: false as const, problems: uniqueProblems(loaded.problems) };
   if (r.ok || r.problems.length <= MAX_PROBLEMS) return r;
   const next = r.problems[MAX_PROBLEMS] as Problem;
   const more = r.problems.length - MAX_PROBLEMS;

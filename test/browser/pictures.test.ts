@@ -15,6 +15,9 @@ import { ROOT } from "../helpers/cli.js";
 import { load } from "../sim/helpers.js";
 import { simulate } from "../../src/sim/simulate.js";
 import type { Trace } from "../../src/sim/events.js";
+import { explore } from "../../src/explore/explore.js";
+import { witnessTrace } from "../../src/explore/witness.js";
+import { renderRaces, timelineClasses } from "../../src/render/report/races.js";
 
 const chromium = findChromium();
 if (!chromium && !inCI()) {
@@ -126,6 +129,46 @@ describe.skipIf(!chromium && !inCI())("in headless Chromium", () => {
     const png = file.replace(/\.html$/, ".png");
     await page.screenshot({ path: png, fullPage: true });
     expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 30_000);
+
+  it("opens a report with races without errors: one witness timeline per class shown, race marks named", async () => {
+    errors.length = 0;
+    const name = "41-races-migration-two-cpus.yaml";
+    const s = load(readFileSync(join(SCENARIOS, name), "utf8"));
+    const r = explore(s, { depth: s.explore?.depth ?? 1, strategy: s.machine.strategy });
+    const shown = timelineClasses(r);
+    const races = renderRaces(r, new Map(shown.map((i) => [i, witnessTrace(s, r.classes[i]?.witness ?? "", s.machine.strategy)])), {
+      file: `scenarios/${name}`,
+      never: s.explore?.never ?? [],
+      hazardsForbidden: s.explore?.hazards === "forbidden",
+    });
+    const file = join(dir, "races.html");
+    writeFileSync(file, renderReport([{ file: `scenarios/${name}`, trace: simulate(s), sections: [races] }], { color: false }));
+    const page = await openPage();
+    await page.setViewport({ width: 1100, height: 800 });
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    const seen = await page.evaluate(() => ({
+      classes: document.querySelectorAll("div.races li.class").length,
+      timelines: [...document.querySelectorAll("div.races li.class")].map((li) => li.querySelectorAll("figure.witness svg.timeline").length),
+      lanes: [...document.querySelectorAll("div.races svg.timeline")].map((svg) => [...svg.querySelectorAll("g.lane")].map((g) => g.getAttribute("data-lane")).join(",")),
+      widths: [...document.querySelectorAll("div.races svg.timeline")].map((svg) => svg.getBoundingClientRect().width),
+      raceTitles: [...document.querySelectorAll("div.races svg .mark.injected.race title")].map((t) => t.textContent ?? ""),
+      raceLabels: [...document.querySelectorAll("div.races svg .mark.injected.race text.racelabel")].map((t) => (t as SVGGraphicsElement).getBBox().width),
+      scripts: document.scripts.length,
+    }));
+    expect(seen.classes).toBe(r.classes.length);
+    expect(shown).toHaveLength(r.classes.length);
+    expect(seen.timelines).toEqual(r.classes.map(() => 1));
+    expect(seen.lanes).toEqual(r.classes.map(() => "cpu0,cpu1"));
+    expect(seen.widths.every((w) => w > 300)).toBe(true);
+    const fired = r.classes.filter((c) => c.witness !== "").length;
+    expect(seen.raceTitles).toHaveLength(fired);
+    expect(seen.raceTitles.every((t) => /^event \d+: race [a-z][a-z0-9_-]*/.test(t))).toBe(true);
+    expect(seen.raceLabels.every((w) => w > 5)).toBe(true);
+    expect(seen.scripts).toBe(0);
+    await page.screenshot({ path: file.replace(/\.html$/, ".png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   }, 30_000);

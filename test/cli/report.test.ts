@@ -96,6 +96,44 @@ events:
   });
 });
 
+describe("report of a file with races", () => {
+  const RACES = "scenarios/39-races-seed-munmap-evict.yaml";
+
+  it("adds a Races section after the pictures, only for the files with races, with a timeline per class", () => {
+    const r = cli(["report", SEED, RACES, "-o", "-"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.match(/<h3 id="s\d-races">Races<\/h3>/g)).toEqual(['<h3 id="s2-races">Races</h3>']);
+    expect(r.stdout).toMatch(/<h3 id="s2-timeline">.*<h3 id="s2-races">Races<\/h3>\n<div class="races">\n<p class="races-summary">369 schedules, 3 classes: .*<h3 id="s2-steps">/s);
+    expect(r.stdout.match(/<figure class="timeline witness">/g)).toHaveLength(3);
+    expect(r.stdout).toContain(`<code class="replay">axptr-sim run ${RACES} --replay &#39;munmap@main#1:before-read[6]&#39;</code>`);
+    // Byte-identical again.
+    expect(cli(["report", SEED, RACES, "-o", "-"]).stdout).toBe(r.stdout);
+  });
+
+  it("explores under --strategy when given, and names it in the replay commands", () => {
+    const r = cli(["report", RACES, "--strategy", "none", "-o", "-"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('<p class="races-summary">141 schedules, 2 classes: <span class="badge bad">✗ 1 class violating (97 schedules)</span>');
+    expect(r.stdout).toContain(`axptr-sim run ${RACES} --strategy none --replay &#39;&#39;`);
+  });
+
+  it("refuses an exploration over --max-schedules as explore does: one line, exit 2, nothing written", () => {
+    const out = join(dir, "r.html");
+    const r = cli(["report", SEED, RACES, "--max-schedules", "100", "-o", out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `axptr-sim: ${RACES}: the exploration of its races would run 369 schedules, over --max-schedules 100; narrow it with at: or during: on the races, a lower explore.depth (now 2), or raise --max-schedules\n`,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+    expect(cli(["report", RACES, "--max-schedules", "369", "-o", "-"]).code).toBe(0);
+    const bad = cli(["report", RACES, "--max-schedules", "lots", "-o", "-"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('axptr-sim: --max-schedules "lots": expected a positive whole number\n');
+  });
+});
+
 describe("run --format mermaid", () => {
   it("prints one diagram per file, in Markdown fences with --fences", () => {
     const r = cli(["run", "--format", "mermaid", "--fences", SEED, MIGRATION]);

@@ -11,7 +11,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: readonly string[], opts: { input?: string; cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
+/** A user without root's right to read and write everything (nobody), when the tests run as root; else no change. */
+export function unprivileged(): { uid?: number; gid?: number } {
+  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+}
+
+export function cli(
+  args: readonly string[],
+  opts: { input?: string; cwd?: string; env?: Record<string, string | undefined>; uid?: number; gid?: number } = {},
+): CliResult {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, CI: undefined, GITHUB_ACTIONS: undefined, ...opts.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [BIN, ...args], {
@@ -21,6 +29,8 @@ export function cli(args: readonly string[], opts: { input?: string; cwd?: strin
     env: env as NodeJS.ProcessEnv,
     timeout: 15_000,
     maxBuffer: 256 * 1024 * 1024,
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

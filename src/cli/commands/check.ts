@@ -1,7 +1,7 @@
 // `check [PATH…]`: golden traces for CI. Reads scenarios and goldens, writes
 // goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, normalize } from "node:path";
+import { accessSync, constants } from "node:fs";
+import { basename, dirname } from "node:path";
 import { failureMessage, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
 import { outcomesPath } from "../../check/outcomes.js";
@@ -11,6 +11,8 @@ import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
+import { fileProblem, inspectTarget, readOnlyProblem, readTarget, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Target } from "../files.js";
+import { collect, identities, SCENARIO } from "../walk.js";
 import { prepareAll } from "../../check/parallel.js";
 
 export interface CheckOptions {
@@ -25,7 +27,6 @@ export interface CheckOptions {
   github: boolean;
 }
 
-const SCENARIO = /\.ya?ml$/;
 /** Where check looks when given no path (format section 4). */
 export const DEFAULT_FOLDER = "scenarios";
 
@@ -41,30 +42,79 @@ export function goldenPath(scenarioPath: string): string {
 export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed } {
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
-  const { scenarios, traces: goldensSeen } = collect(paths);
-  let prepared: ReturnType<typeof prepareAll>;
+  const same = identities();
+  const { scenarios, traces: goldensSeen, problems } = collect(paths, same, DEFAULT_FOLDER);
+
+  // Each golden belongs to one scenario (a.yaml and a.yml would share a.trace), and is never a scenario.
+  const owner = new Map<string, string>();
+  for (const s of scenarios) {
+    const g = goldenPath(s);
+    const other = owner.get(same(g));
+    if (other !== undefined) problems.push(fileProblem(s, `its golden ${g} is also the golden of ${other}: rename one of the two`));
+    else owner.set(same(g), s);
+  }
+  let report: Target | undefined;
+  if (o.output) {
+    const id = same(o.output);
+    if (owner.has(id) || scenarios.some((s) => same(s) === id)) throw new UsageError(`--output ${o.output}: is a scenario or a golden of this check: name another file`);
+    try {
+      accessSync(dirname(o.output), constants.W_OK);
+    } catch (e) {
+      throw writeFailure(o.output, "--output", e);
+    }
+    report = inspectTarget(o.output, "--output file");
+    if (report.kind === "refused") problems.push(report.problem);
+    else if (report.kind === "file" && report.readOnly) problems.push(readOnlyProblem(o.output, report.mode, "--output file"));
+  }
+
+  let prepared: ReturnType<typeof prepareAll> = [];
   try {
     // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
     prepared = prepareAll(scenarios);
   } catch (e) {
-    // In GitHub Actions an invalid scenario is also marked on its own line.
-    if (e instanceof InputError && o.github) throw new InputError(e.problems, problemAnnotations(e.problems));
-    throw e;
+    if (!(e instanceof InputError)) throw e;
+    problems.push(...e.problems);
   }
+  // Every golden is looked at (never through a link) before anything is read, printed or written.
+  const goldens = new Map<string, Target>(scenarios.map((s) => [s, inspectTarget(goldenPath(s), "golden")]));
+  for (const t of goldens.values()) if (t.kind === "refused") problems.push(t.problem);
+  refuse(problems, o);
+
   const c = palette(o.color);
   const out: string[] = [];
   const results: CaseResult[] = [];
-  const written: string[] = [];
+  const writes: { golden: string; text: string; mode?: number }[] = [];
+  /** What --update does to each golden, in the order of the scenarios. */
+  const done: string[] = [];
   const lines = new Map<CaseResult, number>();
-  for (const { file, now, expectations, outcomes } of prepared) {
-    const golden = goldenPath(file);
-    const stored = existsSync(golden) ? readFileSync(golden, "utf8") : undefined;
+  /** Judges one golden (looked at, never through a link; read; compared) and plans its write under --update. */
+  const judgeGolden = (file: string, golden: string, now: string, expectations: string[], target: Target): CaseResult | undefined => {
+    if (target.kind === "refused") {
+      problems.push(target.problem);
+      return undefined;
+    }
+    let stored: string | undefined;
+    if (target.kind === "file") {
+      const read = readTarget(golden, "golden");
+      if ("problem" in read) {
+        problems.push(read.problem);
+        return undefined;
+      }
+      stored = read.text;
+    }
     let r = judge(file, golden, now, stored, expectations);
     if (o.update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
-      writeAtomically(golden, now, "golden");
-      written.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
+      // A golden the user made read-only is not replaced: they meant something by it.
+      if (target.kind === "file" && target.readOnly) problems.push(readOnlyProblem(golden, target.mode, "golden"));
+      writes.push({ golden, text: now, ...(target.kind === "file" ? { mode: target.mode } : {}) });
+      done.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
       r = judge(file, golden, now, now, r.expectations);
-    } else if (o.update) written.push(`unchanged ${golden}`);
+    } else if (o.update) done.push(`unchanged ${golden}`);
+    return r;
+  };
+  for (const { file, now, expectations, outcomes } of prepared) {
+    const r = judgeGolden(file, goldenPath(file), now, expectations, goldens.get(file) ?? { kind: "missing" });
+    if (r === undefined) continue;
     results.push(r);
     // Only a failure is marked: its scenario is loaded and run again here for the line.
     if (r.status !== "passed") {
@@ -72,13 +122,31 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       if (loadedFile) lines.set(r, markLine(loadedFile, simulateLoaded(loadedFile), r));
     }
     if (outcomes) {
-      const oc = checkOutcomes(file, outcomes.now, outcomes.violations, o.update, written);
+      // The `.outcomes` golden of a scenario with races: judged like a trace golden; a violating class fails as an expectation does.
+      const oc = judgeGolden(file, outcomesPath(file), outcomes.now, outcomes.violations, inspectTarget(outcomesPath(file), "golden"));
+      if (oc === undefined) continue;
       results.push(oc);
       lines.set(oc, outcomes.line);
     }
   }
-  const expected = new Set(scenarios.flatMap((s) => [normalize(goldenPath(s)), normalize(outcomesPath(s))]));
-  const obsolete = goldensSeen.filter((t) => !expected.has(normalize(t))).sort();
+  // Nothing is written unless every golden can be.
+  for (const folder of new Set(writes.map((w) => dirname(w.golden)))) {
+    try {
+      accessSync(folder, constants.W_OK);
+    } catch (e) {
+      problems.push(fileProblem(folder, `cannot write goldens in this folder: ${reasonOf(e)}`));
+    }
+  }
+  refuse(problems, o);
+  const removed: string[] = [];
+  if (o.update) {
+    const folders = new Map(scenarios.map((s) => [same(dirname(goldenPath(s))), dirname(goldenPath(s))]));
+    for (const folder of folders.values()) removed.push(...removeStaleTemporaries(folder));
+  }
+  for (const w of writes) writeAtomically(w.golden, w.text, "golden", w.mode);
+  const listed = [...removed.map((t) => `removed ${t} (left behind by an interrupted check --update)`), ...done];
+  const goldenSet = new Set(scenarios.flatMap((s) => [same(goldenPath(s)), same(outcomesPath(s))]));
+  const obsolete = goldensSeen.filter((t) => !goldenSet.has(same(t))).sort();
 
   for (const r of results) {
     if (r.status === "passed") {
@@ -100,7 +168,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     if (r.expectations.length > 0) out.push(`  fix the expectation in ${r.scenario}, or the behaviour it describes (npx axptr-sim run ${r.scenario})`);
   }
   for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${t}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
-  if (written.length > 0) out.push("", ...written);
+  if (listed.length > 0) out.push("", ...listed);
 
   const passed = results.filter((r) => r.status === "passed").length;
   const failed = results.filter((r) => r.status === "failed").length;
@@ -108,7 +176,10 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   out.push("", `check: ${passed} passed, ${failed} failed, ${missing} missing, ${obsolete.length} obsolete${o.ci && !o.update ? " (CI: goldens are written only with --update)" : ""}`);
 
   if (o.github) out.push(...annotations(results, o.strict ? obsolete : [], lines));
-  if (o.reporter === "junit" && o.output) writeAtomically(o.output, renderJunit(results, obsolete, o.strict), "--output");
+  if (o.reporter === "junit" && o.output) {
+    removeStaleTemporaries(dirname(o.output));
+    writeAtomically(o.output, renderJunit(results, obsolete, o.strict), "--output", report?.kind === "file" ? report.mode : undefined);
+  }
 
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
   const stdout = out.join("\n") + "\n";
@@ -122,19 +193,6 @@ function isOutcomes(r: CaseResult): boolean {
 /** A case as the report names it: the scenario, and "(outcomes)" for its outcome golden. */
 function label(r: CaseResult): string {
   return isOutcomes(r) ? `${r.scenario} (outcomes)` : r.scenario;
-}
-
-/** The `.outcomes` golden of a scenario with races: judged like a trace golden; a violating class fails as an expectation does, --update or not. */
-function checkOutcomes(file: string, now: string, failed: string[], update: boolean, written: string[]): CaseResult {
-  const golden = outcomesPath(file);
-  const stored = existsSync(golden) ? readFileSync(golden, "utf8") : undefined;
-  let r = judge(file, golden, now, stored, failed);
-  if (update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
-    writeAtomically(golden, now, "golden");
-    written.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
-    r = judge(file, golden, now, now, failed);
-  } else if (update) written.push(`unchanged ${golden}`);
-  return r;
 }
 
 export function failedExpectations(t: Trace): string[] {
@@ -168,49 +226,7 @@ function problemAnnotations(problems: readonly Problem[]): string {
 const esc = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 const prop = (s: string) => esc(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
-/** Scenario files under the paths (folders recursively, sorted), and the .trace files seen in those folders. */
-function collect(paths: readonly string[]): { scenarios: string[]; traces: string[] } {
-  const scenarios: string[] = [];
-  const traces: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      if (name === "node_modules" || name.startsWith(".")) continue;
-      const p = join(dir, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (SCENARIO.test(name)) scenarios.push(p);
-      else if (name.endsWith(".trace") || name.endsWith(".outcomes")) traces.push(p);
-    }
-  };
-  for (const p of paths) {
-    if (p === "-") throw new UsageError("check reads scenario files and writes goldens beside them: give files or folders, not - (standard input)");
-    if (!existsSync(p))
-      throw new UsageError(`${p}: no such file or folder${p === DEFAULT_FOLDER ? ` (${DEFAULT_FOLDER}/ is where check looks when given no path: name the scenario files or folders to check)` : ""}`);
-    if (statSync(p).isDirectory()) walk(p);
-    else scenarios.push(p);
-  }
-  return { scenarios: unique(scenarios), traces: unique(traces) };
+/** Problems found before anything is written end the check: exit 2, nothing written (marked in GitHub Actions too). */
+function refuse(problems: readonly Problem[], o: CheckOptions): void {
+  if (problems.length > 0) throw new InputError(problems, o.github ? problemAnnotations(problems) : "");
 }
-
-/** Each file once, however often the paths reach it (`s s`, `s ./s/a.yaml`), spelt as first reached. */
-function unique(paths: readonly string[]): string[] {
-  const seen = new Map<string, string>();
-  for (const p of paths) if (!seen.has(normalize(p))) seen.set(normalize(p), p);
-  return [...seen.values()];
-}
-
-/** Temporary file beside the target, then rename: a golden is never left half-written.
- * A file that cannot be written (no such folder, no permission) is the user's problem (exit 2), not a bug. */
-function writeAtomically(path: string, text: string, what: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    const err = e as NodeJS.ErrnoException;
-    const reason = err.code === "ENOENT" ? "no such folder" : err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : err.code === "EISDIR" ? "is a folder" : err.message;
-    throw new UsageError(`${what} ${path}: cannot write it: ${reason}`);
-  }
-}
-

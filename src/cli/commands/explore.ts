@@ -42,7 +42,7 @@ export function parseShard(text: string | undefined): Shard | undefined {
   return { index, count };
 }
 
-function parseMax(text: string | undefined): number {
+export function parseMax(text: string | undefined): number {
   if (text === undefined) return DEFAULT_MAX_SCHEDULES;
   const n = Number(text.replace(/_/g, ""));
   if (!/^[0-9_]+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--max-schedules ${JSON.stringify(text)}: expected a positive whole number`);
@@ -56,7 +56,7 @@ function strategiesOf(text: string | undefined, fileStrategy: StrategyName): { l
   return { list: [text as StrategyName], all: false, overridden: true };
 }
 
-const grouped = (n: number) => n.toLocaleString("en-US");
+export const grouped = (n: number) => n.toLocaleString("en-US");
 
 /** Below this many full-depth schedules, starting threads costs more than it saves (unless --workers asks for them). */
 const PARALLEL_FROM = 20_000;

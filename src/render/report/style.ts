@@ -66,6 +66,15 @@ svg .mark.fault.undecided * { fill: var(--paper); }
 svg .mark.fault.blocked *, svg .mark.blocked rect { fill: var(--dim); }
 svg .mark.run path { fill: none; stroke: var(--on); stroke-width: 1.6; }
 svg .mark.injected path { fill: #f2b705; stroke: var(--ink); stroke-width: 1; }
+svg .mark.injected.race path { stroke-width: 1.6; }
+svg .racelabel { font-size: 10px; font-weight: 700; }
+.dim { color: var(--dim); }
+div.races ol.classes { padding-left: 0; list-style: none; }
+div.races li.class { border-left: 4px solid var(--line); padding: 4px 0 8px 12px; margin: 10px 0; }
+div.races li.class.violates { border-left: 4px double var(--bad); }
+div.races li.class p { margin: 2px 0; }
+div.races ul.steps { margin: 2px 0; }
+code.replay { background: var(--band); padding: 0 4px; }
 svg .mark.hazard path { fill: #f59e0b; stroke: var(--ink); stroke-width: 1; }
 svg .mark.hazard text { font-weight: 700; font-size: 10px; }
 svg .mark.migrate path { fill: none; stroke: var(--ink); stroke-width: 1.6; }
@@ -80,7 +89,7 @@ svg .legendtext, svg .legendtext text { font-size: 10.5px; fill: var(--dim); }
   nav { display: none; }
   section.scenario + section.scenario { break-before: page; }
   section.scenario { border-top: none; }
-  figure, table.steps tr, dl.summary { break-inside: avoid; }
+  figure, table.steps tr, dl.summary, div.races li.class { break-inside: avoid; }
   pre.trace { white-space: pre-wrap; font-size: 8.5pt; background: none; }
   a { color: inherit; text-decoration: none; }
 }

@@ -178,7 +178,11 @@ export function renderTimeline(t: Trace): string {
         break;
       }
       case "injected":
-        mark = `<g class="mark injected">${title(`event ${e.seq}: injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}${more}`)}${el("path", { d: bolt(x, y) })}</g>`;
+        // A race's event (a replayed schedule) says which race it is, in its title and beside the bolt.
+        mark =
+          e.race === undefined
+            ? `<g class="mark injected">${title(`event ${e.seq}: injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}${more}`)}${el("path", { d: bolt(x, y) })}</g>`
+            : `<g class="mark injected race" data-race="${xml(e.race)}">${title(`event ${e.seq}: race ${e.race}${e.by ? ` by ${e.by}` : ""}: ${e.detail}${more}`)}${el("path", { d: bolt(x, y) })}${text({ x: x + 7, y: y - 8, class: "racelabel" }, e.race)}</g>`;
         break;
       case "hazard":
         mark = `<g class="mark hazard">${title(`event ${e.seq}: HAZARD ${e.hazard}: ${e.message}${more}`)}${el("path", { d: `M${x} ${y - 8}L${x + 8} ${y + 6}L${x - 8} ${y + 6}Z` })}${text({ x, y: y + 4.5, "text-anchor": "middle" }, "!")}</g>`;
@@ -239,7 +243,7 @@ export function renderTimeline(t: Trace): string {
   parts.push(`<g class="axis">${text({ x: 8, y: axisY + 15, class: "rowlabel" }, "event #")}${ticks.join("")}</g>`);
   if (skipped > 0) parts.push(text({ x: LEFT, y: axisY + 32, class: "note" }, `${skipped} more marks not drawn (the text trace has every event)`));
   const cpuLanes = !(t.machine.strategy === "per-thread-flag" || t.machine.strategy === "nesting-counter");
-  parts.push(legend(8, height - 30, lanes.some((l) => l.stateful), cpuLanes, new Set([...faults.values()].map((f) => f.decision)), new Set(events.map((e) => e.kind))));
+  parts.push(legend(8, height - 30, lanes.some((l) => l.stateful), cpuLanes, new Set([...faults.values()].map((f) => f.decision)), new Set(events.map((e) => (e.kind === "injected" && e.race !== undefined ? "race" : e.kind)))));
   return `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="state timeline of ${xml(t.scenario.name)}">${parts.join("")}</svg>`;
 }
 
@@ -279,6 +283,8 @@ function legend(x: number, top: number, stateful: boolean, cpuLanes: boolean, de
     item(`<g class="state off">${el("rect", { x: 0, y: 2, width: 12, height: 3 })}</g>`, "flat: not", 80);
   }
   if (kinds.has("injected")) item(`<g class="mark injected">${el("path", { d: bolt(6, 0) })}</g>`, "injected event", 120);
+  // A replayed schedule's races: the same bolt, labelled with the race's name.
+  if (kinds.has("race")) item(`<g class="mark injected race">${el("path", { d: bolt(6, 0) })}</g>`, "race (its name beside it)", 170);
   if (kinds.has("hazard")) item(`<g class="mark hazard">${el("path", { d: "M6 -8L14 6L-2 6Z" })}${text({ x: 6, y: 4.5, "text-anchor": "middle" }, "!")}</g>`, "hazard", 80);
   if (kinds.has("migrate")) item(`<g class="mark migrate">${el("path", { d: "M6 -8L6 6M2 1L6 7L10 1" })}</g>`, "migration", 90);
   if (kinds.has("run")) item(`<g class="mark run">${el("path", { d: "M-1 -3L13 -3M9 -7L13 -3L9 1M13 4L-1 4M3 0L-1 4L3 8" })}</g>`, "thread switched in", 140);

@@ -1,0 +1,179 @@
+// The files check reads and writes beside the user's scenarios: goldens and
+// the JUnit report. Nothing here follows a symbolic link to write, replaces a
+// file that is not a regular one, or leaves a temporary file it cannot name.
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import type { Problem } from "../scenario/problems.js";
+import { OutputError, UsageError } from "./errors.js";
+
+/** An operating-system error in words (its code in parentheses where the words are ours). */
+export function reasonOf(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    ENOENT: "no such file",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    EISDIR: "is a folder",
+    ENOTDIR: "a part of the path is not a folder",
+    ELOOP: "a loop of symbolic links",
+    ENAMETOOLONG: "the name is too long",
+    EROFS: "the file system is read-only",
+    ENOSPC: "no space left on the device",
+    EDQUOT: "disk quota exceeded",
+    EFBIG: "the file is too large for the file system",
+    EIO: "input/output error",
+    EMFILE: "too many open files",
+    ENFILE: "too many open files",
+    ENXIO: "no such device",
+  };
+  const w = err.code ? words[err.code] : undefined;
+  if (w !== undefined) return `${w} (${err.code})`;
+  return err.message ?? String(e);
+}
+
+/** Errors of the device rather than of the path the user gave: the output could not be written (exit 4). */
+const DEVICE_ERRORS = new Set(["ENOSPC", "EDQUOT", "EFBIG", "EIO"]);
+
+export function fileProblem(file: string, message: string): Problem {
+  return { file, line: 1, col: 1, path: [], message };
+}
+
+/** What stands at a path that check may read and replace. */
+export type Target =
+  | { kind: "missing" }
+  | { kind: "file"; mode: number; readOnly: boolean }
+  | { kind: "refused"; problem: Problem };
+
+/**
+ * Looks at a golden or report path without following a link: only a regular
+ * file, or nothing, may be there. A link is refused (and where it points is
+ * said), never read: a golden is printed in diffs, and a link could show a
+ * file the user never named.
+ */
+export function inspectTarget(path: string, what: string): Target {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
+    return { kind: "refused", problem: fileProblem(path, `cannot look at the ${what}: ${reasonOf(e)}`) };
+  }
+  if (st.isSymbolicLink()) {
+    let to = "?";
+    try {
+      to = readlinkSync(path);
+    } catch {
+      // Where it points stays "?": the refusal does not depend on it.
+    }
+    return { kind: "refused", problem: fileProblem(path, `the ${what} is a symbolic link to ${to}: check never reads or writes through a link (put a regular file there)`) };
+  }
+  if (st.isDirectory()) return { kind: "refused", problem: fileProblem(path, `the ${what} is a folder, not a file (remove or rename it)`) };
+  if (!st.isFile()) return { kind: "refused", problem: fileProblem(path, `the ${what} is not a regular file (a device, pipe or socket): check reads and writes regular files only`) };
+  return { kind: "file", mode: st.mode & 0o7777, readOnly: (st.mode & 0o222) === 0 };
+}
+
+/** Reads a golden that inspectTarget found to be a regular file. */
+export function readTarget(path: string, what: string): { text: string } | { problem: Problem } {
+  // Opened without following a link, and without waiting on a pipe, in case either was put there since it was looked at.
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    if (!fstatSync(fd).isFile()) return { problem: fileProblem(path, `the ${what} is not a regular file: check reads and writes regular files only`) };
+    return { text: readFileSync(fd, "utf8") };
+  } catch (e) {
+    return { problem: fileProblem(path, `cannot read the ${what}: ${reasonOf(e)}`) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The problem of a read-only file that --update would have to replace; the user made it read-only on purpose. */
+export function readOnlyProblem(path: string, mode: number, what: string): Problem {
+  return fileProblem(path, `the ${what} is read-only (mode ${mode.toString(8).padStart(4, "0")}): check does not replace it (make it writable, chmod u+w, if it should change)`);
+}
+
+// ---- temporary files -------------------------------------------------------------
+
+/** `.NAME.axptr-sim-PID.tmp`: hidden, beside its target, and recognisably this tool's. */
+const TEMPORARY = /^\..+\.axptr-sim-(\d+)\.tmp$/;
+
+export function temporaryName(path: string, pid = process.pid): string {
+  return join(dirname(path), `.${basename(path)}.axptr-sim-${pid}.tmp`);
+}
+
+/** Younger temporary files of a running process may be in use by a check --update running beside this one. */
+const STALE_AFTER_MS = 10 * 60 * 1000;
+
+/**
+ * Removes the temporary files an interrupted check left in a folder: those of
+ * a process that no longer runs, or older than ten minutes. Returns their paths.
+ */
+export function removeStaleTemporaries(folder: string, now = Date.now()): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names.sort()) {
+    const m = TEMPORARY.exec(name);
+    if (!m) continue;
+    const path = join(folder, name);
+    try {
+      const st = lstatSync(path);
+      if (!st.isFile() && !st.isSymbolicLink()) continue;
+      if (isRunning(Number(m[1])) && now - st.mtimeMs < STALE_AFTER_MS) continue;
+      rmSync(path, { force: true });
+      removed.push(path);
+    } catch {
+      // Gone meanwhile, or not ours to remove: leave it.
+    }
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user.
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Writes a temporary file beside the target, then renames it over the target:
+ * a golden is never left half-written. The temporary file is created
+ * exclusively (a link planted under its name is not followed), and takes the
+ * mode of the file it replaces. A path that cannot take a file is the user's
+ * problem (exit 2); a full or failing device is an output error (exit 4).
+ */
+export function writeAtomically(path: string, text: string, what: string, mode?: number): void {
+  const tmp = temporaryName(path);
+  let fd: number | undefined;
+  try {
+    rmSync(tmp, { force: true }); // only a file of a dead process with our PID can be there
+    fd = openSync(tmp, "wx", 0o666);
+    const bytes = Buffer.from(text, "utf8");
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    if (mode !== undefined) fchmodSync(fd, mode);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw writeFailure(path, what, e);
+  }
+}
+
+/** Why a file could not be written, as the error main.ts maps: the path's fault (exit 2) or the device's (exit 4). */
+export function writeFailure(path: string, what: string, e: unknown): UsageError | OutputError {
+  const code = (e as NodeJS.ErrnoException).code ?? "";
+  const message = `${what} ${path}: cannot write it: ${code === "ENOENT" ? "no such folder" : reasonOf(e)}`;
+  return DEVICE_ERRORS.has(code) ? new OutputError(message) : new UsageError(message);
+}
+
