@@ -28,18 +28,18 @@ const Value: z.ZodType<ValueJson> = z
   .lazy(() => z.union([z.null(), z.int(), z.string(), z.array(Value)]))
   .meta({ id: "Value", description: "a step's value: a number (a decimal string beyond 2^53-1), a string, null (None), or a list of values" });
 
-/** The value (`ok`) is left out of step-end events: it is in `steps` once. */
-function results(value: boolean) {
+/** How a step ended, given the shape of its `ok` (the value is left out of step-end events: it is in `steps` once). */
+function results<Ok extends z.ZodRawShape>(ok: Ok) {
   return z.discriminatedUnion("status", [
-    z.strictObject(value ? { status: z.literal("ok"), value: Value.optional() } : { status: z.literal("ok") }),
+    z.strictObject({ status: z.literal("ok"), ...ok }),
     z.strictObject({ status: z.literal("err"), errno: Errno }),
     z.strictObject({ status: z.literal("panic"), message: z.string() }),
     z.strictObject({ status: z.literal("killed"), signal: z.literal("SIGSEGV") }),
     z.strictObject({ status: z.enum(["deadlock", "step-limit", "not-run"]) }),
   ]);
 }
-const Result = results(true).meta({ id: "Result", description: "how a step ended" });
-const Ended = results(false).meta({ id: "Ended", description: "how a step ended, without its value" });
+const Result = results({ value: Value.optional() }).meta({ id: "Result", description: "how a step ended" });
+const Ended = results({}).meta({ id: "Ended", description: "how a step ended, without its value" });
 const Expected = z
   .discriminatedUnion("status", [
     z.strictObject({ status: z.literal("ok"), value: Value.optional() }),
