@@ -3,7 +3,7 @@ declare const AXPTR_SIM_VERSION: string | undefined;
 // commander wiring, and the one place that maps errors to exit codes and exits.
 import { Command, CommanderError, Option } from "commander";
 import { STRATEGIES } from "../scenario/schema.js";
-import { formatProblem } from "../scenario/problems.js";
+import { formatProblem, type Problem } from "../scenario/problems.js";
 import { CheckFailed, InputError, UsageError } from "./errors.js";
 import { useColor } from "./io.js";
 import { runCommand, type Format } from "./commands/run.js";
@@ -14,8 +14,8 @@ import { compareCommand } from "./commands/compare.js";
 
 import type { StrategyName } from "../sim/simulate.js";
 
-/** What a command leaves to print, and how it ended. */
-type Done = { stdout?: string | Iterable<string>; stderr?: string; failed?: CheckFailed };
+/** What a command leaves to print, and how it ended (`problems`: input problems reported after the output, exit 2). */
+type Done = { stdout?: string | Iterable<string>; stderr?: string; failed?: CheckFailed; problems?: readonly Problem[] };
 
 function program(done: (d: Done) => void): Command {
   const p = new Command("axptr-sim")
@@ -24,14 +24,14 @@ function program(done: (d: Done) => void): Command {
     .exitOverride()
     .showSuggestionAfterError(true)
     .showHelpAfterError("(axptr-sim --help lists the commands; axptr-sim help COMMAND shows its options)")
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(prefixed(s)) });
 
   const strategyOption = () =>
     new Option("--strategy <name>", "override the file's machine.strategy").choices(STRATEGIES as unknown as string[]);
 
   p.command("run")
     .description("run scenarios and print their traces (exit 1 if an expectation failed)")
-    .argument("<file...>", "scenario files (- for standard input)")
+    .argument("<path...>", "scenario files, or folders of them (- for standard input)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "ndjson"]).default("text"))
     .addOption(strategyOption())
     .option("--quiet", "text: only the step results and the summary", false)
@@ -43,8 +43,8 @@ function program(done: (d: Done) => void): Command {
 
   p.command("validate")
     .description("check scenario files without running them (exit 2 on any problem)")
-    .argument("<file...>", "scenario files (- for standard input)")
-    .action((files: string[]) => done({ stdout: validateCommand(files) }));
+    .argument("<path...>", "scenario files, or folders of them (- for standard input)")
+    .action((paths: string[]) => done(validateCommand(paths)));
 
   p.command("check")
     .description("compare each scenario's trace with its golden .trace file")
@@ -77,6 +77,11 @@ function program(done: (d: Done) => void): Command {
   return p;
 }
 
+/** commander's own errors ("error: unknown option") carry the one prefix of every error of the tool. */
+function prefixed(message: string): string {
+  return message.replace(/^error: /, "axptr-sim: ");
+}
+
 function isSet(v: string | undefined): boolean {
   return v !== undefined && v !== "" && v !== "0" && v !== "false";
 }
@@ -95,11 +100,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (result.stdout) write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
-  if (result.failed) {
-    process.stderr.write(`axptr-sim: ${result.failed.summary}\n`);
-    return 1;
-  }
-  return 0;
+  const problems = result.problems ?? [];
+  const invalid = problems.length > 0;
+  if (invalid) process.stderr.write(problems.map(formatProblem).join("\n") + "\n");
+  if (result.failed) process.stderr.write(`axptr-sim: ${result.failed.summary}\n`);
+  return invalid ? 2 : result.failed ? 1 : 0;
 }
 
 /** Writes piece by piece (long strings in slices): a trace of hundreds of megabytes is never copied into one buffer. */

@@ -1,7 +1,7 @@
 // The simulator: a pure, deterministic function from a scenario to its trace.
 import { hex } from "../scenario/numbers.js";
 import { spanOf } from "../scenario/rules.js";
-import type { NestedStepSpec, OpName, Strategy as StrategySchema, TriggerName } from "../scenario/schema.js";
+import type { NestedStepSpec, Strategy as StrategySchema } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { z } from "zod";
 import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
@@ -10,6 +10,7 @@ import { Injector, writeContents } from "./injector.js";
 import { Machine, RunEndSignal } from "./machine.js";
 import { AddressSpace } from "./memory.js";
 import { runOp } from "./ops.js";
+import { neverReached } from "./points.js";
 import { makeStrategy } from "./strategies/index.js";
 
 export type StrategyName = z.infer<typeof StrategySchema>;
@@ -122,18 +123,6 @@ export function describeArgs(st: NestedStepSpec): string {
   return parts.join(" ");
 }
 
-/** Which ops have a point: the others never reach it (semantics section 5: "fires nothing"). */
-const POINTS: Partial<Record<TriggerName, readonly OpName[]>> = {
-  "after-align-check": ["get", "get_as_slice", "get_as_null_terminated", "get_as_str"],
-  "after-region-check": ["get", "get_as_slice"],
-  "after-populate": ["get", "get_as_slice"],
-  "before-use": ["get", "get_as_slice"],
-  "flag-set": ["get_as_null_terminated", "get_as_str"],
-  "flag-clear": ["get_as_null_terminated", "get_as_str"],
-  "page-check": ["get_as_null_terminated", "get_as_str"],
-  "before-read": ["get_as_null_terminated", "get_as_str"],
-};
-
 function unfiredEvent(s: Scenario, i: number, steps: readonly StepRecord[]): Unfired {
   const e = s.events[i];
   const thread = e?.when.thread ?? s.threads[0]?.name ?? "main";
@@ -141,18 +130,13 @@ function unfiredEvent(s: Scenario, i: number, steps: readonly StepRecord[]): Unf
   const at = e?.when.at ?? "before-step";
   const count = e?.when.nth !== undefined ? ` nth ${e.when.nth}` : e?.when.index !== undefined ? ` index ${e.when.index}` : "";
   const record = steps.find((r) => r.thread === thread && r.step === step);
-  const ops = POINTS[at];
+  const st = s.threads.find((t) => t.name === thread)?.steps[step - 1];
+  const never = st && neverReached(st, at);
   let why: string;
   if (!record || record.result.status === "not-run") why = "the run ended before this step";
-  else if (ops && !ops.includes(record.op)) why = `a ${record.op} step has no ${at} point (only ${ops.join(", ")})`;
-  else if (at === "before-use" && !hasUse(s, thread, step)) why = "the step has no use: the kernel never touches the reference";
+  else if (never !== undefined) why = never;
   else why = `the step never got there (a check failed first, the run ended, or there were fewer page checks, faults or elements)`;
   return { event: i, when: `${thread}#${step} at ${at}${count}`, why };
-}
-
-function hasUse(s: Scenario, thread: string, step: number): boolean {
-  const st = s.threads.find((t) => t.name === thread)?.steps[step - 1];
-  return st !== undefined && "use" in st && st.use !== undefined;
 }
 
 function runExpectations(s: Scenario, outcome: Outcome, hazards: readonly string[]): RunExpectation[] {

@@ -1,6 +1,6 @@
 // `check [PATH…]`: golden traces for CI. Reads scenarios and goldens, writes
 // goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, normalize } from "node:path";
 import { failureMessage, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
@@ -8,8 +8,8 @@ import { palette } from "../../render/colors.js";
 import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
-import { CheckFailed, InputError, UsageError } from "../errors.js";
-import { loadAll, simulateLoaded, type Loaded } from "../io.js";
+import { CheckFailed, UsageError } from "../errors.js";
+import { loadEach, simulateLoaded, type Loaded } from "../io.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -36,18 +36,12 @@ export function goldenPath(scenarioPath: string): string {
   return scenarioPath.replace(SCENARIO, ".trace");
 }
 
-export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed } {
+export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed; problems?: Problem[] } {
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
   const { scenarios, traces: goldensSeen } = collect(paths);
-  let loaded: ReturnType<typeof loadAll>;
-  try {
-    loaded = loadAll(scenarios);
-  } catch (e) {
-    // In GitHub Actions an invalid scenario is also marked on its own line.
-    if (e instanceof InputError && o.github) throw new InputError(e.problems, problemAnnotations(e.problems));
-    throw e;
-  }
+  // An invalid scenario is reported (exit 2, after everything) and the others are checked.
+  const { loaded, problems, invalid } = loadEach(scenarios);
   const c = palette(o.color);
   const out: string[] = [];
   const results: CaseResult[] = [];
@@ -60,11 +54,11 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     const golden = goldenPath(file);
     const stored = existsSync(golden) ? readFileSync(golden, "utf8") : undefined;
     let r = judge(file, golden, now, stored, failedExpectations(trace));
-    if (o.update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
-      writeAtomically(golden, now, "golden");
-      written.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
-      r = judge(file, golden, now, now, r.expectations);
-    } else if (o.update) written.push(`unchanged ${golden}`);
+    if (o.update) {
+      const u = update(r, now);
+      written.push(u.said);
+      if (u.written) r = judge(file, golden, now, now, r.expectations);
+    }
     results.push(r);
     lines.set(r, markLine(loadedFile, trace, r));
   }
@@ -89,27 +83,67 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     // --update cannot mend a failed expectation: the scenario (or the simulator) must change.
     if (r.expectations.length > 0) out.push(`  fix the expectation in ${r.scenario}, or the behaviour it describes (npx axptr-sim run ${r.scenario})`);
   }
+  for (const f of invalid) out.push(`${c.bad("INVALID")} ${f}: not checked (its problems are on standard error)`);
   for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${t}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
   if (written.length > 0) out.push("", ...written);
 
   const passed = results.filter((r) => r.status === "passed").length;
   const failed = results.filter((r) => r.status === "failed").length;
   const missing = results.filter((r) => r.status === "missing").length;
-  out.push("", `check: ${passed} passed, ${failed} failed, ${missing} missing, ${obsolete.length} obsolete${o.ci && !o.update ? " (CI: goldens are written only with --update)" : ""}`);
+  const invalidCount = invalid.length > 0 ? `, ${invalid.length} invalid` : "";
+  out.push("", `check: ${passed} passed, ${failed} failed, ${missing} missing, ${obsolete.length} obsolete${invalidCount}${o.ci && !o.update ? " (CI: goldens are written only with --update)" : ""}`);
 
   if (o.github) out.push(...annotations(results, o.strict ? obsolete : [], lines));
-  if (o.reporter === "junit" && o.output) writeAtomically(o.output, renderJunit(results, obsolete, o.strict), "--output");
+  // In GitHub Actions an invalid scenario is also marked on its own line.
+  if (o.github && problems.length > 0) out.push(problemAnnotations(problems).trimEnd());
+  if (o.reporter === "junit" && o.output) {
+    makeFolderFor(o.output);
+    writeAtomically(o.output, renderJunit(results, obsolete, o.strict), "--output");
+  }
 
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
   const stdout = out.join("\n") + "\n";
-  return bad > 0 ? { stdout, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) } : { stdout };
+  const done = problems.length > 0 ? { stdout, problems } : { stdout };
+  return bad > 0 ? { ...done, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) } : done;
+}
+
+/**
+ * --update for one scenario: writes its golden when missing or different,
+ * unless an expectation failed (the golden would record the ✗ as if it were
+ * right): then the golden is left as it is, and the report says why.
+ */
+function update(r: CaseResult, now: string): { written: boolean; said: string } {
+  if (r.status === "passed" || (r.status !== "missing" && !r.diff)) return { written: false, said: `unchanged ${r.golden}` };
+  if (r.expectations.length > 0)
+    return { written: false, said: `${r.status === "missing" ? "not created" : "not updated"} ${r.golden}: an expectation of ${r.scenario} failed (fix it first: a golden records a trace whose expectations are met)` };
+  writeAtomically(r.golden, now, "golden");
+  return { written: true, said: `${r.status === "missing" ? "created" : "updated"} ${r.golden}` };
+}
+
+/** --output may name a file in folders that do not exist yet (reports/junit.xml): they are made, as other reporters do. */
+function makeFolderFor(path: string): void {
+  const folder = dirname(path);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
+    throw new UsageError(`--output ${path}: cannot make its folder ${folder}: ${reason}`);
+  }
 }
 
 function failedExpectations(t: Trace): string[] {
   const steps = t.steps
     .filter((s) => s.met === false && s.expected !== null)
     .map((s) => `${s.thread}#${s.step} ${s.op}: expected ${resultText(s.expected ?? { status: "not-run" })}, got ${resultText(s.result)}`);
-  return [...steps, ...t.expectations.filter((e) => !e.met).map((e) => `run: ${e.what}, got outcome ${t.outcome}`)];
+  return [...steps, ...t.expectations.filter((e) => !e.met).map((e) => `run: ${e.what}, ${got(e.what, t)}`)];
+}
+
+/** What the run gave instead: the outcome for an outcome expectation, the hazards reported for a hazard one. */
+function got(what: string, t: Trace): string {
+  if (!what.startsWith("hazard ")) return `got outcome ${t.outcome}`;
+  const kinds = [...new Set(t.hazards.map((h) => h.kind))];
+  return kinds.length === 0 ? "got no hazard" : `got hazard${kinds.length === 1 ? "" : "s"} ${kinds.join(", ")}`;
 }
 
 /** GitHub Actions workflow commands: each failure marked on its scenario file. */

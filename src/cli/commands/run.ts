@@ -3,8 +3,8 @@ import { ndjsonChunks } from "../../render/ndjson.js";
 import { textChunks } from "../../render/text.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import type { Trace } from "../../sim/events.js";
-import { CheckFailed } from "../errors.js";
-import { loadAll, simulateLoaded } from "../io.js";
+import { CheckFailed, InputError } from "../errors.js";
+import { loadEach, scenarioFiles, simulateLoaded } from "../io.js";
 
 export type Format = "text" | "json" | "ndjson";
 
@@ -15,15 +15,18 @@ export interface RunOptions {
   color: boolean;
 }
 
-/** `run FILE…`: the output to print, and whether every expectation was met. */
-export function runCommand(files: readonly string[], opts: RunOptions): { output: Iterable<string>; failed?: CheckFailed } {
-  const loaded = loadAll(files);
+/** `run PATH…` (files, folders: their scenarios, sorted; -): the output to print, and whether every expectation was met. */
+export function runCommand(paths: readonly string[], opts: RunOptions): { output: Iterable<string>; failed?: CheckFailed } {
+  const { files, problems } = scenarioFiles(paths);
+  const { loaded, problems: fileProblems } = loadEach(files);
+  // When any file is invalid, nothing runs (format section 3).
+  if (problems.length + fileProblems.length > 0) throw new InputError([...problems, ...fileProblems]);
   const traces = loaded.map(({ file, scenario }) => ({
     file,
     trace: simulateLoaded({ file, scenario }, opts.strategy ? { strategy: opts.strategy } : {}),
   }));
   let output: Iterable<string>;
-  if (opts.format === "json") output = jsonChunks(traces, files.length === 1);
+  if (opts.format === "json") output = jsonChunks(traces, paths.length === 1 && files[0] === paths[0]) /* one file: a document; a folder: an array */;
   else if (opts.format === "ndjson") output = ndjsonChunks(traces);
   else output = textOf(traces, opts);
   const failed = traces.reduce((n, t) => n + t.trace.summary.expectations.failed, 0);
