@@ -113,3 +113,15 @@ describe("the compare JSON Schema", () => {
     expect(r.stderr).toBe("axptr-sim: schema: give --trace or --compare, not both\n");
   });
 });
+
+describe("the README's JSON output section", () => {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const section = /\n## JSON output\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
+
+  it.each(Object.keys(EVENT_FIELDS))("documents the event kind %s and each of its fields", (kind) => {
+    const row = section.split("\n").find((l) => l.startsWith("| ") && l.split("|")[1]?.includes(`\`${kind}\``));
+    expect(row, `a table row for ${kind}`).toBeDefined();
+    const fields = row?.split("|")[2] ?? "";
+    for (const field of Object.keys(EVENT_FIELDS[kind as keyof typeof EVENT_FIELDS])) expect(fields, `${kind}.${field}`).toContain(`\`${field}\``);
+  });
+});
