@@ -73,7 +73,7 @@ function program(done: (d: Done) => void): Command {
     .description("print the JSON Schema of the scenario format (--trace: of run's JSON output; --compare: of compare's)")
     .option("--trace", "the JSON Schema of run --format json (axptr-sim-trace/1)", false)
     .option("--compare", "the JSON Schema of compare --format json (axptr-sim-compare/1)", false)
-    .action((o: { trace: boolean; compare: boolean }) => done({ stdout: schemaCommand(o) }));
+    .action(async (o: { trace: boolean; compare: boolean }) => done({ stdout: await schemaCommand(o) }));
   return p;
 }
 

@@ -1,4 +1,3 @@
-import { compareJsonSchema, traceJsonSchema } from "../../render/trace-schema.js";
 import { scenarioJsonSchema } from "../../scenario/schema.js";
 import { UsageError } from "../errors.js";
 
@@ -9,8 +8,10 @@ export interface SchemaOptions {
   compare?: boolean;
 }
 
-export function schemaCommand(o: SchemaOptions = {}): string {
+export async function schemaCommand(o: SchemaOptions = {}): Promise<string> {
   if (o.trace && o.compare) throw new UsageError("schema: give --trace or --compare, not both");
-  const schema = o.trace ? traceJsonSchema() : o.compare ? compareJsonSchema() : scenarioJsonSchema();
-  return JSON.stringify(schema, null, 2) + "\n";
+  if (!o.trace && !o.compare) return JSON.stringify(scenarioJsonSchema(), null, 2) + "\n";
+  // Loaded only here: building the output's zod description is start-up time no other command needs.
+  const { compareJsonSchema, traceJsonSchema } = await import("../../render/trace-schema.js");
+  return JSON.stringify(o.trace ? traceJsonSchema() : compareJsonSchema(), null, 2) + "\n";
 }
