@@ -15,7 +15,7 @@ export function validateCommand(paths: readonly string[]): { stdout: string; std
   const stdout = loaded.map((l) => `${l.file}: valid (${l.scenario.name})\n`).join("");
   const warnings = loaded.flatMap(neverFires);
   const all = [...folderProblems, ...problems];
-  // Warnings go with the problems, in file order, when there are problems.
+  // With problems (exit 2), the warnings follow them on standard error.
   if (all.length > 0) throw new InputError([...all, ...warnings], stdout);
   return warnings.length > 0 ? { stdout, stderr: warnings.map(formatProblem).join("\n") + "\n" } : { stdout };
 }
