@@ -392,6 +392,14 @@ describe("axptr-sim check: bad input", () => {
     expect(up.code).toBe(2);
     expect(up.stdout).toContain(`\ncreated ${SEED_TRACE}\nunchanged ${MIGRATE_TRACE}\n`);
     expect(existsSync(join(dir, "s", "10-bad.trace"))).toBe(false);
+    // The JUnit report counts it as an error, with its problem lines.
+    const junit = cli(["check", "--reporter", "junit", "--output", "junit.xml", "s"], { cwd: dir });
+    expect(junit.code).toBe(2);
+    const xml = read(dir, "junit.xml");
+    expect(xml).toContain('<testsuite name="axptr-sim check" tests="3" failures="0" errors="1" skipped="0">');
+    expect(xml).toContain(
+      '    <testcase classname="axptr-sim.check" name="s/10-bad.yaml" file="s/10-bad.yaml">\n      <error message="invalid scenario" type="invalid">s/10-bad.yaml:3:3: machine.cpuz: unknown key &quot;cpuz&quot; (did you mean &quot;cpus&quot;?)</error>\n    </testcase>\n',
+    );
     // A failure elsewhere is still reported (exit 2 wins over 1).
     edit(dir, SEED_YAML, "outcome: completed", "outcome: panic");
     const both = cli(["check", "s"], { cwd: dir });

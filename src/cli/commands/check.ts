@@ -98,7 +98,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   if (o.github && problems.length > 0) out.push(problemAnnotations(problems).trimEnd());
   if (o.reporter === "junit" && o.output) {
     makeFolderFor(o.output);
-    writeAtomically(o.output, renderJunit(results, obsolete, o.strict), "--output");
+    writeAtomically(o.output, renderJunit(results, obsolete, o.strict, problems), "--output");
   }
 
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
