@@ -1,6 +1,7 @@
 // The README shows real output: its examples are checked against the tool.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { EVENT_KINDS } from "../src/sim/events.js";
 import { cli } from "./helpers/cli.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -20,11 +21,28 @@ describe("README", () => {
     expect(shown).toBe(r.stdout);
   });
 
-  it.each(["01", "11", "24", "25", "26", "27"])("shows `compare` on scenario %s as it prints it", (n) => {
+  it.each(["01", "11", "24", "25", "26", "27", "32", "33", "38"])("shows `compare` on scenario %s as it prints it", (n) => {
     const r = cli(["compare", `scenarios/${n}-${nameOf(n)}`]);
     expect(r.code).toBe(0);
     const table = r.stdout.split("\n").slice(3).join("\n");
     expect(readme).toContain("```\n" + table + "```");
+  });
+});
+
+describe("README: the run action and the JSON event kinds", () => {
+  it("shows scenario 33's trace rows exactly as `run` prints them", () => {
+    const shown = /```\n( {2}1 {4}0 {2}a {10}1 [\s\S]*?)```/.exec(readme)?.[1];
+    const r = cli(["run", "scenarios/33-preempting-thread-clears-flag.yaml"]);
+    expect(r.code).toBe(0);
+    expect(shown).toBeDefined();
+    const rows = r.stdout.split("\n").filter((l) => /^ *\d+ {4}\d {2}/.test(l));
+    expect(shown).toBe(rows.join("\n") + "\n");
+  });
+
+  it("documents every event kind the simulator can emit, in one table, each once", () => {
+    const section = readme.slice(readme.indexOf("## JSON event kinds"), readme.indexOf("## Golden traces in CI"));
+    const kinds = [...section.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+    expect(kinds).toEqual([...EVENT_KINDS]);
   });
 });
 

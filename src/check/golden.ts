@@ -41,12 +41,32 @@ export function judge(scenario: string, golden: string, now: string, stored: str
 
 const EVENT_ROW = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\d+)\s/;
 
+/** A row of a `run` action's operation: indented under a bar, or its closing run-result line. */
+const IN_RUN_ROW = /\S {4}│ |\S {2}⇄ thread \S+'s /;
+
+/** The thread whose step row `i` is part of, when row `i` belongs to a switched-in thread's operation. */
+function interruptedThread(rows: readonly string[], i: number): string | undefined {
+  if (!IN_RUN_ROW.test(rows[i] ?? "")) return undefined;
+  for (let j = i - 1; j >= 0; j--) {
+    const r = rows[j] ?? "";
+    if (!IN_RUN_ROW.test(r)) return EVENT_ROW.exec(r)?.[3];
+  }
+  return undefined;
+}
+
 /** Names the first differing event (and its step) from the trace's table rows, or the section. */
 function locate(old: string[], now: string[]): { text: string; step?: { thread: string; step: number } } {
   const i = firstDifference(old, now);
   const line = now[i] ?? old[i] ?? "";
-  const row = EVENT_ROW.exec(line) ?? EVENT_ROW.exec(old[i] ?? "");
-  if (row) return { text: `event ${row[1]} (thread ${row[3]}, step ${row[4]})`, step: { thread: row[3] ?? "", step: Number(row[4]) } };
+  const rows = EVENT_ROW.test(now[i] ?? "") ? now : old;
+  const row = EVENT_ROW.exec(rows[i] ?? "");
+  if (row) {
+    // An event of a thread switched in by `run` belongs to the step of the thread it interrupted.
+    const owner = interruptedThread(rows, i);
+    if (owner !== undefined && owner !== row[3])
+      return { text: `event ${row[1]} (thread ${row[3]}, switched in during step ${row[4]} of thread ${owner})`, step: { thread: owner, step: Number(row[4]) } };
+    return { text: `event ${row[1]} (thread ${row[3]}, step ${row[4]})`, step: { thread: row[3] ?? "", step: Number(row[4]) } };
+  }
   const stepRow = /^\s+[✓✗ ] (\S+)#(\d+) /.exec(line);
   if (stepRow) return { text: `the result of step ${stepRow[2]} of thread ${stepRow[1]}`, step: { thread: stepRow[1] ?? "", step: Number(stepRow[2]) } };
   return { text: `line ${i + 1}` };

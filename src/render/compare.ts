@@ -1,5 +1,5 @@
 // `compare`: one scenario under several strategies, side by side.
-import type { StepResult, Trace } from "../sim/events.js";
+import type { RunResult, Trace } from "../sim/events.js";
 import { palette } from "./colors.js";
 import { resultJson, type Json } from "./json.js";
 import { resultText } from "./text.js";
@@ -18,8 +18,41 @@ function cell(s: string): string {
 }
 
 /** A cell: a panic's message is in the JSON and in `run`; here the word is enough to compare. */
-function shortResult(r: StepResult): string {
+function shortResult(r: RunResult): string {
   return r.status === "panic" ? "panic" : resultText(r);
+}
+
+/** What a `run` action's thread did in one run: its result, or none when it ended the whole run. */
+export interface RunDone {
+  thread: string;
+  step: number;
+  to: string;
+  op: string;
+  result: RunResult | undefined;
+}
+
+/** Every `run` action that happened, in order, with its run-result (matched innermost first). */
+export function runsOf(t: Trace): RunDone[] {
+  const out: RunDone[] = [];
+  const open: RunDone[] = [];
+  for (const e of t.events) {
+    if (e.kind === "run") {
+      const r: RunDone = { thread: e.thread, step: e.step, to: e.to, op: e.op, result: undefined };
+      out.push(r);
+      open.push(r);
+    } else if (e.kind === "run-result") {
+      const r = open.pop();
+      if (r) r.result = e.result;
+    }
+  }
+  return out;
+}
+
+/** The kth run during one step, as a cell: its result, the run's end when it ended the run, `-` when it never ran. */
+function runCell(t: Trace, thread: string, step: number, k: number): string {
+  const r = runsOf(t).filter((x) => x.thread === thread && x.step === step)[k];
+  if (!r) return "-";
+  return r.result ? shortResult(r.result) : t.outcome;
 }
 
 export function renderCompareText(name: string, file: string, runs: readonly Compared[], color: boolean): string {
@@ -28,15 +61,24 @@ export function renderCompareText(name: string, file: string, runs: readonly Com
   const rows: [string, string[]][] = [];
   for (const [i, s] of (first?.steps ?? []).entries()) {
     rows.push([`${s.thread}#${s.step} ${s.op}`, runs.map((r) => shortResult(r.trace.steps[i]?.result ?? { status: "not-run" }))]);
+    // Another thread switched in during this step: its run-result under each strategy.
+    const during = runs.map((r) => runsOf(r.trace).filter((x) => x.thread === s.thread && x.step === s.step));
+    const most = Math.max(0, ...during.map((d) => d.length));
+    for (let k = 0; k < most; k++) {
+      const label = during.map((d) => d[k]).find((x) => x !== undefined);
+      rows.push([`  ↳ run ${label?.to ?? "?"} ${label?.op ?? ""}`.trimEnd(), runs.map((r) => runCell(r.trace, s.thread, s.step, k))]);
+    }
   }
   rows.push(["outcome", runs.map((r) => r.trace.outcome)]);
   rows.push(["faults (resolved)", runs.map((r) => `${r.trace.summary.faults} (${r.trace.summary.resolved})`)]);
   rows.push(["hazards", runs.map((r) => (r.trace.hazards.length === 0 ? "none" : [...new Set(r.trace.hazards.map((h) => h.kind))].join(", ")))]);
   const labelW = Math.max(8, ...rows.map(([l]) => l.length));
-  const widths = runs.map((r, j) => Math.max(r.strategy.length, ...rows.map(([, cells]) => cell(cells[j] ?? "").length)));
+  // Values are cut to keep columns narrow; the hazard kinds never are (a few fixed words, and the point of the row).
+  const fit = (label: string, x: string) => (label === "hazards" ? x : cell(x));
+  const widths = runs.map((r, j) => Math.max(r.strategy.length, ...rows.map(([label, cells]) => fit(label, cells[j] ?? "").length)));
   // The last cell is not padded: trailing blanks inside a colour's escapes would survive trimEnd.
   const line = (label: string, cells: string[], style: (s: string, j: number) => string = (s) => s) =>
-    [label.padEnd(labelW), ...cells.map((x, j) => style(j === cells.length - 1 ? cell(x) : cell(x).padEnd(widths[j] ?? 0), j))].join("  ").trimEnd();
+    [label.padEnd(labelW), ...cells.map((x, j) => style(j === cells.length - 1 ? fit(label, x) : fit(label, x).padEnd(widths[j] ?? 0), j))].join("  ").trimEnd();
   const out = [
     `${c.bold("scenario")}  ${name}`,
     `${c.bold("file")}      ${file}`,
@@ -54,6 +96,8 @@ export function renderCompareText(name: string, file: string, runs: readonly Com
 }
 
 export function renderCompareJson(name: string, file: string, runs: readonly Compared[]): string {
+  // `runs` appears only where another thread was switched in under some strategy: other documents stay as they were.
+  const switched = runs.some(({ trace }) => runsOf(trace).length > 0);
   const doc: Json = {
     format: "axptr-sim-compare/1",
     scenario: { name, file },
@@ -61,6 +105,8 @@ export function renderCompareJson(name: string, file: string, runs: readonly Com
       strategy,
       outcome: trace.outcome,
       steps: trace.steps.map((s) => ({ thread: s.thread, step: s.step, op: s.op, result: resultJson(s.result) })),
+      // Each run action that happened: result null when its operation ended the whole run.
+      ...(switched ? { runs: runsOf(trace).map((r) => ({ thread: r.thread, step: r.step, to: r.to, op: r.op, result: r.result ? resultJson(r.result) : null })) } : {}),
       faults: trace.summary.faults,
       resolved: trace.summary.resolved,
       hazards: trace.hazards.map((h) => ({ kind: h.kind, seq: h.seq, message: h.message })),

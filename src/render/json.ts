@@ -1,6 +1,6 @@
 // `--format json`: exactly format section 3. Big numbers as decimal strings, addresses as hex.
 import { hex } from "../scenario/numbers.js";
-import type { Expected, StepResult, Trace, TraceEvent, Value } from "../sim/events.js";
+import type { Expected, RunResult, StepResult, Trace, TraceEvent, Value } from "../sim/events.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -17,7 +17,7 @@ export function valueJson(v: Value): Json {
   return v.map(valueJson);
 }
 
-export function resultJson(r: StepResult | Expected): Json {
+export function resultJson(r: RunResult | Expected): Json {
   switch (r.status) {
     case "ok":
       return "value" in r ? { status: "ok", value: valueJson(r.value ?? null) } : { status: "ok" };

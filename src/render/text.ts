@@ -2,7 +2,7 @@
 // every event with its number, CPU, thread, step and the flag state, then
 // each step's result against its expectation, then a summary.
 import { hex } from "../scenario/numbers.js";
-import type { Expected, Flags, StepResult, Trace, TraceEvent, Value } from "../sim/events.js";
+import type { Expected, Flags, RunResult, StepResult, Trace, TraceEvent, Value } from "../sim/events.js";
 import { palette, type Palette } from "./colors.js";
 
 export interface TextOptions {
@@ -85,12 +85,17 @@ function* eventTable(t: Trace, c: Palette): Generator<string> {
   const seqW = Math.max(3, String(t.events.length).length);
   yield c.dim(`${pad("#", seqW, true)}  cpu  ${pad("thread", threadW)}  step  ${pad("state", stateW)}  event`);
   let prevState = "";
+  // The threads interrupted by `run` actions, innermost last: a run-result says who goes on.
+  const interrupted: string[] = [];
   for (const e of t.events) {
+    if (e.kind === "run") interrupted.push(e.thread);
+    const back = e.kind === "run-result" ? interrupted.pop() : undefined;
     const state = flagsText(e.flags, t.stateKeys);
     const stateCell = state !== prevState ? c.accent(pad(state, stateW)) : pad(state, stateW);
     prevState = state;
-    const indent = "  ".repeat(e.nested ?? 0);
-    yield `${pad(String(e.seq), seqW, true)}  ${pad(String(e.cpu), 3, true)}  ${pad(e.thread, threadW)}  ${pad(String(e.step), 4, true)}  ${stateCell}  ${indent}${describe(e, c)}`;
+    // A switched-in thread's events sit under its `run` line, its run-result back level with it.
+    const indent = (e.in_run && e.kind !== "run-result" ? "  │ " : "") + "  ".repeat(e.nested ?? 0);
+    yield `${pad(String(e.seq), seqW, true)}  ${pad(String(e.cpu), 3, true)}  ${pad(e.thread, threadW)}  ${pad(String(e.step), 4, true)}  ${stateCell}  ${indent}${describe(e, c, back)}`;
   }
 }
 
@@ -112,7 +117,7 @@ function okText(ok: boolean, c: Palette): string {
   return ok ? c.ok("ok") : c.bad("fails");
 }
 
-function describe(e: TraceEvent, c: Palette): string {
+function describe(e: TraceEvent, c: Palette, back?: string): string {
   switch (e.kind) {
     case "step-start":
       return c.bold(`▶ ${e.op} ${e.args}`.trimEnd());
@@ -150,6 +155,12 @@ function describe(e: TraceEvent, c: Palette): string {
       return e.decision === "deadlock" ? c.bad("address-space lock: already held by this thread: deadlock") : `address-space lock ${e.decision}`;
     case "nested-result":
       return `◀ nested ${e.op} → ${resultText(e.result)}`;
+    case "run":
+      return c.accent(`⇄ thread ${e.to} switched in on cpu${e.to_cpu}${e.by !== undefined ? ` by ${e.by}` : ""}: ${`${e.op} ${e.args}`.trimEnd()}`);
+    case "run-result": {
+      const blocked = e.result.status === "blocked" ? ` (the address-space lock is held by thread ${e.blocked_by ?? "?"}: it sleeps, the rest does not happen here)` : "";
+      return c.accent(`⇄ thread ${e.thread}'s ${e.op} → ${resultText(e.result)}${blocked}; back to thread ${back ?? "?"}`);
+    }
     case "hazard":
       return c.warn(`⚠ HAZARD ${e.hazard}: ${e.message}`);
     case "step-end":
@@ -166,7 +177,7 @@ function colorResult(r: StepResult, c: Palette): string {
   return r.status === "ok" ? c.ok(s) : r.status === "err" || r.status === "not-run" ? c.warn(s) : c.bad(s);
 }
 
-export function resultText(r: StepResult | Expected): string {
+export function resultText(r: RunResult | Expected): string {
   switch (r.status) {
     case "ok":
       return "value" in r ? `ok ${valueText(r.value ?? null)}` : "ok";

@@ -39,6 +39,9 @@ function results<Ok extends z.ZodRawShape>(ok: Ok) {
   ]);
 }
 const Result = results({ value: Value.optional() }).meta({ id: "Result", description: "how a step ended" });
+const RunResult = z
+  .union([Result, z.strictObject({ status: z.literal("blocked") })])
+  .meta({ id: "RunResult", description: "how a run action's operation ended: a step's result, or blocked (it needs the address-space lock another thread holds)" });
 const Ended = results({}).meta({ id: "Ended", description: "how a step ended, without its value" });
 const Expected = z
   .discriminatedUnion("status", [
@@ -53,7 +56,7 @@ const Expected = z
 export const EVENT_FIELDS = {
   "step-start": { op: Op, args: z.string() },
   "align-check": { addr: Address, align: Exact, ok: z.boolean() },
-  "region-check": { addr: Address, size: Exact, access: z.string().meta({ description: "the access checked: read, write, execute, joined by + (read+write)" }), ok: z.boolean(), overflow: z.boolean().optional() },
+  "region-check": { addr: Address, size: Exact, access: z.string().meta({ description: "the access checked: read, write, execute, joined by + (read+write)" }), ok: z.boolean() },
   populate: { addr: Address, size: Exact, ok: z.boolean(), errno: Errno.optional() },
   "page-mapped": { addr: Address },
   "flag-set": {},
@@ -63,12 +66,14 @@ export const EVENT_FIELDS = {
   write: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
   execute: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
   "page-fault": { addr: Address, access: Access, mode: Mode, interrupt: z.boolean() },
-  handler: { decision: z.enum(["unhandled", "deadlock", "resolved", "segv", "fixup"]), addr: Address, reason: z.string() },
+  handler: { decision: z.enum(["unhandled", "deadlock", "resolved", "segv", "fixup", "blocked"]), addr: Address, reason: z.string() },
   injected: { action: z.enum(ACTIONS), by: z.string().optional(), detail: z.string() },
   migrate: { from: Count, to: Count },
   interrupt: { addr: Address, access: Access },
   lock: { decision: z.enum(["acquired", "released", "deadlock"]) },
   "nested-result": { op: Op, result: Result },
+  run: { to: z.string(), to_cpu: Count, op: Op, args: z.string(), by: z.string().optional() },
+  "run-result": { op: Op, result: RunResult, blocked_by: z.string().optional() },
   hazard: { hazard: z.enum(HAZARDS), message: z.string() },
   "step-end": { result: Ended },
 } satisfies { [K in EventKind]: z.ZodRawShape };
@@ -86,6 +91,7 @@ const eventBase = {
   step: z.int().min(1),
   cpu: Count,
   nested: z.int().min(1).optional().meta({ description: "depth of the nested operation the event belongs to (absent at the outer level)" }),
+  in_run: z.literal(true).optional().meta({ description: "the event belongs to a run action's operation: another thread switched in" }),
   flags: Flags,
 };
 
@@ -147,6 +153,10 @@ export const CompareDocument = z
         faults: Count,
         resolved: Count,
         hazards: z.array(Hazard),
+        runs: z
+          .array(z.strictObject({ thread: z.string(), step: z.int().min(1), to: z.string(), op: Op, result: RunResult.nullable() }))
+          .optional()
+          .meta({ description: "each run action that happened (only when one did under some strategy); result null when it ended the whole run" }),
       }),
     ),
   })

@@ -6,6 +6,7 @@ import type { KeyPath } from "./problems.js";
 import { closest } from "./suggest.js";
 import {
   PRIMITIVE_TYPES,
+  type ActionSpec,
   type AreaSpec,
   type ContentItemSpec,
   type ElementTypeSpec,
@@ -99,18 +100,45 @@ export function checkRules(s: ScenarioSpec): RuleProblem[] {
       add([...path, "when", "nth"], `nth counts page checks or page faults: it belongs with at: page-check or page-fault, not ${w.at}`, true);
     if (w.index !== undefined && w.at !== "before-read")
       add([...path, "when", "index"], `index belongs with at: before-read, not ${w.at}`, true);
-    const d = e.do;
-    const dp = [...path, "do"];
-    if (d.unmap) checkRange(d.unmap, [...dp, "unmap"], ctx);
-    if (d.evict) checkRange(d.evict, [...dp, "evict"], ctx);
-    if (d.protect) checkRange(d.protect, [...dp, "protect"], ctx);
-    if (d.map) checkArea(d.map, [...dp, "map"], ctx);
-    if (d.write) checkContentValues(d.write, [...dp, "write"], add);
-    if (d.migrate && d.migrate.cpu >= m.cpus)
-      add([...dp, "migrate", "cpu"], `CPU ${d.migrate.cpu} does not exist (machine.cpus is ${m.cpus}: CPUs 0..${m.cpus - 1})`);
-    if (d.nested) checkStep(d.nested, [...dp, "nested"], add);
+    checkAction(e.do, [...path, "do"], { ...ctx, cpus: m.cpus, threads: [...threadNames.keys()], interrupted: thread?.name ?? w.thread });
   });
   return out;
+}
+
+/** What an action's checks need beside the page size: the machine's CPUs and threads. */
+export interface ActionCtx extends Ctx {
+  cpus: number;
+  /** Every thread of the file, in file order. */
+  threads: readonly string[];
+  /** The thread the action interrupts (its event's `when.thread`, or the default thread), when known. */
+  interrupted: string | undefined;
+}
+
+/** The rules of one action (`do`), wherever actions appear: one definition for events and anything else that injects them. */
+export function checkAction(d: ActionSpec, dp: KeyPath, ctx: ActionCtx): void {
+  const { add, cpus } = ctx;
+  const noCpu = (cpu: number) => `CPU ${cpu} does not exist (machine.cpus is ${cpus}: CPUs 0..${cpus - 1})`;
+  if (d.unmap) checkRange(d.unmap, [...dp, "unmap"], ctx);
+  if (d.evict) checkRange(d.evict, [...dp, "evict"], ctx);
+  if (d.protect) checkRange(d.protect, [...dp, "protect"], ctx);
+  if (d.map) checkArea(d.map, [...dp, "map"], ctx);
+  if (d.write) checkContentValues(d.write, [...dp, "write"], add);
+  if (d.migrate && d.migrate.cpu >= cpus) add([...dp, "migrate", "cpu"], noCpu(d.migrate.cpu));
+  if (d.nested) checkStep(d.nested, [...dp, "nested"], add);
+  if (d.run) {
+    const rp = [...dp, "run"];
+    const t = d.run.thread;
+    const others = ctx.threads.filter((x) => x !== ctx.interrupted);
+    const expected = others.length > 0 ? `expected another thread: ${others.join(", ")}` : "expected another thread: the scenario has none, add one under threads";
+    if (!ctx.threads.includes(t)) {
+      const near = closest(t, others);
+      add([...rp, "thread"], `no thread named "${t}"${near !== undefined ? ` (did you mean "${near}"?)` : ""} (${expected})`);
+    } else if (t === ctx.interrupted) {
+      add([...rp, "thread"], `thread "${t}" is the thread this event interrupts: run switches in another thread (${expected})`);
+    }
+    if (d.run.cpu !== undefined && d.run.cpu >= cpus) add([...rp, "cpu"], noCpu(d.run.cpu));
+    checkStep(d.run.step, [...rp, "step"], add);
+  }
 }
 
 /**

@@ -254,6 +254,7 @@ const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "use
 function opError(iss: { input?: unknown }): string {
   const ops = `one of ${OPS.join(", ")}`;
   const input = iss.input;
+  if (input === undefined) return `required key is missing (expected a step: a mapping with op: ${ops})`;
   if (input === null || typeof input !== "object" || Array.isArray(input)) return `expected a step (a mapping with op: ${ops}), got ${describe(input)}`;
   const op = (input as Record<string, unknown>).op;
   if (op === undefined) return `required key is missing (expected ${ops})`;
@@ -290,7 +291,15 @@ export const When = strict({
   },
 });
 
-export const ACTIONS = ["unmap", "protect", "evict", "map", "write", "frames", "migrate", "interrupt", "nested"] as const;
+export const ACTIONS = ["unmap", "protect", "evict", "map", "write", "frames", "migrate", "interrupt", "nested", "run"] as const;
+
+/** Another thread runs one operation right here (semantics section 5, "Another thread runs"). */
+export const RunAction = strict({
+  thread: z.string().min(1),
+  step: NestedStep,
+  cpu: smallInt(0, 63, "a CPU number").optional(),
+}).meta({ id: "RunAction", description: "another thread runs one operation right here, on cpu (default: the running thread's CPU)" });
+export type RunActionSpec = z.infer<typeof RunAction>;
 
 export const Action = strict({
   unmap: Range.optional(),
@@ -302,6 +311,7 @@ export const Action = strict({
   migrate: strict({ cpu: smallInt(0, 63, "a CPU number") }).optional(),
   interrupt: strict({ addr: U64, access: Access }).optional(),
   nested: NestedStep.optional(),
+  run: RunAction.optional(),
 }).superRefine(exactlyOne(ACTIONS, "do")).meta({ id: "Action", description: "exactly one injected action", minProperties: 1, maxProperties: 1 });
 export type ActionSpec = z.infer<typeof Action>;
 
@@ -316,7 +326,7 @@ export type InjectedEventSpec = z.infer<typeof InjectedEvent>;
 // ---- the whole file ---------------------------------------------------------
 
 export const OUTCOMES = ["completed", ...RUN_ENDS] as const;
-export const HAZARDS = ["migrated-in-access", "flag-cleared-early", "interrupt-in-access", "stranded-flag"] as const;
+export const HAZARDS = ["migrated-in-access", "flag-cleared-early", "interrupt-in-access", "foreign-flag", "stranded-flag"] as const;
 export type HazardKind = (typeof HAZARDS)[number];
 
 export const Machine = strict({

@@ -1,7 +1,22 @@
 // Short human words for machine values, shared by the trace and the renderers.
-import type { Perms } from "../scenario/schema.js";
+import { hex } from "../scenario/numbers.js";
+import type { NestedStepSpec, Perms } from "../scenario/schema.js";
 
 export function permText(p: Perms): string {
   const s = `${p.read ? "r" : ""}${p.write ? "w" : ""}${p.execute ? "x" : ""}`;
   return s === "" ? "-" : s;
+}
+
+/** The step's arguments as a short line for the trace. */
+export function describeArgs(st: NestedStepSpec): string {
+  const parts: string[] = [];
+  if ("ptr" in st) parts.push(`ptr=${hex(st.ptr)}`);
+  if ("addr" in st) parts.push(`addr=${hex(st.addr)}`);
+  if ("access" in st) parts.push(st.access);
+  if ("type" in st) parts.push(`T=${typeof st.type === "string" ? st.type : `{size: ${st.type.size}, align: ${st.type.align}}`}`);
+  if ("len" in st) parts.push(`len=${st.len}`);
+  if ("mut" in st && st.mut) parts.push("mut");
+  if ("nullable" in st && st.nullable) parts.push("nullable");
+  if ("use" in st && st.use !== undefined) parts.push(st.use === "read" ? "use=read" : "use=write");
+  return parts.join(" ");
 }

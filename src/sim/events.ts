@@ -21,7 +21,11 @@ export type StepResult =
 export type RunEnd = Extract<StepResult, { status: "panic" | "killed" | "deadlock" | "step-limit" }>;
 export type Outcome = "completed" | RunEnd["status"];
 
-export type Decision = "unhandled" | "deadlock" | "resolved" | "segv" | "fixup";
+/** A `run` action's operation: a step's result, or `blocked` (it needs the address-space lock another thread holds). */
+export type RunResult = StepResult | { status: "blocked" };
+
+/** `blocked`: only for a thread switched in by `run`, whose handler needs the lock another thread holds. */
+export type Decision = "unhandled" | "deadlock" | "resolved" | "segv" | "fixup" | "blocked";
 
 interface Base {
   seq: number;
@@ -31,12 +35,14 @@ interface Base {
   flags: Flags;
   /** Depth of nested axptr operations (absent at the outer level). */
   nested?: number;
+  /** The event belongs to a `run` action's operation: another thread switched in (absent otherwise). */
+  in_run?: true;
 }
 
 export type EventBody =
   | { kind: "step-start"; op: OpName; args: string }
   | { kind: "align-check"; addr: bigint; align: bigint; ok: boolean }
-  | { kind: "region-check"; addr: bigint; size: bigint; access: string; ok: boolean; overflow?: boolean }
+  | { kind: "region-check"; addr: bigint; size: bigint; access: string; ok: boolean }
   | { kind: "populate"; addr: bigint; size: bigint; ok: boolean; errno?: Errno }
   | { kind: "page-mapped"; addr: bigint }
   | { kind: "flag-set" }
@@ -52,11 +58,23 @@ export type EventBody =
   | { kind: "interrupt"; addr: bigint; access: Access }
   | { kind: "lock"; decision: "acquired" | "released" | "deadlock" }
   | { kind: "nested-result"; op: OpName; result: StepResult }
+  | { kind: "run"; to: string; to_cpu: number; op: OpName; args: string; by?: string }
+  | { kind: "run-result"; op: OpName; result: RunResult; blocked_by?: string }
   | { kind: "hazard"; hazard: HazardKind; message: string }
   | { kind: "step-end"; result: StepResult };
 
 export type TraceEvent = Base & EventBody;
 export type EventKind = TraceEvent["kind"];
+
+/** Every kind of event the simulator emits, in the README's order (the type below keeps the list complete). */
+export const EVENT_KINDS = [
+  "step-start", "align-check", "region-check", "populate", "page-mapped", "flag-set", "flag-clear", "page-check",
+  "read", "write", "execute", "page-fault", "handler", "injected", "migrate", "interrupt", "lock",
+  "nested-result", "run", "run-result", "hazard", "step-end",
+] as const satisfies readonly EventKind[];
+// A compile error here names a kind missing from EVENT_KINDS.
+const _everyKind: [Exclude<EventKind, (typeof EVENT_KINDS)[number]>] extends [never] ? true : Exclude<EventKind, (typeof EVENT_KINDS)[number]> = true;
+void _everyKind;
 
 export interface Hazard {
   kind: HazardKind;

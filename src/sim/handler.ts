@@ -1,7 +1,7 @@
 // The kernel's page-fault handler (semantics section 4): its decisions, in order.
 import { hex } from "../scenario/numbers.js";
 import type { Access, Decision, Mode } from "./events.js";
-import type { Machine } from "./machine.js";
+import { BlockedSignal, type Machine } from "./machine.js";
 
 export interface FaultSite {
   /** One of axptr's user-access sites (matters to the exception-table strategy only). */
@@ -30,6 +30,14 @@ export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, 
       `An interrupt handler's own fault at ${hex(addr)} was judged by the interrupted user access's state: a kernel bug is taken for a user access, and the handler resolves it or kills the user process instead of reporting the bug.`,
     );
   }
+  if (mode === "kernel" && !where.interrupt && accessing && m.strategy.perCpu && !m.ownsSlot(m.thread, String(ctx.cpu))) {
+    const owners = m.slotOwners(String(ctx.cpu), m.thread);
+    const whose = owners.length > 0 ? `, which ${owners.map((t) => `thread ${t}`).join(" and ")} set for ${owners.length === 1 ? "its own" : "their own"} open access` : "";
+    m.hazard(
+      "foreign-flag",
+      `Thread ${m.thread}'s kernel-mode fault at ${hex(addr)} was judged by cpu${ctx.cpu}'s flag${whose}: another thread's protection covers this thread's access, so a kernel bug is taken for a user access (resolved, or the process killed) instead of being reported.`,
+    );
+  }
   const { decision, reason, mapped } = decide(m, addr, access, mode, accessing);
   m.emit({ kind: "handler", decision, addr, reason });
   switch (decision) {
@@ -43,6 +51,9 @@ export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, 
       return m.end({ status: "panic", message: `Unhandled kernel page fault @${hex(addr)}` });
     case "deadlock":
       return m.end({ status: "deadlock" });
+    case "blocked":
+      // Only a thread switched in by `run` gets here; it sleeps until the lock is free.
+      throw new BlockedSignal(m.lockHolder ?? "");
     case "segv":
       return m.end({ status: "killed", signal: "SIGSEGV" });
   }
@@ -52,6 +63,8 @@ function decide(m: Machine, addr: bigint, access: Access, mode: Mode, accessing:
   if (mode === "kernel" && !accessing) return { decision: "unhandled", reason: "kernel mode and is_accessing_user_memory() is false: a kernel bug" };
   if (m.lockHeld && m.lockHolder === m.thread)
     return { decision: "deadlock", reason: "the handler waits for the address-space lock its own thread holds" };
+  if (m.lockHeld && m.lockHolder !== null)
+    return { decision: "blocked", reason: `the handler waits for the address-space lock thread ${m.lockHolder} holds: this thread sleeps` };
   // handle_page_fault takes a frame only when the area allows the access.
   const r = m.aspace.handlePageFault(addr, access);
   if (r === "mapped") {

@@ -8,6 +8,7 @@ import type { Access } from "./events.js";
 import type { Machine } from "./machine.js";
 import { permText } from "./describe.js";
 import { kernelTouch } from "./handler.js";
+import { runAnother } from "./run-action.js";
 
 interface Armed {
   spec: InjectedEventSpec;
@@ -101,7 +102,7 @@ function runAction(m: Machine, e: InjectedEventSpec): void {
     const from = m.cpu;
     const to = d.migrate.cpu;
     injected("migrate", `move thread ${m.thread} to cpu${to}`);
-    const open = (m.openAccesses.get(m.thread) ?? 0) > 0;
+    const open = m.openCount(m.thread) > 0;
     m.cpuOf.set(m.thread, to);
     m.emit({ kind: "migrate", from, to });
     if (from !== to && open && m.strategy.perCpu) {
@@ -122,6 +123,10 @@ function runAction(m: Machine, e: InjectedEventSpec): void {
     } finally {
       m.depth--;
     }
+  } else if (d.run) {
+    const cpu = d.run.cpu ?? m.cpu;
+    injected("run", `run thread ${d.run.thread} on cpu${cpu}`);
+    runAnother(m, d.run.thread, cpu, d.run.step, e.by);
   }
 }
 

@@ -3,7 +3,7 @@
 import type { HazardKind, NestedStepSpec, TriggerName } from "../scenario/schema.js";
 import type { EventBody, Flags, Hazard, Mode, RunEnd, StepResult, TraceEvent } from "./events.js";
 import type { AddressSpace } from "./memory.js";
-import type { Context, Strategy } from "./strategies/index.js";
+import type { Context, Strategy, Token } from "./strategies/index.js";
 
 export interface Triggers {
   fire(m: Machine, at: TriggerName, count?: bigint): void;
@@ -14,6 +14,15 @@ export interface Triggers {
 /** Thrown to stop the run: a panic, a kill, a deadlock or the end of the budget. Caught by the run loop only. */
 export class RunEndSignal {
   constructor(readonly result: RunEnd) {}
+}
+
+/**
+ * Thrown when a thread switched in by a `run` action needs the address-space
+ * lock another thread holds (`aspace_lock: held`): it would sleep, so its
+ * operation stops here. Caught by the `run` action only.
+ */
+export class BlockedSignal {
+  constructor(readonly holder: string) {}
 }
 
 /** A hard cap on trace length, beside the budget: a trace longer than this cannot be read or kept. */
@@ -39,6 +48,15 @@ interface PendingRead {
   cpu: number;
 }
 
+/** Who runs now: the step's own thread, or a thread switched in by a `run` action on a CPU of its own. */
+export interface RunContext {
+  thread: string;
+  /** The CPU a switched-in thread runs on (undefined: the thread's own CPU). */
+  cpu: number | undefined;
+  depth: number;
+  inRun: boolean;
+}
+
 export class Machine {
   readonly events: TraceEvent[] = [];
   readonly hazards: Hazard[] = [];
@@ -48,9 +66,13 @@ export class Machine {
   depth = 0;
   /** Interrupt handlers under way (they neither count nor fire triggers). */
   irq = 0;
-  /** Open `access_user_memory` sections per thread. */
-  readonly openAccesses = new Map<string, number>();
+  /** Open `access_user_memory` sections per thread, innermost last: the slot each one's begin set. */
+  private readonly open = new Map<string, Token[]>();
   thread = "";
+  /** The CPU of a thread switched in by a `run` action (undefined: the thread's own). */
+  private switchedCpu: number | undefined;
+  /** A `run` action's operation is under way: its events carry `in_run`, and it neither counts nor fires triggers. */
+  inRun = false;
   step = 0;
   /** The outer operation's own page checks and faults in this step, for `nth`. */
   pageChecks = 0;
@@ -72,7 +94,42 @@ export class Machine {
   ) {}
 
   get cpu(): number {
-    return this.cpuOf.get(this.thread) ?? 0;
+    return this.switchedCpu ?? this.cpuOf.get(this.thread) ?? 0;
+  }
+
+  /** Who runs now, to be given back to `restore` after a switch. */
+  save(): RunContext {
+    return { thread: this.thread, cpu: this.switchedCpu, depth: this.depth, inRun: this.inRun };
+  }
+
+  restore(c: RunContext): void {
+    this.flush();
+    this.thread = c.thread;
+    this.switchedCpu = c.cpu;
+    this.depth = c.depth;
+    this.inRun = c.inRun;
+  }
+
+  /** Switches thread `thread` in on `cpu` for one operation (a `run` action). */
+  switchTo(thread: string, cpu: number): void {
+    this.restore({ thread, cpu, depth: 0, inRun: true });
+  }
+
+  /** How many accesses of `thread` are open. */
+  openCount(thread: string): number {
+    return this.open.get(thread)?.length ?? 0;
+  }
+
+  /** The threads other than `except` with an open access whose begin set this slot, in the order they opened. */
+  slotOwners(slot: string, except: string): string[] {
+    const out: string[] = [];
+    for (const [t, tokens] of this.open) if (t !== except && tokens.some((k) => k?.slot === slot)) out.push(t);
+    return out;
+  }
+
+  /** Whether an open access of `thread` set this slot. */
+  ownsSlot(thread: string, slot: string): boolean {
+    return (this.open.get(thread) ?? []).some((k) => k?.slot === slot);
   }
 
   get ctx(): Context {
@@ -81,7 +138,7 @@ export class Machine {
 
   /** Triggers fire and `nth` counts only for the step's own operation. */
   get outer(): boolean {
-    return this.depth === 0 && this.irq === 0;
+    return this.depth === 0 && this.irq === 0 && !this.inRun;
   }
 
   /** Spends units of work; the unit that would exceed the budget ends the run instead of happening. */
@@ -118,6 +175,7 @@ export class Machine {
       cpu: at.cpu,
       flags: at.flags,
       ...(this.depth > 0 ? { nested: this.depth } : {}),
+      ...(this.inRun ? { in_run: true } : {}),
       ...body,
     } as TraceEvent;
     this.events.push(event);
@@ -152,26 +210,48 @@ export class Machine {
   }
 
   /** Enters `access_user_memory`: the strategy's begin, the `flag-set` event. */
-  beginAccess(): ReturnType<Strategy["begin"]> {
+  beginAccess(): Token {
     const token = this.strategy.begin(this.ctx);
-    this.openAccesses.set(this.thread, (this.openAccesses.get(this.thread) ?? 0) + 1);
+    const tokens = this.open.get(this.thread);
+    if (tokens) tokens.push(token);
+    else this.open.set(this.thread, [token]);
     this.emit({ kind: "flag-set" });
     return token;
   }
 
-  /** Leaves it: the strategy's end, the `flag-clear` event, and the early-clear hazard of a nested end. */
-  endAccess(token: ReturnType<Strategy["begin"]>): void {
-    const site = { ...this.ctx, interrupt: false, site: true };
-    const before = this.strategy.accessing(site);
+  /**
+   * Leaves it: the strategy's end, the `flag-clear` event, and the early-clear
+   * hazard: of a nested end while the outer access is open, or (per-CPU
+   * state) of an end that clears a flag another thread's open access set.
+   */
+  endAccess(token: Token): void {
+    const before = this.strategy.accessing({ ...this.ctx, interrupt: false, site: true });
+    const cleared = this.perCpuSlotSet(token);
     this.strategy.end(token, this.ctx);
-    const open = (this.openAccesses.get(this.thread) ?? 1) - 1;
-    this.openAccesses.set(this.thread, open);
+    const tokens = this.open.get(this.thread) ?? [];
+    tokens.pop();
+    if (tokens.length === 0) this.open.delete(this.thread);
     this.emit({ kind: "flag-clear" });
-    if (open > 0 && before && !this.strategy.accessing({ ...this.ctx, interrupt: false, site: true })) {
+    if (tokens.length > 0 && before && !this.strategy.accessing({ ...this.ctx, interrupt: false, site: true })) {
       this.hazard(
         "flag-cleared-early",
         "A nested access ended and cleared the state while the outer access is still running: the outer access's next fault will be treated as a kernel bug.",
       );
+      return;
     }
+    const owners = cleared && token ? this.slotOwners(token.slot, this.thread) : [];
+    if (owners.length > 0) {
+      const whose = owners.map((t) => `thread ${t}`).join(" and ");
+      this.hazard(
+        "flag-cleared-early",
+        `Thread ${this.thread}'s access ended and cleared cpu${token?.slot}'s flag, which the still-open access of ${whose} had set: that access is no longer protected on cpu${token?.slot}, and its next fault there will be treated as a kernel bug.`,
+      );
+    }
+  }
+
+  /** Under per-CPU state: whether the slot `token` names is set (its end is what clears it). */
+  private perCpuSlotSet(token: Token): boolean {
+    if (!this.strategy.perCpu || !token) return false;
+    return this.strategy.accessing({ thread: this.thread, cpu: Number(token.slot), interrupt: false, site: true });
   }
 }

@@ -5,28 +5,43 @@ import { scalarNumber } from "../scenario/rules.js";
 import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec } from "../scenario/schema.js";
 import type { Access, StepResult, Value } from "./events.js";
 import { kernelTouch, userTouch } from "./handler.js";
-import { MAX_EVENTS, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
+import { BlockedSignal, MAX_EVENTS, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
 import { minB } from "./memory.js";
 
 const I64_MAX = (1n << 63n) - 1n;
 const EFAULT: StepResult = { status: "err", errno: "EFAULT" };
 const OK: StepResult = { status: "ok" };
 
-/** Runs one operation (a step's own or a nested one) on the current thread. */
-export function runOp(m: Machine, st: NestedStepSpec): StepResult {
+export interface OpOptions {
+  /**
+   * Under `aspace_lock: held`, take the lock before anything else, NULL and
+   * the layout included: a thread switched in by `run` is another system call
+   * entering axptr 0.1 (semantics section 5).
+   */
+  lockFirst?: boolean;
+}
+
+/** Runs one operation (a step's own, a nested one, or another thread's `run`) on the current thread. */
+export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}): StepResult {
+  const first = opts.lockFirst === true;
+  // The lock is taken once: around the whole call when it comes first, else around the checks only.
+  const outerLock = <T>(body: () => T): T => (first ? withLock(m, body) : body());
+  const checksLock = <T>(body: () => T): T => (first ? body() : withLock(m, body));
   switch (st.op) {
     case "get":
     case "get_as_slice": {
       const info = elementInfo(st.type);
       const count = st.op === "get_as_slice" ? st.len : undefined;
-      // nullable: NULL is None before anything else, even the layout.
-      if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-      // Layout::array::<T>(len).unwrap() comes before any check.
-      if (count !== undefined && count * info.size > I64_MAX)
-        m.end({ status: "panic", message: `called \`Result::unwrap()\` on an \`Err\` value: LayoutError (${count} × ${info.size} bytes exceeds isize::MAX)` });
-      const access: Access[] = st.mut ? ["read", "write"] : ["read"];
-      const failed = withLock(m, () => checkRegion(m, st.ptr, count === undefined ? info.size : count * info.size, info.align, access));
-      if (failed) return failed;
+      const checked = outerLock((): StepResult | "reference" => {
+        // nullable: NULL is None before anything else, even the layout.
+        if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
+        // Layout::array::<T>(len).unwrap() comes before any check.
+        if (count !== undefined && count * info.size > I64_MAX)
+          m.end({ status: "panic", message: `called \`Result::unwrap()\` on an \`Err\` value: LayoutError (${count} × ${info.size} bytes exceeds isize::MAX)` });
+        const access: Access[] = st.mut ? ["read", "write"] : ["read"];
+        return checksLock(() => checkRegion(m, st.ptr, count === undefined ? info.size : count * info.size, info.align, access)) ?? "reference";
+      });
+      if (checked !== "reference") return checked;
       // Without `use` the kernel never touches the reference: the before-use point is not reached.
       if (st.use === undefined) return OK;
       m.triggers.fire(m, "before-use");
@@ -34,19 +49,24 @@ export function runOp(m: Machine, st: NestedStepSpec): StepResult {
       return useWrite(m, st.ptr, info, count, st.use.write);
     }
     case "get_as_null_terminated":
-      if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-      return withLock(m, () => nullTerminated(m, st.ptr, st.type, st.mut ? ["read", "write"] : ["read"], false));
+      return outerLock(() => {
+        if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
+        return checksLock(() => nullTerminated(m, st.ptr, st.type, st.mut ? ["read", "write"] : ["read"], false));
+      });
     case "get_as_str":
-      if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-      return withLock(m, () => nullTerminated(m, st.ptr, "c_char", ["read"], true));
+      return outerLock(() => {
+        if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
+        return checksLock(() => nullTerminated(m, st.ptr, "c_char", ["read"], true));
+      });
     case "user_access":
-      m.spend();
+      // The access completes after any fault: its unit is spent then (a fault takes the last unit first).
       userTouch(m, st.addr, st.access);
+      m.spend();
       m.emit({ kind: st.access, addr: st.addr, size: 1n, mode: "user" });
       return OK;
     case "kernel_access":
-      m.spend();
       kernelTouch(m, st.addr, st.access, { site: false, interrupt: false });
+      m.spend();
       m.emit({ kind: st.access, addr: st.addr, size: 1n, mode: "kernel" });
       return OK;
   }
@@ -55,6 +75,8 @@ export function runOp(m: Machine, st: NestedStepSpec): StepResult {
 /** axptr 0.1's `with_addr_space` holds the lock across the whole operation; its successor never across a read. */
 function withLock<T>(m: Machine, body: () => T): T {
   if (!m.lockHeld) return body();
+  // Only a thread switched in by `run` can meet the lock in another thread's hands: it would sleep.
+  if (m.lockHolder !== null && m.lockHolder !== m.thread) throw new BlockedSignal(m.lockHolder);
   if (m.lockHolder === m.thread) {
     m.emit({ kind: "lock", decision: "deadlock" });
     return m.end({ status: "deadlock" });
@@ -79,9 +101,10 @@ function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, acc
   if (!aligned) return EFAULT;
   m.triggers.fire(m, "after-align-check");
 
-  m.spend();
+  // The range is built before the check runs: an overflow panics before the check costs its unit.
   const end = start + size;
   if (end > U64_MAX) overflow(m, start, size);
+  m.spend();
   const inside = m.aspace.checkRegionAccess(start, end, access);
   m.emit({ kind: "region-check", addr: start, size, access: access.join("+"), ok: inside });
   if (!inside) return EFAULT;
@@ -180,6 +203,8 @@ function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | 
     else if (Array.isArray(item)) bytes.set(item.map((b) => Number(scalarNumber(b) ?? 0n)), i * size);
   });
   const total = BigInt(bytes.length);
+  // Zero-sized elements touch no memory, but each write is still a unit of work (as zero-sized reads are).
+  if (info.size === 0n) m.spend(BigInt(items.length));
   for (const [lo, hi] of pageChunks(start, total, m.aspace.pageSize)) {
     if (kernelTouch(m, lo, "write", { site: true, interrupt: false }) === "fixup") return EFAULT;
     m.spend(elementsStartingIn(start, info.size, lo, hi));
@@ -262,8 +287,9 @@ function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], ta
     if (a + size - 1n > U64_MAX) overflow(m, start, len * size);
     while (a >= page) {
       if (m.outer) m.triggers.fire(m, "page-check", BigInt(++m.pageChecks));
-      m.spend();
+      // from_start_size builds [page, page+P) before the check: after the trigger, before the unit.
       if (page + P > U64_MAX) overflow(m, page, P);
+      m.spend();
       const ok = m.aspace.checkRegionAccess(page, page + P, access);
       m.emit({ kind: "page-check", addr: page, ok });
       if (!ok) return "EFAULT";

@@ -1,5 +1,4 @@
 // The simulator: a pure, deterministic function from a scenario to its trace.
-import { hex } from "../scenario/numbers.js";
 import { spanOf } from "../scenario/rules.js";
 import type { NestedStepSpec, Strategy as StrategySchema } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
@@ -11,6 +10,9 @@ import { Machine, RunEndSignal } from "./machine.js";
 import { AddressSpace } from "./memory.js";
 import { runOp } from "./ops.js";
 import { neverReached } from "./points.js";
+import { describeArgs } from "./describe.js";
+
+export { describeArgs };
 import { makeStrategy } from "./strategies/index.js";
 
 export type StrategyName = z.infer<typeof StrategySchema>;
@@ -109,19 +111,6 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): 
   return ended ? { result, ended } : { result };
 }
 
-/** The step's arguments as a short line for the trace. */
-export function describeArgs(st: NestedStepSpec): string {
-  const parts: string[] = [];
-  if ("ptr" in st) parts.push(`ptr=${hex(st.ptr)}`);
-  if ("addr" in st) parts.push(`addr=${hex(st.addr)}`);
-  if ("access" in st) parts.push(st.access);
-  if ("type" in st) parts.push(`T=${typeof st.type === "string" ? st.type : `{size: ${st.type.size}, align: ${st.type.align}}`}`);
-  if ("len" in st) parts.push(`len=${st.len}`);
-  if ("mut" in st && st.mut) parts.push("mut");
-  if ("nullable" in st && st.nullable) parts.push("nullable");
-  if ("use" in st && st.use !== undefined) parts.push(st.use === "read" ? "use=read" : "use=write");
-  return parts.join(" ");
-}
 
 function unfiredEvent(s: Scenario, i: number, steps: readonly StepRecord[]): Unfired {
   const e = s.events[i];

@@ -68,6 +68,25 @@ describe("judge", () => {
     expect(failureMessage(r)).toBe("trace differs from dir\\s.trace at event 2 (thread main, step 1)");
   });
 
+  it("names the interrupted thread's step for an event of a thread switched in by run", () => {
+    const RUN = [
+      "  #  cpu  thread  step  state   event",
+      "  1    0  a          1  cpu0=1  ⇄ thread b switched in on cpu0: get_as_str ptr=0x1c0000",
+      "  2    0  b          1  cpu0=1    │ align check 0x1c0000 % 1: ok",
+      "  3    0  b          1  cpu0=0    │ access_user_memory ends: state cleared",
+      "  4    0  b          1  cpu0=0  ⇄ thread b's get_as_str → ok \"-v\"; back to thread a",
+      "  5    0  a          1  cpu0=0  ◀ ok \"x\"",
+      "",
+    ].join("\n");
+    const inside = judge("s.yaml", "s.trace", RUN.replace("cpu0=0    │", "cpu0=1    │"), RUN, []);
+    expect(inside.where).toBe("event 3 (thread b, switched in during step 1 of thread a)");
+    expect(inside.step).toEqual({ thread: "a", step: 1 });
+    const result = judge("s.yaml", "s.trace", RUN.replace('ok \"-v\"', "blocked"), RUN, []);
+    expect(result.step).toEqual({ thread: "a", step: 1 });
+    const own = judge("s.yaml", "s.trace", RUN.replace('◀ ok \"x\"', "◀ ok"), RUN, []);
+    expect(own.where).toBe("event 5 (thread a, step 1)");
+  });
+
   it("names a step result or a line when no event differs", () => {
     const stepChanged = TRACE.replace("  ✓ main#1", "  ✗ main#1");
     expect(judge("s.yaml", "s.trace", stepChanged, TRACE, []).where).toBe("the result of step 1 of thread main");

@@ -98,14 +98,18 @@ describe("the compare JSON Schema", () => {
     expect(r.stdout).toBe(committed("compare.schema.json"));
   });
 
-  it("accepts `compare --format json` of every bundled scenario", () => {
+  // The scenarios the README compares, and those where another thread runs (compare's `runs`): a spawn each, so not all.
+  const COMPARED = SCENARIOS.filter((s) => /^scenarios\/(01|11|24|25|26|27|3[2-8])-/.test(s));
+
+  it("accepts `compare --format json` of the bundled scenarios that show every part of it", () => {
+    expect(COMPARED.length).toBe(13);
     const compare = validator(ajv(), "compare");
-    for (const s of SCENARIOS) {
+    for (const s of COMPARED) {
       const r = cli(["compare", "--format", "json", s]);
       expect(r.code, s).toBe(0);
       expect(compare(JSON.parse(r.stdout)), s).toBe("valid");
     }
-  });
+  }, 60_000);
 
   it("--trace and --compare together are a command-line mistake", () => {
     const r = cli(["schema", "--trace", "--compare"]);
@@ -114,9 +118,9 @@ describe("the compare JSON Schema", () => {
   });
 });
 
-describe("the README's JSON output section", () => {
+describe("the README's JSON event kinds", () => {
   const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-  const section = /\n## JSON output\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
+  const section = /\n## JSON event kinds\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
 
   it.each(Object.keys(EVENT_FIELDS))("documents the event kind %s and each of its fields", (kind) => {
     const row = section.split("\n").find((l) => l.startsWith("| ") && l.split("|")[1]?.includes(`\`${kind}\``));

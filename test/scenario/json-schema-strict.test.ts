@@ -41,6 +41,10 @@ const NOT_SHAPE: Record<string, string> = {
   "when-thread-required.yaml": "when.thread needed only when there are several threads",
   "thread-cpu-out-of-range.yaml": "a CPU below machine.cpus (the schema checks 0..63)",
   "migrate-cpu-out-of-range.yaml": "a CPU below machine.cpus (the schema checks 0..63)",
+  "run-cpu-out-of-range.yaml": "a CPU below machine.cpus (the schema checks 0..63)",
+  "run-unknown-thread.yaml": "run.thread names a thread",
+  "run-same-thread.yaml": "run.thread is another thread than the one interrupted",
+  "run-default-thread.yaml": "run.thread is another thread than the one interrupted",
   // Values judged against the step's type, len, op and use.
   "write-value-too-big.yaml": "a value that fits the step's type",
   "write-list-length.yaml": "a list as long as the slice's len",

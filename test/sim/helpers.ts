@@ -76,7 +76,7 @@ export function resultText(r: StepResult): string {
   }
 }
 
-const SKIP = new Set(["seq", "thread", "step", "cpu", "flags", "nested", "reason", "detail", "message", "args"]);
+const SKIP = new Set(["seq", "thread", "step", "cpu", "flags", "nested", "in_run", "reason", "detail", "message", "args"]);
 
 /**
  * One event as a line: its kind, then its own fields as key=value in the

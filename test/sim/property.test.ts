@@ -130,6 +130,9 @@ const action = (cpus: number) =>
     fc.integer({ min: 0, max: cpus - 1 }).map((cpu) => ({ migrate: { cpu } })),
     fc.record({ addr: address, access: fc.constantFrom("read", "write", "execute") }).map((i) => ({ interrupt: i })),
     op.map((nested) => ({ nested })),
+    // The thread is filled in below: another thread than the event's own.
+    // Weighted up: a run needs a second thread and a matching trigger to happen at all.
+    { weight: 4, arbitrary: fc.tuple(op, fc.option(fc.integer({ min: 0, max: cpus - 1 }), { nil: undefined })).map(([step, cpu]) => ({ run: { thread: "", step, ...(cpu !== undefined ? { cpu } : {}) } })) },
   );
 
 const scenario = fc
@@ -170,7 +173,13 @@ const scenario = fc
           const when: Record<string, unknown> = { thread: t.name, step: (e.step % t.steps.length) + 1, at: e.at };
           if (e.at === "page-check" || e.at === "page-fault") when.nth = e.count + 1;
           if (e.at === "before-read") when.index = e.count;
-          return [{ when, do: e.do, ...(e.by ? { by: e.by } : {}), repeat: e.repeat }];
+          let d: object = e.do;
+          if ("run" in e.do) {
+            const other = threads.find((x) => x.name !== t.name);
+            if (!other) return [];
+            d = { run: { ...e.do.run, thread: other.name } };
+          }
+          return [{ when, do: d, ...(e.by ? { by: e.by } : {}), repeat: e.repeat }];
         });
         return {
           name: "random",
@@ -259,6 +268,13 @@ function checkTrace(t: Trace): void {
     expect(statuses.slice(end + 1).every((s) => s === "not-run")).toBe(true);
   }
   expect(statuses.slice(0, end === -1 ? undefined : end).every((s) => s === "ok" || s === "err")).toBe(true);
+  // Every run has its run-result, but the one inside which the run ended; a run's events are the other thread's.
+  const runs = t.events.filter((e) => e.kind === "run").length;
+  const runResults = t.events.filter((e) => e.kind === "run-result").length;
+  expect(runResults === runs || (t.outcome !== "completed" && runResults === runs - 1)).toBe(true);
+  t.events.forEach((e, i) => {
+    if (e.kind === "run" && i + 1 < t.events.length) expect(t.events[i + 1]).toMatchObject({ thread: e.to, cpu: e.to_cpu, in_run: true });
+  });
   // No state says "accessing" once a step has completed without ending the run.
   for (const e of t.events) {
     if (e.kind !== "step-end" || RUN_ENDS.includes(e.result.status)) continue;

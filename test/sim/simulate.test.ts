@@ -137,6 +137,85 @@ threads: [{ name: main, steps: [{ op: user_access, addr: 0x10000, access: read }
     expect(run(withBudget(yaml, 2)).outcome).toBe("step-limit");
   });
 
+  // semantics.md section 6, "Trace order": a fault comes before its access completes.
+  it("a faulting kernel_access with one unit left spends it on the fault: panic, not step-limit", () => {
+    const t = run(`
+name: last unit on the fault
+machine: {budget: 1}
+memory: [{ start: 0x20000, pages: 1, perm: rw, populate: false }]
+threads: [{ name: main, steps: [{ op: kernel_access, addr: 0x20000, access: write }] }]
+`);
+    expect(t.outcome).toBe("panic");
+    expect(lines(t)).toEqual([
+      "step-start op=kernel_access",
+      "page-fault addr=0x20000 access=write mode=kernel interrupt=false",
+      "handler decision=unhandled addr=0x20000",
+      "step-end result=panic:Unhandled kernel page fault @0x20000",
+    ]);
+  });
+
+  it("a faulting user_access spends its unit after the fault and the page made present", () => {
+    const yaml = `
+name: user
+machine: { budget: BUDGET }
+memory: [{ start: 0x10000, pages: 1, perm: r }]
+threads: [{ name: main, steps: [{ op: user_access, addr: 0x10000, access: write }] }]
+`;
+    // One unit: the fault takes it and the handler kills the process (no write permission).
+    expect(results(run(withBudget(yaml, 1)))).toEqual(["killed:SIGSEGV"]);
+    // A lazy page: fault 1, page made present 1, then the access's own unit.
+    const lazy = yaml.replace("perm: r }", "perm: rw, populate: false }");
+    expect(lines(run(withBudget(lazy, 2))).slice(-2)).toEqual(["page-mapped addr=0x10000", "step-end result=step-limit"]);
+    expect(lines(run(withBudget(lazy, 3))).slice(-2)).toEqual(["write addr=0x10000 size=1 mode=user", "step-end result=ok"]);
+  });
+
+  // semantics.md section 3: a range is built before the check that uses it.
+  it("a range that overflows panics before its region check's unit (the align check spent the last one)", () => {
+    const t = run(`
+name: overflow before the unit
+machine: {budget: 1}
+threads: [{ name: main, steps: [{ op: get, ptr: 0xfffffffffffffff8, type: u64 }] }]
+`);
+    expect(t.outcome).toBe("panic");
+    expect(lines(t)).toEqual([
+      "step-start op=get",
+      "align-check addr=0xfffffffffffffff8 align=8 ok=true",
+      "step-end result=panic:attempt to add with overflow (0xfffffffffffffff8 + 0x8 passes 2^64 - 1)",
+    ]);
+  });
+
+  it("a page check of the last page panics after its page-check trigger, before its unit", () => {
+    // align 1, page check 1, two reads 2: the budget of 5 is spent up to the trigger's action.
+    const t = run(`
+name: last page
+machine: { budget: 5, aspace: { base: 0x1000, size: 0xfffffffffffff000 } }
+memory: [{ start: 0xffffffffffffe000, pages: 2, perm: r, contents: [{ at: 0xffffffffffffeffe, str: "ab" }] }]
+threads: [{ name: main, steps: [{ op: get_as_str, ptr: 0xffffffffffffeffe }] }]
+events:
+  - { when: { step: 1, at: page-check, nth: 2 }, do: { frames: 9 }, by: trigger }
+`);
+    expect(t.outcome).toBe("panic");
+    expect(lines(t).slice(-3)).toEqual([
+      "read addr=0xffffffffffffeffe size=2 mode=kernel",
+      "injected action=frames by=trigger",
+      "step-end result=panic:attempt to add with overflow (0xfffffffffffff000 + 0x1000 passes 2^64 - 1)",
+    ]);
+  });
+
+  it("zero-sized elements written cost a unit each, as zero-sized reads do", () => {
+    const yaml = `
+name: zero-sized writes
+machine: { budget: BUDGET }
+memory: [{ start: 0x20000, pages: 1, perm: rw }]
+threads:
+  - name: main
+    steps: [{ op: get_as_slice, ptr: 0x20000, type: { size: 0, align: 1 }, len: 3, mut: true, use: { write: [[], [], []] } }]
+`;
+    // align 1 + region 1 + 3 writes = 5.
+    expect(results(run(withBudget(yaml, 4)))).toEqual(["step-limit"]);
+    expect(results(run(withBudget(yaml, 5)))).toEqual(["ok"]);
+  });
+
   it("the budget is shared by every step of every thread; later steps are not-run", () => {
     const yaml = `
 name: shared
