@@ -75,7 +75,7 @@ const CORPUS: Record<string, string[]> = {
   "struct-align-not-power-of-two.yaml": ["11:33: threads.0.steps.0.type.align: align 3 is not a power of two (expected 1, 2, 4, 8, …)"],
   "thread-cpu-out-of-range.yaml": ["5:10: threads.0.cpu: CPU 2 does not exist (machine.cpus is 2: CPUs 0..1)"],
   "top-level-list.yaml": ["1:1: (file): expected a scenario (a mapping with at least a name), got a list"],
-  "two-actions.yaml": ["10:9: events.0.do: do: expected exactly one of unmap, protect, evict, map, write, frames, migrate, interrupt, nested, got evict and frames"],
+  "two-actions.yaml": ["10:9: events.0.do: do: expected exactly one of unmap, protect, evict, map, write, frames, migrate, interrupt, nested, run, got evict and frames"],
   "unknown-element-type.yaml": ["5:40: threads.0.steps.0.type: expected an element type (u8, i8, c_char, u16, i16, u32, i32, u64, i64, usize, isize, ptr) or { size, align }, got the string \"u9\" (did you mean \"u8\"?)"],
   "unknown-key-far.yaml": ["2:1: colour: unknown key \"colour\" (allowed here: name, description, machine, memory, threads, events, expect)"],
   "unknown-key-with-newline.yaml": ["2:1: per\\nm: unknown key \"per\\nm\" (allowed here: name, description, machine, memory, threads, events, expect)"],
