@@ -57,8 +57,11 @@ for (const [label, args] of [
   ["run --quiet", ["--quiet"]],
   ["run --format json", ["--format", "json"]],
   ["run --format ndjson", ["--format", "ndjson"]],
+  ["run --format mermaid", ["--format", "mermaid"]],
+  ["report -o FILE", ["-o", join(tmp, "report.html")]],
 ]) {
-  const sim = time([bin, "run", ...args, big], { runs: 3, rss: true });
+  const command = label.startsWith("report") ? ["report"] : ["run"];
+  const sim = time([bin, ...command, ...args, big], { runs: 3, rss: true });
   report(`64 MiB get_as_str, ${label}`, `${sim.ms.toFixed(0)} ms = ${(sim.ms / base.ms).toFixed(2)}x bare`, "<= 10x", sim.ms <= 10 * base.ms);
   report(`64 MiB get_as_str, ${label}, peak memory`, `${(sim.peak / 2 ** 20).toFixed(0)} MB`, "< 400 MB", sim.peak < 400 * 2 ** 20);
 }

@@ -61,6 +61,8 @@ export { renderText, type TextOptions } from "./render/text.js";
 export { renderJson, traceJson, eventJson, type Json } from "./render/json.js";
 export { renderNdjson } from "./render/ndjson.js";
 export { renderCompareJson, renderCompareText, type Compared } from "./render/compare.js";
+export { renderMermaid, renderMermaidAll, type MermaidOptions } from "./render/mermaid/index.js";
+export { renderReport, type ReportOptions, type ReportScenario, type ReportSection } from "./render/report/index.js";
 
 // ---- the JSON output described: JSON Schemas and the types of parsed output
 export {

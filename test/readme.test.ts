@@ -21,6 +21,18 @@ describe("README", () => {
     expect(shown).toBe(r.stdout);
   });
 
+  it("shows the seed example's Mermaid diagram exactly as `run --format mermaid` draws it", () => {
+    const shown = /```mermaid\n([\s\S]*?)```/.exec(readme)?.[1];
+    const r = cli(["run", "--format", "mermaid", SEED]);
+    expect(r.code).toBe(0);
+    expect(shown).toBe(r.stdout);
+  });
+
+  it("shows a committed screenshot of a report", () => {
+    expect(readme).toContain("![The report of scenario 24: summary, memory map and state timeline](docs/report.png)");
+    expect(readFileSync(new URL("../docs/report.png", import.meta.url)).subarray(1, 4).toString()).toBe("PNG");
+  });
+
   it.each(["01", "11", "24", "25", "26", "27", "32", "33", "38"])("shows `compare` on scenario %s as it prints it", (n) => {
     const r = cli(["compare", `scenarios/${n}-${nameOf(n)}`]);
     expect(r.code).toBe(0);

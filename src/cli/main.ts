@@ -11,6 +11,7 @@ import { validateCommand } from "./commands/validate.js";
 import { schemaCommand } from "./commands/schema.js";
 import { checkCommand, DEFAULT_FOLDER } from "./commands/check.js";
 import { compareCommand } from "./commands/compare.js";
+import { reportCommand } from "./commands/report.js";
 
 import type { StrategyName } from "../sim/simulate.js";
 
@@ -32,11 +33,12 @@ function program(done: (d: Done) => void): Command {
   p.command("run")
     .description("run scenarios and print their traces (exit 1 if an expectation failed)")
     .argument("<path...>", "scenario files, or folders of them (- for standard input)")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "ndjson"]).default("text"))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "ndjson", "mermaid"]).default("text"))
     .addOption(strategyOption())
     .option("--quiet", "text: only the step results and the summary", false)
+    .option("--fences", "mermaid: each diagram in a Markdown ```mermaid code fence", false)
     .option("--no-color", "never colour the output")
-    .action((files: string[], o: { format: Format; strategy?: StrategyName; quiet: boolean; color: boolean }) => {
+    .action((files: string[], o: { format: Format; strategy?: StrategyName; quiet: boolean; fences: boolean; color: boolean }) => {
       const r = runCommand(files, { ...o, color: useColor(o.color) });
       done({ stdout: r.output, ...(r.failed ? { failed: r.failed } : {}) });
     });
@@ -68,6 +70,14 @@ function program(done: (d: Done) => void): Command {
     .action((file: string, o: { strategies: string; format: "text" | "json"; color: boolean }) => {
       done({ stdout: compareCommand(file, { ...o, color: useColor(o.color) }) });
     });
+
+  p.command("report")
+    .description("write one self-contained HTML report of scenarios: summary, memory map, state timeline, steps, trace")
+    .argument("<file...>", "scenario files (- for standard input)")
+    .requiredOption("-o, --output <file>", "the HTML file to write (- for standard output)")
+    .option("--force", "replace --output even when it is not an earlier axptr-sim report", false)
+    .addOption(strategyOption())
+    .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName }) => done(reportCommand(files, o)));
 
   p.command("schema")
     .description("print the JSON Schema of the scenario format (--trace: of run's JSON output; --compare: of compare's)")

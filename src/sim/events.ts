@@ -1,5 +1,6 @@
 // The trace: one union of typed events keyed on `kind`, and step results.
 import type { HazardKind, OpName } from "../scenario/schema.js";
+import type { MemorySnapshot } from "./memory-map.js";
 
 export type Access = "read" | "write" | "execute";
 export type Mode = "kernel" | "user";
@@ -124,4 +125,6 @@ export interface Trace {
   /** Whole-run expectations (outcome, each listed hazard), judged. */
   expectations: RunExpectation[];
   summary: { events: number; faults: number; resolved: number; expectations: { met: number; failed: number } };
+  /** The address space before the first step and after the run (for pictures; the JSON trace leaves it out). */
+  memory?: { start: MemorySnapshot; end: MemorySnapshot };
 }

@@ -8,6 +8,7 @@ import { expectedOf, met } from "./expect.js";
 import { Injector, writeContents } from "./injector.js";
 import { Machine, RunEndSignal } from "./machine.js";
 import { AddressSpace } from "./memory.js";
+import { snapshotOf } from "./memory-map.js";
 import { runOp } from "./ops.js";
 import { neverReached } from "./points.js";
 import { describeArgs } from "./describe.js";
@@ -40,6 +41,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     aspace.addArea({ name: a.name, start, end, perm: a.perm, eager: a.populate, present: a.present ?? [] });
     for (const c of a.contents ?? []) writeContents(m, c);
   }
+  const memoryAtStart = snapshotOf(aspace);
   m.triggers = new Injector(scenario.events, threadNames[0] ?? "main");
   m.runNested = (st: NestedStepSpec) => runOp(m, st);
 
@@ -78,6 +80,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
       resolved: m.resolved,
       expectations: { met: judged.filter((x) => x).length, failed: judged.filter((x) => !x).length },
     },
+    memory: { start: memoryAtStart, end: snapshotOf(aspace) },
   };
 }
 

@@ -1,22 +1,26 @@
 import { jsonChunks } from "../../render/json.js";
 import { ndjsonChunks } from "../../render/ndjson.js";
 import { textChunks } from "../../render/text.js";
+import { renderMermaidAll } from "../../render/mermaid/index.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import type { Trace } from "../../sim/events.js";
-import { CheckFailed, InputError } from "../errors.js";
+import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadEach, scenarioFiles, simulateLoaded } from "../io.js";
 
-export type Format = "text" | "json" | "ndjson";
+export type Format = "text" | "json" | "ndjson" | "mermaid";
 
 export interface RunOptions {
   format: Format;
   strategy?: StrategyName;
   quiet: boolean;
   color: boolean;
+  /** mermaid: each diagram in a Markdown code fence. */
+  fences?: boolean;
 }
 
 /** `run PATH…` (files, folders: their scenarios, sorted; -): the output to print, and whether every expectation was met. */
 export function runCommand(paths: readonly string[], opts: RunOptions): { output: Iterable<string>; failed?: CheckFailed } {
+  if (opts.fences && opts.format !== "mermaid") throw new UsageError("--fences wraps Mermaid diagrams in code fences: add --format mermaid");
   const { files, problems } = scenarioFiles(paths);
   const { loaded, problems: fileProblems } = loadEach(files);
   // When any file is invalid, nothing runs (format section 3).
@@ -28,6 +32,7 @@ export function runCommand(paths: readonly string[], opts: RunOptions): { output
   let output: Iterable<string>;
   if (opts.format === "json") output = jsonChunks(traces, paths.length === 1 && files[0] === paths[0]) /* one file: a document; a folder: an array */;
   else if (opts.format === "ndjson") output = ndjsonChunks(traces);
+  else if (opts.format === "mermaid") output = [renderMermaidAll(traces, { color: opts.color, fences: opts.fences ?? false })];
   else output = textOf(traces, opts);
   const failed = traces.reduce((n, t) => n + t.trace.summary.expectations.failed, 0);
   return failed > 0 ? { output, failed: new CheckFailed(`${failed} expectation${failed === 1 ? "" : "s"} failed`) } : { output };

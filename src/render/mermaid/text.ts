@@ -1,0 +1,51 @@
+// Text that Mermaid never misreads: its separators and markup become entity
+// codes (`#59;` for `;`), control characters and newlines become spaces, and
+// long text is cut (a diagram is for looking at; the text trace has it all).
+
+/** Characters Mermaid (or the Markdown fence around it) would take for syntax, as Mermaid entity codes. */
+const ENTITY: Record<string, string> = {
+  "#": "#35;",
+  ";": "#59;",
+  '"': "#quot;",
+  "<": "#lt;",
+  ">": "#gt;",
+  "`": "#96;",
+  "%": "#37;",
+  "{": "#123;",
+  "}": "#125;",
+  "&": "#amp;",
+};
+
+export const MAX_TEXT = 96;
+
+/** Cuts `s` to `max` code points with an ellipsis (never splitting a surrogate pair; never walking a huge string whole). */
+export function cut(s: string, max = MAX_TEXT): string {
+  let keep = 0;
+  let i = 0;
+  for (let n = 0; i < s.length && n < max; n++) {
+    if (n === max - 1) keep = i;
+    const c = s.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+  }
+  return i >= s.length ? s : s.slice(0, keep) + "…";
+}
+
+/** Text for a message, note, block label or participant alias: one line, cut, escaped. */
+export function esc(s: string, max = MAX_TEXT): string {
+  // eslint-disable-next-line no-control-regex
+  const oneLine = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
+  return cut(oneLine, max).replace(/[#;"<>`%{}&]/g, (c) => ENTITY[c] ?? c);
+}
+
+/** A participant id: letters, digits and `_` only, unique per name (the label carries the real name). */
+export function idOf(prefix: string, name: string, taken: Map<string, string>): string {
+  const key = `${prefix}\u0000${name}`;
+  const known = taken.get(key);
+  if (known !== undefined) return known;
+  const base = `${prefix}_${name.replace(/[^A-Za-z0-9]/g, "_").slice(0, 24)}`;
+  const used = new Set(taken.values());
+  let id = base;
+  for (let i = 2; used.has(id); i++) id = `${base}_${i}`;
+  taken.set(key, id);
+  return id;
+}
