@@ -62,7 +62,14 @@ const NOT_SHAPE: Record<string, string> = {
 /** Files an editor's YAML parser already reports: the schema never sees them. */
 const NOT_YAML = ["alias-bomb.yaml", "deep-block.yaml", "deep-flow.yaml", "duplicate-key.yaml", "second-document.yaml", "unresolved-alias.yaml", "yaml-syntax-error.yaml"];
 
-function strictAjv() {
+let compiled: ReturnType<typeof compile> | undefined;
+/** Compiled once for the whole file: compiling the schema is most of each check's time. */
+function strictAjv(): ReturnType<typeof compile> {
+  compiled ??= compile();
+  return compiled;
+}
+
+function compile() {
   const warnings: unknown[] = [];
   const log = (...m: unknown[]) => warnings.push(m);
   const ajv = new Ajv2020({ strict: true, allErrors: true, logger: { log, warn: log, error: log } });
