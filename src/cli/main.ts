@@ -108,7 +108,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     return report(e);
   }
-  if (result.stdout) write(result.stdout);
+  if (result.stdout) await write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
   const problems = result.problems ?? [];
   const invalid = problems.length > 0;
@@ -118,11 +118,23 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 /** Writes piece by piece (long strings in slices): a trace of hundreds of megabytes is never copied into one buffer. */
-function write(output: string | Iterable<string>): void {
+async function write(output: string | Iterable<string>): Promise<void> {
   const SLICE = 1 << 20;
   for (const piece of typeof output === "string" ? [output] : output) {
-    for (let i = 0; i < piece.length; i += SLICE) process.stdout.write(piece.length <= SLICE ? piece : piece.slice(i, i + SLICE));
+    for (let i = 0; i < piece.length; i += SLICE) {
+      // A slow reader (a pipe) is waited for: a trace of hundreds of megabytes is never queued whole in memory.
+      if (!process.stdout.write(piece.length <= SLICE ? piece : piece.slice(i, i + SLICE))) await drained();
+    }
   }
+}
+
+/** Resolves when standard output has room again (or is gone: a closed pipe stops the writes elsewhere). */
+function drained(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => (process.stdout.off("drain", done), process.stdout.off("close", done), resolve());
+    process.stdout.on("drain", done);
+    process.stdout.on("close", done);
+  });
 }
 
 function report(e: unknown): number {

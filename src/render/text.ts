@@ -78,9 +78,16 @@ function* eventTable(t: Trace, c: Palette): Generator<string> {
   // Column widths first (a loop, not Math.max(...): a long trace has too many values to spread).
   let threadW = 6;
   let stateW = 5;
+  // Events share their flags object while the state does not change: each state is written out once.
+  const states = new Map<Flags, string>();
+  const stateOf = (f: Flags) => {
+    let text = states.get(f);
+    if (text === undefined) states.set(f, (text = flagsText(f, t.stateKeys)));
+    return text;
+  };
   for (const e of t.events) {
     threadW = Math.max(threadW, e.thread.length);
-    stateW = Math.max(stateW, flagsText(e.flags, t.stateKeys).length);
+    stateW = Math.max(stateW, stateOf(e.flags).length);
   }
   const seqW = Math.max(3, String(t.events.length).length);
   yield c.dim(`${pad("#", seqW, true)}  cpu  ${pad("thread", threadW)}  step  ${pad("state", stateW)}  event`);
@@ -90,7 +97,7 @@ function* eventTable(t: Trace, c: Palette): Generator<string> {
   for (const e of t.events) {
     if (e.kind === "run") interrupted.push(e.thread);
     const back = e.kind === "run-result" ? interrupted.pop() : undefined;
-    const state = flagsText(e.flags, t.stateKeys);
+    const state = stateOf(e.flags);
     const stateCell = state !== prevState ? c.accent(pad(state, stateW)) : pad(state, stateW);
     prevState = state;
     // A switched-in thread's events sit under its `run` line, its run-result back level with it.
@@ -192,11 +199,15 @@ export function resultText(r: RunResult | Expected): string {
   }
 }
 
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
 function isHighSurrogate(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
 
 function codePoints(s: string): number {
+  // No high surrogate (the usual case): one code point a unit, found by a native scan instead of a loop.
+  if (!HIGH_SURROGATE.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; i++, n++) if (isHighSurrogate(s.charCodeAt(i)) && i + 1 < s.length) i++;
   return n;
@@ -211,6 +222,16 @@ function prefix(s: string, n: number): string {
 
 /** Values for people: long strings and lists abbreviated (JSON never is). */
 export function valueText(v: Value): string {
+  // A long string is shown twice (its step-end event and its step): measured once.
+  if (typeof v === "string" && v.length > MAX_STRING && v === lastLong.value) return lastLong.text;
+  const text = valueTextOf(v);
+  if (typeof v === "string" && v.length > MAX_STRING) lastLong = { value: v, text };
+  return text;
+}
+
+let lastLong = { value: "", text: "" };
+
+function valueTextOf(v: Value): string {
   if (v === null) return "None";
   if (typeof v === "bigint") return v > 0xffffn ? hex(v) : v.toString();
   if (typeof v === "string") {

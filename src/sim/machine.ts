@@ -29,6 +29,8 @@ export class BlockedSignal {
 export const MAX_EVENTS = 500_000;
 /** The largest list a step may yield (elements, or bytes of a struct value): a bigger one cannot be kept or printed. */
 export const MAX_VALUE_ELEMENTS = 1n << 20n;
+/** The longest get_as_str string, in bytes: a JavaScript string holds at most 2^29 - 24 characters, and the output must stay printable. */
+export const MAX_STRING_BYTES = 1 << 28;
 
 /**
  * Thrown when a valid scenario asks for more than the tool can trace (more
@@ -165,7 +167,20 @@ export class Machine {
     return this.push(body);
   }
 
-  private push(body: EventBody, at: { flags: Flags; cpu: number } = { flags: this.strategy.flags(), cpu: this.cpu }): TraceEvent {
+  /**
+   * The strategy's state for an event: the previous event's object while it is unchanged, so
+   * consecutive events share one (renderers write each state once; 64 CPUs' flags are not copied per event).
+   */
+  private flagsNow(): Flags {
+    const f = this.strategy.flags();
+    const last = this.lastFlags;
+    if (last === f || (last !== undefined && sameFlags(last, f))) return last;
+    return (this.lastFlags = f);
+  }
+
+  private lastFlags: Flags | undefined;
+
+  private push(body: EventBody, at: { flags: Flags; cpu: number } = { flags: this.flagsNow(), cpu: this.cpu }): TraceEvent {
     if (this.events.length >= MAX_EVENTS)
       throw new TraceTooLarge(`the trace would pass ${MAX_EVENTS} events (step ${this.step} of thread ${this.thread}); make the scenario smaller or lower machine.budget`);
     const event = {
@@ -194,7 +209,7 @@ export class Machine {
       return;
     }
     this.flush();
-    this.pending = { kind, addr, size, mode, interrupt, flags: this.strategy.flags(), cpu: this.cpu };
+    this.pending = { kind, addr, size, mode, interrupt, flags: this.flagsNow(), cpu: this.cpu };
   }
 
   flush(): void {
@@ -254,4 +269,14 @@ export class Machine {
     if (!this.strategy.perCpu || !token) return false;
     return this.strategy.accessing({ thread: this.thread, cpu: Number(token.slot), interrupt: false, site: true });
   }
+}
+
+function sameFlags(a: Flags, b: Flags): boolean {
+  let n = 0;
+  for (const k in b) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in a) n--;
+  return n === 0;
 }

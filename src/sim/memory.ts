@@ -1,26 +1,38 @@
 // The user address space: areas, the page table, frames and backing bytes,
-// and the axmm primitives. Sparse: cost grows with pages touched, never with
-// an area's size.
+// and the axmm primitives. Sparse: every action costs in proportion to its
+// own range and to what lies in it (runs of present pages, fills, written
+// blocks), never to an area's size or to the whole address space.
 import type { Perms } from "../scenario/schema.js";
 import type { Access } from "./events.js";
+import { FillRuns, PageRuns, SortedKeys } from "./runs.js";
 
 export interface Area {
   name: string | undefined;
   start: bigint;
   end: bigint;
   perm: Perms;
-  /** Pages are present unless listed in `flipped` (eager), or absent unless listed (lazy). */
+  /** How the area began: eager (every page present, while frames lasted) or lazy. Presence itself is in `present`; the memory map draws pages against this. */
   eager: boolean;
-  flipped: Set<bigint>;
 }
 
 export type Populated = { mapped: bigint[]; error?: "ENOMEM" | "limit" };
 
+/** Written bytes are kept in blocks of this size whatever the page size: a one-byte write never costs a 64 KiB page. */
+const BLOCK = 4096;
+const BLOCK_N = BigInt(BLOCK);
+
 export class AddressSpace {
+  /** Sorted by start, never overlapping. */
   readonly areas: Area[] = [];
-  /** Backing bytes by page number; a missing page reads as zeros. */
-  private readonly backing = new Map<bigint, Uint8Array>();
-  private readonly zeroPage: Uint8Array;
+  /** Present pages, by page number. */
+  readonly present = new PageRuns();
+  /** Backing bytes: fills as runs of one value, and the blocks that other writes touched (which hold every byte of their block). */
+  private readonly fills = new FillRuns();
+  private readonly blocks = new Map<number, Uint8Array>();
+  private readonly blockKeys = new SortedKeys();
+  /** One read-only page per fill value, shared by every page that a single fill covers. */
+  private readonly uniformPages = new Map<number, Uint8Array>();
+  private readonly P: number;
   /** Free frames, or null for unlimited. */
   freeFrames: bigint | null;
   presentCount = 0n;
@@ -32,39 +44,50 @@ export class AddressSpace {
     frames: bigint | null,
   ) {
     this.freeFrames = frames;
-    this.zeroPage = new Uint8Array(Number(pageSize));
+    this.P = Number(pageSize);
   }
 
   pageOf(addr: bigint): bigint {
     return addr / this.pageSize;
   }
 
+  /** The page number as a plain number (exact: below 2^52). */
+  private index(addr: bigint): number {
+    return Number(addr / this.pageSize);
+  }
+
+  /** Index of the first area that ends after `addr`. */
+  private areaIndex(addr: bigint): number {
+    let lo = 0;
+    let hi = this.areas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.areas[mid] as Area).end > addr) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
   areaAt(addr: bigint): Area | undefined {
-    // Areas are few; a linear walk keeps the structure simple and exact.
-    for (const a of this.areas) if (addr >= a.start && addr < a.end) return a;
-    return undefined;
+    const a = this.areas[this.areaIndex(addr)];
+    return a !== undefined && a.start <= addr ? a : undefined;
   }
 
   isPresent(addr: bigint): boolean {
-    const a = this.areaAt(addr);
-    return a !== undefined && this.presentIn(a, this.pageOf(addr));
-  }
-
-  private presentIn(a: Area, page: bigint): boolean {
-    return a.eager !== a.flipped.has(page);
+    return this.areaAt(addr) !== undefined && this.present.has(this.index(addr));
   }
 
   /** An access succeeds without a fault: the page is present and its area allows it. */
   accessible(addr: bigint, access: Access): boolean {
     const a = this.areaAt(addr);
-    return a !== undefined && a.perm[access] && this.presentIn(a, this.pageOf(addr));
+    return a !== undefined && a.perm[access] && this.present.has(this.index(addr));
   }
 
   /** axmm's check_region_access: every byte of [start, end) in areas allowing every access; an empty range needs its start inside one. */
   checkRegionAccess(start: bigint, end: bigint, access: readonly Access[]): boolean {
     let at = start;
-    for (const a of this.areas) {
-      if (a.end <= at) continue;
+    for (let i = this.areaIndex(start); i < this.areas.length; i++) {
+      const a = this.areas[i] as Area;
       if (a.start > at || !access.every((x) => a.perm[x])) return false;
       at = a.end;
       if (at >= end) return true;
@@ -79,26 +102,29 @@ export class AddressSpace {
     return true;
   }
 
-  private setPresent(a: Area, page: bigint, present: boolean): void {
-    if (this.presentIn(a, page) === present) return;
-    if (a.flipped.has(page)) a.flipped.delete(page);
-    else a.flipped.add(page);
-    this.presentCount += present ? 1n : -1n;
-    if (!present && this.freeFrames !== null) this.freeFrames += 1n;
+  /** Makes [lo, hi) of page numbers present (frames already taken); counts them. */
+  private addPresent(lo: number, hi: number): void {
+    this.presentCount += BigInt(this.present.add(lo, hi));
   }
 
-  /** Pages of [start, end) that are not present, counted up to `atMost` (sparse: eager areas are not walked page by page). */
+  /** Makes [lo, hi) not present, giving their frames back; returns how many were. */
+  private removePresent(lo: number, hi: number): bigint {
+    const n = BigInt(this.present.remove(lo, hi));
+    this.presentCount -= n;
+    if (this.freeFrames !== null) this.freeFrames += n;
+    return n;
+  }
+
+  /** Pages of [start, end) that lie in areas and are not present, counted up to `atMost` (per area, not per page). */
   pagesMissing(start: bigint, end: bigint, atMost: bigint): bigint {
     let n = 0n;
-    const first = start / this.pageSize;
-    const last = end / this.pageSize;
-    for (const a of this.areas) {
-      const lo = maxB(first, a.start / this.pageSize);
-      const hi = minB(last, a.end / this.pageSize);
+    for (let i = this.areaIndex(start); i < this.areas.length; i++) {
+      const a = this.areas[i] as Area;
+      if (a.start >= end) break;
+      const lo = this.index(a.start > start ? a.start : start);
+      const hi = this.index(a.end < end ? a.end : end);
       if (lo >= hi) continue;
-      let flipped = 0n;
-      for (const p of a.flipped) if (p >= lo && p < hi) flipped++;
-      n += a.eager ? flipped : hi - lo - flipped;
+      n += BigInt(hi - lo - this.present.count(lo, hi));
       if (n >= atMost) return n;
     }
     return n;
@@ -111,19 +137,20 @@ export class AddressSpace {
    */
   populate(start: bigint, end: bigint, limit: bigint): Populated {
     const mapped: bigint[] = [];
-    for (let page = start; page < end; page += this.pageSize) {
-      const a = this.areaAt(page);
+    let page = this.index(start);
+    const last = this.index(end);
+    while (page < last) {
+      const a = this.areaAt(BigInt(page) * this.pageSize);
       if (!a) return { mapped, error: "ENOMEM" };
-      const p = this.pageOf(page);
-      if (this.presentIn(a, p)) {
-        // Skip the rest of an eager area with nothing evicted: nothing to do there.
-        if (a.eager && a.flipped.size === 0) page = minB(a.end, end) - this.pageSize;
-        continue;
+      const areaEnd = Math.min(last, this.index(a.end));
+      // Walk the gaps between present runs only: a present stretch is skipped in one go.
+      for (let p = this.present.nextAbsent(page); p < areaEnd; p = this.present.nextAbsent(p)) {
+        if (BigInt(mapped.length) >= limit) return { mapped, error: "limit" };
+        if (!this.takeFrame()) return { mapped, error: "ENOMEM" };
+        this.addPresent(p, p + 1);
+        mapped.push(BigInt(p) * this.pageSize);
       }
-      if (BigInt(mapped.length) >= limit) return { mapped, error: "limit" };
-      if (!this.takeFrame()) return { mapped, error: "ENOMEM" };
-      this.setPresent(a, p, true);
-      mapped.push(page);
+      page = areaEnd;
     }
     return { mapped };
   }
@@ -134,19 +161,64 @@ export class AddressSpace {
     const a = this.areaAt(addr);
     if (!a) return "no-area";
     if (!a.perm[access]) return "no-permission";
-    const p = this.pageOf(addr);
-    if (this.presentIn(a, p)) return "present";
+    const p = this.index(addr);
+    if (this.present.has(p)) return "present";
     if (!this.takeFrame()) return "no-frame";
-    this.setPresent(a, p, true);
+    this.addPresent(p, p + 1);
     return "mapped";
   }
 
   // ---- bytes ------------------------------------------------------------------
 
-  /** The backing bytes of a page (shared zeros when never written): read-only to callers. */
-  pageBytes(page: bigint): Uint8Array {
-    return this.backing.get(page) ?? this.zeroPage;
+  private uniformPage(value: number): Uint8Array {
+    let page = this.uniformPages.get(value);
+    if (!page) {
+      this.uniformPages.set(value, (page = new Uint8Array(this.P).fill(value)));
+      this.uniformValues.set(page, value);
+    }
+    return page;
   }
+
+  private readonly uniformValues = new WeakMap<Uint8Array, number>();
+
+  /** The one value of every byte of a page that pageBytes gave, when it is a fill's shared page (a scan then need not look at its bytes). */
+  uniformValue(bytes: Uint8Array): number | undefined {
+    return this.uniformValues.get(bytes);
+  }
+
+  /**
+   * The backing bytes of a page, read-only to callers. A page that one fill
+   * covers (or nothing: zeros) is a shared page of that value, so a scan of
+   * a large fill neither copies nor allocates; others are made up on demand.
+   */
+  pageBytes(page: bigint | number): Uint8Array {
+    const p = Number(page);
+    const lo = BigInt(p) * this.pageSize;
+    const hi = lo + this.pageSize;
+    const firstBlock = p * (this.P / BLOCK); // p * P may pass 2^53; p * 16 never does
+    const blocks = this.P / BLOCK;
+    let written = false;
+    for (let b = 0; b < blocks && !written; b++) written = this.blocks.has(firstBlock + b);
+    if (!written) {
+      const value = this.fills.uniform(lo, hi);
+      if (value !== undefined) return this.uniformPage(value);
+    }
+    // The last page made up is kept until the bytes change: a scan cut into one-element reads (a before-read action) makes it once.
+    const kept = this.composed;
+    if (kept !== undefined && kept.page === p && kept.version === this.version) return kept.bytes;
+    const out = new Uint8Array(this.P);
+    for (const f of this.fills.within(lo, hi)) out.fill(f.value, Number(f.start - lo), Number(f.end - lo));
+    for (let b = 0; b < blocks; b++) {
+      const block = this.blocks.get(firstBlock + b);
+      if (block) out.set(block, b * BLOCK);
+    }
+    this.composed = { page: p, version: this.version, bytes: out };
+    return out;
+  }
+
+  /** Bumped by every change of backing bytes: a page made up before it is stale. */
+  private version = 0;
+  private composed: { page: number; version: number; bytes: Uint8Array } | undefined;
 
   readBytes(addr: bigint, n: number): Uint8Array {
     const out = new Uint8Array(n);
@@ -154,130 +226,131 @@ export class AddressSpace {
     while (i < n) {
       const a = addr + BigInt(i);
       const offset = Number(a % this.pageSize);
-      const k = Math.min(n - i, Number(this.pageSize) - offset);
-      out.set(this.pageBytes(this.pageOf(a)).subarray(offset, offset + k), i);
+      const k = Math.min(n - i, this.P - offset);
+      out.set(this.pageBytes(this.index(a)).subarray(offset, offset + k), i);
       i += k;
     }
     return out;
   }
 
+  /** The written block holding byte `a` (made from the fills under it the first time). */
+  private block(a: bigint): Uint8Array {
+    const k = Number(a / BLOCK_N);
+    let block = this.blocks.get(k);
+    if (!block) {
+      block = new Uint8Array(BLOCK);
+      const lo = BigInt(k) * BLOCK_N;
+      for (const f of this.fills.within(lo, lo + BLOCK_N)) block.fill(f.value, Number(f.start - lo), Number(f.end - lo));
+      this.blocks.set(k, block);
+      this.blockKeys.insert(k);
+    }
+    return block;
+  }
+
   /** Stores bytes into backing memory, only where an area holds them at this moment. */
   writeBytes(addr: bigint, bytes: Uint8Array): void {
+    this.version++;
     let i = 0;
     while (i < bytes.length) {
       const a = addr + BigInt(i);
-      const page = this.pageOf(a);
-      const offset = Number(a % this.pageSize);
-      const n = Math.min(bytes.length - i, Number(this.pageSize) - offset);
-      if (this.areaAt(a)) {
-        let buf = this.backing.get(page);
-        if (!buf) this.backing.set(page, (buf = new Uint8Array(Number(this.pageSize))));
-        buf.set(bytes.subarray(i, i + n), offset);
-      }
+      const offset = Number(a % BLOCK_N);
+      const n = Math.min(bytes.length - i, BLOCK - offset);
+      if (this.areaAt(a)) this.block(a).set(bytes.subarray(i, i + n), offset);
       i += n;
     }
   }
 
-  /** Fills `len` bytes with one value, page by page (a fill can be large). */
+  /** Fills `len` bytes with one value, where areas hold them: one run per area, whatever the length. */
   fill(addr: bigint, len: bigint, byte: number): void {
-    let a = addr;
+    this.version++;
     const end = addr + len;
-    while (a < end) {
-      const page = this.pageOf(a);
-      const offset = Number(a % this.pageSize);
-      const n = Number(minB(end - a, this.pageSize - BigInt(offset)));
-      if (this.areaAt(a) && byte !== 0) {
-        let buf = this.backing.get(page);
-        if (!buf) this.backing.set(page, (buf = new Uint8Array(Number(this.pageSize))));
-        buf.fill(byte, offset, offset + n);
-      } else if (byte === 0) this.backing.get(page)?.fill(0, offset, offset + n);
-      a += BigInt(n);
+    for (let i = this.areaIndex(addr); i < this.areas.length; i++) {
+      const a = this.areas[i] as Area;
+      if (a.start >= end) break;
+      const lo = a.start > addr ? a.start : addr;
+      const hi = a.end < end ? a.end : end;
+      if (lo >= hi) continue;
+      this.fills.set(lo, hi, byte);
+      // Blocks already written hold every byte of theirs: the fill goes into them too.
+      for (const k of this.blockKeys.between(Number(lo / BLOCK_N), Number((hi + BLOCK_N - 1n) / BLOCK_N))) {
+        const bLo = BigInt(k) * BLOCK_N;
+        const block = this.blocks.get(k) as Uint8Array;
+        block.fill(byte, Number((lo > bLo ? lo : bLo) - bLo), Number((hi < bLo + BLOCK_N ? hi : bLo + BLOCK_N) - bLo));
+      }
     }
+  }
+
+  /** Forgets the backing bytes of [start, end) (page-aligned, so block-aligned). */
+  private dropBytes(start: bigint, end: bigint): void {
+    this.version++;
+    this.fills.set(start, end, 0);
+    for (const k of this.blockKeys.removeBetween(Number(start / BLOCK_N), Number(end / BLOCK_N))) this.blocks.delete(k);
   }
 
   // ---- changes to the map ---------------------------------------------------------
 
   /** Adds an area; its eager pages become present while frames last. */
   addArea(spec: { name: string | undefined; start: bigint; end: bigint; perm: Perms; eager: boolean; present?: readonly bigint[] }): void {
-    const pages = (spec.end - spec.start) / this.pageSize;
-    const area: Area = { name: spec.name, start: spec.start, end: spec.end, perm: spec.perm, eager: spec.eager, flipped: new Set() };
+    const lo = this.index(spec.start);
+    const hi = this.index(spec.end);
+    let eager = spec.eager;
     if (spec.eager) {
       const free = this.freeFrames;
-      if (free !== null && free < pages) {
-        // Frames run out part-way: the first `free` pages are present, the rest are not.
-        area.eager = false;
-        for (let i = 0n; i < free; i++) area.flipped.add(this.pageOf(spec.start) + i);
-        this.freeFrames = 0n;
-        this.presentCount += free;
-      } else {
-        if (free !== null) this.freeFrames = free - pages;
-        this.presentCount += pages;
-      }
+      // Frames run out part-way: the first `free` pages are present, the rest are not.
+      const n = free !== null && free < BigInt(hi - lo) ? Number(free) : hi - lo;
+      // Frames ran out part-way: the area counts as lazy with its first pages present.
+      if (n < hi - lo) eager = false;
+      if (free !== null) this.freeFrames = free - BigInt(n);
+      this.addPresent(lo, lo + n);
     } else {
       // Like eager pages, listed present pages take frames only while frames last.
-      for (const p of spec.present ?? []) {
-        if (area.flipped.has(this.pageOf(p)) || !this.takeFrame()) continue;
-        area.flipped.add(this.pageOf(p));
-        this.presentCount += 1n;
+      for (const addr of spec.present ?? []) {
+        const p = this.index(addr);
+        if (this.present.has(p) || !this.takeFrame()) continue;
+        this.addPresent(p, p + 1);
       }
     }
-    this.areas.push(area);
-    this.areas.sort((x, y) => (x.start < y.start ? -1 : 1));
+    const area: Area = { name: spec.name, start: spec.start, end: spec.end, perm: spec.perm, eager };
+    this.areas.splice(this.areaIndex(spec.start), 0, area);
   }
 
-  /** Splits areas at `start` and `end` so that every area is inside or outside [start, end). */
+  /** Splits the area holding `addr` there, so that every area is inside or outside a range starting or ending at it. */
   private splitAt(addr: bigint): void {
-    const a = this.areaAt(addr);
-    if (!a || a.start === addr) return;
-    const cut = this.pageOf(addr);
-    const right: Area = { ...a, start: addr, flipped: new Set([...a.flipped].filter((p) => p >= cut)) };
+    const i = this.areaIndex(addr);
+    const a = this.areas[i];
+    if (!a || a.start >= addr) return;
+    this.areas.splice(i + 1, 0, { ...a, start: addr });
     a.end = addr;
-    a.flipped = new Set([...a.flipped].filter((p) => p < cut));
-    this.areas.splice(this.areas.indexOf(a) + 1, 0, right);
   }
 
-  private inside(start: bigint, end: bigint): Area[] {
+  /** Indexes [i, j) of the areas inside [start, end), after splitting at its edges. */
+  private inside(start: bigint, end: bigint): [number, number] {
     this.splitAt(start);
     this.splitAt(end);
-    return this.areas.filter((a) => a.start >= start && a.end <= end);
+    const i = this.areaIndex(start);
+    let j = i;
+    while (j < this.areas.length && (this.areas[j] as Area).end <= end) j++;
+    return [i, j];
   }
 
   /** munmap: areas (or their parts) in the range disappear, with their frames and bytes. */
   unmap(start: bigint, end: bigint): void {
-    for (const a of this.inside(start, end)) {
-      const pages = (a.end - a.start) / this.pageSize;
-      const present = a.eager ? pages - BigInt(a.flipped.size) : BigInt(a.flipped.size);
-      this.presentCount -= present;
-      if (this.freeFrames !== null) this.freeFrames += present;
-      this.areas.splice(this.areas.indexOf(a), 1);
-    }
-    const first = start / this.pageSize;
-    const last = end / this.pageSize;
-    for (const p of [...this.backing.keys()]) if (p >= first && p < last) this.backing.delete(p);
+    const [i, j] = this.inside(start, end);
+    this.areas.splice(i, j - i);
+    // Only pages inside areas are ever present or backed: clearing the whole range clears exactly the areas' parts.
+    this.removePresent(this.index(start), this.index(end));
+    this.dropBytes(start, end);
   }
 
   /** mprotect: new permissions for the range; present pages stay present. */
   protect(start: bigint, end: bigint, perm: Perms): void {
-    for (const a of this.inside(start, end)) a.perm = perm;
+    const [i, j] = this.inside(start, end);
+    for (let k = i; k < j; k++) (this.areas[k] as Area).perm = perm;
   }
 
-  /** Eviction: pages become not present (frames freed), their bytes kept for the next fault. */
-  evict(start: bigint, end: bigint): bigint[] {
-    const evicted: bigint[] = [];
-    const first = start / this.pageSize;
-    const last = end / this.pageSize;
-    for (const a of this.areas) {
-      const lo = maxB(first, a.start / this.pageSize);
-      const hi = minB(last, a.end / this.pageSize);
-      if (lo >= hi) continue;
-      if (a.eager) {
-        // An eager area becomes lazy with every page but the evicted ones present (kept sparse: only when small).
-        for (let p = lo; p < hi; p++) if (this.presentIn(a, p)) (this.setPresent(a, p, false), evicted.push(p * this.pageSize));
-      } else {
-        for (const p of [...a.flipped]) if (p >= lo && p < hi) (this.setPresent(a, p, false), evicted.push(p * this.pageSize));
-      }
-    }
-    return evicted.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  /** Eviction: pages become not present (frames freed), their bytes kept for the next fault. Returns how many were present. */
+  evict(start: bigint, end: bigint): bigint {
+    return this.removePresent(this.index(start), this.index(end));
   }
 }
 

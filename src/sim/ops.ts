@@ -5,7 +5,7 @@ import { scalarNumber } from "../scenario/rules.js";
 import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec } from "../scenario/schema.js";
 import type { Access, StepResult, Value } from "./events.js";
 import { kernelTouch, userTouch } from "./handler.js";
-import { BlockedSignal, MAX_EVENTS, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
+import { BlockedSignal, MAX_EVENTS, MAX_STRING_BYTES, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
 import { minB } from "./memory.js";
 
 const I64_MAX = (1n << 63n) - 1n;
@@ -146,11 +146,11 @@ function elementsStartingIn(base: bigint, size: bigint, lo: bigint, hi: bigint):
   return ceilDiv(hi - base) - ceilDiv(lo - base);
 }
 
-/** Refuses a value too large to keep (each element a number, each struct a list of bytes). */
+/** Refuses a value too large to keep (each element a number, each struct a list of bytes; a zero-sized one still a list). */
 function checkValueSize(elements: bigint, info: ElementInfo): void {
-  const cells = info.primitive ? elements : elements * info.size;
+  const cells = info.primitive ? elements : elements * (info.size > 0n ? info.size : 1n);
   if (cells > MAX_VALUE_ELEMENTS)
-    throw new TraceTooLarge(`a value of ${elements} ${info.name} elements is larger than the ${MAX_VALUE_ELEMENTS} numbers a step may yield`);
+    throw new TraceTooLarge(`a value of ${elements} ${info.name} elements is larger than the ${MAX_VALUE_ELEMENTS} numbers a step may yield (a struct element counts its bytes, a zero-sized one counts 1); read fewer elements`);
 }
 
 /** The kernel reads through its reference: plain kernel accesses (user-access sites to the exception table). */
@@ -239,27 +239,49 @@ function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, acce
 }
 
 /**
- * Where scanned bytes go, as they are read (a view into the page, valid only
- * during the call). get_as_str decodes as it goes, so a 64 MiB string is
- * never held twice as bytes.
+ * Where scanned bytes go, as they are read (`buf[start..end)`, a page's
+ * bytes, valid only during the call). get_as_str decodes as it goes, so a
+ * 64 MiB string is never held twice as bytes.
  */
 function utf8Sink() {
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   const pieces: string[] = [];
   let valid = true;
-  const decode = (view?: Uint8Array) => {
+  let total = 0;
+  // The decoder holds no partial character (the last chunk ended in ASCII): the same bytes then decode the same way.
+  let clean = true;
+  // The last chunk decoded from a clean state to a clean state: a fill's shared page is decoded once, not once a page.
+  let last: { buf: Uint8Array; start: number; end: number; text: string } | undefined;
+  const take = (buf: Uint8Array, start: number, end: number) => {
+    // Bytes already invalid UTF-8 are not kept (the result is EILSEQ): only a string being built is capped.
     if (!valid) return;
+    total += end - start;
+    if (total > MAX_STRING_BYTES)
+      throw new TraceTooLarge(`a get_as_str string would pass ${MAX_STRING_BYTES} bytes (256 MiB, the longest string a step may yield); end the string with a NUL within 256 MiB`);
+    if (clean && last && last.buf === buf && last.start === start && last.end === end) {
+      pieces.push(last.text);
+      return;
+    }
+    const wasClean = clean;
     try {
-      pieces.push(view ? decoder.decode(view, { stream: true }) : decoder.decode());
+      const text = decoder.decode(buf.subarray(start, end), { stream: true });
+      pieces.push(text);
+      clean = (buf[end - 1] as number) < 0x80;
+      if (wasClean && clean) last = { buf, start, end, text };
     } catch {
       valid = false;
     }
   };
-  return {
-    kind: "utf8" as const,
-    take: (view: Uint8Array) => decode(view),
-    finish: (): string | undefined => (decode(), valid ? pieces.join("") : undefined),
+  const finish = (): string | undefined => {
+    if (!valid) return undefined;
+    try {
+      pieces.push(decoder.decode());
+    } catch {
+      return undefined;
+    }
+    return pieces.join("");
   };
+  return { kind: "utf8" as const, take, finish };
 }
 
 function bytesSink(check: (bytes: number) => void) {
@@ -267,17 +289,17 @@ function bytesSink(check: (bytes: number) => void) {
   let total = 0;
   return {
     kind: "bytes" as const,
-    take: (view: Uint8Array) => {
-      total += view.length;
+    take: (buf: Uint8Array, start: number, end: number) => {
+      total += end - start;
       check(total);
-      chunks.push(view.slice());
+      chunks.push(buf.slice(start, end));
     },
     finish: (): Uint8Array => concat(chunks),
   };
 }
 
 /** Element by element, page check before each new page; hands the bytes before the terminator to `take`. */
-function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], take: (view: Uint8Array) => void): "ok" | "EFAULT" {
+function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], take: (buf: Uint8Array, start: number, end: number) => void): "ok" | "EFAULT" {
   const P = m.aspace.pageSize;
   const size = info.size;
   let len = 0n;
@@ -306,12 +328,14 @@ function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], ta
     if (n === 0n) m.spend();
     const buf = m.aspace.pageBytes(a / P);
     const off = Number(a % P);
-    const found = findZero(buf, off, Number(n), Number(size));
+    // A fill's shared page holds one value: all zeros ends the scan at once, any other value never does.
+    const uniform = m.aspace.uniformValue(buf);
+    const found = uniform === undefined ? findZero(buf, off, Number(n), Number(size)) : uniform === 0 && n > 0n ? 0 : -1;
     const count = found === -1 ? n : BigInt(found + 1);
     m.spend(count);
     m.access("read", a, count * size, "kernel");
     const keep = Number(found === -1 ? count : count - 1n) * Number(size);
-    if (keep > 0) take(buf.subarray(off, off + keep));
+    if (keep > 0) take(buf, off, off + keep);
     if (found !== -1) return "ok";
     len += count;
   }

@@ -303,6 +303,6 @@ threads: [{ name: main, steps: [{ op: get, ptr: 0x10000000, type: { size: 0x1000
     });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe("-:1:1: (file): too large to trace: a value of 1 {size: 268435456, align: 1} elements is larger than the 1048576 numbers a step may yield\n");
+    expect(r.stderr).toBe("-:1:1: (file): too large to trace: a value of 1 {size: 268435456, align: 1} elements is larger than the 1048576 numbers a step may yield (a struct element counts its bytes, a zero-sized one counts 1); read fewer elements\n");
   });
 });

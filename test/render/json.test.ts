@@ -9,6 +9,11 @@ describe("compactChunks", () => {
     fc.assert(fc.property(fc.jsonValue(), (v) => join(v as Json) === JSON.stringify(v)), { numRuns: 300 });
   });
 
+  it("escapes lone surrogates and control characters in a slice of a long string whose other slices need nothing", () => {
+    const s = "x".repeat(1 << 20) + "\ud800" + "y".repeat(1 << 20) + "\udc00z\u001f" + "w".repeat(1 << 20);
+    expect(join(s)).toBe(JSON.stringify(s));
+  });
+
   it("writes a string of several MiB in slices, never cutting a surrogate pair, and equals JSON.stringify", () => {
     // The emoji straddles the 1 MiB slice boundary; quotes and control characters need escaping.
     const s = "a".repeat((1 << 20) - 1) + "😀" + 'q"\n\u0001'.repeat(300_000);

@@ -80,7 +80,7 @@ name: s
 memory: [{ start: 0x10000000, size: 0x10000000, perm: r }]
 threads: [{ name: main, steps: [{ op: get, ptr: 0x10000000, type: { size: 0x10000000, align: 1 }, use: read }] }]
 `),
-    ).toThrow(new TraceTooLarge("a value of 1 {size: 268435456, align: 1} elements is larger than the 1048576 numbers a step may yield"));
+    ).toThrow(new TraceTooLarge("a value of 1 {size: 268435456, align: 1} elements is larger than the 1048576 numbers a step may yield (a struct element counts its bytes, a zero-sized one counts 1); read fewer elements"));
   });
 
   it("does not keep the bytes of a read the budget cannot finish", () => {

@@ -186,6 +186,16 @@ describe("a run-ending result inside run", () => {
     expect(end && [end.thread, end.cpu, end.in_run]).toEqual(["a", 0, undefined]);
   });
 
+  it("the budget running out at the other thread's first unit: run, then the interrupted step ends, no event of the other thread", () => {
+    // a: align, page check, action = 3 units; b's align check would be the 4th.
+    const t = run(two({ strategy: "per-thread-flag", machine: "budget: 3", b: B_SCAN }));
+    expect(results(t)).toEqual(["step-limit"]);
+    expect(lines(t).slice(-3)).toEqual(["injected action=run by=scheduler", "run to=b to_cpu=0 op=get_as_str by=scheduler", "step-end result=step-limit"]);
+    const end = t.events.at(-1);
+    expect(end && [end.thread, end.in_run]).toEqual(["a", undefined]);
+    expect(ofKind(t, "run-result")).toEqual([]);
+  });
+
   it("step-limit inside the run ends the run the same way", () => {
     // a: align, page check, action = 3; b: align 1, then the page check would be the 5th unit.
     const t = run(two({ strategy: "per-thread-flag", machine: "budget: 4", b: B_SCAN }));

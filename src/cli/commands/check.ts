@@ -9,7 +9,8 @@ import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
 import { CheckFailed, UsageError } from "../errors.js";
-import { loadEach, simulateLoaded, type Loaded } from "../io.js";
+import { loadAll, simulateLoaded, type Loaded } from "../io.js";
+import { prepareEach } from "../../check/parallel.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -40,29 +41,32 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
   const { scenarios, traces: goldensSeen } = collect(paths);
+  // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
   // An invalid scenario is reported (exit 2, after everything) and the others are checked.
-  const { loaded, problems, invalid } = loadEach(scenarios);
+  const { ready: prepared, problems, invalid } = prepareEach(scenarios);
   const c = palette(o.color);
   const out: string[] = [];
   const results: CaseResult[] = [];
   const written: string[] = [];
   const lines = new Map<CaseResult, number>();
-  for (const loadedFile of loaded) {
-    const { file, scenario } = loadedFile;
-    const trace = simulateLoaded({ file, scenario });
-    const now = goldenText(trace, file);
+  for (const { file, now, expectations } of prepared) {
     const golden = goldenPath(file);
     const stored = existsSync(golden) ? readFileSync(golden, "utf8") : undefined;
-    let r = judge(file, golden, now, stored, failedExpectations(trace));
+    let r = judge(file, golden, now, stored, expectations);
     if (o.update) {
       const u = update(r, now);
       written.push(u.said);
       if (u.written) r = judge(file, golden, now, now, r.expectations);
     }
     results.push(r);
-    lines.set(r, markLine(loadedFile, trace, r));
+    // Only a failure is marked: its scenario is loaded and run again here for the line.
+    if (r.status !== "passed") {
+      const [loadedFile] = loadAll([file]);
+      if (loadedFile) lines.set(r, markLine(loadedFile, simulateLoaded(loadedFile), r));
+    }
   }
-  const obsolete = goldensSeen.filter((t) => !scenarios.some((s) => normalize(goldenPath(s)) === normalize(t))).sort();
+  const expected = new Set(scenarios.map((s) => normalize(goldenPath(s))));
+  const obsolete = goldensSeen.filter((t) => !expected.has(normalize(t))).sort();
 
   for (const r of results) {
     if (r.status === "passed") {
@@ -132,7 +136,7 @@ function makeFolderFor(path: string): void {
   }
 }
 
-function failedExpectations(t: Trace): string[] {
+export function failedExpectations(t: Trace): string[] {
   const steps = t.steps
     .filter((s) => s.met === false && s.expected !== null)
     .map((s) => `${s.thread}#${s.step} ${s.op}: expected ${resultText(s.expected ?? { status: "not-run" })}, got ${resultText(s.result)}`);

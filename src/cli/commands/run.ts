@@ -34,6 +34,7 @@ export function runCommand(paths: readonly string[], opts: RunOptions): { output
   else if (opts.format === "ndjson") output = ndjsonChunks(traces);
   else if (opts.format === "mermaid") output = [renderMermaidAll(traces, { color: opts.color, fences: opts.fences ?? false })];
   else output = textOf(traces, opts);
+  output = batched(output);
   const failed = traces.reduce((n, t) => n + t.trace.summary.expectations.failed, 0);
   return failed > 0 ? { output, failed: new CheckFailed(`${failed} expectation${failed === 1 ? "" : "s"} failed`) } : { output };
 }
@@ -44,4 +45,28 @@ function* textOf(traces: readonly { trace: Trace; file: string }[], opts: RunOpt
     if (i > 0) yield "\n";
     yield* textChunks(trace, file, { color: opts.color, quiet: opts.quiet });
   }
+}
+
+/** Lines gathered into pieces of about 64 KiB: one write per line would be a system call per event. */
+function* batched(pieces: Iterable<string>): Generator<string> {
+  let batch: string[] = [];
+  let size = 0;
+  for (const p of pieces) {
+    if (p.length >= 1 << 16) {
+      // A large piece (a slice of a huge value) goes as it is, not copied into a batch.
+      if (batch.length > 0) yield batch.join("");
+      yield p;
+      batch = [];
+      size = 0;
+      continue;
+    }
+    batch.push(p);
+    size += p.length;
+    if (size >= 1 << 16) {
+      yield batch.join("");
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length > 0) yield batch.join("");
 }

@@ -11,6 +11,29 @@ import type { Strategy } from "./strategy.js";
 export type { Strategy, Context, FaultContext, Token } from "./strategy.js";
 
 export function makeStrategy(name: z.infer<typeof StrategyName>, cpus: number, threads: readonly string[]): Strategy {
+  return keepingFlags(byName(name, cpus, threads));
+}
+
+/**
+ * The state for every event is asked for far more often than it changes: the
+ * last one is kept until begin or end (the only changes) runs. Every member
+ * is listed, so a new one must say here whether it changes the state.
+ */
+function keepingFlags(s: Strategy): Strategy {
+  let flags: ReturnType<Strategy["flags"]> | undefined;
+  return {
+    fixups: s.fixups,
+    perCpu: s.perCpu,
+    keys: s.keys,
+    begin: (ctx) => ((flags = undefined), s.begin(ctx)),
+    end: (token, ctx) => ((flags = undefined), s.end(token, ctx)),
+    accessing: (f) => s.accessing(f),
+    flags: () => (flags ??= s.flags()),
+    anyAccessing: () => s.anyAccessing(),
+  };
+}
+
+function byName(name: z.infer<typeof StrategyName>, cpus: number, threads: readonly string[]): Strategy {
   switch (name) {
     case "none":
       return noneStrategy();
