@@ -214,5 +214,17 @@ for (const [label, text] of Object.entries(cases)) {
   }
 }
 
+// 4. explore: 122,925 schedules at depth 2, against one plain run of the same file in this bench run.
+const exploreBig = "bench/explore-big.yaml";
+const plain = time([bin, "run", exploreBig], { runs: 5 });
+const explored = time([bin, "explore", "--format", "json", exploreBig], { runs: 3, rss: true });
+const ratio = explored.ms / plain.ms;
+report(
+  "explore bench/explore-big.yaml (122,925 schedules, depth 2)",
+  `${explored.ms.toFixed(0)} ms = ${ratio.toFixed(1)}x one plain run (${plain.ms.toFixed(0)} ms; goal <= 10x), peak ${(explored.peak / 2 ** 20).toFixed(0)} MB`,
+  "<= 30x",
+  ratio <= 30,
+);
+
 rmSync(tmp, { recursive: true, force: true });
 process.exitCode = results.every(Boolean) ? 0 : 1;

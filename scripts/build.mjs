@@ -39,6 +39,8 @@ await build({
 });
 await build({ ...common, entryPoints: ["src/cli/launch.ts"], outfile: `${out}/launch.js`, format: "esm" });
 await build({ ...common, entryPoints: ["src/index.ts"], outfile: `${out}/index.js`, format: "esm", packages: "external" });
+// The exploration's worker threads run this bundle (src/explore/workers.ts).
+await build({ ...common, entryPoints: ["src/explore/worker.ts"], outfile: `${out}/explore-worker.cjs`, format: "cjs", minify: true });
 
 // Warm-up: validate and run a small scenario, then keep the compiled code.
 const warmup = `name: warm-up

@@ -24,7 +24,7 @@ export function renderJunit(results: readonly CaseResult[], obsolete: readonly s
     `  <testsuite name="axptr-sim check" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0">`,
   ];
   for (const r of results) {
-    const open = `    <testcase classname="axptr-sim.check" name="${escapeXml(r.scenario)}" file="${escapeXml(r.scenario)}"`;
+    const open = `    <testcase classname="axptr-sim.check" name="${escapeXml(r.golden.endsWith(".outcomes") ? `${r.scenario} (outcomes)` : r.scenario)}" file="${escapeXml(r.scenario)}"`;
     if (r.status === "passed") {
       lines.push(`${open}/>`);
       continue;

@@ -9,9 +9,12 @@ import type { Problem } from "../scenario/problems.js";
 import { InputError } from "../cli/errors.js";
 import { loadAll, simulateLoaded } from "../cli/io.js";
 import { failedExpectations, goldenText } from "../cli/commands/check.js";
+import { exploreForGolden, outcomesText, violations } from "./outcomes.js";
 
 /** One scenario made ready for judging: its golden text now and its failed expectations, or its problems. */
-export type Ready = { file: string; now: string; expectations: string[] };
+export type Ready = { file: string; now: string; expectations: string[]; outcomes?: Outcomes };
+/** A scenario with races: its outcome golden's text now, its violating classes in words, and the line of `races` (for annotations). */
+export type Outcomes = { now: string; violations: string[]; line: number };
 export type Prepared =
   | Ready
   | { file: string; problems: Problem[]; tooLarge: boolean }
@@ -30,7 +33,14 @@ export function prepareOne(file: string): Prepared {
     if (!loaded) return { file, problems: [], tooLarge: false };
     try {
       const trace = simulateLoaded(loaded);
-      return { file, now: goldenText(trace, file), expectations: failedExpectations(trace) };
+      const ready: Ready = { file, now: goldenText(trace, file), expectations: failedExpectations(trace) };
+      const s = loaded.scenario;
+      if (s.races.length > 0) {
+        // The exploration runs here too, so a worker does it when there are workers.
+        const r = exploreForGolden(s);
+        ready.outcomes = { now: outcomesText(r, s, file), violations: violations(r, file), line: loaded.locate?.(["races"]).line ?? 1 };
+      }
+      return ready;
     } catch (e) {
       if (e instanceof InputError) return { file, problems: [...e.problems], tooLarge: true };
       throw e;

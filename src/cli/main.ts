@@ -11,6 +11,8 @@ import { validateCommand } from "./commands/validate.js";
 import { schemaCommand } from "./commands/schema.js";
 import { checkCommand, DEFAULT_FOLDER } from "./commands/check.js";
 import { compareCommand } from "./commands/compare.js";
+import { exploreCommand, mergeCommand } from "./commands/explore.js";
+import { progressLine } from "./progress.js";
 import { reportCommand } from "./commands/report.js";
 
 import type { StrategyName } from "../sim/simulate.js";
@@ -36,10 +38,12 @@ function program(done: (d: Done) => void): Command {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "ndjson", "mermaid"]).default("text"))
     .addOption(strategyOption())
     .option("--quiet", "text: only the step results and the summary", false)
+    .option("--replay <token>", "run the schedule of an explore witness (its races fire where the token says)")
     .option("--fences", "mermaid: each diagram in a Markdown ```mermaid code fence", false)
     .option("--no-color", "never colour the output")
-    .action((files: string[], o: { format: Format; strategy?: StrategyName; quiet: boolean; fences: boolean; color: boolean }) => {
-      const r = runCommand(files, { ...o, color: useColor(o.color) });
+    .action((files: string[], o: { format: Format; strategy?: StrategyName; quiet: boolean; fences: boolean; replay?: string; color: boolean }) => {
+      const { replay, ...rest } = o;
+      const r = runCommand(files, { ...rest, ...(replay !== undefined ? { replay } : {}), color: useColor(o.color) });
       done({ stdout: r.output, ...(r.failed ? { failed: r.failed } : {}) });
     });
 
@@ -70,6 +74,32 @@ function program(done: (d: Done) => void): Command {
     .action((file: string, o: { strategies: string; format: "text" | "json"; color: boolean }) => {
       done({ stdout: compareCommand(file, { ...o, color: useColor(o.color) }) });
     });
+
+  p.command("explore")
+    .description("run the scenario once for every way its races can fire; one line per outcome class (exit 1 if one violates explore.never or hazards)")
+    .argument("<file...>", "the scenario file (- for standard input); with --merge, the shards' JSON files")
+    .option("--depth <n>", "how many races may fire in one run: 1, 2 or 3 (default: explore.depth, else 1)")
+    .option("--strategy <name>", `override the file's machine.strategy: ${STRATEGIES.join(", ")}, or all`)
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--shard <I/N>", "only the schedules whose position is I-1 modulo N (for CI matrices; merge with --merge)")
+    .option("--max-schedules <n>", "refuse, before starting, an exploration of more schedules than this", "2000000")
+    .option("--workers <n>", "threads for a large exploration (default: every core; 1: no worker threads); the output is the same")
+    .option("--merge", "merge the JSON of all N shards of one exploration into the whole result", false)
+    .option("--no-color", "never colour the output")
+    .action(
+      (
+        files: string[],
+        o: { depth?: string; strategy?: string; format: "text" | "json"; shard?: string; maxSchedules: string; workers?: string; merge: boolean; color: boolean },
+      ) => {
+        if (o.merge) return done(mergeCommand(files));
+        const progress = process.stderr.isTTY === true ? progressLine(process.stderr) : undefined;
+        try {
+          done(exploreCommand(files, { ...o, color: useColor(o.color), ...(progress ? { progress: progress.update } : {}) }));
+        } finally {
+          progress?.clear();
+        }
+      },
+    );
 
   p.command("report")
     .description("write one self-contained HTML report of scenarios: summary, memory map, state timeline, steps, trace")
@@ -113,7 +143,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const problems = result.problems ?? [];
   const invalid = problems.length > 0;
   if (invalid) process.stderr.write(problems.map(formatProblem).join("\n") + "\n");
-  if (result.failed) process.stderr.write(`axptr-sim: ${result.failed.summary}\n`);
+  // An empty summary: the command's output already says why (explore's violating classes).
+  if (result.failed && result.failed.summary !== "") process.stderr.write(`axptr-sim: ${result.failed.summary}\n`);
   return invalid ? 2 : result.failed ? 1 : 0;
 }
 

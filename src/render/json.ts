@@ -104,7 +104,7 @@ export function traceJson(t: Trace, file: string, events = true): { [k: string]:
     })),
     ...(events ? { events: t.events.map(eventJson) } : {}),
     hazards: t.hazards.map((h) => ({ kind: h.kind, seq: h.seq, message: h.message })),
-    unfired: t.unfired.map((u) => ({ event: u.event, when: u.when, why: u.why })),
+    unfired: t.unfired.map((u) => ({ ...(u.event !== undefined ? { event: u.event } : {}), ...(u.race !== undefined ? { race: u.race } : {}), when: u.when, why: u.why })),
     expectations: t.expectations.map((e) => ({ what: e.what, met: e.met })),
     summary: t.summary,
   };

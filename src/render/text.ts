@@ -66,7 +66,7 @@ function summaryLines(t: Trace, c: Palette): string[] {
     `${c.bold("faults")}    ${s.faults} (${s.resolved} resolved) in ${s.events} events`,
     `${c.bold("hazards")}   ${t.hazards.length === 0 ? "none" : c.warn(t.hazards.map((h) => `${h.kind} (event ${h.seq})`).join(", "))}`,
   ];
-  for (const u of t.unfired) lines.push(`${c.bold("unfired")}   ${c.warn(`events.${u.event} (${u.when}) never fired: ${u.why}`)}`);
+  for (const u of t.unfired) lines.push(`${c.bold("unfired")}   ${c.warn(`${u.race !== undefined ? `race ${u.race}` : `events.${u.event}`} (${u.when}) never fired: ${u.why}`)}`);
   const ex = s.expectations;
   if (ex.met + ex.failed > 0) lines.push(`${c.bold("expected")}  ${ex.failed === 0 ? c.ok(`${ex.met} met`) : `${ex.met} met, ${c.bad(`${ex.failed} failed`)}`}`);
   return lines;
@@ -153,7 +153,7 @@ function describe(e: TraceEvent, c: Palette, back?: string): string {
       return `handler: ${word} (${e.reason})`;
     }
     case "injected":
-      return c.accent(`⚡ injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}`);
+      return c.accent(`⚡ ${e.race !== undefined ? `race ${e.race} ` : ""}injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}`);
     case "migrate":
       return `thread moves cpu${e.from} → cpu${e.to}`;
     case "interrupt":

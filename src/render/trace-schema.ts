@@ -67,7 +67,7 @@ export const EVENT_FIELDS = {
   execute: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
   "page-fault": { addr: Address, access: Access, mode: Mode, interrupt: z.boolean() },
   handler: { decision: z.enum(["unhandled", "deadlock", "resolved", "segv", "fixup", "blocked"]), addr: Address, reason: z.string() },
-  injected: { action: z.enum(ACTIONS), by: z.string().optional(), detail: z.string() },
+  injected: { action: z.enum(ACTIONS), by: z.string().optional(), race: z.string().optional(), detail: z.string() },
   migrate: { from: Count, to: Count },
   interrupt: { addr: Address, access: Access },
   lock: { decision: z.enum(["acquired", "released", "deadlock"]) },

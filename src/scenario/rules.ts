@@ -102,6 +102,9 @@ export function checkRules(s: ScenarioSpec): RuleProblem[] {
       add([...path, "when", "index"], `index belongs with at: before-read, not ${w.at}`, true);
     checkAction(e.do, [...path, "do"], { ...ctx, cpus: m.cpus, threads: [...threadNames.keys()], interrupted: thread?.name ?? w.thread });
   });
+
+  // A race interrupts whichever thread it lands in: a `run` race simply has no occurrences in its own thread's steps (explore.md section 3).
+  checkRaces(s, threads, threadNames, (d, path) => checkAction(d, path, { ...ctx, cpus: m.cpus, threads: [...threadNames.keys()], interrupted: undefined }), add);
   return out;
 }
 
@@ -139,6 +142,51 @@ export function checkAction(d: ActionSpec, dp: KeyPath, ctx: ActionCtx): void {
     if (d.run.cpu !== undefined && d.run.cpu >= cpus) add([...rp, "cpu"], noCpu(d.run.cpu));
     checkStep(d.run.step, [...rp, "step"], add);
   }
+}
+
+/** explore.md section 1: unique race names, `during` naming threads or THREAD#STEP that exist. */
+function checkRaces(
+  s: ScenarioSpec,
+  threads: readonly { name: string; steps: readonly unknown[] }[],
+  threadNames: ReadonlyMap<string, number>,
+  action: (d: ActionSpec, path: KeyPath) => void,
+  add: Ctx["add"],
+): void {
+  const seen = new Map<string, number>();
+  s.races.forEach((r, i) => {
+    const path = ["races", i];
+    const prev = seen.get(r.name);
+    if (prev !== undefined) add([...path, "name"], `race name "${r.name}" is already used by races.${prev} (expected each race name once)`);
+    else seen.set(r.name, i);
+    action(r.do, [...path, "do"]);
+    r.during?.forEach((entry, k) => {
+      const problem = duringProblem(entry, threads, threadNames);
+      if (problem !== undefined) add([...path, "during", k], problem);
+    });
+  });
+}
+
+/** Why a `during` entry names no thread or step of the file, or undefined when it does. */
+function duringProblem(entry: string, threads: readonly { name: string; steps: readonly unknown[] }[], threadNames: ReadonlyMap<string, number>): string | undefined {
+  if (threadNames.has(entry)) return undefined;
+  const names = [...threadNames.keys()];
+  const hash = entry.lastIndexOf("#");
+  if (hash < 0) {
+    const near = closest(entry, names);
+    return `no thread named "${entry}"${near !== undefined ? ` (did you mean "${near}"?)` : ""} (expected a thread, one of: ${names.join(", ")}, or THREAD#STEP)`;
+  }
+  const name = entry.slice(0, hash);
+  const stepText = entry.slice(hash + 1);
+  const ti = threadNames.get(name);
+  if (ti === undefined) {
+    const near = closest(name, names);
+    return `no thread named "${name}"${near !== undefined ? ` (did you mean "${near}"?)` : ""} (expected THREAD#STEP with THREAD one of: ${names.join(", ")})`;
+  }
+  const count = threads[ti]?.steps.length ?? 0;
+  if (!/^[1-9][0-9]*$/.test(stepText))
+    return `"${stepText}" is not a step number (expected THREAD#STEP with STEP in decimal from 1, without leading zeros: ${name}#1)`;
+  if (Number(stepText) > count) return `thread "${name}" has no step ${stepText} (it has ${count})`;
+  return undefined;
 }
 
 /**

@@ -323,6 +323,28 @@ export const InjectedEvent = strict({
 });
 export type InjectedEventSpec = z.infer<typeof InjectedEvent>;
 
+// ---- races and exploration (explore.md section 1) ---------------------------
+
+export const RACE_NAME = /^[a-z][a-z0-9_-]*$/;
+
+/** An action with no fixed point: `explore` tries it at every point its `during` and `at` allow. */
+export const Race = strict({
+  name: z.string().regex(RACE_NAME, { message: "a race name is a lower-case letter, then lower-case letters, digits, _ or - (e.g. munmap, evict-1)" }),
+  // The very same action schema as events' `do`: every action an event may take, a race may too.
+  do: Action,
+  by: z.string().optional(),
+  during: z.array(z.string().min(1)).optional(),
+  at: z.array(Trigger).optional(),
+}).meta({ id: "Race", description: "an action that may happen at any point `during` and `at` allow" });
+export type RaceSpec = z.infer<typeof Race>;
+
+export const Explore = strict({
+  depth: smallInt(1, 3, "an exploration depth").default(1),
+  never: z.array(z.enum(RUN_ENDS)).default([]),
+  hazards: z.literal("forbidden").optional(),
+}).meta({ id: "Explore", description: "settings of `explore` and of the outcome golden" });
+export type ExploreSpec = z.infer<typeof Explore>;
+
 // ---- the whole file ---------------------------------------------------------
 
 export const OUTCOMES = ["completed", ...RUN_ENDS] as const;
@@ -368,6 +390,8 @@ export const Scenario = strict({
   memory: z.array(Area).default([]),
   threads: z.array(Thread).optional(),
   events: z.array(InjectedEvent).default([]),
+  races: z.array(Race).default([]),
+  explore: Explore.optional(),
   expect: strict({ outcome: z.enum(OUTCOMES).optional(), hazards: z.array(z.enum(HAZARDS)).optional() }).optional(),
 });
 export type ScenarioSpec = z.infer<typeof Scenario>;

@@ -54,7 +54,7 @@ export type EventBody =
   | { kind: "execute"; addr: bigint; size: bigint; mode: Mode; interrupt?: boolean }
   | { kind: "page-fault"; addr: bigint; access: Access; mode: Mode; interrupt: boolean }
   | { kind: "handler"; decision: Decision; addr: bigint; reason: string }
-  | { kind: "injected"; action: string; by?: string; detail: string }
+  | { kind: "injected"; action: string; by?: string; race?: string; detail: string }
   | { kind: "migrate"; from: number; to: number }
   | { kind: "interrupt"; addr: bigint; access: Access }
   | { kind: "lock"; decision: "acquired" | "released" | "deadlock" }
@@ -106,8 +106,10 @@ export interface RunExpectation {
 
 /** An injected event whose trigger was never reached: nothing happened, and the trace says why. */
 export interface Unfired {
-  /** Its index in the file's `events`. */
-  event: number;
+  /** Its index in the file's `events` (absent for a race of a replayed schedule). */
+  event?: number;
+  /** The race, for an event a replayed schedule added. */
+  race?: string;
   when: string;
   why: string;
 }

@@ -6,6 +6,7 @@ import { encode, elementInfo } from "../scenario/elements.js";
 import { hex } from "../scenario/numbers.js";
 import type { Access } from "./events.js";
 import type { Machine } from "./machine.js";
+import type { AddressSpace } from "./memory.js";
 import { permText } from "./describe.js";
 import { kernelTouch } from "./handler.js";
 import { runAnother } from "./run-action.js";
@@ -14,13 +15,35 @@ interface Armed {
   spec: InjectedEventSpec;
   thread: string;
   fired: boolean;
+  /** The race this event stands for (explore.md section 3), when it is one. */
+  race?: string;
+  /** Why it can never fire where it is placed (a `run` race in its own thread's steps). */
+  inert?: string;
 }
+
+/** An event a schedule adds after the file's own: a race placed at one point occurrence. */
+export interface RaceEvent {
+  spec: InjectedEventSpec;
+  race: string;
+  /** Set when the race cannot fire at that point at all; it is then reported unfired with this reason. */
+  inert?: string;
+}
+
+/** Told of every trigger point the outer operation reaches, in order (`count`: nth, or the element index). */
+export type PointListener = (thread: string, step: number, at: TriggerName, count: bigint | undefined) => void;
 
 export class Injector {
   private readonly armed: Armed[];
 
-  constructor(events: readonly InjectedEventSpec[], defaultThread: string) {
+  constructor(
+    events: readonly InjectedEventSpec[],
+    defaultThread: string,
+    races: readonly RaceEvent[] = [],
+    private readonly onPoint?: PointListener,
+  ) {
     this.armed = events.map((spec) => ({ spec, thread: spec.when.thread ?? defaultThread, fired: false }));
+    for (const r of races)
+      this.armed.push({ spec: r.spec, thread: r.spec.when.thread ?? defaultThread, fired: false, race: r.race, ...(r.inert !== undefined ? { inert: r.inert } : {}) });
   }
 
   /**
@@ -29,8 +52,10 @@ export class Injector {
    */
   fire(m: Machine, at: TriggerName, count?: bigint): void {
     if (!m.outer) return;
+    this.onPoint?.(m.thread, m.step, at, count);
     for (const a of this.armed) {
       const w = a.spec.when;
+      if (a.inert !== undefined) continue;
       if (w.at !== at || a.thread !== m.thread || w.step !== BigInt(m.step)) continue;
       if (a.fired && !a.spec.repeat) continue;
       if (count !== undefined) {
@@ -38,7 +63,7 @@ export class Injector {
         if (a.spec.repeat ? count < want : count !== want) continue;
       }
       a.fired = true;
-      runAction(m, a.spec);
+      runAction(m, a.spec, a.race);
     }
   }
 
@@ -47,9 +72,16 @@ export class Injector {
     return this.armed.flatMap((a, i) => (a.fired ? [] : [i]));
   }
 
+  /** Why the armed event `i` can never fire, when that is known before the run. */
+  inertReason(i: number): string | undefined {
+    return this.armed[i]?.inert;
+  }
+
   /** The first element index from `from` on at which a before-read trigger of this step would fire, if any. */
   nextReadTrigger(m: Machine, from: bigint): bigint | undefined {
     if (!m.outer) return undefined;
+    // Someone listens for every point: each element's before-read is one.
+    if (this.onPoint !== undefined) return from;
     let next: bigint | undefined;
     for (const a of this.armed) {
       const w = a.spec.when;
@@ -63,9 +95,9 @@ export class Injector {
   }
 }
 
-function runAction(m: Machine, e: InjectedEventSpec): void {
+function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): void {
   const d = e.do;
-  const by = e.by !== undefined ? { by: e.by } : {};
+  const by = { ...(e.by !== undefined ? { by: e.by } : {}), ...(race !== undefined ? { race } : {}) };
   const page = m.aspace.pageSize;
   const injected = (action: string, detail: string) => {
     m.spend();
@@ -145,9 +177,13 @@ function interrupt(m: Machine, addr: bigint, access: Access): void {
 }
 
 export function writeContents(m: Machine, c: ContentItemSpec): void {
+  writeContentsTo(m.aspace, c);
+}
+
+export function writeContentsTo(aspace: AddressSpace, c: ContentItemSpec): void {
   const bytes = contentBytes(c);
-  if (bytes) m.aspace.writeBytes(c.at, bytes);
-  else if (c.fill !== undefined) m.aspace.fill(c.at, c.len ?? 0n, Number(c.fill));
+  if (bytes) aspace.writeBytes(c.at, bytes);
+  else if (c.fill !== undefined) aspace.fill(c.at, c.len ?? 0n, Number(c.fill));
 }
 
 /** The bytes of a contents item (undefined for a fill, which is written page by page). */

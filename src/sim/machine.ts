@@ -39,6 +39,8 @@ export const MAX_STRING_BYTES = 1 << 28;
  */
 export class TraceTooLarge extends Error {}
 
+const NO_FLAGS: Flags = {};
+
 interface PendingRead {
   kind: "read" | "write";
   addr: bigint;
@@ -61,6 +63,10 @@ export interface RunContext {
 
 export class Machine {
   readonly events: TraceEvent[] = [];
+  /** Events emitted so far (kept in `events` only when `keepEvents`). */
+  eventCount = 0;
+  /** False when only the outcome matters (an exploration): events are counted, not kept. */
+  keepEvents = true;
   readonly hazards: Hazard[] = [];
   used = 0n;
   lockHolder: string | null = null;
@@ -162,7 +168,8 @@ export class Machine {
     throw new RunEndSignal(result);
   }
 
-  emit(body: EventBody): TraceEvent {
+  /** Emits an event; returns its `seq`. */
+  emit(body: EventBody): number {
     this.flush();
     return this.push(body);
   }
@@ -180,21 +187,24 @@ export class Machine {
 
   private lastFlags: Flags | undefined;
 
-  private push(body: EventBody, at: { flags: Flags; cpu: number } = { flags: this.flagsNow(), cpu: this.cpu }): TraceEvent {
-    if (this.events.length >= MAX_EVENTS)
+  private push(body: EventBody, at?: { flags: Flags; cpu: number }): number {
+    if (this.eventCount >= MAX_EVENTS)
       throw new TraceTooLarge(`the trace would pass ${MAX_EVENTS} events (step ${this.step} of thread ${this.thread}); make the scenario smaller or lower machine.budget`);
+    const seq = ++this.eventCount;
+    // Without a trace to keep (an exploration), an event is only counted: no object, no state copy.
+    if (!this.keepEvents) return seq;
     const event = {
-      seq: this.events.length + 1,
+      seq,
       thread: this.thread,
       step: this.step,
-      cpu: at.cpu,
-      flags: at.flags,
+      cpu: at?.cpu ?? this.cpu,
+      flags: at?.flags ?? this.strategy.flags(),
       ...(this.depth > 0 ? { nested: this.depth } : {}),
       ...(this.inRun ? { in_run: true } : {}),
       ...body,
     } as TraceEvent;
     this.events.push(event);
-    return event;
+    return seq;
   }
 
   /**
@@ -209,7 +219,7 @@ export class Machine {
       return;
     }
     this.flush();
-    this.pending = { kind, addr, size, mode, interrupt, flags: this.flagsNow(), cpu: this.cpu };
+    this.pending = { kind, addr, size, mode, interrupt, flags: this.keepEvents ? this.flagsNow() : NO_FLAGS, cpu: this.cpu };
   }
 
   flush(): void {
@@ -220,8 +230,8 @@ export class Machine {
   }
 
   hazard(kind: HazardKind, message: string): void {
-    const e = this.emit({ kind: "hazard", hazard: kind, message });
-    this.hazards.push({ kind, seq: e.seq, message });
+    const seq = this.emit({ kind: "hazard", hazard: kind, message });
+    this.hazards.push({ kind, seq, message });
   }
 
   /** Enters `access_user_memory`: the strategy's begin, the `flag-set` event. */

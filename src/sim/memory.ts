@@ -4,7 +4,7 @@
 // blocks), never to an area's size or to the whole address space.
 import type { Perms } from "../scenario/schema.js";
 import type { Access } from "./events.js";
-import { FillRuns, PageRuns, SortedKeys } from "./runs.js";
+import { copyInto, FillRuns, PageRuns, SortedKeys } from "./runs.js";
 
 export interface Area {
   name: string | undefined;
@@ -45,6 +45,36 @@ export class AddressSpace {
   ) {
     this.freeFrames = frames;
     this.P = Number(pageSize);
+  }
+
+  /** Written blocks still shared with the address space this one was forked from (or that forked from it): copied before their next write. */
+  private shared: Set<number> | undefined;
+
+  /**
+   * An independent copy in the same state, for the many runs of an
+   * exploration that start from one prepared state: the runs and areas are
+   * copied (small), written blocks are shared until one side writes one.
+   */
+  fork(): AddressSpace {
+    const c = new AddressSpace(this.pageSize, this.base, this.end, this.freeFrames);
+    c.presentCount = this.presentCount;
+    for (const a of this.areas) c.areas.push({ ...a });
+    c.present.copyFrom(this.present);
+    c.fills.copyFrom(this.fills);
+    copyInto(c.blockKeys.keys, this.blockKeys.keys);
+    for (const [k, b] of this.blocks) c.blocks.set(k, b);
+    // Both sides share every block from now on.
+    this.shared = new Set(this.blocks.keys());
+    c.shared = new Set(this.shared);
+    return c;
+  }
+
+  /** A written block about to change: copied first when a fork shares it. */
+  private own(k: number, block: Uint8Array): Uint8Array {
+    if (this.shared === undefined || !this.shared.delete(k)) return block;
+    const copy = block.slice();
+    this.blocks.set(k, copy);
+    return copy;
   }
 
   pageOf(addr: bigint): bigint {
@@ -236,14 +266,13 @@ export class AddressSpace {
   /** The written block holding byte `a` (made from the fills under it the first time). */
   private block(a: bigint): Uint8Array {
     const k = Number(a / BLOCK_N);
-    let block = this.blocks.get(k);
-    if (!block) {
-      block = new Uint8Array(BLOCK);
-      const lo = BigInt(k) * BLOCK_N;
-      for (const f of this.fills.within(lo, lo + BLOCK_N)) block.fill(f.value, Number(f.start - lo), Number(f.end - lo));
-      this.blocks.set(k, block);
-      this.blockKeys.insert(k);
-    }
+    const kept = this.blocks.get(k);
+    if (kept) return this.own(k, kept);
+    const block = new Uint8Array(BLOCK);
+    const lo = BigInt(k) * BLOCK_N;
+    for (const f of this.fills.within(lo, lo + BLOCK_N)) block.fill(f.value, Number(f.start - lo), Number(f.end - lo));
+    this.blocks.set(k, block);
+    this.blockKeys.insert(k);
     return block;
   }
 
@@ -274,7 +303,7 @@ export class AddressSpace {
       // Blocks already written hold every byte of theirs: the fill goes into them too.
       for (const k of this.blockKeys.between(Number(lo / BLOCK_N), Number((hi + BLOCK_N - 1n) / BLOCK_N))) {
         const bLo = BigInt(k) * BLOCK_N;
-        const block = this.blocks.get(k) as Uint8Array;
+        const block = this.own(k, this.blocks.get(k) as Uint8Array);
         block.fill(byte, Number((lo > bLo ? lo : bLo) - bLo), Number((hi < bLo + BLOCK_N ? hi : bLo + BLOCK_N) - bLo));
       }
     }
@@ -284,7 +313,10 @@ export class AddressSpace {
   private dropBytes(start: bigint, end: bigint): void {
     this.version++;
     this.fills.set(start, end, 0);
-    for (const k of this.blockKeys.removeBetween(Number(start / BLOCK_N), Number(end / BLOCK_N))) this.blocks.delete(k);
+    for (const k of this.blockKeys.removeBetween(Number(start / BLOCK_N), Number(end / BLOCK_N))) {
+      this.blocks.delete(k);
+      this.shared?.delete(k);
+    }
   }
 
   // ---- changes to the map ---------------------------------------------------------

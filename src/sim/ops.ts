@@ -239,12 +239,20 @@ function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, acce
 }
 
 /**
+ * Decoders no scan is using: making one per get_as_str was most of a short
+ * scan's cost in an exploration. A scan takes its own (a nested scan runs
+ * inside another) and gives it back clean when it finishes; one abandoned
+ * by a panic or an EFAULT is simply not reused.
+ */
+const FREE_DECODERS: TextDecoder[] = [];
+
+/**
  * Where scanned bytes go, as they are read (`buf[start..end)`, a page's
  * bytes, valid only during the call). get_as_str decodes as it goes, so a
  * 64 MiB string is never held twice as bytes.
  */
 function utf8Sink() {
-  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const decoder = FREE_DECODERS.pop() ?? new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   const pieces: string[] = [];
   let valid = true;
   let total = 0;
@@ -273,12 +281,16 @@ function utf8Sink() {
     }
   };
   const finish = (): string | undefined => {
-    if (!valid) return undefined;
+    if (!valid) return undefined; // a decoder left mid-character is not reused
+    let text: string;
     try {
-      pieces.push(decoder.decode());
+      text = decoder.decode();
     } catch {
       return undefined;
     }
+    // The flush left it clean: the next scan may take it.
+    FREE_DECODERS.push(decoder);
+    pieces.push(text);
     return pieces.join("");
   };
   return { kind: "utf8" as const, take, finish };

@@ -103,6 +103,12 @@ export class PageRuns {
     return out;
   }
 
+  /** Becomes a copy of `other` (a fork of the address space). */
+  copyFrom(other: PageRuns): void {
+    copyInto(this.starts, other.starts);
+    copyInto(this.ends, other.ends);
+  }
+
   /** Every run, in order (for tests and recounts). */
   *runs(): Generator<[number, number]> {
     for (let i = 0; i < this.starts.length; i++) yield [this.starts[i] as number, this.ends[i] as number];
@@ -167,6 +173,13 @@ export class FillRuns {
     return lo;
   }
 
+  /** Becomes a copy of `other` (a fork of the address space). */
+  copyFrom(other: FillRuns): void {
+    copyInto(this.starts, other.starts);
+    copyInto(this.ends, other.ends);
+    copyInto(this.values, other.values);
+  }
+
   /** Sets [lo, hi) to `value` (0 removes: zero is what no run means). */
   set(lo: bigint, hi: bigint, value: number): void {
     if (lo >= hi) return;
@@ -201,4 +214,10 @@ export class FillRuns {
     if (i >= this.starts.length || (this.starts[i] as bigint) >= hi) return 0;
     return (this.starts[i] as bigint) <= lo && (this.ends[i] as bigint) >= hi ? (this.values[i] as number) : undefined;
   }
+}
+
+/** Makes `to` a copy of `from` (no spread: a long list would pass the argument limit). */
+export function copyInto<T>(to: T[], from: readonly T[]): void {
+  to.length = from.length;
+  for (let i = 0; i < from.length; i++) to[i] = from[i] as T;
 }

@@ -1,16 +1,15 @@
 // The simulator: a pure, deterministic function from a scenario to its trace.
 import { spanOf } from "../scenario/rules.js";
-import type { NestedStepSpec, Strategy as StrategySchema } from "../scenario/schema.js";
+import type { InjectedEventSpec, NestedStepSpec, OpName, Strategy as StrategySchema, TriggerName } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { z } from "zod";
 import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
 import { expectedOf, met } from "./expect.js";
-import { Injector, writeContents } from "./injector.js";
+import { Injector, writeContentsTo, type PointListener, type RaceEvent } from "./injector.js";
 import { Machine, RunEndSignal } from "./machine.js";
 import { AddressSpace } from "./memory.js";
 import { snapshotOf } from "./memory-map.js";
 import { runOp } from "./ops.js";
-import { neverReached } from "./points.js";
 import { describeArgs } from "./describe.js";
 
 export { describeArgs };
@@ -21,13 +20,37 @@ export type StrategyName = z.infer<typeof StrategySchema>;
 export interface SimulateOptions {
   /** Overrides the file's machine.strategy (`run --strategy`, `compare`). */
   strategy?: StrategyName;
+  /** Races placed at points (a schedule of explore.md section 3): injected events added after the file's own. */
+  races?: readonly RaceEvent[];
+  /** Told of every point occurrence the run reaches, in order (explore.md section 2). */
+  onPoint?: PointListener;
+  /** False: the trace's `events` stay empty (counted in the summary only) and its steps' `args` are ""; for explorations, which keep signatures, not traces. */
+  keepEvents?: boolean;
+  /** The start state from initialMemory(scenario), forked rather than built again. */
+  start?: AddressSpace;
+}
+
+/**
+ * The address space at the start of a run: the file's areas and contents.
+ * Pass it as `start` to many runs (an exploration) to build it once; each run forks it.
+ */
+export function initialMemory(scenario: Scenario): AddressSpace {
+  const mc = scenario.machine;
+  const P = mc.page_size;
+  const aspace = new AddressSpace(P, mc.aspace.base, mc.aspace.base + mc.aspace.size, mc.frames === "unlimited" ? null : mc.frames);
+  for (const a of scenario.memory) {
+    const { start, end } = spanOf(a, P);
+    aspace.addArea({ name: a.name, start, end, perm: a.perm, eager: a.populate, present: a.present ?? [] });
+    for (const c of a.contents ?? []) writeContentsTo(aspace, c);
+  }
+  return aspace;
 }
 
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): Trace {
   const mc = scenario.machine;
   const strategyName = options.strategy ?? mc.strategy;
   const P = mc.page_size;
-  const aspace = new AddressSpace(P, mc.aspace.base, mc.aspace.base + mc.aspace.size, mc.frames === "unlimited" ? null : mc.frames);
+  const aspace = options.start ? options.start.fork() : initialMemory(scenario);
   const threadNames = scenario.threads.map((t) => t.name);
   const m = new Machine(
     aspace,
@@ -36,13 +59,11 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     mc.aspace_lock === "held",
     mc.budget,
   );
-  for (const a of scenario.memory) {
-    const { start, end } = spanOf(a, P);
-    aspace.addArea({ name: a.name, start, end, perm: a.perm, eager: a.populate, present: a.present ?? [] });
-    for (const c of a.contents ?? []) writeContents(m, c);
-  }
+  m.keepEvents = options.keepEvents ?? true;
+  const races = options.races ?? [];
+  const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint);
+  m.triggers = injector;
   const memoryAtStart = snapshotOf(aspace);
-  m.triggers = new Injector(scenario.events, threadNames[0] ?? "main");
   m.runNested = (st: NestedStepSpec) => runOp(m, st);
 
   const steps: StepRecord[] = [];
@@ -57,7 +78,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
         if (r.ended) ended = r.ended;
       }
       const expected = expectedOf(st);
-      steps.push({ thread: thread.name, step: i + 1, op: st.op, args: describeArgs(st), result, expected, met: met(expected, result) });
+      // Without a trace to keep, nobody reads the arguments' text: not making it saves an exploration much of its time.
+      steps.push({ thread: thread.name, step: i + 1, op: st.op, args: m.keepEvents ? describeArgs(st) : "", result, expected, met: met(expected, result) });
     });
   }
 
@@ -72,10 +94,15 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     events: m.events,
     stateKeys: m.strategy.keys,
     hazards: m.hazards,
-    unfired: m.triggers.unfired().map((i) => unfiredEvent(scenario, i, steps)),
+    unfired: injector.unfired().map((i) => {
+      const own = scenario.events[i];
+      if (own !== undefined) return { event: i, ...unfiredEvent(scenario, own, steps) };
+      const r = races[i - scenario.events.length] as RaceEvent;
+      return { race: r.race, ...unfiredEvent(scenario, r.spec, steps, r.inert) };
+    }),
     expectations,
     summary: {
-      events: m.events.length,
+      events: m.eventCount,
       faults: m.faults,
       resolved: m.resolved,
       expectations: { met: judged.filter((x) => x).length, failed: judged.filter((x) => !x).length },
@@ -94,7 +121,7 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): 
   let result: StepResult;
   let ended: RunEnd | undefined;
   try {
-    m.emit({ kind: "step-start", op: st.op, args: describeArgs(st) });
+    m.emit({ kind: "step-start", op: st.op, args: m.keepEvents ? describeArgs(st) : "" });
     m.triggers.fire(m, "before-step");
     result = runOp(m, st);
     m.triggers.fire(m, "after-step");
@@ -114,21 +141,39 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): 
   return ended ? { result, ended } : { result };
 }
 
+/** Which ops have a point: the others never reach it (semantics section 5: "fires nothing"). */
+const POINTS: Partial<Record<TriggerName, readonly OpName[]>> = {
+  "after-align-check": ["get", "get_as_slice", "get_as_null_terminated", "get_as_str"],
+  "after-region-check": ["get", "get_as_slice"],
+  "after-populate": ["get", "get_as_slice"],
+  "before-use": ["get", "get_as_slice"],
+  "flag-set": ["get_as_null_terminated", "get_as_str"],
+  "flag-clear": ["get_as_null_terminated", "get_as_str"],
+  "page-check": ["get_as_null_terminated", "get_as_str"],
+  "before-read": ["get_as_null_terminated", "get_as_str"],
+};
 
-function unfiredEvent(s: Scenario, i: number, steps: readonly StepRecord[]): Unfired {
-  const e = s.events[i];
-  const thread = e?.when.thread ?? s.threads[0]?.name ?? "main";
-  const step = Number(e?.when.step ?? 0n);
-  const at = e?.when.at ?? "before-step";
-  const count = e?.when.nth !== undefined ? ` nth ${e.when.nth}` : e?.when.index !== undefined ? ` index ${e.when.index}` : "";
+function unfiredEvent(s: Scenario, e: InjectedEventSpec, steps: readonly StepRecord[], inert?: string): Pick<Unfired, "when" | "why"> {
+  const thread = e.when.thread ?? s.threads[0]?.name ?? "main";
+  const step = Number(e.when.step);
+  const at = e.when.at;
+  const count = e.when.nth !== undefined ? ` nth ${e.when.nth}` : e.when.index !== undefined ? ` index ${e.when.index}` : "";
   const record = steps.find((r) => r.thread === thread && r.step === step);
-  const st = s.threads.find((t) => t.name === thread)?.steps[step - 1];
-  const never = st && neverReached(st, at);
+  const ops = POINTS[at];
   let why: string;
-  if (!record || record.result.status === "not-run") why = "the run ended before this step";
-  else if (never !== undefined) why = never;
+  if (inert !== undefined) why = inert;
+  else if (!s.threads.some((t) => t.name === thread)) why = `the scenario has no thread named "${thread}"`;
+  else if (!record) why = `thread "${thread}" has no step ${step}`;
+  else if (record.result.status === "not-run") why = "the run ended before this step";
+  else if (ops && !ops.includes(record.op)) why = `a ${record.op} step has no ${at} point (only ${ops.join(", ")})`;
+  else if (at === "before-use" && !hasUse(s, thread, step)) why = "the step has no use: the kernel never touches the reference";
   else why = `the step never got there (a check failed first, the run ended, or there were fewer page checks, faults or elements)`;
-  return { event: i, when: `${thread}#${step} at ${at}${count}`, why };
+  return { when: `${thread}#${step} at ${at}${count}`, why };
+}
+
+function hasUse(s: Scenario, thread: string, step: number): boolean {
+  const st = s.threads.find((t) => t.name === thread)?.steps[step - 1];
+  return st !== undefined && "use" in st && st.use !== undefined;
 }
 
 function runExpectations(s: Scenario, outcome: Outcome, hazards: readonly string[]): RunExpectation[] {

@@ -410,7 +410,9 @@ describe("axptr-sim check: bad input", () => {
 
 describe("axptr-sim check: the bundled scenarios", () => {
   it("pass their own check", () => {
-    const n = readdirSync(join(ROOT, "scenarios")).filter((f) => /\.ya?ml$/.test(f)).length;
+    // One case per scenario, and one more per scenario with races: its .outcomes golden (explore.md section 7).
+    const files = readdirSync(join(ROOT, "scenarios"));
+    const n = files.filter((f) => /\.ya?ml$/.test(f)).length + files.filter((f) => f.endsWith(".outcomes")).length;
     expect(n).toBeGreaterThan(0);
     const r = cli(["check", "scenarios"]);
     expect(r.stderr).toBe("");

@@ -59,7 +59,7 @@ const CORPUS: Record<string, string[]> = {
   "page-size-8193.yaml": ["3:14: machine.page_size: page size 8193 is not a power of two from 4096 to 65536"],
   "present-on-eager.yaml": ["6:5: memory.0.present: present lists the present pages of a lazy area: it needs populate: false"],
   "present-outside-area.yaml": ["7:15: memory.0.present.0: page 0x12000 is outside the area 0x10000..0x12000"],
-  "proto-key.yaml": ["2:1: __proto__: unknown key \"__proto__\" (allowed here: name, description, machine, memory, threads, events, expect)"],
+  "proto-key.yaml": ["2:1: __proto__: unknown key \"__proto__\" (allowed here: name, description, machine, memory, threads, events, races, explore, expect)"],
   "run-cpu-out-of-range.yaml": ["10:38: events.0.do.run.cpu: CPU 2 does not exist (machine.cpus is 2: CPUs 0..1)"],
   "run-default-thread.yaml": ["8:26: events.0.do.run.thread: thread \"main\" is the thread this event interrupts: run switches in another thread (expected another thread: the scenario has none, add one under threads)"],
   "run-missing-step.yaml": ["9:16: events.0.do.run.step: required key \"step\" is missing (expected a step: a mapping with op: one of get, get_as_slice, get_as_null_terminated, get_as_str, user_access, kernel_access)"],
@@ -77,8 +77,8 @@ const CORPUS: Record<string, string[]> = {
   "top-level-list.yaml": ["1:1: (file): expected a scenario (a mapping with at least a name), got a list"],
   "two-actions.yaml": ["10:9: events.0.do: do: expected exactly one of unmap, protect, evict, map, write, frames, migrate, interrupt, nested, run, got evict and frames"],
   "unknown-element-type.yaml": ["5:40: threads.0.steps.0.type: expected an element type (u8, i8, c_char, u16, i16, u32, i32, u64, i64, usize, isize, ptr) or { size, align }, got the string \"u9\" (did you mean \"u8\"?)"],
-  "unknown-key-far.yaml": ["2:1: colour: unknown key \"colour\" (allowed here: name, description, machine, memory, threads, events, expect)"],
-  "unknown-key-with-newline.yaml": ["2:1: per\\nm: unknown key \"per\\nm\" (allowed here: name, description, machine, memory, threads, events, expect)"],
+  "unknown-key-far.yaml": ["2:1: colour: unknown key \"colour\" (allowed here: name, description, machine, memory, threads, events, races, explore, expect)"],
+  "unknown-key-with-newline.yaml": ["2:1: per\\nm: unknown key \"per\\nm\" (allowed here: name, description, machine, memory, threads, events, races, explore, expect)"],
   "unknown-key-perms.yaml": ["5:5: memory.0.perms: unknown key \"perms\" (did you mean \"perm\"?)"],
   "unknown-op.yaml": ["5:13: threads.0.steps.0.op: expected op to be one of get, get_as_slice, get_as_null_terminated, get_as_str, user_access, kernel_access, got the string \"get_as_string\" (did you mean \"get_as_str\"?)"],
   "unknown-strategy.yaml": ["3:13: machine.strategy: expected one of none, percpu-flag, per-thread-flag, nesting-counter, exception-table, got the string \"per-cpu-flag\" (did you mean \"percpu-flag\"?)"],
@@ -89,6 +89,21 @@ const CORPUS: Record<string, string[]> = {
   "write-list-length.yaml": ["14:23: threads.0.steps.0.use.write: the write list has 2 elements, the slice has len 3"],
   "write-value-too-big.yaml": ["13:23: threads.0.steps.0.use.write: 256 does not fit u8 (0..255)"],
   "yaml-syntax-error.yaml": ["4:1: (file): YAML syntax: Flow map in block collection must be sufficiently indented and end with a }"],
+  // Races and explore settings (explore.md section 1).
+  "race-bad-name.yaml": ["8:13: races.0.name: a race name is a lower-case letter, then lower-case letters, digits, _ or - (e.g. munmap, evict-1)"],
+  "race-duplicate-name.yaml": ["9:13: races.1.name: race name \"m\" is already used by races.0 (expected each race name once)"],
+  "race-unknown-action.yaml": ["8:20: races.0.do: do: expected exactly one of unmap, protect, evict, map, write, frames, migrate, interrupt, nested, run", "8:22: races.0.do.unmapp: unknown key \"unmapp\" (did you mean \"unmap\"?)"],
+  "race-run-unknown-thread.yaml": ["9:37: races.0.do.run.thread: no thread named \"othr\" (did you mean \"other\"?) (expected another thread: main, other)"],
+  "race-two-actions.yaml": ["8:20: races.0.do: do: expected exactly one of unmap, protect, evict, map, write, frames, migrate, interrupt, nested, run, got unmap and evict"],
+  "race-during-unknown-thread.yaml": ["8:70: races.0.during.0: no thread named \"mian\" (did you mean \"main\"?) (expected a thread, one of: main, or THREAD#STEP)"],
+  "race-during-missing-step.yaml": ["8:70: races.0.during.0: thread \"main\" has no step 3 (it has 1)"],
+  "race-during-leading-zero.yaml": ["8:70: races.0.during.0: \"01\" is not a step number (expected THREAD#STEP with STEP in decimal from 1, without leading zeros: main#1)"],
+  "race-at-unknown-point.yaml": ["8:66: races.0.at.0: expected one of before-step, after-align-check, after-region-check, after-populate, flag-set, page-check, before-read, page-fault, flag-clear, before-use, after-step, got the string \"page-faults\" (did you mean \"page-fault\"?)"],
+  "race-at-not-list.yaml": ["8:65: races.0.at: expected a list, got the string \"page-fault\""],
+  "race-migrate-cpu-out-of-range.yaml": ["8:38: races.0.do.migrate.cpu: CPU 3 does not exist (machine.cpus is 1: CPUs 0..0)"],
+  "explore-depth-4.yaml": ["9:19: explore.depth: 4 is out of range (expected an exploration depth, 1..3)"],
+  "explore-never-completed.yaml": ["9:20: explore.never.0: expected one of panic, killed, deadlock, step-limit, got the string \"completed\""],
+  "explore-hazards-allowed.yaml": ["9:21: explore.hazards: expected \"forbidden\", got the string \"allowed\""],
 };
 
 /** Inputs meant to exhaust time or memory: each must be refused within two seconds (a guard against hangs, not a benchmark). */
@@ -254,7 +269,7 @@ describe("hostile inputs made on the spot", () => {
   it("50,000 unknown keys", () => {
     const path = write("many-keys.yaml", "name: x\n" + Array.from({ length: 50_000 }, (_, i) => `k${i}: 1\n`).join(""));
     const r = validate([path]);
-    const allowed = "allowed here: name, description, machine, memory, threads, events, expect";
+    const allowed = "allowed here: name, description, machine, memory, threads, events, races, explore, expect";
     const lines = Array.from({ length: 100 }, (_, i) => `${path}:${i + 2}:1: k${i}: unknown key "k${i}" (${allowed})`);
     expectRefused(r, [...lines, `${path}:102:1: (file): 49900 more problems from here on not shown (only the first 100 of a file are)`]);
     expect(r.ms).toBeLessThan(5000);

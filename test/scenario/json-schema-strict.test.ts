@@ -45,6 +45,12 @@ const NOT_SHAPE: Record<string, string> = {
   "run-unknown-thread.yaml": "run.thread names a thread",
   "run-same-thread.yaml": "run.thread is another thread than the one interrupted",
   "run-default-thread.yaml": "run.thread is another thread than the one interrupted",
+  "race-duplicate-name.yaml": "names unique across races",
+  "race-during-missing-step.yaml": "during names a step of that thread",
+  "race-during-unknown-thread.yaml": "during names a thread",
+  "race-during-leading-zero.yaml": "during's THREAD#STEP text, read against the threads",
+  "race-migrate-cpu-out-of-range.yaml": "a CPU below machine.cpus (the schema checks 0..63)",
+  "race-run-unknown-thread.yaml": "run.thread names a thread",
   // Values judged against the step's type, len, op and use.
   "write-value-too-big.yaml": "a value that fits the step's type",
   "write-list-length.yaml": "a list as long as the slice's len",

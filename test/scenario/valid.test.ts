@@ -179,6 +179,7 @@ describe("loadScenario: defaults", () => {
       memory: [],
       threads: [{ name: "main", cpu: 0, steps: [] }],
       events: [],
+      races: [],
     });
   });
 

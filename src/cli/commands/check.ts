@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { basename, dirname, join, normalize } from "node:path";
 import { failureMessage, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
+import { outcomesPath } from "../../check/outcomes.js";
 import { palette } from "../../render/colors.js";
 import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
@@ -49,7 +50,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   const results: CaseResult[] = [];
   const written: string[] = [];
   const lines = new Map<CaseResult, number>();
-  for (const { file, now, expectations } of prepared) {
+  for (const { file, now, expectations, outcomes } of prepared) {
     const golden = goldenPath(file);
     const stored = existsSync(golden) ? readFileSync(golden, "utf8") : undefined;
     let r = judge(file, golden, now, stored, expectations);
@@ -64,21 +65,26 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       const [loadedFile] = loadAll([file]);
       if (loadedFile) lines.set(r, markLine(loadedFile, simulateLoaded(loadedFile), r));
     }
+    if (outcomes) {
+      const oc = checkOutcomes(file, outcomes.now, outcomes.violations, o.update, written);
+      results.push(oc);
+      lines.set(oc, outcomes.line);
+    }
   }
-  const expected = new Set(scenarios.map((s) => normalize(goldenPath(s))));
+  const expected = new Set(scenarios.flatMap((s) => [normalize(goldenPath(s)), normalize(outcomesPath(s))]));
   const obsolete = goldensSeen.filter((t) => !expected.has(normalize(t))).sort();
 
   for (const r of results) {
     if (r.status === "passed") {
-      out.push(`${c.ok("ok  ")} ${r.scenario}`);
+      out.push(`${c.ok("ok  ")} ${label(r)}`);
       continue;
     }
     if (r.status === "missing") {
-      out.push(`${c.bad("MISSING")} ${r.scenario}: no golden trace ${r.golden}`);
+      out.push(`${c.bad("MISSING")} ${label(r)}: no ${isOutcomes(r) ? "outcome golden" : "golden trace"} ${r.golden}`);
       out.push(`  create it with: npx axptr-sim check --update ${r.scenario}`);
       continue;
     }
-    out.push(`${c.bad("FAIL")} ${r.scenario}: ${failureMessage(r)}`);
+    out.push(`${c.bad("FAIL")} ${label(r)}: ${failureMessage(r)}`);
     for (const e of r.expectations) out.push(`  expectation failed: ${e}`);
     if (r.diff) {
       out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(l) : l.startsWith("-") ? c.bad(l) : l)));
@@ -136,6 +142,28 @@ function makeFolderFor(path: string): void {
   }
 }
 
+function isOutcomes(r: CaseResult): boolean {
+  return r.golden.endsWith(".outcomes");
+}
+
+/** A case as the report names it: the scenario, and "(outcomes)" for its outcome golden. */
+function label(r: CaseResult): string {
+  return isOutcomes(r) ? `${r.scenario} (outcomes)` : r.scenario;
+}
+
+/** The `.outcomes` golden of a scenario with races: judged like a trace golden; a violating class fails as an expectation does, --update or not. */
+function checkOutcomes(file: string, now: string, failed: string[], update: boolean, written: string[]): CaseResult {
+  const golden = outcomesPath(file);
+  const stored = existsSync(golden) ? readFileSync(golden, "utf8") : undefined;
+  let r = judge(file, golden, now, stored, failed);
+  if (update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
+    writeAtomically(golden, now, "golden");
+    written.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
+    r = judge(file, golden, now, now, failed);
+  } else if (update) written.push(`unchanged ${golden}`);
+  return r;
+}
+
 export function failedExpectations(t: Trace): string[] {
   const steps = t.steps
     .filter((s) => s.met === false && s.expected !== null)
@@ -185,7 +213,7 @@ function collect(paths: readonly string[]): { scenarios: string[]; traces: strin
       const st = statSync(p);
       if (st.isDirectory()) walk(p);
       else if (SCENARIO.test(name)) scenarios.push(p);
-      else if (name.endsWith(".trace")) traces.push(p);
+      else if (name.endsWith(".trace") || name.endsWith(".outcomes")) traces.push(p);
     }
   };
   for (const p of paths) {

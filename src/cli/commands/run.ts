@@ -4,6 +4,7 @@ import { textChunks } from "../../render/text.js";
 import { renderMermaidAll } from "../../render/mermaid/index.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import type { Trace } from "../../sim/events.js";
+import { parseToken, raceEvents } from "../../explore/schedule.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadEach, scenarioFiles, simulateLoaded } from "../io.js";
 
@@ -13,6 +14,8 @@ export interface RunOptions {
   format: Format;
   strategy?: StrategyName;
   quiet: boolean;
+  /** An explore witness: the schedule to run (explore.md section 6). */
+  replay?: string;
   color: boolean;
   /** mermaid: each diagram in a Markdown code fence. */
   fences?: boolean;
@@ -25,10 +28,10 @@ export function runCommand(paths: readonly string[], opts: RunOptions): { output
   const { loaded, problems: fileProblems } = loadEach(files);
   // When any file is invalid, nothing runs (format section 3).
   if (problems.length + fileProblems.length > 0) throw new InputError([...problems, ...fileProblems]);
-  const traces = loaded.map(({ file, scenario }) => ({
-    file,
-    trace: simulateLoaded({ file, scenario }, opts.strategy ? { strategy: opts.strategy } : {}),
-  }));
+  const traces = loaded.map(({ file, scenario }) => {
+    const races = opts.replay === undefined ? undefined : replayed(file, scenario, opts.replay);
+    return { file, trace: simulateLoaded({ file, scenario }, { ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { races } : {}) }) };
+  });
   let output: Iterable<string>;
   if (opts.format === "json") output = jsonChunks(traces, paths.length === 1 && files[0] === paths[0]) /* one file: a document; a folder: an array */;
   else if (opts.format === "ndjson") output = ndjsonChunks(traces);
@@ -69,4 +72,11 @@ function* batched(pieces: Iterable<string>): Generator<string> {
     }
   }
   if (batch.length > 0) yield batch.join("");
+}
+
+/** The races a --replay token places, or a bad-input error naming the token. */
+function replayed(file: string, scenario: Parameters<typeof parseToken>[0], token: string): ReturnType<typeof raceEvents> {
+  const r = parseToken(scenario, token);
+  if (!r.ok) throw new UsageError(`${file}: --replay '${token}': ${r.message}`);
+  return raceEvents(scenario, r.schedule);
 }

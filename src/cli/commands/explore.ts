@@ -1,0 +1,164 @@
+// `explore FILE` and `explore --merge A.json B.json …` (explore.md section 5).
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_MAX_SCHEDULES, explore, TooManySchedules, type ExploreResult, type Parallel, type Shard } from "../../explore/explore.js";
+import { workerPool } from "../../explore/workers.js";
+import { MergeError, mergeShards } from "../../explore/merge.js";
+import { exploreJson, renderExploreJson } from "../../render/explore-json.js";
+import { exploreTextAll, exploreTextBlock } from "../../render/explore-text.js";
+import type { Json } from "../../render/json.js";
+import { STRATEGIES } from "../../scenario/schema.js";
+import { TraceTooLarge } from "../../sim/machine.js";
+import type { StrategyName } from "../../sim/simulate.js";
+import { CheckFailed, InputError, UsageError } from "../errors.js";
+import { loadAll, type Loaded } from "../io.js";
+
+export interface ExploreCommandOptions {
+  depth?: string;
+  strategy?: string;
+  format: "text" | "json";
+  shard?: string;
+  maxSchedules?: string;
+  /** Threads in all for a large exploration (default: the machine's cores; 1: this thread only). */
+  workers?: string;
+  color: boolean;
+  /** Shows a progress line (on a terminal only). */
+  progress?: (done: number, total: number, strategy: string) => void;
+}
+
+function parseDepth(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[123]$/.test(text)) throw new UsageError(`--depth ${JSON.stringify(text)}: expected 1, 2 or 3`);
+  return Number(text);
+}
+
+export function parseShard(text: string | undefined): Shard | undefined {
+  if (text === undefined) return undefined;
+  const m = /^([1-9][0-9]*)\/([1-9][0-9]*)$/.exec(text);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || !Number.isSafeInteger(count) || index > count) throw new UsageError(`--shard ${JSON.stringify(text)}: expected I/N with 1 ≤ I ≤ N (e.g. --shard 2/4)`);
+  return { index, count };
+}
+
+function parseMax(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_SCHEDULES;
+  const n = Number(text.replace(/_/g, ""));
+  if (!/^[0-9_]+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--max-schedules ${JSON.stringify(text)}: expected a positive whole number`);
+  return n;
+}
+
+function strategiesOf(text: string | undefined, fileStrategy: StrategyName): { list: StrategyName[]; all: boolean; overridden: boolean } {
+  if (text === undefined) return { list: [fileStrategy], all: false, overridden: false };
+  if (text === "all") return { list: [...STRATEGIES], all: true, overridden: true };
+  if (!(STRATEGIES as readonly string[]).includes(text)) throw new UsageError(`--strategy ${JSON.stringify(text)}: expected all or one of ${STRATEGIES.join(", ")}`);
+  return { list: [text as StrategyName], all: false, overridden: true };
+}
+
+const grouped = (n: number) => n.toLocaleString("en-US");
+
+/** Below this many full-depth schedules, starting threads costs more than it saves (unless --workers asks for them). */
+const PARALLEL_FROM = 20_000;
+
+/** The worker pool: --workers N uses N threads whatever the size; by default every core, for large explorations only. */
+function parallelOf(text: string | undefined): Parallel | undefined {
+  let workers = Math.min(availableParallelism(), 8);
+  let from = PARALLEL_FROM;
+  if (text !== undefined) {
+    if (!/^[1-9][0-9]?$/.test(text) || Number(text) > 64) throw new UsageError(`--workers ${JSON.stringify(text)}: expected a number of threads from 1 to 64`);
+    workers = Number(text);
+    from = 1;
+  }
+  // The bundled CLI has its worker beside it; run from source (tests of the library) there is none, and one thread does it all.
+  const script = typeof __dirname === "string" ? join(__dirname, "explore-worker.cjs") : undefined;
+  if (workers < 2 || script === undefined || !existsSync(script)) return undefined;
+  return workerPool(script, workers, from);
+}
+
+/** Runs the exploration(s) of one loaded file; throws typed errors for the CLI. */
+export function exploreLoaded(l: Loaded, o: ExploreCommandOptions): ExploreResult[] {
+  const { file, scenario } = l;
+  if (scenario.races.length === 0)
+    throw new InputError([{ file, line: 1, col: 1, path: ["races"], message: "the scenario has no races: nothing to explore (add a races: list; see README, \"Finding races\")" }]);
+  const depth = parseDepth(o.depth) ?? scenario.explore?.depth ?? 1;
+  const shard = parseShard(o.shard);
+  const max = parseMax(o.maxSchedules);
+  const parallel = parallelOf(o.workers);
+  const { list } = strategiesOf(o.strategy, scenario.machine.strategy);
+  return list.map((strategy) => {
+    try {
+      return explore(scenario, {
+        depth,
+        strategy,
+        maxSchedules: max,
+        ...(parallel ? { parallel } : {}),
+        ...(shard ? { shard } : {}),
+        ...(o.progress ? { progress: (d: number, t: number) => o.progress?.(d, t, strategy) } : {}),
+      });
+    } catch (e) {
+      if (e instanceof TooManySchedules)
+        throw new UsageError(
+          `${file}: the exploration would run ${e.exact ? "" : "more than "}${grouped(e.count)} schedules${o.strategy === "all" ? ` under ${strategy}` : ""}, over --max-schedules ${grouped(e.max)}; ` +
+            `narrow it with at: or during: on the races, a lower --depth (now ${depth}), or split it with --shard I/N, or raise --max-schedules`,
+        );
+      if (e instanceof TraceTooLarge) throw new InputError([{ file, line: 1, col: 1, path: [], message: `too large to trace: ${e.message}` }]);
+      throw e;
+    }
+  });
+}
+
+export function exploreCommand(files: readonly string[], o: ExploreCommandOptions): { stdout: string; failed?: CheckFailed } {
+  if (files.length !== 1) throw new UsageError(`explore takes one scenario file (got ${files.length}); to merge shards use explore --merge A.json B.json …`);
+  const [l] = loadAll(files) as [Loaded];
+  const results = exploreLoaded(l, o);
+  const all = o.strategy === "all";
+  let stdout: string;
+  if (o.format === "json") stdout = renderExploreJson(results.map((r) => exploreJson(r, l.file)), !all);
+  else {
+    const never = l.scenario.explore?.never ?? [];
+    const hazardsForbidden = l.scenario.explore?.hazards === "forbidden";
+    const base = { color: o.color, file: l.file, never, hazardsForbidden };
+    stdout = all
+      ? exploreTextAll(results, base)
+      : exploreTextBlock(results[0] as ExploreResult, { ...base, ...(o.strategy !== undefined ? { strategyArg: o.strategy } : {}) });
+  }
+  const violations = results.some((r) => r.violations > 0);
+  // No summary line: explore writes nothing to standard error but its progress (explore.md section 5).
+  return violations ? { stdout, failed: new CheckFailed("") } : { stdout };
+}
+
+/** `explore --merge`: every file is a shard document (or, for --strategy all, an array of them). */
+export function mergeCommand(files: readonly string[]): { stdout: string; failed?: CheckFailed } {
+  if (files.length === 0) throw new UsageError("explore --merge needs the shards' JSON files");
+  const docs = files.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file === "-" ? 0 : file, "utf8");
+    } catch (e) {
+      throw new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    }
+    try {
+      return { file, doc: JSON.parse(text) as Json };
+    } catch {
+      throw new UsageError(`${file}: not JSON (expected the output of explore --format json --shard I/N)`);
+    }
+  });
+  const arrays = docs.map((d) => Array.isArray(d.doc));
+  if (arrays.some((a) => a !== arrays[0])) throw new UsageError("explore --merge: some files hold one strategy, others several (--strategy all): merge shards of one exploration");
+  try {
+    let merged: Json;
+    if (arrays[0]) {
+      const n = (docs[0]?.doc as Json[]).length;
+      for (const d of docs) if ((d.doc as Json[]).length !== n) throw new MergeError(`${d.file} holds ${(d.doc as Json[]).length} strategies, ${docs[0]?.file} ${n}`);
+      merged = Array.from({ length: n }, (_, i) => mergeShards(docs.map((d) => ({ doc: (d.doc as Json[])[i] ?? null, where: `${d.file}[${i}]` }))));
+    } else merged = mergeShards(docs.map((d) => ({ doc: d.doc, where: d.file })));
+    const list = Array.isArray(merged) ? merged : [merged];
+    const violations = list.some((m) => m !== null && typeof m === "object" && !Array.isArray(m) && typeof m.violations === "number" && m.violations > 0);
+    const stdout = `${JSON.stringify(merged, null, 2)}\n`;
+    return violations ? { stdout, failed: new CheckFailed("") } : { stdout };
+  } catch (e) {
+    if (e instanceof MergeError) throw new UsageError(`explore --merge: ${e.message}`);
+    throw e;
+  }
+}

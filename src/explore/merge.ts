@@ -1,0 +1,77 @@
+// `explore --merge`: shards' JSON documents into the whole result
+// (explore.md section 5): counts and violations added per signature, the
+// lowest witness_index kept, classes ordered by it.
+import type { Json } from "../render/json.js";
+
+type Obj = { [k: string]: Json };
+
+export class MergeError extends Error {}
+
+function isObj(v: Json | undefined): v is Obj {
+  return v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v);
+}
+
+/** A class's signature as the JSON shows it: outcome, each step's status with value or errno, hazards. */
+function classKey(c: Obj): string {
+  const steps = Array.isArray(c.steps) ? c.steps : [];
+  const results = steps.map((s) => {
+    const r = isObj(s) && isObj(s.result) ? s.result : {};
+    return JSON.stringify([r.status ?? null, "value" in r ? (r.value ?? null) : "-", r.errno ?? null]);
+  });
+  return JSON.stringify([c.outcome ?? null, results, c.hazards ?? []]);
+}
+
+function describeDoc(d: Obj): string {
+  const m = isObj(d.machine) ? d.machine : {};
+  return JSON.stringify([isObj(d.scenario) ? d.scenario.name : null, m.cpus ?? null, m.strategy ?? null, m.page_size ?? null, d.depth ?? null]);
+}
+
+/** Checks one document's shape enough to merge it; says what is wrong in words. */
+function checkDoc(d: Json, where: string): Obj {
+  if (!isObj(d) || d.format !== "axptr-sim-explore/1") throw new MergeError(`${where}: not an explore document (expected "format": "axptr-sim-explore/1")`);
+  if (!isObj(d.shard) || typeof d.shard.index !== "number" || typeof d.shard.count !== "number")
+    throw new MergeError(`${where}: not a shard (its "shard" is ${JSON.stringify(d.shard ?? null)}; run explore with --shard I/N)`);
+  if (!Array.isArray(d.classes) || typeof d.schedules !== "number") throw new MergeError(`${where}: has no classes or schedules`);
+  return d;
+}
+
+/** Merges the shards of one exploration (one strategy). `where` names each document for messages. */
+export function mergeShards(docs: readonly { doc: Json; where: string }[]): Obj {
+  const checked = docs.map(({ doc, where }) => ({ d: checkDoc(doc, where), where }));
+  const first = checked[0];
+  if (!first) throw new MergeError("nothing to merge");
+  const id = describeDoc(first.d);
+  const count = (first.d.shard as Obj).count as number;
+  const seen = new Map<number, string>();
+  for (const { d, where } of checked) {
+    if (describeDoc(d) !== id)
+      throw new MergeError(`${where} is a shard of another exploration than ${first.where} (scenario, machine, strategy or depth differ)`);
+    const s = d.shard as Obj;
+    if (s.count !== count) throw new MergeError(`${where} is shard ${s.index}/${s.count}, ${first.where} is one of ${count}: shards of one exploration share N`);
+    const index = s.index as number;
+    const prev = seen.get(index);
+    if (prev !== undefined) throw new MergeError(`${where} and ${prev} are both shard ${index}/${count}`);
+    seen.set(index, where);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0) throw new MergeError(`shard${missing.length === 1 ? "" : "s"} ${missing.map((i) => `${i}/${count}`).join(", ")} missing: merging needs all ${count}`);
+
+  const classes = new Map<string, Obj>();
+  let schedules = 0;
+  for (const { d } of checked) {
+    schedules += d.schedules as number;
+    for (const c of d.classes as Json[]) {
+      if (!isObj(c)) continue;
+      const key = classKey(c);
+      const known = classes.get(key);
+      if (!known) classes.set(key, { ...c });
+      else {
+        known.count = (known.count as number) + (c.count as number);
+        if ((c.witness_index as number) < (known.witness_index as number)) Object.assign(known, { steps: c.steps, witness: c.witness, witness_index: c.witness_index });
+      }
+    }
+  }
+  const list = [...classes.values()].sort((a, b) => (a.witness_index as number) - (b.witness_index as number));
+  const violations = list.filter((c) => c.violates === true).reduce((n, c) => n + (c.count as number), 0);
+  return { ...first.d, shard: null, schedules, classes: list, violations };
+}

@@ -1,0 +1,51 @@
+// Signatures and classes (explore.md section 4): what came out of a run,
+// without panic messages, so that runs with equal signatures are one class.
+import type { Outcome, StepResult, Trace, Value } from "../sim/events.js";
+import type { HazardKind, OpName } from "../scenario/schema.js";
+
+export interface ClassStep {
+  thread: string;
+  step: number;
+  op: OpName;
+  result: StepResult;
+}
+
+export interface RunSummary {
+  key: string;
+  outcome: Outcome;
+  /** The steps with their results (made only when asked: most runs join a class already known). */
+  steps: () => ClassStep[];
+  /** The distinct hazard kinds, in code-point order. */
+  hazards: HazardKind[];
+}
+
+function valueKey(v: Value): string {
+  if (v === null) return "null";
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "string") return JSON.stringify(v);
+  return `[${v.map(valueKey).join(",")}]`;
+}
+
+/** A step result as a class sees it: status with value or errno, never a panic's message. */
+export function resultKey(r: StepResult): string {
+  if (r.status === "ok") return "value" in r ? `ok=${valueKey(r.value ?? null)}` : "ok";
+  if (r.status === "err") return `err=${r.errno}`;
+  return r.status;
+}
+
+export function codePointOrder(a: string, b: string): number {
+  // Code-point order, not UTF-16 order: compare as arrays of code points.
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = (x[i]?.codePointAt(0) ?? 0) - (y[i]?.codePointAt(0) ?? 0);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+export function summarize(t: Trace): RunSummary {
+  const hazards = [...new Set(t.hazards.map((h) => h.kind))].sort(codePointOrder);
+  const key = `${t.outcome}|${t.steps.map((s) => resultKey(s.result)).join("|")}|${hazards.join(",")}`;
+  return { key, outcome: t.outcome, steps: () => t.steps.map((s) => ({ thread: s.thread, step: s.step, op: s.op, result: s.result })), hazards };
+}

@@ -1,0 +1,72 @@
+// Worker threads for the full-depth schedules of a large exploration. The
+// caller stays synchronous: it runs the first share itself while the
+// workers run the others, then waits for each with Atomics.wait and takes
+// its result with receiveMessageOnPort. Shares are merged by lowest
+// witness index, so the output is byte-identical to a single-threaded run.
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { Scenario } from "../scenario/validate.js";
+import type { StrategyName } from "../sim/simulate.js";
+import { Classes, exploreSettings, runFullDepth, type FullDepthWork, type Parallel, type Share } from "./explore.js";
+
+export interface WorkerJob {
+  scenario: Scenario;
+  strategy: StrategyName;
+  work: FullDepthWork;
+  /** [0]: set to 1 when done; [1]: schedules run so far (for the progress line). */
+  signal: Int32Array;
+}
+
+/** Splits the parents into `n` contiguous shares of about equal numbers of children. */
+export function split(work: FullDepthWork, n: number): FullDepthWork[] {
+  const total = work.counts.reduce((a, b) => a + b, 0);
+  const shares: FullDepthWork[] = [];
+  let j = 0;
+  let offset = work.offset;
+  for (let k = 0; k < n; k++) {
+    const target = k === n - 1 ? Infinity : Math.ceil(total / n);
+    const start = j;
+    let sum = 0;
+    while (j < work.parents.length && sum < target) sum += work.counts[j++] ?? 0;
+    shares.push({ parents: work.parents.slice(start, j), counts: work.counts.slice(start, j), offset, shard: work.shard });
+    offset += sum;
+  }
+  return shares.filter((s) => s.parents.length > 0);
+}
+
+/**
+ * A Parallel that uses `workers` threads in all (this one included) running
+ * `script` (the bundled worker), once there are at least `from` schedules.
+ */
+export function workerPool(script: string, workers: number, from: number): Parallel {
+  return (s, strategy, work, progress) => {
+    const total = work.counts.reduce((a, b) => a + b, 0);
+    if (workers < 2 || total < from) return undefined;
+    const [mine, ...theirs] = split(work, workers);
+    if (!mine) return undefined;
+    const started = theirs.map((share) => {
+      const signal = new Int32Array(new SharedArrayBuffer(8));
+      const { port1, port2 } = new MessageChannel();
+      const job: WorkerJob = { scenario: s, strategy, work: share, signal };
+      const worker = new Worker(script, { workerData: { job, port: port2 }, transferList: [port2] });
+      return { worker, signal, port: port1 };
+    });
+    const settings = exploreSettings(s);
+    const here = new Classes(s, settings.never, settings.hazardsForbidden);
+    const others = () => started.reduce((n, w) => n + Atomics.load(w.signal, 1), 0);
+    runFullDepth(s, strategy, mine, here, (done) => progress(done + others()));
+    const shares: Share[] = [{ classes: here.list(), schedules: here.schedules }];
+    for (const w of started) {
+      while (Atomics.load(w.signal, 0) === 0) {
+        Atomics.wait(w.signal, 0, 0, 100);
+        progress(mine.counts.reduce((a, b) => a + b, 0) + others());
+      }
+      const msg = receiveMessageOnPort(w.port)?.message as { ok: true; share: Share } | { ok: false; error: string } | undefined;
+      w.port.close();
+      void w.worker.terminate();
+      if (!msg) throw new Error("an exploration worker ended without a result");
+      if (!msg.ok) throw new Error(`an exploration worker failed: ${msg.error}`);
+      shares.push(msg.share);
+    }
+    return shares;
+  };
+}

@@ -1,0 +1,70 @@
+// `check` and the `.outcomes` goldens of scenarios with races (explore.md section 7).
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "axptr-outcomes-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A fresh folder holding copies of the given files. */
+function folder(name: string, files: Record<string, string>): string {
+  const dir = join(tmp, name);
+  mkdirSync(dir);
+  for (const [f, from] of Object.entries(files)) cpSync(from, join(dir, f));
+  return dir;
+}
+
+describe("check and .outcomes goldens", () => {
+  it("a missing outcome golden fails; --update writes it (and the trace), after which check passes", () => {
+    const dir = folder("fresh", { "seed.yaml": "test/fixtures/explore/seed-races.yaml" });
+    const first = cli(["check", dir]);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain(`MISSING ${join(dir, "seed.yaml")} (outcomes): no outcome golden ${join(dir, "seed.outcomes")}\n`);
+    expect(existsSync(join(dir, "seed.outcomes"))).toBe(false);
+    const up = cli(["check", "--update", dir]);
+    expect(up.code).toBe(0);
+    expect(up.stdout).toContain(`created ${join(dir, "seed.outcomes")}`);
+    const golden = readFileSync(join(dir, "seed.outcomes"), "utf8");
+    // The golden is explore's text with the file named without its folder.
+    expect(golden).toBe(cli(["explore", "seed.yaml"], { cwd: dir }).stdout);
+    const again = cli(["check", dir]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`ok   ${join(dir, "seed.yaml")} (outcomes)\n`);
+  });
+
+  it("a changed outcome set is a unified diff and exit 1; CRLF goldens are the same golden", () => {
+    const dir = folder("changed", { "seed.yaml": "test/fixtures/explore/seed-races.yaml" });
+    expect(cli(["check", "--update", dir]).code).toBe(0);
+    const golden = join(dir, "seed.outcomes");
+    writeFileSync(golden, readFileSync(golden, "utf8").replace(/\n/g, "\r\n"));
+    expect(cli(["check", dir]).code).toBe(0);
+    writeFileSync(golden, readFileSync(golden, "utf8").replace("24  (55.8%)", "25  (55.8%)"));
+    const r = cli(["check", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`FAIL ${join(dir, "seed.yaml")} (outcomes):`);
+    expect(r.stdout).toMatch(/^ {2}- {3}1\. 25 {2}\(55\.8%\)/m);
+    expect(r.stdout).toMatch(/^ {2}\+ {3}1\. 24 {2}\(55\.8%\)/m);
+  });
+
+  it("a violating class fails the check like a failed expectation, --update or not", () => {
+    const dir = folder("violating", { "migration.yaml": "test/fixtures/explore/migration-forbidden.yaml" });
+    const up = cli(["check", "--update", dir]);
+    expect(up.code).toBe(1);
+    expect(up.stdout).toMatch(/expectation failed: explore: class 2 \(\d+ schedules, outcome panic, hazards migrated-in-access\) violates explore settings; see it with axptr-sim run .*migration\.yaml --replay 'migrate@main#1:/);
+    const again = cli(["check", dir]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain(`FAIL ${join(dir, "migration.yaml")} (outcomes)`);
+  });
+
+  it("an outcome golden whose scenario is gone is obsolete", () => {
+    const dir = folder("obsolete", { "seed.yaml": "test/fixtures/explore/seed-races.yaml" });
+    expect(cli(["check", "--update", dir]).code).toBe(0);
+    rmSync(join(dir, "seed.yaml"));
+    rmSync(join(dir, "seed.trace"));
+    const r = cli(["check", "--strict", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`OBSOLETE ${join(dir, "seed.outcomes")}: its scenario is gone`);
+  });
+});

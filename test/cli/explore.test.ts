@@ -1,0 +1,153 @@
+// `axptr-sim explore`, `explore --merge` and `run --replay` as users run them.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.js";
+
+const SEED = "test/fixtures/explore/seed-races.yaml";
+const MIGRATION = "test/fixtures/explore/migration-forbidden.yaml";
+const tmp = mkdtempSync(join(tmpdir(), "axptr-explore-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("explore FILE", () => {
+  it("prints one entry per class with count, share, outcome, results and the replay command; exit 0, nothing on stderr", () => {
+    const r = cli(["explore", SEED]);
+    expect(r.stdout).toBe(`explore   the seed string while another thread unmaps the second page and kswapd evicts the first
+file      ${SEED}
+machine   1 CPU, strategy percpu-flag, depth 1
+result    43 schedules, 3 classes: no violations
+
+   1. 24  (55.8%)  completed  main#1 ok "hello, world"
+        replay: axptr-sim run ${SEED} --replay ''
+
+   2. 11  (25.6%)  completed  main#1 err EFAULT
+        replay: axptr-sim run ${SEED} --replay 'munmap@main#1:before-step'
+
+   3.  8  (18.6%)  killed  main#1 killed (SIGSEGV)
+        replay: axptr-sim run ${SEED} --replay 'munmap@main#1:before-read[6]'
+`);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("marks violating classes and exits 1, still with nothing on stderr", () => {
+    const r = cli(["explore", MIGRATION]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^result {4}\d+ schedules, 3 classes: 2 classes violating \(\d+ schedules\)$/m);
+    expect(r.stdout).toMatch(/^✗ {2}2\. .* panic {2}main#1 panic: .* {2}hazards: migrated-in-access {2}VIOLATES never: panic, hazards: forbidden$/m);
+    expect(r.stdout).toMatch(/^✗ {2}3\. .* completed {2}main#1 ok "abcdefg" {2}hazards: migrated-in-access {2}VIOLATES hazards: forbidden$/m);
+  });
+
+  it("--strategy all: one line per strategy, then one block per strategy whose replay commands name it", () => {
+    const r = cli(["explore", SEED, "--strategy", "all"]);
+    // Under none every legitimate fault panics, and the file says never: [panic].
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split("\n");
+    expect(lines.slice(0, 7)).toEqual([
+      "strategy         schedules  classes  violations",
+      "none                    27        2          16",
+      "percpu-flag             43        3           0",
+      "per-thread-flag         43        3           0",
+      "nesting-counter         43        3           0",
+      "exception-table         43        2           0",
+      "",
+    ]);
+    expect(r.stdout).toContain(`replay: axptr-sim run ${SEED} --strategy exception-table --replay 'munmap@main#1:before-step'`);
+  });
+
+  it("gives the same bytes with worker threads as without", () => {
+    const one = cli(["explore", SEED, "--depth", "2", "--strategy", "all", "--format", "json", "--workers", "1"]);
+    const two = cli(["explore", SEED, "--depth", "2", "--strategy", "all", "--format", "json", "--workers", "2"]);
+    expect(one.code).toBe(1);
+    expect(two.code).toBe(1);
+    expect(two.stdout).toBe(one.stdout);
+    expect(JSON.parse(one.stdout)).toHaveLength(5);
+  });
+
+  it.each([
+    [["--depth", "4"], 'axptr-sim: --depth "4": expected 1, 2 or 3'],
+    [["--shard", "3/2"], 'axptr-sim: --shard "3/2": expected I/N with 1 ≤ I ≤ N (e.g. --shard 2/4)'],
+    [["--strategy", "percpu"], 'axptr-sim: --strategy "percpu": expected all or one of none, percpu-flag, per-thread-flag, nesting-counter, exception-table'],
+    [["--max-schedules", "100", "--depth", "2"], `axptr-sim: ${SEED}: the exploration would run 369 schedules, over --max-schedules 100; narrow it with at: or during: on the races, a lower --depth (now 2), or split it with --shard I/N, or raise --max-schedules`],
+  ])("refuses %j with exit 2 and one line", (args, line) => {
+    const r = cli(["explore", SEED, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(line + "\n");
+  });
+
+  it("a file without races is bad input: nothing to explore", () => {
+    const file = join(tmp, "no-races.yaml");
+    writeFileSync(file, "name: x\nthreads:\n  - { name: main, steps: [ { op: user_access, addr: 0x1000, access: read } ] }\n");
+    const r = cli(["explore", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${file}:1:1: races: the scenario has no races: nothing to explore (add a races: list; see README, "Finding races")\n`);
+  });
+});
+
+describe("explore --merge", () => {
+  const shard = (spec: string, extra: string[] = []) => {
+    const file = join(tmp, `shard-${spec.replace("/", "-of-")}${extra.join("")}.json`);
+    const r = cli(["explore", SEED, "--depth", "2", "--format", "json", "--shard", spec, ...extra]);
+    expect(r.code).toBe(0);
+    writeFileSync(file, r.stdout);
+    return file;
+  };
+
+  it("merges all N shards into exactly the whole exploration", () => {
+    const whole = cli(["explore", SEED, "--depth", "2", "--format", "json"]);
+    const r = cli(["explore", "--merge", shard("3/3"), shard("1/3"), shard("2/3")]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(whole.stdout);
+  });
+
+  it("refuses overlapping, missing and mismatched shards (exit 2)", () => {
+    const a = shard("1/2");
+    const dup = cli(["explore", "--merge", a, a]);
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toBe(`axptr-sim: explore --merge: ${a} and ${a} are both shard 1/2\n`);
+    const missing = cli(["explore", "--merge", a]);
+    expect(missing.stderr).toBe("axptr-sim: explore --merge: shard 2/2 missing: merging needs all 2\n");
+    const other = shard("2/2", ["--strategy", "per-thread-flag"]);
+    const mixed = cli(["explore", "--merge", a, other]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toBe(`axptr-sim: explore --merge: ${other} is a shard of another exploration than ${a} (scenario, machine, strategy or depth differ)\n`);
+  });
+});
+
+describe("run --replay", () => {
+  it("runs the witness: the race's injected event names it in text and carries race in JSON", () => {
+    const text = cli(["run", SEED, "--replay", "munmap@main#1:before-read[6]"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("⚡ race munmap injected by thread2: unmap 0x11000..0x12000\n");
+    expect(text.stdout).toContain("main#1 get_as_str ptr=0x10ffa → killed (SIGSEGV)");
+    const json = JSON.parse(cli(["run", SEED, "--replay", "munmap@main#1:before-read[6]", "--format", "json"]).stdout);
+    expect(json.events.filter((e: { kind: string }) => e.kind === "injected")).toEqual([
+      { seq: 7, thread: "main", step: 1, cpu: 0, kind: "injected", action: "unmap", by: "thread2", race: "munmap", detail: "unmap 0x11000..0x12000", flags: { cpu0: true } },
+    ]);
+    const nd = cli(["run", SEED, "--replay", "munmap@main#1:before-read[6]", "--format", "ndjson"]);
+    expect(nd.stdout).toContain('"race":"munmap"');
+  });
+
+  it("a stale token leaves the race unfired, reported as an unfired event is", () => {
+    const r = cli(["run", SEED, "--replay", "munmap@main#4:after-step", "--quiet"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('unfired   race munmap (main#4 at after-step) never fired: thread "main" has no step 4\n');
+    const json = JSON.parse(cli(["run", SEED, "--replay", "munmap@main#4:after-step", "--format", "json"]).stdout);
+    expect(json.unfired).toEqual([{ race: "munmap", when: "main#4 at after-step", why: 'thread "main" has no step 4' }]);
+  });
+
+  it.each([
+    ["munmap@main#1:before-read[06]", '"main#1:before-read[06]" is not a point occurrence (expected THREAD#STEP:POINT, with [k] exactly for page-check, page-fault and before-read, numbers in decimal without leading zeros)'],
+    ["unmap@main#1:before-step", 'the file has no race named "unmap" (its races: munmap, evict)'],
+    ["munmap@main#1:before-step+munmap@main#1:after-step", 'race "munmap" appears twice (a race fires at most once in a run)'],
+  ])("refuses the token %s with exit 2 naming it", (token, why) => {
+    const r = cli(["run", SEED, "--replay", token]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`axptr-sim: ${SEED}: --replay '${token}': ${why}\n`);
+  });
+});
