@@ -2,8 +2,13 @@
 // minified: loading commander, yaml, zod and chalk as separate modules costs
 // more start-up time than a simulation), dist/launch.js (starts it from V8's
 // code cache) and dist/axptr-sim.cache (that cache, made by a warm-up run).
+// The library (the package root, src/index.ts) is a separate entry,
+// dist/index.js, importing its dependencies: the CLI's cold path never loads it.
+// With --types, also the library's declarations (dist/types/), by tsc from the
+// source (slower: `npm run build` and `npm pack` do it, the test set-up does not).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -33,6 +38,7 @@ await build({
   define: { AXPTR_SIM_VERSION: JSON.stringify(version) },
 });
 await build({ ...common, entryPoints: ["src/cli/launch.ts"], outfile: `${out}/launch.js`, format: "esm" });
+await build({ ...common, entryPoints: ["src/index.ts"], outfile: `${out}/index.js`, format: "esm", packages: "external" });
 // The exploration's worker threads run this bundle (src/explore/workers.ts).
 await build({ ...common, entryPoints: ["src/explore/worker.ts"], outfile: `${out}/explore-worker.cjs`, format: "cjs", minify: true });
 
@@ -58,4 +64,14 @@ const r = spawnSync(process.execPath, ["dist/launch.js", "run", "-"], {
 if (r.status !== 0) {
   console.error(`build: the warm-up run failed (exit ${r.status}):\n${r.stderr}`);
   process.exit(1);
+}
+
+if (process.argv.includes("--types")) {
+  rmSync("dist/types", { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  const t = spawnSync(process.execPath, [tsc, "-p", "tsconfig.lib.json"], { stdio: "inherit" });
+  if (t.status !== 0) {
+    console.error("build: tsc could not emit the library's declarations");
+    process.exit(1);
+  }
 }

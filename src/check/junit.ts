@@ -1,4 +1,5 @@
 // JUnit XML for CI dashboards: one testcase a scenario.
+import { formatProblem, type Problem } from "../scenario/problems.js";
 import type { CaseResult } from "./golden.js";
 
 export function escapeXml(s: string): string {
@@ -11,13 +12,16 @@ export function escapeXml(s: string): string {
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 }
 
-export function renderJunit(results: readonly CaseResult[], obsolete: readonly string[], strict: boolean): string {
+/** `invalid`: the problems of scenarios that could not be checked, one testcase with an <error> a file. */
+export function renderJunit(results: readonly CaseResult[], obsolete: readonly string[], strict: boolean, invalid: readonly Problem[] = []): string {
+  const invalidFiles = [...new Set(invalid.map((p) => p.file))];
   const failures = results.filter((r) => r.status !== "passed").length + (strict ? obsolete.length : 0);
-  const tests = results.length + (strict ? obsolete.length : 0);
+  const tests = results.length + (strict ? obsolete.length : 0) + invalidFiles.length;
+  const errors = invalidFiles.length;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="axptr-sim check" tests="${tests}" failures="${failures}">`,
-    `  <testsuite name="axptr-sim check" tests="${tests}" failures="${failures}" errors="0" skipped="0">`,
+    `<testsuites name="axptr-sim check" tests="${tests}" failures="${failures}"${errors > 0 ? ` errors="${errors}"` : ""}>`,
+    `  <testsuite name="axptr-sim check" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0">`,
   ];
   for (const r of results) {
     const open = `    <testcase classname="axptr-sim.check" name="${escapeXml(r.golden.endsWith(".outcomes") ? `${r.scenario} (outcomes)` : r.scenario)}" file="${escapeXml(r.scenario)}"`;
@@ -28,6 +32,10 @@ export function renderJunit(results: readonly CaseResult[], obsolete: readonly s
     const message = failureMessage(r);
     const body = [r.diff ?? "", ...r.expectations.map((e) => `expectation failed: ${e}`)].filter((s) => s !== "").join("\n");
     lines.push(`${open}>`, `      <failure message="${escapeXml(message)}" type="${r.status}">${escapeXml(body)}</failure>`, "    </testcase>");
+  }
+  for (const f of invalidFiles) {
+    const body = invalid.filter((p) => p.file === f).map(formatProblem).join("\n");
+    lines.push(`    <testcase classname="axptr-sim.check" name="${escapeXml(f)}" file="${escapeXml(f)}">`, `      <error message="invalid scenario" type="invalid">${escapeXml(body)}</error>`, "    </testcase>");
   }
   if (strict) for (const o of obsolete) lines.push(`    <testcase classname="axptr-sim.check" name="${escapeXml(o)}"><failure message="obsolete golden: its scenario is gone" type="obsolete"/></testcase>`);
   lines.push("  </testsuite>", "</testsuites>");

@@ -68,6 +68,22 @@ export function prepareAll(files: readonly string[], bundle: string | undefined 
   return all.filter((p): p is Ready => "now" in p);
 }
 
+/**
+ * Every file prepared, in the given order, with the problems of the invalid
+ * ones (and their names) instead of a throw: `check` goes on past them.
+ * A file too large to trace and an internal error still throw.
+ */
+export function prepareEach(files: readonly string[], bundle: string | undefined = bundlePath()): { ready: Ready[]; problems: Problem[]; invalid: string[] } {
+  const threads = threadCount();
+  const all = threads > 1 && files.length >= MIN_FILES && bundle !== undefined ? inParallel(files, threads - 1, bundle) : files.map(prepareOne);
+  const bad = all.filter((p): p is Extract<Prepared, { problems: Problem[] }> => "problems" in p && !p.tooLarge);
+  for (const p of all) {
+    if ("error" in p) throw new Error(`while checking ${p.file}: ${p.error}`);
+    if ("problems" in p && p.tooLarge) throw new InputError(p.problems);
+  }
+  return { ready: all.filter((p): p is Ready => "now" in p), problems: bad.flatMap((p) => p.problems), invalid: bad.map((p) => p.file) };
+}
+
 /** Every core up to 8, or AXPTR_SIM_CHECK_THREADS (1: no workers). */
 function threadCount(): number {
   const asked = Number(process.env.AXPTR_SIM_CHECK_THREADS);

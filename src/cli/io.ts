@@ -1,6 +1,7 @@
 // The edge: reading files and standard input, writing output, colour decisions.
-import { closeSync, fstatSync, lstatSync, openSync, readlinkSync, readSync } from "node:fs";
+import { closeSync, fstatSync, lstatSync, openSync, readlinkSync, readSync, statSync } from "node:fs";
 import { reasonOf } from "./files.js";
+import { collect, identities } from "./walk.js";
 import { MAX_FILE_BYTES } from "../scenario/load.js";
 import { loadScenario, type Locate, type Scenario } from "../scenario/validate.js";
 import type { Problem } from "../scenario/problems.js";
@@ -90,20 +91,64 @@ function linkTarget(path: string): string {
 
 /** Loads every file; throws one InputError naming every problem of every file. */
 export function loadAll(files: readonly string[]): Loaded[] {
+  const { loaded, problems } = loadEach(files);
+  if (problems.length > 0) throw new InputError(problems);
+  return loaded;
+}
+
+/** Loads every file it can: the valid ones, and every problem of the others (for commands that go on past an invalid file). */
+export function loadEach(files: readonly string[]): { loaded: Loaded[]; problems: Problem[]; invalid: string[] } {
   const problems: Problem[] = [];
   const loaded: Loaded[] = [];
+  const invalid: string[] = [];
   for (const file of files) {
     const input = readInput(file);
     if ("problem" in input) {
       problems.push(input.problem);
+      invalid.push(file);
       continue;
     }
     const r = loadScenario(input.text, file);
     if (r.ok) loaded.push({ file, scenario: r.scenario, locate: r.locate });
-    else problems.push(...r.problems);
+    else {
+      problems.push(...r.problems);
+      invalid.push(file);
+    }
   }
-  if (problems.length > 0) throw new InputError(problems);
-  return loaded;
+  return { loaded, problems, invalid };
+}
+
+/**
+ * The scenario files a command's arguments name: a folder stands for the
+ * .yaml/.yml files under it (recursively, sorted; not node_modules or hidden
+ * folders), as for check; files and - are kept as given. A folder with no
+ * scenario is a problem of that folder.
+ */
+export function scenarioFiles(paths: readonly string[]): { files: string[]; problems: Problem[] } {
+  const files: string[] = [];
+  const problems: Problem[] = [];
+  for (const p of paths) {
+    let isFolder = false;
+    try {
+      isFolder = p !== "-" && statSync(p).isDirectory();
+    } catch {
+      // Not there: reading it reports it.
+    }
+    if (!isFolder) files.push(p);
+    else {
+      const found = scenariosUnder(p);
+      problems.push(...found.problems);
+      if (found.files.length === 0 && found.problems.length === 0) problems.push({ file: p, line: 1, col: 1, path: [], message: "the folder holds no scenario files (.yaml, .yml)" });
+      files.push(...found.files);
+    }
+  }
+  return { files, problems };
+}
+
+/** The scenario files under a folder, recursively, sorted by name at each level, with what could not be looked at (check's own walk). */
+export function scenariosUnder(dir: string): { files: string[]; problems: Problem[] } {
+  const r = collect([dir], identities(), dir);
+  return { files: r.scenarios, problems: r.problems };
 }
 
 /** Simulates a loaded file; a scenario too large to trace is a problem of that file (exit 2), not a crash. */

@@ -3,7 +3,7 @@ declare const AXPTR_SIM_VERSION: string | undefined;
 // commander wiring, and the one place that maps errors to exit codes and exits.
 import { Command, CommanderError, Option } from "commander";
 import { STRATEGIES } from "../scenario/schema.js";
-import { formatProblem } from "../scenario/problems.js";
+import { formatProblem, type Problem } from "../scenario/problems.js";
 import { CheckFailed, InputError, OutputError, UsageError } from "./errors.js";
 import { reasonOf } from "./files.js";
 import { isClosedPipe, Sink } from "./output.js";
@@ -19,8 +19,8 @@ import { reportCommand } from "./commands/report.js";
 
 import type { StrategyName } from "../sim/simulate.js";
 
-/** What a command leaves to print, and how it ended. */
-type Done = { stdout?: string | Iterable<string>; stderr?: string; failed?: CheckFailed };
+/** What a command leaves to print, and how it ended (`problems`: input problems reported after the output, exit 2). */
+type Done = { stdout?: string | Iterable<string>; stderr?: string; failed?: CheckFailed; problems?: readonly Problem[] };
 
 /** Where commander prints its help and its messages. */
 type Said = { out: (s: string) => void; err: (s: string) => void };
@@ -32,14 +32,14 @@ function program(done: (d: Done) => void, said: Said): Command {
     .exitOverride()
     .showSuggestionAfterError(true)
     .showHelpAfterError("(axptr-sim --help lists the commands; axptr-sim help COMMAND shows its options)")
-    .configureOutput({ writeOut: said.out, writeErr: said.err });
+    .configureOutput({ writeOut: said.out, writeErr: said.err, outputError: (s, write) => write(prefixed(s)) });
 
   const strategyOption = () =>
     new Option("--strategy <name>", "override the file's machine.strategy").choices(STRATEGIES as unknown as string[]);
 
   p.command("run")
     .description("run scenarios and print their traces (exit 1 if an expectation failed)")
-    .argument("<file...>", "scenario files (- for standard input)")
+    .argument("<path...>", "scenario files, or folders of them (- for standard input)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "ndjson", "mermaid"]).default("text"))
     .addOption(strategyOption())
     .option("--quiet", "text: only the step results and the summary", false)
@@ -54,8 +54,8 @@ function program(done: (d: Done) => void, said: Said): Command {
 
   p.command("validate")
     .description("check scenario files without running them (exit 2 on any problem)")
-    .argument("<file...>", "scenario files (- for standard input)")
-    .action((files: string[]) => done({ stdout: validateCommand(files) }));
+    .argument("<path...>", "scenario files, or folders of them (- for standard input)")
+    .action((paths: string[]) => done(validateCommand(paths)));
 
   p.command("check")
     .description("compare each scenario's trace with its golden .trace file")
@@ -116,9 +116,16 @@ function program(done: (d: Done) => void, said: Said): Command {
     .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName; maxSchedules?: string }) => done(reportCommand(files, o)));
 
   p.command("schema")
-    .description("print the JSON Schema of the scenario format")
-    .action(() => done({ stdout: schemaCommand() }));
+    .description("print the JSON Schema of the scenario format (--trace: of run's JSON output; --compare: of compare's)")
+    .option("--trace", "the JSON Schema of run --format json (axptr-sim-trace/1)", false)
+    .option("--compare", "the JSON Schema of compare --format json (axptr-sim-compare/1)", false)
+    .action(async (o: { trace: boolean; compare: boolean }) => done({ stdout: await schemaCommand(o) }));
   return p;
+}
+
+/** commander's own errors ("error: unknown option") carry the one prefix of every error of the tool. */
+function prefixed(message: string): string {
+  return message.replace(/^error: /, "axptr-sim: ");
 }
 
 function isSet(v: string | undefined): boolean {
@@ -134,8 +141,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   let ended: Ended;
   try {
     await program((d) => (result = d), { out: (s) => help.push(s), err: (s) => stderr.writeNow(s) }).parseAsync([...argv], { from: "user" });
+    // Problems of files a command went on past (check, validate) come after its output, and make it exit 2.
+    const problems = result.problems ?? [];
+    const said = problems.length > 0 ? problems.map(formatProblem).join("\n") + "\n" : "";
     // An empty summary: the command's output already says why (explore's violating classes).
-    ended = { code: result.failed ? 1 : 0, stdout: result.stdout, stderr: (result.stderr ?? "") + (result.failed && result.failed.summary !== "" ? `axptr-sim: ${result.failed.summary}\n` : "") };
+    const summary = result.failed && result.failed.summary !== "" ? `axptr-sim: ${result.failed.summary}\n` : "";
+    ended = { code: problems.length > 0 ? 2 : result.failed ? 1 : 0, stdout: result.stdout, stderr: (result.stderr ?? "") + said + summary };
   } catch (e) {
     ended = report(e);
   }

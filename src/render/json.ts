@@ -131,7 +131,8 @@ export function* jsonChunks(traces: readonly { trace: Trace; file: string }[], s
   yield "\n]\n";
 }
 
-export function renderJson(traces: readonly { trace: Trace; file: string }[], single: boolean): string {
+/** `single`: one document rather than an array (the CLI's choice for one file; by default, when there is one trace). */
+export function renderJson(traces: readonly { trace: Trace; file: string }[], single = traces.length === 1): string {
   return [...jsonChunks(traces, single)].join("");
 }
 

@@ -1,10 +1,13 @@
 // The one description of scenario format v1: the types of the rest of the
 // code (z.infer) and the published JSON Schema both come from here.
 import { z } from "zod";
+import { primitiveRange } from "./elements.js";
 import { I64_MIN, U64_MAX, describe, toInteger } from "./numbers.js";
 import { closest, unknownKeyMessages } from "./suggest.js";
 
 // ---- numbers -------------------------------------------------------------
+
+const NUMBER_DESCRIPTION = "an integer: decimal or 0x hex, as a YAML integer or a string, with optional _ separators";
 
 // Any YAML value but a missing one: integer() below says what is wrong with a float,
 // a word, a list... (a union would only say "Invalid input"). Its JSON Schema is
@@ -13,9 +16,33 @@ const numberInput = z
   .union([z.bigint(), z.number(), z.string(), z.custom<never>((v) => v !== undefined)], {
     error: "required key is missing (expected a number: decimal or 0x hex)",
   })
-  .meta({ id: "Number", description: "an integer: decimal or 0x hex, as a YAML integer or a string, with optional _ separators" });
+  .meta({ id: "Number", description: NUMBER_DESCRIPTION });
+
+/**
+ * What the JSON Schema says of a number beyond "an integer or a number text":
+ * its range (bounds beyond 2^53 are left out: JSON numbers are not exact
+ * there), or the only values it may take.
+ */
+interface NumberHint {
+  /** What the number is, for an editor's hover: "a CPU count". */
+  what: string;
+  min?: bigint;
+  max?: bigint;
+  values?: readonly bigint[];
+}
+const numberHints = new WeakMap<z.ZodType, NumberHint>();
+
+/** Records a hint for the JSON Schema only: what zod accepts is unchanged. */
+function hint<T extends z.ZodType>(schema: T, h: NumberHint): T {
+  numberHints.set(schema, h);
+  return schema;
+}
 
 function integer(min: bigint, max: bigint, what: string) {
+  return hint(integerOf(min, max, what), { what, min, max });
+}
+
+function integerOf(min: bigint, max: bigint, what: string) {
   return numberInput.transform((input, ctx) => {
     const r = toInteger(input, min, max, what);
     if (r.ok) return r.value;
@@ -26,7 +53,7 @@ function integer(min: bigint, max: bigint, what: string) {
 }
 
 function smallInt(min: number, max: number, what: string) {
-  return integer(BigInt(min), BigInt(max), what).transform((v) => Number(v));
+  return hint(integer(BigInt(min), BigInt(max), what).transform((v) => Number(v)), { what, min: BigInt(min), max: BigInt(max) });
 }
 
 export const U64 = integer(0n, U64_MAX, "an unsigned 64-bit number");
@@ -52,6 +79,12 @@ function unionError(expected: string, words: readonly string[] = []) {
     const near = typeof iss.input === "string" && words.length > 0 ? closest(iss.input, words) : undefined;
     return `${expected}, got ${describe(iss.input)}${near !== undefined ? ` (did you mean "${near}"?)` : ""}`;
   };
+}
+
+/** The JSON Schema's form of exactlyOne (attached with .meta: zod copies it into the JSON Schema). */
+function exactlyOneJson(keys: readonly string[]) {
+  // `properties` beside `required`: a validator in strict mode wants each required key declared where it is required.
+  return { oneOf: keys.map((k) => ({ properties: { [k]: true }, required: [k] })) };
 }
 
 /** Exactly one of `keys` must be present; says which ones are allowed. */
@@ -89,7 +122,8 @@ export type PrimitiveTypeName = z.infer<typeof PrimitiveType>;
 
 export const StructType = strict({
   size: integer(0n, U64_MAX, "a size in bytes"),
-  align: integer(1n, 1n << 32n, "an alignment"),
+  // The rules check that it is a power of two; the JSON Schema lists them.
+  align: hint(integerOf(1n, 1n << 32n, "an alignment"), { what: "an alignment: a power of two", values: Array.from({ length: 33 }, (_, i) => 1n << BigInt(i)) }),
 });
 export const ElementType = z.union([PrimitiveType, StructType], {
   error: unionError(`expected an element type (${PRIMITIVE_TYPES.join(", ")}) or { size, align }`, PRIMITIVE_TYPES),
@@ -97,7 +131,11 @@ export const ElementType = z.union([PrimitiveType, StructType], {
 export type ElementTypeSpec = z.infer<typeof ElementType>;
 
 const byteList = z.array(integer(0n, 255n, "a byte 0..255"));
-const intList = z.array(IntValue);
+/** A list of one element type: any 64-bit integer to zod (the rules say which value does not fit), the type's range in the JSON Schema. */
+const intList = (t: PrimitiveTypeName) => {
+  const [min, max] = primitiveRange(t);
+  return z.array(hint(integerOf(I64_MIN, U64_MAX, "a 64-bit integer"), { what: `a ${t} value`, min, max }));
+};
 
 export const CONTENT_KINDS = ["str", "bytes", "fill", ...PRIMITIVE_TYPES] as const;
 
@@ -107,25 +145,30 @@ export const ContentItem = strict({
   bytes: byteList.optional(),
   fill: integer(0n, 255n, "a byte 0..255").optional(),
   len: U64.optional(),
-  u8: intList.optional(),
-  i8: intList.optional(),
-  c_char: intList.optional(),
-  u16: intList.optional(),
-  i16: intList.optional(),
-  u32: intList.optional(),
-  i32: intList.optional(),
-  u64: intList.optional(),
-  i64: intList.optional(),
-  usize: intList.optional(),
-  isize: intList.optional(),
-  ptr: intList.optional(),
+  u8: intList("u8").optional(),
+  i8: intList("i8").optional(),
+  c_char: intList("c_char").optional(),
+  u16: intList("u16").optional(),
+  i16: intList("i16").optional(),
+  u32: intList("u32").optional(),
+  i32: intList("i32").optional(),
+  u64: intList("u64").optional(),
+  i64: intList("i64").optional(),
+  usize: intList("usize").optional(),
+  isize: intList("isize").optional(),
+  ptr: intList("ptr").optional(),
 }).superRefine((item, ctx) => {
   exactlyOne(CONTENT_KINDS, "contents item")(item, ctx);
   if (item.fill !== undefined && item.len === undefined)
     ctx.addIssue({ code: "custom", path: ["len"], message: "a fill item needs len: how many bytes to fill" });
   if (item.fill === undefined && item.len !== undefined)
     ctx.addIssue({ code: "custom", path: ["len"], message: "len belongs to a fill item only" });
-}).meta({ id: "ContentItem", description: "backing bytes at an address: str, bytes, fill+len, or a list of one element type" });
+}).meta({
+  id: "ContentItem",
+  description: "backing bytes at an address: str, bytes, fill+len, or a list of one element type",
+  ...exactlyOneJson(CONTENT_KINDS),
+  dependentRequired: { fill: ["len"], len: ["fill"] },
+});
 export type ContentItemSpec = z.infer<typeof ContentItem>;
 
 export const Area = strict({
@@ -137,15 +180,21 @@ export const Area = strict({
   populate: z.boolean().default(true),
   present: z.array(U64).optional(),
   contents: z.array(ContentItem).optional(),
-}).superRefine(exactlyOne(["size", "pages"], "area")).meta({ id: "Area", description: "an area of the user address space" });
+}).superRefine(exactlyOne(["size", "pages"], "area")).meta({
+  id: "Area",
+  description: "an area of the user address space",
+  ...exactlyOneJson(["size", "pages"]),
+  // The rules: present lists the present pages of a lazy area.
+  dependentSchemas: { present: { properties: { populate: { const: false } }, required: ["populate"] } },
+});
 export type AreaSpec = z.infer<typeof Area>;
 
-export const Range = strict({ start: U64, size: U64.optional(), pages: U64.optional() }).superRefine(
-  exactlyOne(["size", "pages"], "range"),
-);
-export const ProtectRange = strict({ start: U64, size: U64.optional(), pages: U64.optional(), perm: Perm }).superRefine(
-  exactlyOne(["size", "pages"], "range"),
-);
+export const Range = strict({ start: U64, size: U64.optional(), pages: U64.optional() })
+  .superRefine(exactlyOne(["size", "pages"], "range"))
+  .meta(exactlyOneJson(["size", "pages"]));
+export const ProtectRange = strict({ start: U64, size: U64.optional(), pages: U64.optional(), perm: Perm })
+  .superRefine(exactlyOne(["size", "pages"], "range"))
+  .meta(exactlyOneJson(["size", "pages"]));
 export type RangeSpec = z.infer<typeof Range>;
 
 // ---- values and expectations ------------------------------------------------
@@ -178,12 +227,23 @@ export const UseSpec = z.union([z.literal("read"), strict({ write: RawValue })],
 
 const common = { nullable: z.boolean().default(false) };
 
+// The rules between a step's keys that the JSON Schema can say too.
+const USE_WRITE_NEEDS_MUT = { if: { properties: { use: { type: "object" } }, required: ["use"] }, then: { properties: { mut: { const: true } }, required: ["mut"] } };
+const OK_NULL_NEEDS_NULLABLE = {
+  if: { properties: { expect: { type: "object", properties: { ok: { type: "null" } }, required: ["ok"] } }, required: ["expect"] },
+  then: { properties: { nullable: { const: true } }, required: ["nullable"] },
+};
+function stepJson(usable: boolean, extra: z.ZodRawShape) {
+  const rules = [...(usable ? [USE_WRITE_NEEDS_MUT] : []), ...("expect" in extra ? [OK_NULL_NEEDS_NULLABLE] : [])];
+  return rules.length === 0 ? {} : { allOf: rules };
+}
+
 function stepShapes<E extends z.ZodRawShape>(extra: E) {
   return [
-    strict({ op: z.literal("get"), ptr: U64, type: ElementType.default("u8"), mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra }),
-    strict({ op: z.literal("get_as_slice"), ptr: U64, type: ElementType.default("u8"), len: U64, mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra }),
-    strict({ op: z.literal("get_as_null_terminated"), ptr: U64, type: PrimitiveType.default("u8"), mut: z.boolean().default(false), ...common, ...extra }),
-    strict({ op: z.literal("get_as_str"), ptr: U64, ...common, ...extra }),
+    strict({ op: z.literal("get"), ptr: U64, type: ElementType.default("u8"), mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra }).meta(stepJson(true, extra)),
+    strict({ op: z.literal("get_as_slice"), ptr: U64, type: ElementType.default("u8"), len: U64, mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra }).meta(stepJson(true, extra)),
+    strict({ op: z.literal("get_as_null_terminated"), ptr: U64, type: PrimitiveType.default("u8"), mut: z.boolean().default(false), ...common, ...extra }).meta(stepJson(false, extra)),
+    strict({ op: z.literal("get_as_str"), ptr: U64, ...common, ...extra }).meta(stepJson(false, extra)),
     strict({ op: z.literal("user_access"), addr: U64, access: Access, ...extra }),
     strict({ op: z.literal("kernel_access"), addr: U64, access: Access, ...extra }),
   ] as const;
@@ -223,6 +283,12 @@ export const When = strict({
   at: Trigger,
   nth: integer(1n, 1n << 32n, "a count from 1").optional(),
   index: integer(0n, U64_MAX, "an element index from 0").optional(),
+}).meta({
+  // The rules: nth counts page checks or faults, index elements read.
+  dependentSchemas: {
+    nth: { properties: { at: { enum: ["page-check", "page-fault"] } } },
+    index: { properties: { at: { const: "before-read" } } },
+  },
 });
 
 export const ACTIONS = ["unmap", "protect", "evict", "map", "write", "frames", "migrate", "interrupt", "nested", "run"] as const;
@@ -246,7 +312,7 @@ export const Action = strict({
   interrupt: strict({ addr: U64, access: Access }).optional(),
   nested: NestedStep.optional(),
   run: RunAction.optional(),
-}).superRefine(exactlyOne(ACTIONS, "do")).meta({ id: "Action", description: "exactly one injected action" });
+}).superRefine(exactlyOne(ACTIONS, "do")).meta({ id: "Action", description: "exactly one injected action", minProperties: 1, maxProperties: 1 });
 export type ActionSpec = z.infer<typeof Action>;
 
 export const InjectedEvent = strict({
@@ -287,7 +353,8 @@ export type HazardKind = (typeof HAZARDS)[number];
 
 export const Machine = strict({
   cpus: smallInt(1, 64, "a CPU count").default(1),
-  page_size: U64.default(4096n),
+  // The rules check the page size; the JSON Schema lists the sizes.
+  page_size: hint(integerOf(0n, U64_MAX, "an unsigned 64-bit number"), { what: "a page size: a power of two from 4096 to 65536", values: [4096n, 8192n, 16384n, 32768n, 65536n] }).default(4096n),
   strategy: Strategy.default("percpu-flag"),
   aspace: strict({ base: U64.optional(), size: U64.optional() }).optional(),
   frames: z.union([z.literal("unlimited"), U64], { error: unionError('expected a frame count or "unlimited"', ["unlimited"]) }).default("unlimited"),
@@ -329,6 +396,26 @@ export const Scenario = strict({
 });
 export type ScenarioSpec = z.infer<typeof Scenario>;
 
+const NUMBER_TEXT = "^-?(0[xX][0-9a-fA-F]+(_+[0-9a-fA-F]+)*|[0-9]+(_+[0-9]+)*)$";
+const UNSIGNED_TEXT = "^(0[xX][0-9a-fA-F]+(_+[0-9a-fA-F]+)*|[0-9]+(_+[0-9]+)*)$";
+const EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A hinted number in the JSON Schema: an integer in its range (or one of its values), or a number text (its range is the tool's to check). */
+function hintedNumber(h: NumberHint): Record<string, unknown> {
+  const integer: Record<string, unknown> = { type: "integer" };
+  if (h.values) integer.enum = h.values.map(Number);
+  else {
+    if (h.min !== undefined && h.min >= -EXACT) integer.minimum = Number(h.min);
+    if (h.max !== undefined && h.max <= EXACT) integer.maximum = Number(h.max);
+  }
+  const unsigned = h.values !== undefined || (h.min !== undefined && h.min >= 0n);
+  const range = h.values || h.min === undefined || h.max === undefined || h.min < -EXACT || h.max > EXACT ? "" : ` (${h.min}..${h.max})`;
+  return {
+    description: `${h.what}${range}: decimal or 0x hex, as a YAML integer or a string`,
+    anyOf: [integer, { type: "string", pattern: unsigned ? UNSIGNED_TEXT : NUMBER_TEXT }],
+  };
+}
+
 /** The JSON Schema an editor uses; made from the zod schema above. */
 export function scenarioJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(Scenario, {
@@ -336,19 +423,35 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     reused: "inline",
     unrepresentable: "any",
     override: (ctx) => {
-      // YAML integers are bigints to zod; to an editor a number is an integer or a decimal/0x string.
-      if (ctx.zodSchema === numberInput) {
-        const { description } = ctx.jsonSchema;
-        for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[key];
-        Object.assign(ctx.jsonSchema, {
-          description,
-          anyOf: [{ type: "integer" }, { type: "string", pattern: "^-?(0[xX][0-9a-fA-F]+(_+[0-9a-fA-F]+)*|[0-9]+(_+[0-9]+)*)$" }],
-        });
+      const h = numberHints.get(ctx.zodSchema as unknown as z.ZodType);
+      const json = ctx.jsonSchema as Record<string, unknown>;
+      if (h) {
+        // A number with a range or a list of values: said inline, beside the general "Number".
+        for (const key of Object.keys(json)) delete json[key];
+        Object.assign(json, hintedNumber(h));
+      } else if (ctx.zodSchema === numberInput) {
+        // YAML integers are bigints to zod; to an editor a number is an integer or a decimal/0x string.
+        const { description } = json;
+        for (const key of Object.keys(json)) delete json[key];
+        Object.assign(json, { description, anyOf: [{ type: "integer" }, { type: "string", pattern: NUMBER_TEXT }] });
       } else if (ctx.zodSchema._zod.def.type === "bigint") ctx.jsonSchema.type = "integer";
+
     },
   });
   return {
-    ...schema,
+    ...(typeListsAsBranches(schema) as Record<string, unknown>),
     title: "axptr-sim scenario, format v1",
   };
+}
+
+/** `type: [integer, number, string, null]` (a raw value) as one anyOf branch a type: strict validators refuse lists of types. */
+function typeListsAsBranches(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(typeListsAsBranches);
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "type" && Array.isArray(v) && v.length > 1) out.anyOf = v.map((type: unknown) => ({ type }));
+    else out[k] = typeListsAsBranches(v);
+  }
+  return out;
 }

@@ -53,9 +53,17 @@ describe("check and .outcomes goldens", () => {
     const up = cli(["check", "--update", dir]);
     expect(up.code).toBe(1);
     expect(up.stdout).toMatch(/expectation failed: explore: class 2 \(\d+ schedules, outcome panic, hazards migrated-in-access\) violates explore settings; see it with axptr-sim run .*migration\.yaml --replay 'migrate@main#1:/);
+    // --update does not record a violation: the outcome golden is not created, and it says why.
+    expect(up.stdout).toContain(`not created ${join(dir, "migration.outcomes")}: a class of ${join(dir, "migration.yaml")} violates its explore settings (fix it first: an outcome golden records only allowed outcomes)`);
+    expect(existsSync(join(dir, "migration.outcomes"))).toBe(false);
     const again = cli(["check", dir]);
     expect(again.code).toBe(1);
-    expect(again.stdout).toContain(`FAIL ${join(dir, "migration.yaml")} (outcomes)`);
+    expect(again.stdout).toContain(`MISSING ${join(dir, "migration.yaml")} (outcomes): no outcome golden ${join(dir, "migration.outcomes")}\n  expectation failed: explore: class 2 (`);
+    // A golden written by hand that records the violating class matches, and the check still fails.
+    writeFileSync(join(dir, "migration.outcomes"), cli(["explore", "--no-color", "migration.yaml"], { cwd: dir }).stdout);
+    const matched = cli(["check", dir]);
+    expect(matched.code).toBe(1);
+    expect(matched.stdout).toContain(`FAIL ${join(dir, "migration.yaml")} (outcomes)`);
   });
 
   it("an outcome golden whose scenario is gone is obsolete", () => {

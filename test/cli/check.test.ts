@@ -213,13 +213,30 @@ describe("axptr-sim check: the golden-trace flow", () => {
 });
 
 describe("axptr-sim check: failed expectations", () => {
+  it("--update leaves the golden of a scenario whose expectation fails untouched, and says why", () => {
+    const dir = fresh(true);
+    const golden = read(dir, MIGRATE_TRACE);
+    edit(dir, MIGRATE_YAML, 'expect: { ok: "abcd" }', 'expect: { ok: "abce" }');
+    const up = cli(["check", "--update", "s"], { cwd: dir });
+    expect(up.code).toBe(1);
+    expect(up.stdout).toContain(`\nunchanged ${SEED_TRACE}\nnot updated ${MIGRATE_TRACE}: an expectation of ${MIGRATE_YAML} failed (fix it first: a golden records a trace whose expectations are met)\n`);
+    expect(read(dir, MIGRATE_TRACE)).toBe(golden);
+    // Nor is a missing golden created for it.
+    rmSync(join(dir, MIGRATE_TRACE));
+    const missing = cli(["check", "--update", MIGRATE_YAML], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain(`\nnot created ${MIGRATE_TRACE}: an expectation of ${MIGRATE_YAML} failed (fix it first: a golden records a trace whose expectations are met)\n`);
+    expect(existsSync(join(dir, MIGRATE_TRACE))).toBe(false);
+  });
+
   it("fails a scenario whose golden matches when one of its expectations fails", () => {
     const dir = fresh();
     edit(dir, MIGRATE_YAML, 'expect: { ok: "abcd" }', 'expect: { ok: "abce" }');
-    // The golden records the failed expectation, so it matches; the check still fails.
-    const up = cli(["check", "--update", "s"], { cwd: dir });
-    expect(up.code).toBe(1);
-    expect(up.stdout).toContain(`created ${MIGRATE_TRACE}`);
+    // A golden that records the failed expectation (written by hand: --update refuses to) matches; the check still fails.
+    const traced = cli(["run", "--no-color", `${MIGRATE}.yaml`], { cwd: join(dir, "s") });
+    expect(traced.code).toBe(1);
+    writeFileSync(join(dir, MIGRATE_TRACE), traced.stdout);
+    cli(["check", "--update", SEED_YAML], { cwd: dir });
     const before = snapshot(dir);
     const r = cli(["check", "s"], { cwd: dir });
     expect(r.code).toBe(1);
@@ -245,6 +262,17 @@ describe("axptr-sim check: failed expectations", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`FAIL ${SEED_YAML}: `);
     expect(r.stdout).toContain("  expectation failed: run: outcome panic, got outcome completed\n");
+  });
+
+  it("names the hazards reported when a hazard expectation fails, not the outcome", () => {
+    const dir = fresh(true);
+    edit(dir, MIGRATE_YAML, /hazards: \[[^\]]*\]/, "hazards: [flag-cleared-early]");
+    const r = cli(["check", MIGRATE_YAML], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("  expectation failed: run: hazard flag-cleared-early, got hazard migrated-in-access\n");
+    edit(dir, SEED_YAML, "hazards: []", "hazards: [stranded-flag]");
+    const none = cli(["check", SEED_YAML], { cwd: dir });
+    expect(none.stdout).toContain("  expectation failed: run: hazard stranded-flag, got no hazard\n");
   });
 });
 
@@ -289,19 +317,18 @@ describe("axptr-sim check: reporters", () => {
     expect(cases[1]?.body).not.toMatch(/&(?!amp;|lt;|gt;|quot;)/);
   });
 
-  it("--reporter junit writes a passing report too", () => {
+  it("--reporter junit writes a passing report too, making the folders --output needs", () => {
     const dir = fresh(true);
-    // The output folder must exist: a missing one is the user's problem (exit 2), not an internal error.
-    const before = snapshot(dir);
-    const r = cli(["check", "--reporter", "junit", "--output", "out/report.xml", "s"], { cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe("axptr-sim: --output out/report.xml: cannot write it: no such folder\n");
-    expect(snapshot(dir)).toEqual(before);
-    mkdirSync(join(dir, "out"));
-    const ok = cli(["check", "--reporter", "junit", "--output", "out/report.xml", "s"], { cwd: dir });
+    const ok = cli(["check", "--reporter", "junit", "--output", "reports/ci/report.xml", "s"], { cwd: dir });
+    expect(ok.stderr).toBe("");
     expect(ok.code).toBe(0);
-    const cases = parseJunit(read(dir, "out/report.xml"));
+    const cases = parseJunit(read(dir, "reports/ci/report.xml"));
     expect(cases).toEqual([{ name: SEED_YAML }, { name: MIGRATE_YAML }]);
+    // A folder that cannot be made (a file in its way) is the user's problem (exit 2), not an internal error.
+    writeFileSync(join(dir, "blocked"), "");
+    const blocked = cli(["check", "--reporter", "junit", "--output", "blocked/report.xml", "s"], { cwd: dir });
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toBe("axptr-sim: --output blocked/report.xml: cannot make its folder blocked: a file is in the way\n");
   });
 
   it("--reporter junit without --output is a usage error", () => {
@@ -348,16 +375,36 @@ describe("axptr-sim check: bad input", () => {
     expect(r.stderr).toBe("axptr-sim: nope: no such file or folder\n");
   });
 
-  it("an invalid scenario in the folder is exit 2 with file:line:col, and nothing is written", () => {
-    const dir = fresh();
-    writeFileSync(join(dir, "s", "50-bad.yaml"), "name: bad\nmachine:\n  cpuz: 2\n");
+  it("an invalid scenario in the folder is reported at its line, the others are checked, then exit 2", () => {
+    const dir = fresh(true);
+    writeFileSync(join(dir, "s", "10-bad.yaml"), "name: bad\nmachine:\n  cpuz: 2\n");
     const before = snapshot(dir);
-    const r = cli(["check", "--update", "s"], { cwd: dir });
+    const r = cli(["check", "s"], { cwd: dir });
+    expect(r.stdout).toBe(
+      [`ok   ${SEED_YAML}`, `ok   ${MIGRATE_YAML}`, "INVALID s/10-bad.yaml: not checked (its problems are on standard error)", "", `${summary(2, 0, 0, 0)}, 1 invalid`, ""].join("\n"),
+    );
+    expect(r.stderr).toBe('s/10-bad.yaml:3:3: machine.cpuz: unknown key "cpuz" (did you mean "cpus"?)\n');
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe("");
-    expect(r.stderr).toBe('s/50-bad.yaml:3:3: machine.cpuz: unknown key "cpuz" (did you mean "cpus"?)\n');
-    expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(snapshot(dir)).toEqual(before);
+    // With --update, the valid scenarios' goldens are written, and none for the invalid one.
+    rmSync(join(dir, SEED_TRACE));
+    const up = cli(["check", "--update", "s"], { cwd: dir });
+    expect(up.code).toBe(2);
+    expect(up.stdout).toContain(`\ncreated ${SEED_TRACE}\nunchanged ${MIGRATE_TRACE}\n`);
+    expect(existsSync(join(dir, "s", "10-bad.trace"))).toBe(false);
+    // The JUnit report counts it as an error, with its problem lines.
+    const junit = cli(["check", "--reporter", "junit", "--output", "junit.xml", "s"], { cwd: dir });
+    expect(junit.code).toBe(2);
+    const xml = read(dir, "junit.xml");
+    expect(xml).toContain('<testsuite name="axptr-sim check" tests="3" failures="0" errors="1" skipped="0">');
+    expect(xml).toContain(
+      '    <testcase classname="axptr-sim.check" name="s/10-bad.yaml" file="s/10-bad.yaml">\n      <error message="invalid scenario" type="invalid">s/10-bad.yaml:3:3: machine.cpuz: unknown key &quot;cpuz&quot; (did you mean &quot;cpus&quot;?)</error>\n    </testcase>\n',
+    );
+    // A failure elsewhere is still reported (exit 2 wins over 1).
+    edit(dir, SEED_YAML, "outcome: completed", "outcome: panic");
+    const both = cli(["check", "s"], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('s/10-bad.yaml:3:3: machine.cpuz: unknown key "cpuz" (did you mean "cpus"?)\naxptr-sim: check failed: 1 failed, 0 missing\n');
   });
 });
 
@@ -409,7 +456,15 @@ describe("axptr-sim check: guidance on mistakes", () => {
     const r = cli(["check", "s"], { cwd: dir, env: { GITHUB_ACTIONS: "true" } });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe(
-      '::error file=s/bad.yaml,line=3,col=33,title=axptr-sim check::s/bad.yaml:3:33: memory.0.perms: unknown key "perms" (did you mean "perm"?)\n',
+      [
+        `ok   ${SEED_YAML}`,
+        `ok   ${MIGRATE_YAML}`,
+        "INVALID s/bad.yaml: not checked (its problems are on standard error)",
+        "",
+        `${summary(2, 0, 0, 0)}, 1 invalid`,
+        '::error file=s/bad.yaml,line=3,col=33,title=axptr-sim check::s/bad.yaml:3:33: memory.0.perms: unknown key "perms" (did you mean "perm"?)',
+        "",
+      ].join("\n"),
     );
     expect(r.stderr).toBe('s/bad.yaml:3:33: memory.0.perms: unknown key "perms" (did you mean "perm"?)\n');
   });

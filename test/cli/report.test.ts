@@ -60,7 +60,7 @@ describe("report", () => {
   it("says what is wrong with -o: missing, a folder, a folder that does not exist", () => {
     const missing = cli(["report", SEED]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("error: required option '-o, --output <file>' not specified");
+    expect(missing.stderr).toContain("axptr-sim: required option '-o, --output <file>' not specified");
     mkdirSync(join(dir, "sub"));
     expect(cli(["report", SEED, "-o", join(dir, "sub")]).stderr).toBe(`axptr-sim: ${join(dir, "sub")} is a folder: -o names the HTML file to write\n`);
     const nowhere = cli(["report", SEED, "-o", join(dir, "no", "r.html")]);

@@ -254,7 +254,7 @@ describe("axptr-sim run: exit codes and options", () => {
       const r = cli(args);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe("");
-      expect(r.stderr).toMatch(/^error: /);
+      expect(r.stderr).toMatch(/^axptr-sim: /);
       expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
     }
     expect(cli(["run", "--bogus", SEED_FILE]).stderr).toContain("--bogus");
@@ -284,7 +284,7 @@ describe("axptr-sim run: exit codes and options", () => {
     expect(bare.stderr).toMatch(/^Usage: axptr-sim /);
     const typo = cli(["vaildate", "x.yaml"]);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toBe("error: unknown command 'vaildate'\n(Did you mean validate?)\n(axptr-sim --help lists the commands; axptr-sim help COMMAND shows its options)\n");
+    expect(typo.stderr).toBe("axptr-sim: unknown command 'vaildate'\n(Did you mean validate?)\n(axptr-sim --help lists the commands; axptr-sim help COMMAND shows its options)\n");
   });
 });
 

@@ -77,9 +77,10 @@ describe("validate with several inputs", () => {
     expectRefused(r, names.flatMap(expected));
   });
 
-  it("reports several problems of one file, sorted by position, and nothing runs when one file of many is valid", () => {
+  it("reports every file: the valid ones on standard output, the others by their problems (exit 2)", () => {
     const r = validate(["test/fixtures/valid/spec-example.yaml", `${DIR}/overlap.yaml`, `${DIR}/cpus-0.yaml`]);
-    expectRefused(r, [...expected("overlap.yaml"), ...expected("cpus-0.yaml")]);
+    expectRefused({ ...r, stdout: "" }, [...expected("overlap.yaml"), ...expected("cpus-0.yaml")]);
+    expect(r.stdout).toBe("test/fixtures/valid/spec-example.yaml: valid (string spans a lazily mapped page)\n");
   });
 
   it("reads - as standard input and names it -", () => {
@@ -92,9 +93,23 @@ describe("validate with several inputs", () => {
     expectRefused(r, [...expected("cpus-65.yaml"), "-:2:1: (file): YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]"]);
   });
 
-  it("refuses a missing file and a folder, and still checks the other files", () => {
-    const r = validate([`${DIR}/no-such-file.yaml`, DIR, `${DIR}/float.yaml`]);
-    expectRefused(r, [`${DIR}/no-such-file.yaml:1:1: (file): no such file`, `${DIR}:1:1: (file): is a folder, not a scenario file`, ...expected("float.yaml")]);
+  it("refuses a missing file and a folder with no scenario, and still checks the other files", () => {
+    const empty = mkdtempSync(join(tmpdir(), "axptr-sim-empty-"));
+    const r = validate([`${DIR}/no-such-file.yaml`, empty, `${DIR}/float.yaml`]);
+    rmSync(empty, { recursive: true });
+    expectRefused(r, [`${empty}:1:1: (file): the folder holds no scenario files (.yaml, .yml)`, `${DIR}/no-such-file.yaml:1:1: (file): no such file`, ...expected("float.yaml")]);
+  });
+
+  it("takes a folder as its scenarios, sorted, as check does", () => {
+    const r = validate(["test/fixtures", "scenarios/01-seed-string-across-lazy-page.yaml"]);
+    expect(r.code).toBe(2);
+    const valid = r.stdout.split("\n").slice(0, -1);
+    expect(valid[0]).toBe("test/fixtures/conformance/01-seed-lazy-page.yaml: valid (seed example - a string that runs onto a page that is not mapped yet)");
+    expect(valid.at(-1)).toBe("scenarios/01-seed-string-across-lazy-page.yaml: valid (seed example: a string that runs onto a page not mapped yet)");
+    expect(valid.at(-2)).toBe("test/fixtures/valid/spec-example.yaml: valid (string spans a lazily mapped page)");
+    const files = r.stderr.split("\n").slice(0, -1).map((l) => l.slice(0, l.indexOf(":")));
+    expect(files).toEqual([...new Set(files)].sort().flatMap((f) => files.filter((g) => g === f)));
+    expect(new Set(files)).toEqual(new Set([...Object.keys(CORPUS).map((n) => `${DIR}/${n}`), ...["20-bad-overlap", "21-bad-unknown-key", "22-bad-hex"].map((n) => `test/fixtures/conformance/${n}.yaml`)]));
   });
 });
 

@@ -1,6 +1,6 @@
 // `check [PATH…]`: golden traces for CI. Reads scenarios and goldens, writes
 // goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, mkdirSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { failureMessage, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
@@ -13,7 +13,7 @@ import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 import { fileProblem, inspectTarget, readOnlyProblem, readTarget, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Target } from "../files.js";
 import { collect, identities, SCENARIO } from "../walk.js";
-import { prepareAll } from "../../check/parallel.js";
+import { prepareEach } from "../../check/parallel.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -39,7 +39,7 @@ export function goldenPath(scenarioPath: string): string {
   return scenarioPath.replace(SCENARIO, ".trace");
 }
 
-export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed } {
+export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed; problems?: Problem[] } {
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
   const same = identities();
@@ -57,6 +57,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   if (o.output) {
     const id = same(o.output);
     if (owner.has(id) || scenarios.some((s) => same(s) === id)) throw new UsageError(`--output ${o.output}: is a scenario or a golden of this check: name another file`);
+    makeFolderFor(o.output);
     try {
       accessSync(dirname(o.output), constants.W_OK);
     } catch (e) {
@@ -67,16 +68,12 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     else if (report.kind === "file" && report.readOnly) problems.push(readOnlyProblem(o.output, report.mode, "--output file"));
   }
 
-  let prepared: ReturnType<typeof prepareAll> = [];
-  try {
-    // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
-    prepared = prepareAll(scenarios);
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    problems.push(...e.problems);
-  }
+  // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
+  // An invalid scenario is reported (exit 2, after everything) and the others are checked;
+  // what check cannot safely look at (links, permissions, folders in the way) stops it before anything is written.
+  const { ready: prepared, problems: invalidProblems, invalid } = prepareEach(scenarios);
   // Every golden is looked at (never through a link) before anything is read, printed or written.
-  const goldens = new Map<string, Target>(scenarios.map((s) => [s, inspectTarget(goldenPath(s), "golden")]));
+  const goldens = new Map<string, Target>(prepared.map((p) => [p.file, inspectTarget(goldenPath(p.file), "golden")]));
   for (const t of goldens.values()) if (t.kind === "refused") problems.push(t.problem);
   refuse(problems, o);
 
@@ -104,6 +101,16 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     }
     let r = judge(file, golden, now, stored, expectations);
     if (o.update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
+      // A golden records a trace whose expectations are met: --update does not write one that fails them.
+      if (r.expectations.length > 0) {
+        const verb = r.status === "missing" ? "not created" : "not updated";
+        done.push(
+          golden.endsWith(".outcomes")
+            ? `${verb} ${golden}: a class of ${file} violates its explore settings (fix it first: an outcome golden records only allowed outcomes)`
+            : `${verb} ${golden}: an expectation of ${file} failed (fix it first: a golden records a trace whose expectations are met)`,
+        );
+        return r;
+      }
       // A golden the user made read-only is not replaced: they meant something by it.
       if (target.kind === "file" && target.readOnly) problems.push(readOnlyProblem(golden, target.mode, "golden"));
       writes.push({ golden, text: now, ...(target.kind === "file" ? { mode: target.mode } : {}) });
@@ -155,7 +162,10 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     }
     if (r.status === "missing") {
       out.push(`${c.bad("MISSING")} ${label(r)}: no ${isOutcomes(r) ? "outcome golden" : "golden trace"} ${r.golden}`);
-      out.push(`  create it with: npx axptr-sim check --update ${r.scenario}`);
+      for (const e of r.expectations) out.push(`  expectation failed: ${e}`);
+      // --update does not create the golden of a failed expectation: the scenario (or the simulator) must change first.
+      if (r.expectations.length === 0) out.push(`  create it with: npx axptr-sim check --update ${r.scenario}`);
+      else out.push(`  fix the expectation in ${r.scenario}, or the behaviour it describes (npx axptr-sim run ${r.scenario})`);
       continue;
     }
     out.push(`${c.bad("FAIL")} ${label(r)}: ${failureMessage(r)}`);
@@ -167,23 +177,41 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     // --update cannot mend a failed expectation: the scenario (or the simulator) must change.
     if (r.expectations.length > 0) out.push(`  fix the expectation in ${r.scenario}, or the behaviour it describes (npx axptr-sim run ${r.scenario})`);
   }
+  for (const f of invalid) out.push(`${c.bad("INVALID")} ${f}: not checked (its problems are on standard error)`);
   for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${t}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
   if (listed.length > 0) out.push("", ...listed);
 
   const passed = results.filter((r) => r.status === "passed").length;
   const failed = results.filter((r) => r.status === "failed").length;
   const missing = results.filter((r) => r.status === "missing").length;
-  out.push("", `check: ${passed} passed, ${failed} failed, ${missing} missing, ${obsolete.length} obsolete${o.ci && !o.update ? " (CI: goldens are written only with --update)" : ""}`);
+  const invalidCount = invalid.length > 0 ? `, ${invalid.length} invalid` : "";
+  out.push("", `check: ${passed} passed, ${failed} failed, ${missing} missing, ${obsolete.length} obsolete${invalidCount}${o.ci && !o.update ? " (CI: goldens are written only with --update)" : ""}`);
 
   if (o.github) out.push(...annotations(results, o.strict ? obsolete : [], lines));
+  // In GitHub Actions an invalid scenario is also marked on its own line.
+  if (o.github && invalidProblems.length > 0) out.push(problemAnnotations(invalidProblems).trimEnd());
   if (o.reporter === "junit" && o.output) {
     removeStaleTemporaries(dirname(o.output));
-    writeAtomically(o.output, renderJunit(results, obsolete, o.strict), "--output", report?.kind === "file" ? report.mode : undefined);
+    writeAtomically(o.output, renderJunit(results, obsolete, o.strict, invalidProblems), "--output", report?.kind === "file" ? report.mode : undefined);
   }
 
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
   const stdout = out.join("\n") + "\n";
-  return bad > 0 ? { stdout, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) } : { stdout };
+  const result = invalidProblems.length > 0 ? { stdout, problems: invalidProblems } : { stdout };
+  return bad > 0 ? { ...result, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) } : result;
+}
+
+
+/** --output may name a file in folders that do not exist yet (reports/junit.xml): they are made, as other reporters do. */
+function makeFolderFor(path: string): void {
+  const folder = dirname(path);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
+    throw new UsageError(`--output ${path}: cannot make its folder ${folder}: ${reason}`);
+  }
 }
 
 function isOutcomes(r: CaseResult): boolean {
@@ -199,7 +227,14 @@ export function failedExpectations(t: Trace): string[] {
   const steps = t.steps
     .filter((s) => s.met === false && s.expected !== null)
     .map((s) => `${s.thread}#${s.step} ${s.op}: expected ${resultText(s.expected ?? { status: "not-run" })}, got ${resultText(s.result)}`);
-  return [...steps, ...t.expectations.filter((e) => !e.met).map((e) => `run: ${e.what}, got outcome ${t.outcome}`)];
+  return [...steps, ...t.expectations.filter((e) => !e.met).map((e) => `run: ${e.what}, ${got(e.what, t)}`)];
+}
+
+/** What the run gave instead: the outcome for an outcome expectation, the hazards reported for a hazard one. */
+function got(what: string, t: Trace): string {
+  if (!what.startsWith("hazard ")) return `got outcome ${t.outcome}`;
+  const kinds = [...new Set(t.hazards.map((h) => h.kind))];
+  return kinds.length === 0 ? "got no hazard" : `got hazard${kinds.length === 1 ? "" : "s"} ${kinds.join(", ")}`;
 }
 
 /** GitHub Actions workflow commands: each failure marked on its scenario file. */

@@ -5,8 +5,8 @@ import { renderMermaidAll } from "../../render/mermaid/index.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import type { Trace } from "../../sim/events.js";
 import { parseToken, raceEvents } from "../../explore/schedule.js";
-import { CheckFailed, UsageError } from "../errors.js";
-import { loadAll, simulateLoaded } from "../io.js";
+import { CheckFailed, InputError, UsageError } from "../errors.js";
+import { loadEach, scenarioFiles, simulateLoaded } from "../io.js";
 
 export type Format = "text" | "json" | "ndjson" | "mermaid";
 
@@ -21,16 +21,19 @@ export interface RunOptions {
   fences?: boolean;
 }
 
-/** `run FILE…`: the output to print, and whether every expectation was met. */
-export function runCommand(files: readonly string[], opts: RunOptions): { output: Iterable<string>; failed?: CheckFailed } {
+/** `run PATH…` (files, folders: their scenarios, sorted; -): the output to print, and whether every expectation was met. */
+export function runCommand(paths: readonly string[], opts: RunOptions): { output: Iterable<string>; failed?: CheckFailed } {
   if (opts.fences && opts.format !== "mermaid") throw new UsageError("--fences wraps Mermaid diagrams in code fences: add --format mermaid");
-  const loaded = loadAll(files);
+  const { files, problems } = scenarioFiles(paths);
+  const { loaded, problems: fileProblems } = loadEach(files);
+  // When any file is invalid, nothing runs (format section 3).
+  if (problems.length + fileProblems.length > 0) throw new InputError([...problems, ...fileProblems]);
   const traces = loaded.map(({ file, scenario }) => {
     const races = opts.replay === undefined ? undefined : replayed(file, scenario, opts.replay);
     return { file, trace: simulateLoaded({ file, scenario }, { ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { races } : {}) }) };
   });
   let output: Iterable<string>;
-  if (opts.format === "json") output = jsonChunks(traces, files.length === 1);
+  if (opts.format === "json") output = jsonChunks(traces, paths.length === 1 && files[0] === paths[0]) /* one file: a document; a folder: an array */;
   else if (opts.format === "ndjson") output = ndjsonChunks(traces);
   else if (opts.format === "mermaid") output = [renderMermaidAll(traces, { color: opts.color, fences: opts.fences ?? false })];
   else output = textOf(traces, opts);

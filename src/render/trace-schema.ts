@@ -1,0 +1,179 @@
+// The JSON output (`--format json`, `axptr-sim-trace/1`; `compare --format
+// json`, `axptr-sim-compare/1`) described once, in zod: the published JSON
+// Schemas (`axptr-sim schema --trace`, `--compare`) and the library's types of
+// parsed output both come from here. EVENT_FIELDS is checked against the
+// simulator's event union by the compiler: a kind or a field the union gains
+// fails `npm run typecheck` until it is described here.
+import { z } from "zod";
+import { ACCESSES, ACTIONS, ERRNOS, HAZARDS, OUTCOMES, STRATEGIES } from "../scenario/schema.js";
+import type { EventBody, EventKind } from "../sim/events.js";
+
+const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "user_access", "kernel_access"] as const;
+
+const Address = z.string().regex(/^0x(0|[1-9a-f][0-9a-f]*)$/).meta({ id: "Address", description: "an address: lower-case hex, no leading zeros" });
+const Exact = z.union([z.int(), z.string().regex(/^-?[0-9]+$/)]).meta({ id: "Exact", description: "a number, exact: magnitudes beyond 2^53-1 are decimal strings" });
+const Count = z.int().min(0);
+const Op = z.enum(OPS);
+const Access = z.enum(ACCESSES);
+const Mode = z.enum(["kernel", "user"]);
+const Errno = z.enum(ERRNOS);
+const Flags = z.record(z.string(), z.union([z.boolean(), z.int()])).meta({
+  id: "Flags",
+  description: "the strategy's whole state after the event: per CPU (cpu0, cpu1…), per thread, or a counter; {} for none",
+});
+
+// A step's value: an exact number, a string (get_as_str), null (None), or a list of values.
+type ValueJson = null | number | string | ValueJson[];
+const Value: z.ZodType<ValueJson> = z
+  .lazy(() => z.union([z.null(), z.int(), z.string(), z.array(Value)]))
+  .meta({ id: "Value", description: "a step's value: a number (a decimal string beyond 2^53-1), a string, null (None), or a list of values" });
+
+/** How a step ended, given the shape of its `ok` (the value is left out of step-end events: it is in `steps` once). */
+function results<Ok extends z.ZodRawShape>(ok: Ok) {
+  return z.discriminatedUnion("status", [
+    z.strictObject({ status: z.literal("ok"), ...ok }),
+    z.strictObject({ status: z.literal("err"), errno: Errno }),
+    z.strictObject({ status: z.literal("panic"), message: z.string() }),
+    z.strictObject({ status: z.literal("killed"), signal: z.literal("SIGSEGV") }),
+    z.strictObject({ status: z.enum(["deadlock", "step-limit", "not-run"]) }),
+  ]);
+}
+const Result = results({ value: Value.optional() }).meta({ id: "Result", description: "how a step ended" });
+const RunResult = z
+  .union([Result, z.strictObject({ status: z.literal("blocked") })])
+  .meta({ id: "RunResult", description: "how a run action's operation ended: a step's result, or blocked (it needs the address-space lock another thread holds)" });
+const Ended = results({}).meta({ id: "Ended", description: "how a step ended, without its value" });
+const Expected = z
+  .discriminatedUnion("status", [
+    z.strictObject({ status: z.literal("ok"), value: Value.optional() }),
+    z.strictObject({ status: z.literal("err"), errno: Errno }),
+    z.strictObject({ status: z.literal("killed"), signal: z.literal("SIGSEGV") }),
+    z.strictObject({ status: z.enum(["panic", "deadlock", "step-limit", "not-run"]) }),
+  ])
+  .meta({ id: "Expected", description: "a step's expectation (a panic's, without a message)" });
+
+/** Each event kind's own fields, beside seq, thread, step, cpu, kind, flags and nested. */
+export const EVENT_FIELDS = {
+  "step-start": { op: Op, args: z.string() },
+  "align-check": { addr: Address, align: Exact, ok: z.boolean() },
+  "region-check": { addr: Address, size: Exact, access: z.string().meta({ description: "the access checked: read, write, execute, joined by + (read+write)" }), ok: z.boolean() },
+  populate: { addr: Address, size: Exact, ok: z.boolean(), errno: Errno.optional() },
+  "page-mapped": { addr: Address },
+  "flag-set": {},
+  "flag-clear": {},
+  "page-check": { addr: Address, ok: z.boolean() },
+  read: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
+  write: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
+  execute: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
+  "page-fault": { addr: Address, access: Access, mode: Mode, interrupt: z.boolean() },
+  handler: { decision: z.enum(["unhandled", "deadlock", "resolved", "segv", "fixup", "blocked"]), addr: Address, reason: z.string() },
+  injected: { action: z.enum(ACTIONS), by: z.string().optional(), race: z.string().optional(), detail: z.string() },
+  migrate: { from: Count, to: Count },
+  interrupt: { addr: Address, access: Access },
+  lock: { decision: z.enum(["acquired", "released", "deadlock"]) },
+  "nested-result": { op: Op, result: Result },
+  run: { to: z.string(), to_cpu: Count, op: Op, args: z.string(), by: z.string().optional() },
+  "run-result": { op: Op, result: RunResult, blocked_by: z.string().optional() },
+  hazard: { hazard: z.enum(HAZARDS), message: z.string() },
+  "step-end": { result: Ended },
+} satisfies { [K in EventKind]: z.ZodRawShape };
+
+// The compiler's check that EVENT_FIELDS names exactly the union's fields, kind by kind.
+type FieldsOf<K extends EventKind> = Exclude<keyof Extract<EventBody, { kind: K }>, "kind">;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type AllTrue<T extends { [K in EventKind]: true }> = T;
+/** A type error here names the kind whose fields differ between EventBody and EVENT_FIELDS. */
+export type EventFieldsMatch = AllTrue<{ [K in EventKind]: Same<FieldsOf<K>, keyof (typeof EVENT_FIELDS)[K]> }>;
+
+const eventBase = {
+  seq: z.int().min(1),
+  thread: z.string(),
+  step: z.int().min(1),
+  cpu: Count,
+  nested: z.int().min(1).optional().meta({ description: "depth of the nested operation the event belongs to (absent at the outer level)" }),
+  in_run: z.literal(true).optional().meta({ description: "the event belongs to a run action's operation: another thread switched in" }),
+  flags: Flags,
+};
+
+function eventSchema<K extends EventKind>(kind: K) {
+  return z.strictObject({ ...eventBase, kind: z.literal(kind), ...EVENT_FIELDS[kind] });
+}
+
+type EventSchema = ReturnType<typeof eventSchema>;
+const eventSchemas = (Object.keys(EVENT_FIELDS) as EventKind[]).map(eventSchema) as [EventSchema, ...EventSchema[]];
+export const TraceEventJson = z
+  .discriminatedUnion("kind", eventSchemas)
+  .meta({ id: "Event", description: "one event of the trace, keyed on kind" });
+
+const Hazard = z.strictObject({ kind: z.enum(HAZARDS), seq: z.int().min(1), message: z.string() });
+
+export const TraceDocument = z
+  .strictObject({
+    format: z.literal("axptr-sim-trace/1"),
+    scenario: z.strictObject({ name: z.string(), file: z.string() }),
+    machine: z.strictObject({ cpus: z.int().min(1).max(64), strategy: z.enum(STRATEGIES), page_size: Count }),
+    outcome: z.enum(OUTCOMES),
+    steps: z.array(
+      z.strictObject({
+        thread: z.string(),
+        step: z.int().min(1),
+        op: Op,
+        result: Result,
+        expected: Expected.nullable(),
+        met: z.boolean().nullable(),
+      }),
+    ),
+    events: z.array(TraceEventJson),
+    hazards: z.array(Hazard),
+    unfired: z.array(z.strictObject({ event: Count, when: z.string(), why: z.string() })),
+    expectations: z.array(z.strictObject({ what: z.string(), met: z.boolean() })),
+    summary: z.strictObject({
+      events: Count,
+      faults: Count,
+      resolved: Count,
+      expectations: z.strictObject({ met: Count, failed: Count }),
+    }),
+  })
+  .meta({ id: "Trace", description: "the result of one scenario" });
+
+/** What `run --format json` prints: one document, or an array of them for several files. */
+export const TraceOutput = z.union([TraceDocument, z.array(TraceDocument)]);
+export type TraceJson = z.infer<typeof TraceDocument>;
+export type TraceEventJsonType = z.infer<typeof TraceEventJson>;
+
+export const CompareDocument = z
+  .strictObject({
+    format: z.literal("axptr-sim-compare/1"),
+    scenario: z.strictObject({ name: z.string(), file: z.string() }),
+    strategies: z.array(
+      z.strictObject({
+        strategy: z.enum(STRATEGIES),
+        outcome: z.enum(OUTCOMES),
+        steps: z.array(z.strictObject({ thread: z.string(), step: z.int().min(1), op: Op, result: Result })),
+        faults: Count,
+        resolved: Count,
+        hazards: z.array(Hazard),
+        runs: z
+          .array(z.strictObject({ thread: z.string(), step: z.int().min(1), to: z.string(), op: Op, result: RunResult.nullable() }))
+          .optional()
+          .meta({ description: "each run action that happened (only when one did under some strategy); result null when it ended the whole run" }),
+      }),
+    ),
+  })
+  .meta({ id: "Compare", description: "one scenario under several strategies" });
+export type CompareJson = z.infer<typeof CompareDocument>;
+
+function jsonSchema(schema: z.ZodType, title: string): Record<string, unknown> {
+  const { $schema, ...body } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "output", reused: "inline" }) as Record<string, unknown>;
+  return { $schema, title, ...body };
+}
+
+/** `axptr-sim schema --trace`: the JSON Schema of `run --format json` (one document or an array of them). */
+export function traceJsonSchema(): Record<string, unknown> {
+  return jsonSchema(TraceOutput, "axptr-sim trace, axptr-sim-trace/1 (run --format json)");
+}
+
+/** `axptr-sim schema --compare`: the JSON Schema of `compare --format json`. */
+export function compareJsonSchema(): Record<string, unknown> {
+  return jsonSchema(CompareDocument, "axptr-sim comparison, axptr-sim-compare/1 (compare --format json)");
+}

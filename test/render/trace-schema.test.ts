@@ -1,0 +1,131 @@
+// The JSON Schemas of the JSON output (`schema --trace`, `schema --compare`):
+// committed under schema/, and the real output of every bundled scenario
+// valid against them (ajv, JSON Schema 2020-12, strict mode).
+import { readdirSync, readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { EVENT_FIELDS, compareJsonSchema, traceJsonSchema } from "../../src/render/trace-schema.js";
+import { cli } from "../helpers/cli.js";
+
+const committed = (name: string) => readFileSync(new URL(`../../schema/${name}`, import.meta.url), "utf8");
+const SCENARIOS = readdirSync(new URL("../../scenarios", import.meta.url))
+  .filter((f) => f.endsWith(".yaml"))
+  .sort()
+  .map((f) => `scenarios/${f}`);
+
+/** No bundled scenario fetches an instruction: this one does, so every kind is seen. */
+const EXECUTE = `name: execute
+memory:
+  - { start: 0x10000, pages: 1, perm: rx }
+threads:
+  - name: main
+    steps:
+      - { op: user_access, addr: 0x10000, access: execute }
+`;
+
+function ajv(): Ajv2020 {
+  const warnings: unknown[] = [];
+  const a = new Ajv2020({ strict: true, allErrors: true, logger: { log: () => {}, warn: (...m: unknown[]) => warnings.push(m), error: (...m: unknown[]) => warnings.push(m) } });
+  a.addSchema(JSON.parse(committed("trace.schema.json")), "trace");
+  a.addSchema(JSON.parse(committed("compare.schema.json")), "compare");
+  a.getSchema("trace");
+  a.getSchema("compare");
+  expect(warnings).toEqual([]);
+  return a;
+}
+
+function validator(a: Ajv2020, ref: string) {
+  const v = a.getSchema(ref);
+  if (!v) throw new Error(`no schema ${ref}`);
+  return (doc: unknown) => {
+    const ok = v(doc);
+    return ok ? "valid" : a.errorsText(v.errors);
+  };
+}
+
+describe("the trace JSON Schema", () => {
+  it("committed in schema/ is what the zod description gives, and `schema --trace` prints it byte for byte", () => {
+    expect(JSON.parse(committed("trace.schema.json"))).toEqual(traceJsonSchema());
+    const r = cli(["schema", "--trace"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(committed("trace.schema.json"));
+  });
+
+  it("compiles under ajv's strict mode with no warning", () => {
+    ajv();
+  });
+
+  it("accepts the JSON output of every bundled scenario, one at a time and all together", () => {
+    const a = ajv();
+    const trace = validator(a, "trace");
+    const all = cli(["run", "--format", "json", ...SCENARIOS]);
+    expect(all.stderr).toBe("");
+    const docs = JSON.parse(all.stdout) as { scenario: { file: string } }[];
+    expect(docs.map((d) => d.scenario.file)).toEqual(SCENARIOS);
+    expect(trace(docs)).toBe("valid");
+    for (const d of docs) expect(trace(d), d.scenario.file).toBe("valid");
+  });
+
+  it("knows every event kind the bundled scenarios produce, and each one's fields", () => {
+    const a = ajv();
+    const event = validator(a, "trace#/$defs/Event");
+    const r = cli(["run", "--format", "ndjson", ...SCENARIOS, "-"], { input: EXECUTE });
+    const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { kind: string });
+    const events = lines.filter((l) => l.kind !== "result");
+    for (const e of events) expect(event(e), JSON.stringify(e)).toBe("valid");
+    // The scenarios show every kind the schema knows (a kind no scenario shows would be untested here).
+    expect(new Set(events.map((e) => e.kind))).toEqual(new Set(Object.keys(EVENT_FIELDS)));
+  });
+
+  it("refuses what the output never holds: an unknown kind, a field too many, an address in upper case", () => {
+    const a = ajv();
+    const event = validator(a, "trace#/$defs/Event");
+    const base = { seq: 1, thread: "main", step: 1, cpu: 0, flags: { cpu0: false } };
+    expect(event({ ...base, kind: "page-mapped", addr: "0x11000" })).toBe("valid");
+    expect(event({ ...base, kind: "page-unmapped", addr: "0x11000" })).not.toBe("valid");
+    expect(event({ ...base, kind: "page-mapped", addr: "0x11000", size: 1 })).not.toBe("valid");
+    expect(event({ ...base, kind: "page-mapped", addr: "0x1100A" })).not.toBe("valid");
+    expect(event({ ...base, kind: "page-mapped" })).not.toBe("valid");
+  });
+});
+
+describe("the compare JSON Schema", () => {
+  it("committed in schema/ is what `schema --compare` prints", () => {
+    expect(JSON.parse(committed("compare.schema.json"))).toEqual(compareJsonSchema());
+    const r = cli(["schema", "--compare"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(committed("compare.schema.json"));
+  });
+
+  // The scenarios the README compares, and those where another thread runs (compare's `runs`): a spawn each, so not all.
+  const COMPARED = SCENARIOS.filter((s) => /^scenarios\/(01|11|24|25|26|27|3[2-8])-/.test(s));
+
+  it("accepts `compare --format json` of the bundled scenarios that show every part of it", () => {
+    expect(COMPARED.length).toBe(13);
+    const compare = validator(ajv(), "compare");
+    for (const s of COMPARED) {
+      const r = cli(["compare", "--format", "json", s]);
+      expect(r.code, s).toBe(0);
+      expect(compare(JSON.parse(r.stdout)), s).toBe("valid");
+    }
+  }, 60_000);
+
+  it("--trace and --compare together are a command-line mistake", () => {
+    const r = cli(["schema", "--trace", "--compare"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("axptr-sim: schema: give --trace or --compare, not both\n");
+  });
+});
+
+describe("the README's JSON event kinds", () => {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const section = /\n## JSON event kinds\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
+
+  it.each(Object.keys(EVENT_FIELDS))("documents the event kind %s and each of its fields", (kind) => {
+    const row = section.split("\n").find((l) => l.startsWith("| ") && l.split("|")[1]?.includes(`\`${kind}\``));
+    expect(row, `a table row for ${kind}`).toBeDefined();
+    const fields = row?.split("|")[2] ?? "";
+    for (const field of Object.keys(EVENT_FIELDS[kind as keyof typeof EVENT_FIELDS])) expect(fields, `${kind}.${field}`).toContain(`\`${field}\``);
+  });
+});
