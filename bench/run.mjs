@@ -236,7 +236,8 @@ for (const [label, line] of [
   const t0 = process.hrtime.bigint();
   const r = spawnSync("bash", ["-c", `${line}; exit \${PIPESTATUS[-1]}`], { env: { ...process.env, NODE: node, AXPTR_BENCH_RSS: rssFile }, stdio: ["ignore", "ignore", "pipe"] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const peak = Number(readFileSync(rssFile, "utf8"));
+  // rss.mjs writes {rss, cpuMs} (the format changed with the CPU figures).
+  const peak = JSON.parse(readFileSync(rssFile, "utf8")).rss;
   report(`${label}: refused (exit ${r.status})`, `${ms.toFixed(0)} ms, peak ${(peak / 2 ** 20).toFixed(0)} MB`, "exit 2, < 10 s, < 1 GB", r.status === 2 && ms < 10_000 && peak < 2 ** 30);
 }
 
