@@ -14,6 +14,8 @@ import { runAnother } from "./run-action.js";
 interface Armed {
   spec: InjectedEventSpec;
   thread: string;
+  /** `when.step` as a number (-1 when past any step number): fire runs at every point, so it compares numbers rather than making a bigint per event per point. */
+  step: number;
   fired: boolean;
   /** The race this event stands for (explore.md section 3), when it is one. */
   race?: string;
@@ -41,9 +43,16 @@ export class Injector {
     races: readonly RaceEvent[] = [],
     private readonly onPoint?: PointListener,
   ) {
-    this.armed = events.map((spec) => ({ spec, thread: spec.when.thread ?? defaultThread, fired: false }));
+    this.armed = events.map((spec) => ({ spec, thread: spec.when.thread ?? defaultThread, step: stepNumber(spec), fired: false }));
     for (const r of races)
-      this.armed.push({ spec: r.spec, thread: r.spec.when.thread ?? defaultThread, fired: false, race: r.race, ...(r.inert !== undefined ? { inert: r.inert } : {}) });
+      this.armed.push({
+        spec: r.spec,
+        thread: r.spec.when.thread ?? defaultThread,
+        step: stepNumber(r.spec),
+        fired: false,
+        race: r.race,
+        ...(r.inert !== undefined ? { inert: r.inert } : {}),
+      });
   }
 
   /**
@@ -56,7 +65,7 @@ export class Injector {
     for (const a of this.armed) {
       const w = a.spec.when;
       if (a.inert !== undefined) continue;
-      if (w.at !== at || a.thread !== m.thread || w.step !== BigInt(m.step)) continue;
+      if (w.at !== at || a.thread !== m.thread || a.step !== m.step) continue;
       if (a.fired && !a.spec.repeat) continue;
       if (count !== undefined) {
         const want = at === "before-read" ? (w.index ?? 0n) : (w.nth ?? 1n);
@@ -85,7 +94,7 @@ export class Injector {
     let next: bigint | undefined;
     for (const a of this.armed) {
       const w = a.spec.when;
-      if (w.at !== "before-read" || a.thread !== m.thread || w.step !== BigInt(m.step)) continue;
+      if (w.at !== "before-read" || a.thread !== m.thread || a.step !== m.step) continue;
       if (a.fired && !a.spec.repeat) continue;
       const want = w.index ?? 0n;
       const at = a.spec.repeat ? (want > from ? want : from) : want;
@@ -95,29 +104,37 @@ export class Injector {
   }
 }
 
+function stepNumber(spec: InjectedEventSpec): number {
+  const n = spec.when.step;
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : -1;
+}
+
 function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): void {
   const d = e.do;
   const by = { ...(e.by !== undefined ? { by: e.by } : {}), ...(race !== undefined ? { race } : {}) };
   const page = m.aspace.pageSize;
-  const injected = (action: string, detail: string) => {
+  // The detail is text for a trace: an exploration keeps none, so it is not made there.
+  const injected = (action: string, detail: () => string) => {
     m.spend();
-    m.emit({ kind: "injected", action, ...by, detail });
+    m.emit({ kind: "injected", action, ...by, detail: m.keepEvents ? detail() : "" });
   };
   if (d.unmap) {
     const { start, end } = spanOf(d.unmap, page);
-    injected("unmap", `unmap ${hex(start)}..${hex(end)}`);
+    injected("unmap", () => `unmap ${hex(start)}..${hex(end)}`);
     m.aspace.unmap(start, end);
   } else if (d.protect) {
     const { start, end } = spanOf(d.protect, page);
-    injected("protect", `protect ${hex(start)}..${hex(end)} to ${permText(d.protect.perm)}`);
+    const perm = d.protect.perm;
+    injected("protect", () => `protect ${hex(start)}..${hex(end)} to ${permText(perm)}`);
     m.aspace.protect(start, end, d.protect.perm);
   } else if (d.evict) {
     const { start, end } = spanOf(d.evict, page);
-    injected("evict", `evict ${hex(start)}..${hex(end)}`);
+    injected("evict", () => `evict ${hex(start)}..${hex(end)}`);
     m.aspace.evict(start, end);
   } else if (d.map) {
     const { start, end } = spanOf(d.map, page);
-    injected("map", `map ${hex(start)}..${hex(end)} ${permText(d.map.perm)}${d.map.populate ? "" : " lazy"}`);
+    const { perm, populate } = d.map;
+    injected("map", () => `map ${hex(start)}..${hex(end)} ${permText(perm)}${populate ? "" : " lazy"}`);
     m.aspace.unmap(start, end);
     const before = m.aspace.presentCount;
     m.aspace.addArea({ name: d.map.name, start, end, perm: d.map.perm, eager: d.map.populate, present: d.map.present ?? [] });
@@ -125,15 +142,17 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
     m.spend(m.aspace.presentCount - before);
     for (const c of d.map.contents ?? []) writeContents(m, c);
   } else if (d.write) {
-    injected("write", `write ${describeContents(d.write)} at ${hex(d.write.at)}`);
+    const w = d.write;
+    injected("write", () => `write ${describeContents(w)} at ${hex(w.at)}`);
     writeContents(m, d.write);
   } else if (d.frames !== undefined) {
-    injected("frames", `${d.frames} frame${d.frames === 1n ? "" : "s"} free from now on`);
+    const frames = d.frames;
+    injected("frames", () => `${frames} frame${frames === 1n ? "" : "s"} free from now on`);
     m.aspace.freeFrames = d.frames;
   } else if (d.migrate) {
     const from = m.cpu;
     const to = d.migrate.cpu;
-    injected("migrate", `move thread ${m.thread} to cpu${to}`);
+    injected("migrate", () => `move thread ${m.thread} to cpu${to}`);
     const open = m.openCount(m.thread) > 0;
     m.cpuOf.set(m.thread, to);
     m.emit({ kind: "migrate", from, to });
@@ -144,10 +163,12 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
       );
     }
   } else if (d.interrupt) {
-    injected("interrupt", `interrupt handler on cpu${m.cpu} touches ${hex(d.interrupt.addr)}`);
+    const addr = d.interrupt.addr;
+    injected("interrupt", () => `interrupt handler on cpu${m.cpu} touches ${hex(addr)}`);
     interrupt(m, d.interrupt.addr, d.interrupt.access);
   } else if (d.nested) {
-    injected("nested", `nested ${d.nested.op} on thread ${m.thread}`);
+    const op = d.nested.op;
+    injected("nested", () => `nested ${op} on thread ${m.thread}`);
     m.depth++;
     try {
       const result = m.runNested(d.nested);
@@ -157,7 +178,8 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
     }
   } else if (d.run) {
     const cpu = d.run.cpu ?? m.cpu;
-    injected("run", `run thread ${d.run.thread} on cpu${cpu}`);
+    const thread = d.run.thread;
+    injected("run", () => `run thread ${thread} on cpu${cpu}`);
     runAnother(m, d.run.thread, cpu, d.run.step, e.by);
   }
 }
@@ -188,6 +210,16 @@ export function writeContentsTo(aspace: AddressSpace, c: ContentItemSpec): void 
 
 /** The bytes of a contents item (undefined for a fill, which is written page by page). */
 export function contentBytes(c: ContentItemSpec): Uint8Array | undefined {
+  // A race's write runs in thousands of schedules: its bytes are made once per item (callers only read them).
+  if (CONTENT_BYTES.has(c)) return CONTENT_BYTES.get(c);
+  const bytes = makeContentBytes(c);
+  CONTENT_BYTES.set(c, bytes);
+  return bytes;
+}
+
+const CONTENT_BYTES = new WeakMap<ContentItemSpec, Uint8Array | undefined>();
+
+function makeContentBytes(c: ContentItemSpec): Uint8Array | undefined {
   const { kind, values } = contentKind(c);
   if (kind === "str") return new TextEncoder().encode(c.str ?? "");
   if (kind === "fill") return undefined;

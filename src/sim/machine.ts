@@ -171,7 +171,14 @@ export class Machine {
   /** Emits an event; returns its `seq`. */
   emit(body: EventBody): number {
     this.flush();
-    return this.push(body);
+    return this.keepEvents ? this.push(body) : this.count();
+  }
+
+  /** Counts one event without keeping it (an exploration): no object, no state copy. */
+  private count(): number {
+    if (this.eventCount >= MAX_EVENTS)
+      throw new TraceTooLarge(`the trace would pass ${MAX_EVENTS} events (step ${this.step} of thread ${this.thread}); make the scenario smaller or lower machine.budget`);
+    return ++this.eventCount;
   }
 
   /**
@@ -188,9 +195,7 @@ export class Machine {
   private lastFlags: Flags | undefined;
 
   private push(body: EventBody, at?: { flags: Flags; cpu: number }): number {
-    if (this.eventCount >= MAX_EVENTS)
-      throw new TraceTooLarge(`the trace would pass ${MAX_EVENTS} events (step ${this.step} of thread ${this.thread}); make the scenario smaller or lower machine.budget`);
-    const seq = ++this.eventCount;
+    const seq = this.count();
     // Without a trace to keep (an exploration), an event is only counted: no object, no state copy.
     if (!this.keepEvents) return seq;
     const event = {
@@ -226,6 +231,10 @@ export class Machine {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
+    if (!this.keepEvents) {
+      this.count();
+      return;
+    }
     this.push({ kind: p.kind, addr: p.addr, size: p.size, mode: p.mode, ...(p.interrupt ? { interrupt: true } : {}) }, p);
   }
 

@@ -30,8 +30,8 @@ export class AddressSpace {
   private readonly fills = new FillRuns();
   private readonly blocks = new Map<number, Uint8Array>();
   private readonly blockKeys = new SortedKeys();
-  /** One read-only page per fill value, shared by every page that a single fill covers. */
-  private readonly uniformPages = new Map<number, Uint8Array>();
+  /** One read-only page per fill value, shared by every page that a single fill covers (and by forks: made when first needed, as an exploration makes a space per run). */
+  private uniformPages: Map<number, Uint8Array> | undefined;
   private readonly P: number;
   /** Free frames, or null for unlimited. */
   freeFrames: bigint | null;
@@ -66,6 +66,11 @@ export class AddressSpace {
     // Both sides share every block from now on.
     this.shared = new Set(this.blocks.keys());
     c.shared = new Set(this.shared);
+    // A uniform page depends on the page size and value only: forks share them (one per value, not one per run).
+    c.uniformPages = this.uniformPages ??= new Map();
+    c.uniformValues = this.uniformValues ??= new WeakMap();
+    // Pages made up from these bytes are the same on both sides until one changes its bytes.
+    c.madeUp = this.madeUp ??= new Map();
     return c;
   }
 
@@ -201,19 +206,20 @@ export class AddressSpace {
   // ---- bytes ------------------------------------------------------------------
 
   private uniformPage(value: number): Uint8Array {
-    let page = this.uniformPages.get(value);
+    const pages = (this.uniformPages ??= new Map());
+    let page = pages.get(value);
     if (!page) {
-      this.uniformPages.set(value, (page = new Uint8Array(this.P).fill(value)));
-      this.uniformValues.set(page, value);
+      pages.set(value, (page = new Uint8Array(this.P).fill(value)));
+      (this.uniformValues ??= new WeakMap()).set(page, value);
     }
     return page;
   }
 
-  private readonly uniformValues = new WeakMap<Uint8Array, number>();
+  private uniformValues: WeakMap<Uint8Array, number> | undefined;
 
   /** The one value of every byte of a page that pageBytes gave, when it is a fill's shared page (a scan then need not look at its bytes). */
   uniformValue(bytes: Uint8Array): number | undefined {
-    return this.uniformValues.get(bytes);
+    return this.uniformValues?.get(bytes);
   }
 
   /**
@@ -233,9 +239,14 @@ export class AddressSpace {
       const value = this.fills.uniform(lo, hi);
       if (value !== undefined) return this.uniformPage(value);
     }
+    // With one block per page, the written block is the page: nothing to make up (it changes only through own(), a new array when shared).
+    if (blocks === 1 && written) return this.blocks.get(firstBlock) as Uint8Array;
     // The last page made up is kept until the bytes change: a scan cut into one-element reads (a before-read action) makes it once.
     const kept = this.composed;
     if (kept !== undefined && kept.page === p && kept.version === this.version) return kept.bytes;
+    // Forks of one start share the pages made up from its bytes while theirs are unchanged: an exploration's runs make each once.
+    const shared = this.madeUp?.get(p);
+    if (shared !== undefined) return shared;
     const out = new Uint8Array(this.P);
     for (const f of this.fills.within(lo, hi)) out.fill(f.value, Number(f.start - lo), Number(f.end - lo));
     for (let b = 0; b < blocks; b++) {
@@ -243,11 +254,20 @@ export class AddressSpace {
       if (block) out.set(block, b * BLOCK);
     }
     this.composed = { page: p, version: this.version, bytes: out };
+    this.madeUp?.set(p, out);
     return out;
   }
 
   /** Bumped by every change of backing bytes: a page made up before it is stale. */
   private version = 0;
+  /** Pages made up from bytes this space shares with the space it was forked from (or that forked from it); dropped when its bytes change. */
+  private madeUp: Map<number, Uint8Array> | undefined;
+
+  /** Backing bytes are about to change: pages made up before are stale, and no longer shared. */
+  private changing(): void {
+    this.version++;
+    this.madeUp = undefined;
+  }
   private composed: { page: number; version: number; bytes: Uint8Array } | undefined;
 
   readBytes(addr: bigint, n: number): Uint8Array {
@@ -278,7 +298,7 @@ export class AddressSpace {
 
   /** Stores bytes into backing memory, only where an area holds them at this moment. */
   writeBytes(addr: bigint, bytes: Uint8Array): void {
-    this.version++;
+    this.changing();
     let i = 0;
     while (i < bytes.length) {
       const a = addr + BigInt(i);
@@ -291,7 +311,7 @@ export class AddressSpace {
 
   /** Fills `len` bytes with one value, where areas hold them: one run per area, whatever the length. */
   fill(addr: bigint, len: bigint, byte: number): void {
-    this.version++;
+    this.changing();
     const end = addr + len;
     for (let i = this.areaIndex(addr); i < this.areas.length; i++) {
       const a = this.areas[i] as Area;
@@ -311,7 +331,7 @@ export class AddressSpace {
 
   /** Forgets the backing bytes of [start, end) (page-aligned, so block-aligned). */
   private dropBytes(start: bigint, end: bigint): void {
-    this.version++;
+    this.changing();
     this.fills.set(start, end, 0);
     for (const k of this.blockKeys.removeBetween(Number(start / BLOCK_N), Number(end / BLOCK_N))) {
       this.blocks.delete(k);

@@ -64,7 +64,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   const races = options.races ?? [];
   const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint);
   m.triggers = injector;
-  const memoryAtStart = snapshotOf(aspace);
+  // An exploration keeps signatures, not traces: no memory pictures (most of a short run's allocations).
+  const memoryAtStart = m.keepEvents ? snapshotOf(aspace) : undefined;
   m.runNested = (st: NestedStepSpec) => runOp(m, st);
 
   const steps: StepRecord[] = [];
@@ -85,6 +86,14 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   }
 
   const outcome: Outcome = ended ? ended.status : "completed";
+  let unfiredList: Unfired[] | undefined;
+  const unfired = (): Unfired[] =>
+    injector.unfired().map((i) => {
+      const own = scenario.events[i];
+      if (own !== undefined) return { event: i, ...unfiredEvent(scenario, own, steps) };
+      const r = races[i - scenario.events.length] as RaceEvent;
+      return { race: r.race, ...unfiredEvent(scenario, r.spec, steps, r.inert) };
+    });
   const expectations = runExpectations(scenario, outcome, m.hazards.map((h) => h.kind));
   const judged = [...steps.map((s) => s.met), ...expectations.map((e) => e.met)].filter((x): x is boolean => x !== null);
   return {
@@ -95,12 +104,10 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     events: m.events,
     stateKeys: m.strategy.keys,
     hazards: m.hazards,
-    unfired: injector.unfired().map((i) => {
-      const own = scenario.events[i];
-      if (own !== undefined) return { event: i, ...unfiredEvent(scenario, own, steps) };
-      const r = races[i - scenario.events.length] as RaceEvent;
-      return { race: r.race, ...unfiredEvent(scenario, r.spec, steps, r.inert) };
-    }),
+    // Made when first read: an exploration never reads it, and its reasons are strings built per event (the run is over: the same list).
+    get unfired(): Unfired[] {
+      return (unfiredList ??= unfired());
+    },
     expectations,
     summary: {
       events: m.eventCount,
@@ -108,7 +115,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
       resolved: m.resolved,
       expectations: { met: judged.filter((x) => x).length, failed: judged.filter((x) => !x).length },
     },
-    memory: { start: memoryAtStart, end: snapshotOf(aspace) },
+    ...(memoryAtStart !== undefined ? { memory: { start: memoryAtStart, end: snapshotOf(aspace) } } : {}),
   };
 }
 
