@@ -20,11 +20,13 @@ export {
   type AreaSpec,
   type ContentItemSpec,
   type ElementTypeSpec,
+  type ExploreSpec,
   type HazardKind,
   type InjectedEventSpec,
   type MachineSpec,
   type NestedStepSpec,
   type OpName,
+  type RaceSpec,
   type ScenarioSpec,
   type StepExpectSpec,
   type StepSpec,
@@ -56,6 +58,15 @@ export type {
   Value,
 } from "./sim/events.js";
 
+// ---- exploration: every schedule of a file's races up to a depth, grouped into classes (explore.md)
+export { DEFAULT_MAX_SCHEDULES, explore, TooManySchedules, type ExploreClass, type ExploreOptions, type ExploreResult, type Shard } from "./explore/explore.js";
+export type { ClassStep } from "./explore/signature.js";
+export { parseToken, raceEvents, tokenOf, type Pair, type Schedule, type TokenResult } from "./explore/schedule.js";
+export { occurrenceText, parseOccurrence, type Occurrence } from "./explore/occurrence.js";
+export type { RaceEvent } from "./sim/injector.js";
+export { witnessTrace } from "./explore/witness.js";
+export { MergeError, mergeShards } from "./explore/merge.js";
+
 // ---- renderers: each returns a string; colour is a parameter
 export { renderText, type TextOptions } from "./render/text.js";
 export { renderJson, traceJson, eventJson, type Json } from "./render/json.js";
@@ -63,14 +74,19 @@ export { renderNdjson } from "./render/ndjson.js";
 export { renderCompareJson, renderCompareText, type Compared } from "./render/compare.js";
 export { renderMermaid, renderMermaidAll, type MermaidOptions } from "./render/mermaid/index.js";
 export { renderReport, type ReportOptions, type ReportScenario, type ReportSection } from "./render/report/index.js";
+export { exploreJson, renderExploreJson } from "./render/explore-json.js";
+export { exploreTextAll, exploreTextBlock, replayCommand, type ExploreTextOptions } from "./render/explore-text.js";
 
 // ---- the JSON output described: JSON Schemas and the types of parsed output
 export {
   CompareDocument,
+  ExploreDocument,
   TraceDocument,
   TraceEventJson,
   compareJsonSchema,
+  exploreJsonSchema,
   traceJsonSchema,
   type CompareJson,
+  type ExploreJson,
   type TraceJson,
 } from "./render/trace-schema.js";

@@ -2,7 +2,7 @@
 // an empty project with no network (the dependencies come from the npm cache
 // that `npm ci` filled, pinned by a lockfile made from this repository's),
 // then the CLI through npx, the library from JavaScript (the README's
-// Library example, as written) and from strict TypeScript.
+// Library examples, as written) and from strict TypeScript.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -49,16 +49,16 @@ function lockfile(): string {
   });
 }
 
-/** The README's Library example and the output it shows. */
-function libraryExample(): { code: string; output: string } {
+/** The README's Library examples (simulating, exploring), each with the output it shows. */
+function libraryExamples(): { code: string; output: string }[] {
   const section = /\n## Library\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
-  const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
-  const output = /\nprints\n\n```\n([\s\S]*?)```/.exec(section)?.[1];
-  if (code === undefined || output === undefined) throw new Error("README: no Library example with its output");
-  return { code, output };
+  const examples = [...section.matchAll(/```js\n([\s\S]*?)```\n\nprints\n\n```\n([\s\S]*?)```/g)].map((m) => ({ code: m[1] ?? "", output: m[2] ?? "" }));
+  // Every js block has its output: none is left untested.
+  if (examples.length === 0 || examples.length !== section.split("```js\n").length - 1) throw new Error("README: a Library example without its output");
+  return examples;
 }
 
-const STRICT_TS = `import { loadScenario, renderJson, simulate, traceJsonSchema, TraceDocument, type EventKind, type Problem, type StrategyName, type Trace } from "axptr-sim";
+const STRICT_TS = `import { explore, exploreJson, loadScenario, parseToken, renderJson, simulate, traceJsonSchema, ExploreDocument, TraceDocument, type EventKind, type ExploreResult, type Problem, type StrategyName, type Trace } from "axptr-sim";
 
 const loaded = loadScenario("name: empty\\n", "empty.yaml");
 if (!loaded.ok) {
@@ -73,7 +73,12 @@ const parsed = TraceDocument.parse(JSON.parse(renderJson([{ trace, file: "empty.
 const outcome: "completed" | "panic" | "killed" | "deadlock" | "step-limit" = parsed.outcome;
 // @ts-expect-error: not a strategy
 simulate(loaded.scenario, { strategy: "per-cpu-flag" });
-export const seen = [kinds, pageSize, outcome, traceJsonSchema()];
+const explored: ExploreResult = explore(loaded.scenario, { depth: 1, strategy, shard: { index: 1, count: 2 } });
+const witnesses: string[] = explored.classes.map((c) => c.witness);
+const token = parseToken(loaded.scenario, "race@main#1:before-step");
+const why: string = token.ok ? String(token.schedule.length) : token.message;
+const shard: { index: number; count: number } | null = ExploreDocument.parse(exploreJson(explored, "empty.yaml")).shard;
+export const seen = [kinds, pageSize, outcome, traceJsonSchema(), witnesses, why, shard];
 `;
 
 beforeAll(() => {
@@ -112,13 +117,16 @@ describe("the packed tarball, installed into an empty project", () => {
     expect(r.stdout).toBe(cli(["run", SEED.replace("node_modules/axptr-sim/", "")]).stdout.replace("file      scenarios/", "file      node_modules/axptr-sim/scenarios/"));
   }, 60_000);
 
-  it("runs the README's Library example as written, printing what the README shows", () => {
-    const { code, output } = libraryExample();
-    writeFileSync(join(project, "example.mjs"), code);
-    const r = run(process.execPath, ["example.mjs"], project);
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    expect(r.stdout).toBe(output);
+  it("runs the README's Library examples as written, each printing what the README shows", () => {
+    const examples = libraryExamples();
+    expect(examples.length).toBe(2);
+    examples.forEach(({ code, output }, i) => {
+      writeFileSync(join(project, `example-${i + 1}.mjs`), code);
+      const r = run(process.execPath, [`example-${i + 1}.mjs`], project);
+      expect(r.stderr, `example ${i + 1}`).toBe("");
+      expect(r.status, `example ${i + 1}`).toBe(0);
+      expect(r.stdout, `example ${i + 1}`).toBe(output);
+    });
   }, 60_000);
 
   it("type-checks a strict TypeScript user (moduleResolution nodenext, no skipLibCheck)", () => {

@@ -116,10 +116,11 @@ function program(done: (d: Done) => void, said: Said): Command {
     .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName; maxSchedules?: string }) => done(reportCommand(files, o)));
 
   p.command("schema")
-    .description("print the JSON Schema of the scenario format (--trace: of run's JSON output; --compare: of compare's)")
+    .description("print the JSON Schema of the scenario format (--trace: of run's JSON output; --compare: of compare's; --explore: of explore's)")
     .option("--trace", "the JSON Schema of run --format json (axptr-sim-trace/1)", false)
     .option("--compare", "the JSON Schema of compare --format json (axptr-sim-compare/1)", false)
-    .action(async (o: { trace: boolean; compare: boolean }) => done({ stdout: await schemaCommand(o) }));
+    .option("--explore", "the JSON Schema of explore --format json (axptr-sim-explore/1)", false)
+    .action(async (o: { trace: boolean; compare: boolean; explore: boolean }) => done({ stdout: await schemaCommand(o) }));
   return p;
 }
 

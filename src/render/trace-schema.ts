@@ -1,11 +1,13 @@
 // The JSON output (`--format json`, `axptr-sim-trace/1`; `compare --format
-// json`, `axptr-sim-compare/1`) described once, in zod: the published JSON
-// Schemas (`axptr-sim schema --trace`, `--compare`) and the library's types of
-// parsed output both come from here. EVENT_FIELDS is checked against the
+// json`, `axptr-sim-compare/1`; `explore --format json`, `axptr-sim-explore/1`)
+// described once, in zod: the published JSON Schemas (`axptr-sim schema
+// --trace`, `--compare`, `--explore`) and the library's types of parsed output
+// all come from here. EVENT_FIELDS is checked against the
 // simulator's event union by the compiler: a kind or a field the union gains
 // fails `npm run typecheck` until it is described here.
 import { z } from "zod";
-import { ACCESSES, ACTIONS, ERRNOS, HAZARDS, OUTCOMES, STRATEGIES } from "../scenario/schema.js";
+import { hasCount } from "../explore/occurrence.js";
+import { ACCESSES, ACTIONS, ERRNOS, HAZARDS, OUTCOMES, RACE_NAME, STRATEGIES, TRIGGERS } from "../scenario/schema.js";
 import type { EventBody, EventKind } from "../sim/events.js";
 
 const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "user_access", "kernel_access"] as const;
@@ -163,6 +165,47 @@ export const CompareDocument = z
   .meta({ id: "Compare", description: "one scenario under several strategies" });
 export type CompareJson = z.infer<typeof CompareDocument>;
 
+// A witness token (explore.md section 6): RACE@THREAD#STEP:POINT pairs joined by +, with [k] exactly where k applies.
+const DECIMAL = "(0|[1-9][0-9]*)";
+const POINT = `(${TRIGGERS.filter((t) => !hasCount(t)).join("|")}|(${TRIGGERS.filter(hasCount).join("|")})\\[${DECIMAL}\\])`;
+const PAIR = `${RACE_NAME.source.slice(1, -1)}@([A-Za-z0-9_.-]|%[0-9A-F]{2})+#${DECIMAL}:${POINT}`;
+const Token = z
+  .string()
+  .regex(new RegExp(`^(${PAIR}(\\+${PAIR})*)?$`))
+  .meta({ id: "Token", description: "a schedule: RACE@THREAD#STEP:POINT pairs joined by + (\"\" for none); run FILE --replay TOKEN runs it" });
+
+export const ExploreDocument = z
+  .strictObject({
+    format: z.literal("axptr-sim-explore/1"),
+    scenario: z.strictObject({ name: z.string(), file: z.string() }),
+    machine: z.strictObject({ cpus: z.int().min(1).max(64), strategy: z.enum(STRATEGIES), page_size: Count }),
+    depth: z.int().min(1).max(3),
+    shard: z
+      .strictObject({ index: z.int().min(1), count: z.int().min(1) })
+      .nullable()
+      .meta({ description: "the shard (--shard I/N) whose schedules are counted; null for the whole exploration (or shards merged)" }),
+    schedules: Count.meta({ description: "the schedules counted (the shard's, when sharded)" }),
+    classes: z.array(
+      z
+        .strictObject({
+          outcome: z.enum(OUTCOMES),
+          steps: z.array(z.strictObject({ thread: z.string(), step: z.int().min(1), op: Op, result: Result })),
+          hazards: z.array(z.enum(HAZARDS)).meta({ description: "the distinct hazard kinds, in code-point order" }),
+          count: z.int().min(1),
+          witness: Token,
+          witness_index: Count.meta({ description: "the witness's position in the order of explore.md section 3, from 0" }),
+          violates: z.boolean(),
+        })
+        .meta({ id: "Class", description: "the schedules with one signature (outcome, step results, hazards), ordered by witness_index" }),
+    ),
+    violations: Count.meta({ description: "the schedules (not classes) that violate" }),
+  })
+  .meta({ id: "Explore", description: "the exploration of one scenario under one strategy" });
+
+/** What `explore --format json` prints: one document, or an array of them (one per strategy) for --strategy all. */
+export const ExploreOutput = z.union([ExploreDocument, z.array(ExploreDocument)]);
+export type ExploreJson = z.infer<typeof ExploreDocument>;
+
 function jsonSchema(schema: z.ZodType, title: string): Record<string, unknown> {
   const { $schema, ...body } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "output", reused: "inline" }) as Record<string, unknown>;
   return { $schema, title, ...body };
@@ -176,4 +219,9 @@ export function traceJsonSchema(): Record<string, unknown> {
 /** `axptr-sim schema --compare`: the JSON Schema of `compare --format json`. */
 export function compareJsonSchema(): Record<string, unknown> {
   return jsonSchema(CompareDocument, "axptr-sim comparison, axptr-sim-compare/1 (compare --format json)");
+}
+
+/** `axptr-sim schema --explore`: the JSON Schema of `explore --format json` (one document, or an array of them for --strategy all). */
+export function exploreJsonSchema(): Record<string, unknown> {
+  return jsonSchema(ExploreOutput, "axptr-sim exploration, axptr-sim-explore/1 (explore --format json)");
 }

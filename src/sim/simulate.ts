@@ -1,6 +1,6 @@
 // The simulator: a pure, deterministic function from a scenario to its trace.
 import { spanOf } from "../scenario/rules.js";
-import type { InjectedEventSpec, NestedStepSpec, OpName, Strategy as StrategySchema, TriggerName } from "../scenario/schema.js";
+import type { InjectedEventSpec, NestedStepSpec, Strategy as StrategySchema } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { z } from "zod";
 import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
@@ -11,6 +11,7 @@ import { AddressSpace } from "./memory.js";
 import { snapshotOf } from "./memory-map.js";
 import { runOp } from "./ops.js";
 import { describeArgs } from "./describe.js";
+import { neverReached } from "./points.js";
 
 export { describeArgs };
 import { makeStrategy } from "./strategies/index.js";
@@ -148,39 +149,22 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): 
   return ended ? { result, ended } : { result };
 }
 
-/** Which ops have a point: the others never reach it (semantics section 5: "fires nothing"). */
-const POINTS: Partial<Record<TriggerName, readonly OpName[]>> = {
-  "after-align-check": ["get", "get_as_slice", "get_as_null_terminated", "get_as_str"],
-  "after-region-check": ["get", "get_as_slice"],
-  "after-populate": ["get", "get_as_slice"],
-  "before-use": ["get", "get_as_slice"],
-  "flag-set": ["get_as_null_terminated", "get_as_str"],
-  "flag-clear": ["get_as_null_terminated", "get_as_str"],
-  "page-check": ["get_as_null_terminated", "get_as_str"],
-  "before-read": ["get_as_null_terminated", "get_as_str"],
-};
-
 function unfiredEvent(s: Scenario, e: InjectedEventSpec, steps: readonly StepRecord[], inert?: string): Pick<Unfired, "when" | "why"> {
   const thread = e.when.thread ?? s.threads[0]?.name ?? "main";
   const step = Number(e.when.step);
   const at = e.when.at;
   const count = e.when.nth !== undefined ? ` nth ${e.when.nth}` : e.when.index !== undefined ? ` index ${e.when.index}` : "";
   const record = steps.find((r) => r.thread === thread && r.step === step);
-  const ops = POINTS[at];
+  const spec = s.threads.find((t) => t.name === thread)?.steps[step - 1];
+  const never = spec && neverReached(spec, at);
   let why: string;
   if (inert !== undefined) why = inert;
   else if (!s.threads.some((t) => t.name === thread)) why = `the scenario has no thread named "${thread}"`;
   else if (!record) why = `thread "${thread}" has no step ${step}`;
   else if (record.result.status === "not-run") why = "the run ended before this step";
-  else if (ops && !ops.includes(record.op)) why = `a ${record.op} step has no ${at} point (only ${ops.join(", ")})`;
-  else if (at === "before-use" && !hasUse(s, thread, step)) why = "the step has no use: the kernel never touches the reference";
+  else if (never !== undefined) why = never;
   else why = `the step never got there (a check failed first, the run ended, or there were fewer page checks, faults or elements)`;
   return { when: `${thread}#${step} at ${at}${count}`, why };
-}
-
-function hasUse(s: Scenario, thread: string, step: number): boolean {
-  const st = s.threads.find((t) => t.name === thread)?.steps[step - 1];
-  return st !== undefined && "use" in st && st.use !== undefined;
 }
 
 function runExpectations(s: Scenario, outcome: Outcome, hazards: readonly string[]): RunExpectation[] {

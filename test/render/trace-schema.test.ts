@@ -1,10 +1,12 @@
-// The JSON Schemas of the JSON output (`schema --trace`, `schema --compare`):
+// The JSON Schemas of the JSON output (`schema --trace`, `--compare`, `--explore`):
 // committed under schema/, and the real output of every bundled scenario
 // valid against them (ajv, JSON Schema 2020-12, strict mode).
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { EVENT_FIELDS, compareJsonSchema, traceJsonSchema } from "../../src/render/trace-schema.js";
+import { EVENT_FIELDS, ExploreDocument, compareJsonSchema, exploreJsonSchema, traceJsonSchema } from "../../src/render/trace-schema.js";
 import { cli } from "../helpers/cli.js";
 
 const committed = (name: string) => readFileSync(new URL(`../../schema/${name}`, import.meta.url), "utf8");
@@ -28,8 +30,10 @@ function ajv(): Ajv2020 {
   const a = new Ajv2020({ strict: true, allErrors: true, logger: { log: () => {}, warn: (...m: unknown[]) => warnings.push(m), error: (...m: unknown[]) => warnings.push(m) } });
   a.addSchema(JSON.parse(committed("trace.schema.json")), "trace");
   a.addSchema(JSON.parse(committed("compare.schema.json")), "compare");
+  a.addSchema(JSON.parse(committed("explore.schema.json")), "explore");
   a.getSchema("trace");
   a.getSchema("compare");
+  a.getSchema("explore");
   expect(warnings).toEqual([]);
   return a;
 }
@@ -114,7 +118,84 @@ describe("the compare JSON Schema", () => {
   it("--trace and --compare together are a command-line mistake", () => {
     const r = cli(["schema", "--trace", "--compare"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("axptr-sim: schema: give --trace or --compare, not both\n");
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("axptr-sim: schema: give one of --trace, --compare, --explore, not --trace and --compare\n");
+  });
+});
+
+describe("the explore JSON Schema", () => {
+  // Every bundled scenario with races: the files `explore` takes.
+  const RACES = SCENARIOS.filter((f) => /^races:/m.test(readFileSync(new URL(`../../${f}`, import.meta.url), "utf8")));
+  const SEED_RACES = "scenarios/39-races-seed-munmap-evict.yaml";
+
+  /** `explore --format json ARGS`, which exits 0 (no class violates) or 1 (one does), never 2, and writes nothing on standard error. */
+  function explored(args: readonly string[]): unknown {
+    const r = cli(["explore", "--format", "json", ...args]);
+    expect(r.stderr, args.join(" ")).toBe("");
+    expect([0, 1], args.join(" ")).toContain(r.code);
+    return JSON.parse(r.stdout) as unknown;
+  }
+
+  it("committed in schema/ is what the zod description gives, and `schema --explore` prints it byte for byte", () => {
+    expect(JSON.parse(committed("explore.schema.json"))).toEqual(exploreJsonSchema());
+    const r = cli(["schema", "--explore"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(committed("explore.schema.json"));
+  });
+
+  it("accepts `explore --format json` of every bundled scenario with races", () => {
+    expect(RACES.length).toBe(6);
+    const explore = validator(ajv(), "explore");
+    for (const f of RACES) {
+      const doc = explored([f]);
+      expect(explore(doc), f).toBe("valid");
+      // One document (not an array), of the file explored, and the zod description parses it as the library would.
+      expect(ExploreDocument.parse(doc).scenario.file).toBe(f);
+    }
+  }, 60_000);
+
+  it("accepts --strategy all (an array, one document per strategy), a shard, and the shards merged", () => {
+    const explore = validator(ajv(), "explore");
+    const all = explored(["--strategy", "all", SEED_RACES]) as { machine: { strategy: string } }[];
+    expect(all.map((d) => d.machine.strategy)).toEqual(["none", "percpu-flag", "per-thread-flag", "nesting-counter", "exception-table"]);
+    expect(explore(all)).toBe("valid");
+
+    const dir = mkdtempSync(join(tmpdir(), "axptr-sim-explore-schema-"));
+    try {
+      const shards = [1, 2, 3].map((i) => {
+        const doc = explored(["--shard", `${i}/3`, SEED_RACES]);
+        expect(explore(doc), `shard ${i}/3`).toBe("valid");
+        expect((doc as { shard: unknown }).shard).toEqual({ index: i, count: 3 });
+        const file = join(dir, `shard-${i}.json`);
+        writeFileSync(file, JSON.stringify(doc));
+        return file;
+      });
+      const merged = cli(["explore", "--merge", ...shards]);
+      expect(merged.stderr).toBe("");
+      expect(explore(JSON.parse(merged.stdout))).toBe("valid");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("refuses what the output never holds: a malformed witness, an unknown field, depth 4", () => {
+    const explore = validator(ajv(), "explore");
+    const doc = explored([SEED_RACES]) as { classes: { witness: string }[]; depth: number };
+    const witnesses = doc.classes.map((c) => c.witness);
+    expect(witnesses).toEqual(["", "munmap@main#1:before-step", "munmap@main#1:before-read[6]"]);
+    const withWitness = (w: string) => ({ ...doc, classes: [{ ...doc.classes[1], witness: w }] });
+    for (const w of witnesses) expect(explore(withWitness(w)), w).toBe("valid");
+    expect(explore(withWitness("munmap@main#1:before-read[6]+evict@main#1:page-fault[0]"))).toBe("valid");
+    expect(explore(withWitness("munmap@main#1:before-read"))).not.toBe("valid"); // before-read needs [k]
+    expect(explore(withWitness("munmap@main#1:before-step[0]"))).not.toBe("valid"); // before-step has none
+    expect(explore(withWitness("munmap@main#01:before-step"))).not.toBe("valid"); // no leading zeros
+    expect(explore(withWitness("munmap@main#1:before-step+"))).not.toBe("valid");
+    expect(explore(withWitness("Munmap@main#1:before-step"))).not.toBe("valid");
+    expect(explore(withWitness("munmap@ma in#1:before-step"))).not.toBe("valid"); // a space is written %20
+    expect(explore(withWitness("munmap@ma%20in#1:before-step"))).toBe("valid");
+    expect(explore({ ...doc, traces: [] })).not.toBe("valid");
+    expect(explore({ ...doc, depth: 4 })).not.toBe("valid");
   });
 });
 

@@ -6,12 +6,16 @@ export interface SchemaOptions {
   trace?: boolean;
   /** The JSON Schema of `compare --format json`. */
   compare?: boolean;
+  /** The JSON Schema of `explore --format json`. */
+  explore?: boolean;
 }
 
 export async function schemaCommand(o: SchemaOptions = {}): Promise<string> {
-  if (o.trace && o.compare) throw new UsageError("schema: give --trace or --compare, not both");
-  if (!o.trace && !o.compare) return JSON.stringify(scenarioJsonSchema(), null, 2) + "\n";
+  const asked = (["trace", "compare", "explore"] as const).filter((k) => o[k]);
+  if (asked.length > 1) throw new UsageError(`schema: give one of --trace, --compare, --explore, not ${asked.map((k) => `--${k}`).join(" and ")}`);
+  if (asked.length === 0) return JSON.stringify(scenarioJsonSchema(), null, 2) + "\n";
   // Loaded only here: building the output's zod description is start-up time no other command needs.
-  const { compareJsonSchema, traceJsonSchema } = await import("../../render/trace-schema.js");
-  return JSON.stringify(o.trace ? traceJsonSchema() : compareJsonSchema(), null, 2) + "\n";
+  const { compareJsonSchema, exploreJsonSchema, traceJsonSchema } = await import("../../render/trace-schema.js");
+  const schema = o.trace ? traceJsonSchema() : o.compare ? compareJsonSchema() : exploreJsonSchema();
+  return JSON.stringify(schema, null, 2) + "\n";
 }
