@@ -24,6 +24,16 @@ const englishOnlyZod = {
   },
 };
 
+// The yaml library reads process.env on every token (see yaml-process.cjs): it gets a snapshot of its two switches.
+const yamlProcessOnce = {
+  name: "yaml-process-once",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?process$/ }, (args) =>
+      args.importer.includes("/yaml/dist/") ? { path: fileURLToPath(new URL("yaml-process.cjs", import.meta.url)) } : undefined,
+    );
+  },
+};
+
 const common = { bundle: true, platform: "node", target: "node20", legalComments: "none", logLevel: "warning" };
 // Built beside dist/, then renamed in file by file: a CLI started while a build runs never finds dist/ half-made.
 const out = `dist.${process.pid}.tmp`;
@@ -34,7 +44,7 @@ await build({
   outfile: `${out}/axptr-sim.cjs`,
   format: "cjs",
   minify: true,
-  plugins: [englishOnlyZod],
+  plugins: [englishOnlyZod, yamlProcessOnce],
   define: { AXPTR_SIM_VERSION: JSON.stringify(version) },
 });
 await build({ ...common, entryPoints: ["src/cli/launch.ts"], outfile: `${out}/launch.js`, format: "esm" });
