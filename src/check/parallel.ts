@@ -1,20 +1,27 @@
 // `check` on every core: each scenario is loaded, simulated and rendered as
-// its golden text in worker threads (the same bundle, started again), while
-// the main thread reads goldens, judges and reports in file order, so the
-// output is byte for byte that of one thread. Many small files only: a
+// its golden text, and its golden read, in worker threads (the same bundle,
+// started again) and on the main thread, which then judges and reports in
+// file order, so the output is byte for byte that of one thread. Many small files only: a
 // worker costs a start-up, which a handful of scenarios would not repay.
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from "node:worker_threads";
 import type { Problem } from "../scenario/problems.js";
 import { InputError } from "../cli/errors.js";
 import { loadAll, simulateLoaded } from "../cli/io.js";
-import { failedExpectations, goldenText } from "../cli/commands/check.js";
-import { exploreForGolden, outcomesText, violations } from "./outcomes.js";
+import { failedExpectations, goldenPath, goldenText } from "../cli/commands/check.js";
+import { lookAt, type Seen } from "../cli/files.js";
+import { exploreForGolden, outcomesPath, outcomesText, violations } from "./outcomes.js";
 
-/** One scenario made ready for judging: its golden text now and its failed expectations, or its problems. */
-export type Ready = { file: string; now: string; expectations: string[]; outcomes?: Outcomes };
-/** A scenario with races: its outcome golden's text now, its violating classes in words, and the line of `races` (for annotations). */
-export type Outcomes = { now: string; violations: string[]; line: number };
+/**
+ * One scenario made ready for judging: its golden text now, its failed
+ * expectations and its golden as found on the disk (looked at and read here,
+ * so that on every core too), or its problems.
+ */
+export type Ready = { file: string; now: string; expectations: string[]; golden: Seen; outcomes?: Outcomes };
+/** A scenario with races: its outcome golden's text now, its violating classes in words, the line of `races` (for annotations), and that golden as found. */
+export type Outcomes = { now: string; violations: string[]; line: number; golden: Seen };
 export type Prepared =
   | Ready
   | { file: string; problems: Problem[]; tooLarge: boolean }
@@ -33,12 +40,17 @@ export function prepareOne(file: string): Prepared {
     if (!loaded) return { file, problems: [], tooLarge: false };
     try {
       const trace = simulateLoaded(loaded);
-      const ready: Ready = { file, now: goldenText(trace, file), expectations: failedExpectations(trace) };
+      const ready: Ready = { file, now: goldenText(trace, file), expectations: failedExpectations(trace), golden: lookAt(goldenPath(file), "golden") };
       const s = loaded.scenario;
       if (s.races.length > 0) {
         // The exploration runs here too, so a worker does it when there are workers.
         const r = exploreForGolden(s);
-        ready.outcomes = { now: outcomesText(r, s, file), violations: violations(r, file), line: loaded.locate?.(["races"]).line ?? 1 };
+        ready.outcomes = {
+          now: outcomesText(r, s, file),
+          violations: violations(r, file),
+          line: loaded.locate?.(["races"]).line ?? 1,
+          golden: lookAt(outcomesPath(file), "golden"),
+        };
       }
       return ready;
     } catch (e) {
@@ -95,6 +107,12 @@ function bundlePath(): string | undefined {
   return typeof __filename === "string" && __filename.endsWith(".cjs") ? __filename : undefined;
 }
 
+/** The launcher beside the bundle (dist/launch.js), which starts it from V8's code cache as for the main thread; else the bundle. */
+function workerScript(bundle: string): string {
+  const launcher = join(dirname(bundle), "launch.js");
+  return existsSync(launcher) ? launcher : bundle;
+}
+
 interface Job {
   kind: "axptr-sim-check";
   files: readonly string[];
@@ -111,7 +129,7 @@ function inParallel(files: readonly string[], workers: number, bundle: string): 
   for (let i = 0; i < workers; i++) {
     const { port1, port2 } = new MessageChannel();
     const job: Job = { kind: "axptr-sim-check", files, control, port: port2 };
-    const w = new Worker(bundle, { workerData: job, transferList: [port2] });
+    const w = new Worker(workerScript(bundle), { workerData: job, transferList: [port2] });
     // Never keeps the process alive: the main thread waits for what it needs below.
     w.unref();
     ports.push(port1);

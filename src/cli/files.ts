@@ -87,6 +87,15 @@ export function readTarget(path: string, what: string): { text: string } | { pro
   }
 }
 
+/** A golden looked at and, when it is a regular file, read: all that judging it needs from the disk. */
+export type Seen = { target: Target; read?: { text: string } | { problem: Problem } };
+
+/** Looks at a golden (inspectTarget) and reads it when it is a regular file (readTarget). */
+export function lookAt(path: string, what: string): Seen {
+  const target = inspectTarget(path, what);
+  return target.kind === "file" ? { target, read: readTarget(path, what) } : { target };
+}
+
 /** The problem of a read-only file that --update would have to replace; the user made it read-only on purpose. */
 export function readOnlyProblem(path: string, mode: number, what: string): Problem {
   return fileProblem(path, `the ${what} is read-only (mode ${mode.toString(8).padStart(4, "0")}): check does not replace it (make it writable, chmod u+w, if it should change)`);

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
+import { isMainThread } from "node:worker_threads";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bundle = join(here, "axptr-sim.cjs");
@@ -20,9 +21,10 @@ const mod: { exports: { main?: (argv: readonly string[]) => Promise<number> } } 
 (script.runInThisContext() as (...args: unknown[]) => void)(mod.exports, createRequire(bundle), mod, bundle, here);
 const main = mod.exports.main;
 if (!main) throw new Error(`${bundle} does not export main`);
+// A worker thread of `check` (src/check/parallel.ts) starts here too, for the cache; the bundle then starts its work.
 // Exit codes are set through exitCode, so output written to a pipe is flushed first.
-process.exitCode = await main(process.argv.slice(2));
-if (process.env.AXPTR_SIM_WRITE_CODE_CACHE === "1") {
+if (isMainThread) process.exitCode = await main(process.argv.slice(2));
+if (isMainThread && process.env.AXPTR_SIM_WRITE_CODE_CACHE === "1") {
   // Beside the target, then renamed: a CLI started meanwhile reads the old cache or the new one, never half of one.
   const tmp = `${cache}.${process.pid}.tmp`;
   writeFileSync(tmp, script.createCachedData());

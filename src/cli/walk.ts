@@ -31,7 +31,8 @@ export function collect(paths: readonly string[], same: (path: string) => string
       if (entry.isDirectory()) walk(p);
       else if (name.endsWith(".trace") || name.endsWith(".outcomes")) traces.push(p);
       else if (SCENARIO.test(name)) {
-        const kind = scenarioKind(p);
+        // The folder's listing already says a regular file is one; a link (or a file system that does not say) is looked at.
+        const kind = entry.isFile() ? "file" : scenarioKind(p);
         if (kind === "file") scenarios.push(p);
         else problems.push(fileProblem(p, kind));
       }

@@ -1,11 +1,11 @@
 // `check` on every core (src/check/parallel.ts) reports byte for byte what one
 // thread reports, in the same order: passes, failures with their diffs and
 // annotations, invalid files and files too large to trace.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cli } from "../helpers/cli.js";
+import { cli, ROOT } from "../helpers/cli.js";
 
 const scenario = (i: number, expect = `hello ${i}`) => `name: scenario ${i}
 memory:
@@ -77,6 +77,52 @@ describe("check on several threads", () => {
     } finally {
       writeFileSync(join(dir, "s020.yaml"), scenario(20));
       writeFileSync(join(dir, "s070.yaml"), scenario(70));
+    }
+  });
+
+  it("reads every golden where its scenario is made, and refuses one it cannot look at as one thread does, before printing anything", () => {
+    const link = join(dir, "s020.trace");
+    const folder = join(dir, "s075.trace");
+    try {
+      renameSync(link, `${link}.saved`);
+      symlinkSync("s021.trace", link);
+      renameSync(folder, `${folder}.saved`);
+      mkdirSync(folder);
+      const { one, two } = both(["check", dir]);
+      expect(two).toEqual(one);
+      expect(one.code).toBe(2);
+      expect(one.stdout).toBe("");
+      expect(one.stderr).toBe(
+        `${link}:1:1: (file): the golden is a symbolic link to s021.trace: check never reads or writes through a link (put a regular file there)\n` +
+          `${folder}:1:1: (file): the golden is a folder, not a file (remove or rename it)\n`,
+      );
+    } finally {
+      rmSync(link);
+      renameSync(`${link}.saved`, link);
+      rmSync(folder, { recursive: true });
+      renameSync(`${folder}.saved`, folder);
+    }
+  });
+
+  it("judges a scenario with races and its outcome golden on a worker as on one thread: passed, then changed", () => {
+    const name = "43-races-toctou-get-freed";
+    const outcomes = join(dir, "s044r.outcomes");
+    try {
+      for (const ext of ["yaml", "trace", "outcomes"]) copyFileSync(join(ROOT, "scenarios", `${name}.${ext}`), join(dir, `s044r.${ext}`));
+      // The goldens name their scenario file.
+      for (const ext of ["trace", "outcomes"]) writeFileSync(join(dir, `s044r.${ext}`), readFileSync(join(dir, `s044r.${ext}`), "utf8").replaceAll(`${name}.yaml`, "s044r.yaml"));
+      const passed = both(["check", dir]);
+      expect(passed.two).toEqual(passed.one);
+      expect(passed.one.code).toBe(0);
+      expect(passed.one.stdout).toContain(`ok   ${join(dir, "s044r.yaml")}\nok   ${join(dir, "s044r.yaml")} (outcomes)\nok   ${join(dir, "s045.yaml")}\n`);
+      expect(passed.one.stdout.endsWith("check: 92 passed, 0 failed, 0 missing, 0 obsolete\n")).toBe(true);
+      writeFileSync(outcomes, readFileSync(outcomes, "utf8").replace("3 classes", "2 classes"));
+      const failed = both(["check", dir]);
+      expect(failed.two).toEqual(failed.one);
+      expect(failed.one.code).toBe(1);
+      expect(failed.one.stdout).toContain(`FAIL ${join(dir, "s044r.yaml")} (outcomes): `);
+    } finally {
+      for (const ext of ["yaml", "trace", "outcomes"]) rmSync(join(dir, `s044r.${ext}`), { force: true });
     }
   });
 

@@ -11,7 +11,7 @@ import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
-import { fileProblem, inspectTarget, readOnlyProblem, readTarget, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Target } from "../files.js";
+import { fileProblem, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
 import { collect, identities, SCENARIO } from "../walk.js";
 import { prepareEach } from "../../check/parallel.js";
 
@@ -72,9 +72,8 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   // An invalid scenario is reported (exit 2, after everything) and the others are checked;
   // what check cannot safely look at (links, permissions, folders in the way) stops it before anything is written.
   const { ready: prepared, problems: invalidProblems, invalid } = prepareEach(scenarios);
-  // Every golden is looked at (never through a link) before anything is read, printed or written.
-  const goldens = new Map<string, Target>(prepared.map((p) => [p.file, inspectTarget(goldenPath(p.file), "golden")]));
-  for (const t of goldens.values()) if (t.kind === "refused") problems.push(t.problem);
+  // Every golden was looked at (never through a link, src/cli/files.ts) with its scenario: one check cannot look at stops it before anything is printed or written.
+  for (const p of prepared) if (p.golden.target.kind === "refused") problems.push(p.golden.target.problem);
   refuse(problems, o);
 
   const c = palette(o.color);
@@ -84,21 +83,17 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   /** What --update does to each golden, in the order of the scenarios. */
   const done: string[] = [];
   const lines = new Map<CaseResult, number>();
-  /** Judges one golden (looked at, never through a link; read; compared) and plans its write under --update. */
-  const judgeGolden = (file: string, golden: string, now: string, expectations: string[], target: Target): CaseResult | undefined => {
+  /** Judges one golden (as looked at and read with its scenario) and plans its write under --update. */
+  const judgeGolden = (file: string, golden: string, now: string, expectations: string[], { target, read }: Seen): CaseResult | undefined => {
     if (target.kind === "refused") {
       problems.push(target.problem);
       return undefined;
     }
-    let stored: string | undefined;
-    if (target.kind === "file") {
-      const read = readTarget(golden, "golden");
-      if ("problem" in read) {
-        problems.push(read.problem);
-        return undefined;
-      }
-      stored = read.text;
+    if (read && "problem" in read) {
+      problems.push(read.problem);
+      return undefined;
     }
+    const stored = read?.text;
     let r = judge(file, golden, now, stored, expectations);
     if (o.update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
       // A golden records a trace whose expectations are met: --update does not write one that fails them.
@@ -119,8 +114,8 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     } else if (o.update) done.push(`unchanged ${golden}`);
     return r;
   };
-  for (const { file, now, expectations, outcomes } of prepared) {
-    const r = judgeGolden(file, goldenPath(file), now, expectations, goldens.get(file) ?? { kind: "missing" });
+  for (const { file, now, expectations, golden, outcomes } of prepared) {
+    const r = judgeGolden(file, goldenPath(file), now, expectations, golden);
     if (r === undefined) continue;
     results.push(r);
     // Only a failure is marked: its scenario is loaded and run again here for the line.
@@ -130,7 +125,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     }
     if (outcomes) {
       // The `.outcomes` golden of a scenario with races: judged like a trace golden; a violating class fails as an expectation does.
-      const oc = judgeGolden(file, outcomesPath(file), outcomes.now, outcomes.violations, inspectTarget(outcomesPath(file), "golden"));
+      const oc = judgeGolden(file, outcomesPath(file), outcomes.now, outcomes.violations, outcomes.golden);
       if (oc === undefined) continue;
       results.push(oc);
       lines.set(oc, outcomes.line);
