@@ -4,7 +4,7 @@
 // steadier figure on a machine busy with other work.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 
 const node = process.execPath;
@@ -109,8 +109,15 @@ threads:
     steps:
       - { op: get_as_str, ptr: 0x10000, expect: { ok: "hi" } }
 `);
-const bare = time(["-e", "0"], { runs: 21 });
-const run1 = time([bin, "run", one], { runs: 21 });
+// In turn, 21 times each (medians): the machine's speed drifts, and both see the same drift.
+const bareMs = [];
+const runMs = [];
+for (let i = 0; i < 21; i++) {
+  bareMs.push(time(["-e", "0"]).ms);
+  runMs.push(time([bin, "run", one]).ms);
+}
+const bare = { ms: bareMs.sort((a, b) => a - b)[10] };
+const run1 = { ms: runMs.sort((a, b) => a - b)[10] };
 report("one-step run", `${run1.ms.toFixed(1)} ms vs node -e 0 ${bare.ms.toFixed(1)} ms = ${(run1.ms / bare.ms).toFixed(2)}x`, "<= 2x", run1.ms <= 2 * bare.ms);
 
 // 3. check: 10,000 small scenarios (the 1,000 ten times), on every core against one thread.
@@ -142,13 +149,28 @@ time([bin, "check", "--update", dir]);
 const output = (env) => spawnSync(node, [bin, "check", dir], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 30 }).stdout;
 const same = output({ AXPTR_SIM_CHECK_THREADS: "1" }) === output({});
 report("check of 10,000 scenarios: output on every core", same ? "byte-identical to one thread" : "DIFFERS from one thread", "identical", same);
-const single = time([bin, "check", dir], { runs: 3, rss: true, env: { AXPTR_SIM_CHECK_THREADS: "1" } });
-const all = time([bin, "check", dir], { runs: 3, rss: true });
+// One thread and every core in turn, five times: this machine's speed drifts over seconds, and a pair sees the same drift.
+const pairs = [];
+for (let i = 0; i < 5; i++) {
+  const one = time([bin, "check", dir], { rss: true, env: { AXPTR_SIM_CHECK_THREADS: "1" } });
+  const every = time([bin, "check", dir], { rss: true });
+  pairs.push({ one, every, ratio: every.ms / one.ms });
+}
+const mid = (f) => pairs.map(f).sort((a, b) => a - b)[2];
+const checkRatio = mid((p) => p.ratio);
+const [oneMs, everyMs, oneCpu, everyCpu] = [mid((p) => p.one.ms), mid((p) => p.every.ms), mid((p) => p.one.cpu), mid((p) => p.every.cpu)];
 report(
   "check of 10,000 scenarios on every core",
-  `${(all.ms / 1000).toFixed(2)} s against one thread's ${(single.ms / 1000).toFixed(2)} s = ${(all.ms / single.ms).toFixed(2)}x (CPU ${(all.cpu / 1000).toFixed(2)} s against ${(single.cpu / 1000).toFixed(2)} s)`,
+  `${(everyMs / 1000).toFixed(2)} s against one thread's ${(oneMs / 1000).toFixed(2)} s: median of 5 pairs ${checkRatio.toFixed(2)}x ` +
+    `(pairs ${pairs.map((p) => p.ratio.toFixed(2)).join(" ")}; CPU ${(everyCpu / 1000).toFixed(2)} s against ${(oneCpu / 1000).toFixed(2)} s)`,
   "<= 0.6x",
-  all.ms <= 0.6 * single.ms,
+  checkRatio <= 0.6,
+);
+// Why the figure is what it is: one thread already keeps V8's compiler and garbage collector busy on other cores.
+const cores = availableParallelism();
+console.log(
+  `     one thread keeps ${(oneCpu / oneMs).toFixed(2)} cores busy; the same CPU time spread over ${cores} cores would take ` +
+    `${(oneCpu / oneMs / cores).toFixed(2)}x its time, before the second isolate's own compiling (CPU +${((everyCpu - oneCpu) / 1000).toFixed(2)} s)`,
 );
 
 // 4. Issue 8's resource cases: each finishes, or is refused (exit 2), within 10 s and 1 GB.
