@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { HOSTILE_FILES, HOSTILE_MADE, hostileLimitMs } from "./hostile.mjs";
 
 const node = process.execPath;
 const tmp = mkdtempSync(join(tmpdir(), "axptr-bench-"));
@@ -261,6 +262,20 @@ for (const [label, line] of [
   // rss.mjs writes {rss, cpuMs} (the format changed with the CPU figures).
   const peak = JSON.parse(readFileSync(rssFile, "utf8")).rss;
   report(`${label}: refused (exit ${r.status})`, `${ms.toFixed(0)} ms, peak ${(peak / 2 ** 20).toFixed(0)} MB`, "exit 2, < 10 s, < 1 GB", r.status === 2 && ms < 10_000 && peak < 2 ** 30);
+}
+
+// Hostile inputs (bench/hostile.mjs, whose messages the tests check): each refused (exit 2) within its target, start-up included.
+for (const [name, file] of [
+  ...HOSTILE_FILES.map((n) => [n, join("test/fixtures/invalid", n)]),
+  ...Object.entries(HOSTILE_MADE).map(([n, text]) => {
+    const f = join(tmp, n);
+    writeFileSync(f, text);
+    return [n, f];
+  }),
+]) {
+  const r = time([bin, "validate", file], { runs: 3, ok: [0, 1, 2] });
+  const limit = hostileLimitMs(name);
+  report(`validate ${name}: refused (exit ${r.status})`, `${r.ms.toFixed(0)} ms`, `exit 2, <= ${limit / 1000} s`, r.status === 2 && r.ms <= limit);
 }
 
 rmSync(tmp, { recursive: true, force: true });
