@@ -1,8 +1,8 @@
 // `check` on every core: each scenario is loaded, simulated and rendered as
 // its golden text, and its golden read, in worker threads (the same bundle,
 // started again) and on the main thread, which then judges and reports in
-// file order, so the output is byte for byte that of one thread. Many small files only: a
-// worker costs a start-up, which a handful of scenarios would not repay.
+// file order, so the output is byte for byte that of one thread. Many small
+// files only: a worker costs a start-up, which a handful would not repay.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
