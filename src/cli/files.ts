@@ -59,17 +59,29 @@ export function inspectTarget(path: string, what: string): Target {
     return { kind: "refused", problem: fileProblem(path, `cannot look at the ${what}: ${reasonOf(e)}`) };
   }
   if (st.isSymbolicLink()) {
-    let to = "?";
-    try {
-      to = readlinkSync(path);
-    } catch {
-      // Where it points stays "?": the refusal does not depend on it.
-    }
-    return { kind: "refused", problem: fileProblem(path, `the ${what} is a symbolic link to ${to}: check never reads or writes through a link (put a regular file there)`) };
+    return { kind: "refused", problem: fileProblem(path, `the ${what} is a symbolic link to ${linkTarget(path)}: check never reads or writes through a link (put a regular file there)`) };
   }
   if (st.isDirectory()) return { kind: "refused", problem: fileProblem(path, `the ${what} is a folder, not a file (remove or rename it)`) };
   if (!st.isFile()) return { kind: "refused", problem: fileProblem(path, `the ${what} is not a regular file (a device, pipe or socket): check reads and writes regular files only`) };
   return { kind: "file", mode: st.mode & 0o7777, readOnly: (st.mode & 0o222) === 0 };
+}
+
+/** Whether the path itself is a symbolic link (false when it cannot be looked at). */
+export function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Where a link points, or "?" when that cannot be read: a message naming it stands without it. */
+export function linkTarget(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "?";
+  }
 }
 
 /** Reads a golden that inspectTarget found to be a regular file. */

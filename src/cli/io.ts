@@ -1,6 +1,6 @@
 // The edge: reading files and standard input, writing output, colour decisions.
-import { closeSync, fstatSync, lstatSync, openSync, readlinkSync, readSync, statSync } from "node:fs";
-import { reasonOf } from "./files.js";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { isLink, linkTarget, reasonOf } from "./files.js";
 import { collect, identities } from "./walk.js";
 import { MAX_FILE_BYTES } from "../scenario/load.js";
 import { loadScenario, type Locate, type Scenario } from "../scenario/validate.js";
@@ -70,22 +70,6 @@ function readSome(fd: number, buf: Buffer, offset: number): number {
       if (code !== "EAGAIN") throw e;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
     }
-  }
-}
-
-function isLink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
-function linkTarget(path: string): string {
-  try {
-    return readlinkSync(path);
-  } catch {
-    return "?";
   }
 }
 

@@ -1,11 +1,11 @@
 // Which files check reads: scenario files named on the command line, or
 // found in folders (recursively, in name order), and the goldens beside them.
 // Whatever cannot be looked at is a problem of its own (exit 2), never a crash.
-import { existsSync, lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from "node:fs";
+import { existsSync, readdirSync, statSync, type Dirent } from "node:fs";
 import { basename, dirname, join, normalize } from "node:path";
 import type { Problem } from "../scenario/problems.js";
 import { UsageError } from "./errors.js";
-import { fileProblem, reasonOf } from "./files.js";
+import { fileProblem, isLink, linkTarget, reasonOf } from "./files.js";
 
 /** Scenario files, found in folders or named: `.yaml` or `.yml`, in any case (`UPPER.YAML`'s golden is `UPPER.trace`). */
 export const SCENARIO = /\.ya?ml$/i;
@@ -64,23 +64,10 @@ function scenarioKind(path: string): "file" | string {
     return "is not a regular file (a device, pipe or socket): check reads scenario files only";
   } catch (e) {
     if (isLink(path)) {
-      let to = "?";
-      try {
-        to = readlinkSync(path);
-      } catch {
-        // The problem stands without it.
-      }
+      const to = linkTarget(path);
       return (e as NodeJS.ErrnoException).code === "ENOENT" ? `is a symbolic link to ${to}, which does not exist` : `is a symbolic link to ${to}, which cannot be read: ${reasonOf(e)}`;
     }
     return `cannot read it: ${reasonOf(e)}`;
-  }
-}
-
-function isLink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
   }
 }
 

@@ -206,25 +206,8 @@ export function renderTimeline(t: Trace): string {
       case "run-result":
         if (e.result.status === "blocked") mark = `<g class="mark blocked">${title(`event ${e.seq}: thread ${e.thread}'s ${e.op} is blocked (the address-space lock is held by ${e.blocked_by ?? "another thread"})${more}`)}${el("rect", { x: x - 5, y: y - 6, width: 3.5, height: 12 })}${el("rect", { x: x + 1.5, y: y - 6, width: 3.5, height: 12 })}</g>`;
         break;
-      case "step-start":
-      case "align-check":
-      case "region-check":
-      case "populate":
-      case "page-mapped":
-      case "flag-set":
-      case "flag-clear":
-      case "page-check":
-      case "read":
-      case "write":
-      case "execute":
-      case "handler":
-      case "interrupt":
-      case "lock":
-      case "nested-result":
-      case "step-end":
-        break;
       default:
-        // A kind added after this renderer: a small tick, named in its title.
+        // A kind added after this renderer (markClass gives it "other"; the kinds it gives no mark never get here): a small tick, named in its title.
         mark = `<g class="mark other">${title(`event ${(e as TraceEvent).seq}: ${genericText(e as TraceEvent)}${more}`)}${el("rect", { x: x - 2, y: y - 6, width: 4, height: 12 })}</g>`;
     }
     if (mark === undefined) return;
