@@ -2,6 +2,9 @@
 import { formatProblem, type Problem } from "../scenario/problems.js";
 import type { CaseResult } from "./golden.js";
 
+/** What the second line of every JUnit report of check begins with: check replaces an --output file only when it holds it (or with --force). */
+export const JUNIT_MARK = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="axptr-sim check"';
+
 export function escapeXml(s: string): string {
   return s
     .replace(/&/g, "&amp;")

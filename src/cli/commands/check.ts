@@ -2,7 +2,7 @@
 // goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { failureMessage, renderJunit } from "../../check/junit.js";
+import { failureMessage, JUNIT_MARK, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
 import { outcomesPath } from "../../check/outcomes.js";
 import { palette } from "../../render/colors.js";
@@ -11,7 +11,7 @@ import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
-import { fileProblem, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
+import { fileProblem, headOf, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
 import { collect, identities, SCENARIO } from "../walk.js";
 import { prepareEach } from "../../check/parallel.js";
 
@@ -20,6 +20,8 @@ export interface CheckOptions {
   strict: boolean;
   reporter: "human" | "junit";
   output?: string;
+  /** Replace --output even when it is not an earlier JUnit report of check. */
+  force?: boolean;
   color: boolean;
   /** CI is set: said in the report, and (as always) nothing is written without --update. */
   ci: boolean;
@@ -42,6 +44,7 @@ export function goldenPath(scenarioPath: string): string {
 export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed; problems?: Problem[] } {
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
+  if (o.force && !o.output) throw new UsageError("--force lets --output replace a file that is not a JUnit report of check: add --reporter junit --output FILE");
   const same = identities();
   const { scenarios, traces: goldensSeen, problems } = collect(paths, same, DEFAULT_FOLDER);
 
@@ -66,6 +69,9 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     report = inspectTarget(o.output, "--output file");
     if (report.kind === "refused") problems.push(report.problem);
     else if (report.kind === "file" && report.readOnly) problems.push(readOnlyProblem(o.output, report.mode, "--output file"));
+    // Only a report check wrote is replaced: --output names a file, and a typo must not cost the file it names.
+    else if (report.kind === "file" && !o.force && !headOf(o.output).startsWith(JUNIT_MARK))
+      problems.push(fileProblem(o.output, "the --output file exists and is not a JUnit report of axptr-sim check: check does not replace it (name another file, or add --force to replace it)"));
   }
 
   // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
