@@ -1,5 +1,6 @@
 // `check [PATH…]`: golden traces for CI. Reads scenarios and goldens, writes
 // goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
+// Every name and path it prints goes through printable() (p): see src/scenario/printable.ts.
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { failureMessage, JUNIT_MARK, renderJunit } from "../../check/junit.js";
@@ -9,6 +10,7 @@ import { palette } from "../../render/colors.js";
 import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
+import { printable as p } from "../../scenario/printable.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 import { fileProblem, headOf, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
@@ -162,25 +164,26 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       continue;
     }
     if (r.status === "missing") {
-      out.push(`${c.bad("MISSING")} ${label(r)}: no ${isOutcomes(r) ? "outcome golden" : "golden trace"} ${r.golden}`);
-      for (const e of r.expectations) out.push(`  expectation failed: ${e}`);
+      out.push(`${c.bad("MISSING")} ${label(r)}: no ${isOutcomes(r) ? "outcome golden" : "golden trace"} ${p(r.golden)}`);
+      for (const e of r.expectations) out.push(`  expectation failed: ${p(e)}`);
       // --update does not create the golden of a failed expectation: the scenario (or the simulator) must change first.
-      if (r.expectations.length === 0) out.push(`  create it with: npx axptr-sim check --update ${r.scenario}`);
-      else out.push(`  fix the expectation in ${r.scenario}, or the behaviour it describes (npx axptr-sim run ${r.scenario})`);
+      if (r.expectations.length === 0) out.push(`  create it with: npx axptr-sim check --update ${p(r.scenario)}`);
+      else out.push(`  fix the expectation in ${p(r.scenario)}, or the behaviour it describes (npx axptr-sim run ${p(r.scenario)})`);
       continue;
     }
-    out.push(`${c.bad("FAIL")} ${label(r)}: ${failureMessage(r)}`);
-    for (const e of r.expectations) out.push(`  expectation failed: ${e}`);
+    out.push(`${c.bad("FAIL")} ${label(r)}: ${p(failureMessage(r))}`);
+    for (const e of r.expectations) out.push(`  expectation failed: ${p(e)}`);
     if (r.diff) {
-      out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(l) : l.startsWith("-") ? c.bad(l) : l)));
-      out.push(`  if the change is intended: npx axptr-sim check --update ${r.scenario}`);
+      // A stored golden is the user's file, and may hold anything: its lines are made printable too.
+      out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(p(l)) : l.startsWith("-") ? c.bad(p(l)) : p(l))));
+      out.push(`  if the change is intended: npx axptr-sim check --update ${p(r.scenario)}`);
     }
     // --update cannot mend a failed expectation: the scenario (or the simulator) must change.
-    if (r.expectations.length > 0) out.push(`  fix the expectation in ${r.scenario}, or the behaviour it describes (npx axptr-sim run ${r.scenario})`);
+    if (r.expectations.length > 0) out.push(`  fix the expectation in ${p(r.scenario)}, or the behaviour it describes (npx axptr-sim run ${p(r.scenario)})`);
   }
-  for (const f of invalid) out.push(`${c.bad("INVALID")} ${f}: not checked (its problems are on standard error)`);
-  for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${t}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
-  if (listed.length > 0) out.push("", ...listed);
+  for (const f of invalid) out.push(`${c.bad("INVALID")} ${p(f)}: not checked (its problems are on standard error)`);
+  for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${p(t)}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
+  if (listed.length > 0) out.push("", ...listed.map(p));
 
   const passed = results.filter((r) => r.status === "passed").length;
   const failed = results.filter((r) => r.status === "failed").length;
@@ -221,7 +224,7 @@ function isOutcomes(r: CaseResult): boolean {
 
 /** A case as the report names it: the scenario, and "(outcomes)" for its outcome golden. */
 function label(r: CaseResult): string {
-  return isOutcomes(r) ? `${r.scenario} (outcomes)` : r.scenario;
+  return p(isOutcomes(r) ? `${r.scenario} (outcomes)` : r.scenario);
 }
 
 export function failedExpectations(t: Trace): string[] {
@@ -251,12 +254,12 @@ function markLine(l: Loaded, trace: Trace, r: CaseResult): number {
 function annotations(results: readonly CaseResult[], obsolete: readonly string[], marks: ReadonlyMap<CaseResult, number>): string[] {
   const failures = results
     .filter((r) => r.status !== "passed")
-    .map((r) => `::error file=${prop(r.scenario)},line=${marks.get(r) ?? 1},title=${prop("axptr-sim check")}::${esc(failureMessage(r))}`);
-  return [...failures, ...obsolete.map((t) => `::error file=${prop(t)},line=1,title=${prop("axptr-sim check")}::obsolete golden: its scenario is gone`)];
+    .map((r) => `::error file=${prop(p(r.scenario))},line=${marks.get(r) ?? 1},title=${prop("axptr-sim check")}::${esc(p(failureMessage(r)))}`);
+  return [...failures, ...obsolete.map((t) => `::error file=${prop(p(t))},line=1,title=${prop("axptr-sim check")}::obsolete golden: its scenario is gone`)];
 }
 
 function problemAnnotations(problems: readonly Problem[]): string {
-  return problems.map((p) => `::error file=${prop(p.file)},line=${p.line},col=${p.col},title=${prop("axptr-sim check")}::${esc(formatProblem(p))}`).join("\n") + "\n";
+  return problems.map((q) => `::error file=${prop(p(q.file))},line=${q.line},col=${q.col},title=${prop("axptr-sim check")}::${esc(formatProblem(q))}`).join("\n") + "\n";
 }
 
 const esc = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
