@@ -209,7 +209,7 @@ function newFileMode(): number {
 }
 
 export interface WriteOptions {
-  /** The mode of the file it replaces (kept); a new file gets 0666 less the umask. */
+  /** The mode of the file it replaces (its permission bits are kept); a new file gets 0666 less the umask. */
   mode?: number;
   /** How a failure begins (`golden s/a.trace: cannot write it`); the reason follows. */
   failure?: string;
@@ -247,7 +247,8 @@ export function writeAtomically(path: string, text: string, what: string, option
     }
     const bytes = Buffer.from(text, "utf8");
     for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
-    fchmodSync(fd, o.mode ?? newFileMode());
+    // The permission bits only: a set-user-ID bit of the file it replaces must not pass to new content.
+    fchmodSync(fd, (o.mode ?? newFileMode()) & 0o777);
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, path);

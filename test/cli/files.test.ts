@@ -72,6 +72,12 @@ describe("temporary files", () => {
     expect(existsSync(temporaryName(golden, process.pid, "bbbbbbbbbbbb"))).toBe(false);
   });
 
+  it("keeps the permission bits of the file it replaces, never a set-user-ID or sticky bit", () => {
+    const golden = join(dir, "suid.trace");
+    writeAtomically(golden, "x", "golden", 0o4755);
+    expect(statSync(golden).mode & 0o7777).toBe(0o755);
+  });
+
   it("a new file gets 0666 less the umask, as any file a program creates", () => {
     const golden = join(dir, "new.trace");
     writeAtomically(golden, "x", "golden");
