@@ -193,6 +193,7 @@ function report(e: unknown): Ended {
   const sys = e as NodeJS.ErrnoException;
   if (sys instanceof Error && typeof sys.code === "string" && typeof sys.syscall === "string" && typeof sys.path === "string")
     return { code: 2, stderr: `axptr-sim: ${printable(`${sys.path}: cannot ${sys.syscall}: ${reasonOf(sys)}`)}\n` };
-  const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  // A bug's message may quote a name: its lines are made printable too.
+  const detail = (e instanceof Error ? (e.stack ?? e.message) : String(e)).split("\n").map(printable).join("\n");
   return { code: 3, stderr: `axptr-sim: internal error (a bug; please report it with the scenario):\n${detail}\n` };
 }
