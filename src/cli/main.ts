@@ -6,6 +6,7 @@ import { STRATEGIES } from "../scenario/schema.js";
 import { formatProblem, type Problem } from "../scenario/problems.js";
 import { CheckFailed, InputError, OutputError, UsageError } from "./errors.js";
 import { reasonOf } from "./files.js";
+import { printable } from "../scenario/printable.js";
 import { isClosedPipe, Sink } from "./output.js";
 import { useColor } from "./io.js";
 import { runCommand, type Format } from "./commands/run.js";
@@ -64,8 +65,9 @@ function program(done: (d: Done) => void, said: Said): Command {
     .option("--strict", "fail on obsolete goldens (a .trace whose scenario is gone)", false)
     .addOption(new Option("--reporter <name>", "human, or junit (with --output)").choices(["human", "junit"]).default("human"))
     .option("--output <file>", "where the junit reporter writes")
+    .option("--force", "let --output replace a file that is not an earlier JUnit report of check", false)
     .option("--no-color", "never colour the output")
-    .action((paths: string[], o: { update: boolean; strict: boolean; reporter: "human" | "junit"; output?: string; color: boolean }) => {
+    .action((paths: string[], o: { update: boolean; strict: boolean; reporter: "human" | "junit"; output?: string; force: boolean; color: boolean }) => {
       const r = checkCommand(paths, { ...o, color: useColor(o.color), ci: isSet(process.env.CI), github: isSet(process.env.GITHUB_ACTIONS) });
       done(r);
     });
@@ -126,7 +128,12 @@ function program(done: (d: Done) => void, said: Said): Command {
 
 /** commander's own errors ("error: unknown option") carry the one prefix of every error of the tool. */
 function prefixed(message: string): string {
-  return message.replace(/^error: /, "axptr-sim: ");
+  // An argument it quotes may hold a newline and a workflow command: each line made printable.
+  return message
+    .replace(/^error: /, "axptr-sim: ")
+    .split("\n")
+    .map(printable)
+    .join("\n");
 }
 
 function isSet(v: string | undefined): boolean {
@@ -179,12 +186,14 @@ function report(e: unknown): Ended {
     return { code: e.exitCode === 0 ? 0 : 2 };
   }
   if (e instanceof InputError) return { code: 2, stdout: e.stdout, stderr: e.problems.map(formatProblem).join("\n") + "\n" };
-  if (e instanceof UsageError) return { code: 2, stderr: `axptr-sim: ${e.message}\n` };
-  if (e instanceof OutputError) return { code: 4, stderr: `axptr-sim: ${e.message}\n` };
+  // A message names the user's files and names: one line, nothing a terminal or a CI log would obey (printable.ts).
+  if (e instanceof UsageError) return { code: 2, stderr: `axptr-sim: ${printable(e.message)}\n` };
+  if (e instanceof OutputError) return { code: 4, stderr: `axptr-sim: ${printable(e.message)}\n` };
   // A file the system refused that no command turned into a problem of its own is still the user's file, not a bug.
   const sys = e as NodeJS.ErrnoException;
   if (sys instanceof Error && typeof sys.code === "string" && typeof sys.syscall === "string" && typeof sys.path === "string")
-    return { code: 2, stderr: `axptr-sim: ${sys.path}: cannot ${sys.syscall}: ${reasonOf(sys)}\n` };
-  const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    return { code: 2, stderr: `axptr-sim: ${printable(`${sys.path}: cannot ${sys.syscall}: ${reasonOf(sys)}`)}\n` };
+  // A bug's message may quote a name: its lines are made printable too.
+  const detail = (e instanceof Error ? (e.stack ?? e.message) : String(e)).split("\n").map(printable).join("\n");
   return { code: 3, stderr: `axptr-sim: internal error (a bug; please report it with the scenario):\n${detail}\n` };
 }

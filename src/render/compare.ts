@@ -2,6 +2,7 @@
 import type { RunResult, Trace } from "../sim/events.js";
 import { palette } from "./colors.js";
 import { resultJson, type Json } from "./json.js";
+import { printable as p } from "../scenario/printable.js";
 import { resultText } from "./text.js";
 
 export interface Compared {
@@ -60,13 +61,13 @@ export function renderCompareText(name: string, file: string, runs: readonly Com
   const first = runs[0]?.trace;
   const rows: [string, string[]][] = [];
   for (const [i, s] of (first?.steps ?? []).entries()) {
-    rows.push([`${s.thread}#${s.step} ${s.op}`, runs.map((r) => shortResult(r.trace.steps[i]?.result ?? { status: "not-run" }))]);
+    rows.push([`${p(s.thread)}#${s.step} ${s.op}`, runs.map((r) => shortResult(r.trace.steps[i]?.result ?? { status: "not-run" }))]);
     // Another thread switched in during this step: its run-result under each strategy.
     const during = runs.map((r) => runsOf(r.trace).filter((x) => x.thread === s.thread && x.step === s.step));
     const most = Math.max(0, ...during.map((d) => d.length));
     for (let k = 0; k < most; k++) {
       const label = during.map((d) => d[k]).find((x) => x !== undefined);
-      rows.push([`  ↳ run ${label?.to ?? "?"} ${label?.op ?? ""}`.trimEnd(), runs.map((r) => runCell(r.trace, s.thread, s.step, k))]);
+      rows.push([`  ↳ run ${p(label?.to ?? "?")} ${label?.op ?? ""}`.trimEnd(), runs.map((r) => runCell(r.trace, s.thread, s.step, k))]);
     }
   }
   rows.push(["outcome", runs.map((r) => r.trace.outcome)]);
@@ -80,8 +81,8 @@ export function renderCompareText(name: string, file: string, runs: readonly Com
   const line = (label: string, cells: string[], style: (s: string, j: number) => string = (s) => s) =>
     [label.padEnd(labelW), ...cells.map((x, j) => style(j === cells.length - 1 ? fit(label, x) : fit(label, x).padEnd(widths[j] ?? 0), j))].join("  ").trimEnd();
   const out = [
-    `${c.bold("scenario")}  ${name}`,
-    `${c.bold("file")}      ${file}`,
+    `${c.bold("scenario")}  ${p(name)}`,
+    `${c.bold("file")}      ${p(file)}`,
     "",
     c.bold(line("", runs.map((r) => r.strategy))),
     ...rows.map(([label, cells]) =>

@@ -3,6 +3,7 @@
 // replays its witness. This is also the `.outcomes` golden.
 import type { ExploreClass, ExploreResult } from "../explore/explore.js";
 import { palette } from "./colors.js";
+import { printable as p } from "../scenario/printable.js";
 import { resultText } from "./text.js";
 
 export interface ExploreTextOptions {
@@ -44,8 +45,8 @@ export function exploreTextBlock(r: ExploreResult, o: ExploreTextOptions): strin
   const c = palette(o.color);
   const lines: string[] = [];
   const shard = r.shard === null ? "" : `, shard ${r.shard.index}/${r.shard.count}`;
-  lines.push(`${c.bold("explore")}   ${r.scenario}`);
-  lines.push(`${c.bold("file")}      ${o.file}`);
+  lines.push(`${c.bold("explore")}   ${p(r.scenario)}`);
+  lines.push(`${c.bold("file")}      ${p(o.file)}`);
   lines.push(`${c.bold("machine")}   ${plural(r.machine.cpus, "CPU")}, strategy ${r.machine.strategy}, depth ${r.depth}${shard}`);
   const violating = r.classes.filter((k) => k.violates).length;
   const verdict = r.violations === 0 ? c.ok("no violations") : c.bad(`${plural(violating, "class")} violating (${plural(r.violations, "schedule")})`);
@@ -55,11 +56,11 @@ export function exploreTextBlock(r: ExploreResult, o: ExploreTextOptions): strin
     lines.push("");
     const mark = cl.violates ? c.bad("✗") : " ";
     const outcome = cl.outcome === "completed" ? c.ok(cl.outcome) : c.bad(cl.outcome);
-    const steps = cl.steps.map((s) => `${s.thread}#${s.step} ${resultText(s.result)}`).join("; ");
+    const steps = cl.steps.map((s) => `${p(s.thread)}#${s.step} ${resultText(s.result)}`).join("; ");
     const hazards = cl.hazards.length === 0 ? "" : `  ${c.warn(`hazards: ${cl.hazards.join(", ")}`)}`;
     const violation = cl.violates ? `  ${c.bad(`VIOLATES ${why(cl, o)}`)}` : "";
     lines.push(`${mark} ${String(i + 1).padStart(2)}. ${String(cl.count).padStart(countW)} ${`(${share(cl.count, r.schedules)})`.padStart(8)}  ${outcome}  ${steps}${hazards}${violation}`);
-    lines.push(`        ${c.dim("replay:")} ${replayCommand(o.file, cl.witness, o.strategyArg)}`);
+    lines.push(`        ${c.dim("replay:")} ${p(replayCommand(o.file, cl.witness, o.strategyArg))}`);
   });
   return lines.join("\n") + "\n";
 }

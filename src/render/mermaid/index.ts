@@ -90,8 +90,8 @@ function diagram(t: Trace, file: string): string {
   const PF = "PF";
   const MEM = "MEM";
 
-  // eslint-disable-next-line no-control-regex
-  const out: string[] = ["sequenceDiagram", `  %% ${file.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "?")}`];
+  // The file is escaped as every label: a `%%{init: …}%%` directive in its name would restyle the diagram. Not cut: a path is not drawn.
+  const out: string[] = ["sequenceDiagram", `  %% ${esc(file, Infinity)}`];
   out.push(`  title ${esc(t.scenario.name)}`);
   for (const th of threads) out.push(`  participant ${T(th)} as Kernel code (${esc(th, 40)})`);
   if (usesAccess) out.push(`  participant ${AUM} as access_user_memory()`);

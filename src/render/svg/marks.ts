@@ -59,8 +59,9 @@ export function stepRanges(t: Trace): StepRange[] {
     if (e.kind === "align-check") take(k, e.addr, e.addr);
     else if (e.kind === "region-check") take(k, e.addr, e.addr + e.size);
     else if ((e.kind === "read" || e.kind === "write" || e.kind === "execute") && !e.interrupt) take(k, e.addr, e.addr + e.size);
-    else if ((e.kind === "nested-result" && k.includes("/n")) || e.kind === "run-result") {
-      const outer = k.slice(0, k.indexOf("/"));
+    else if ((e.kind === "nested-result" && /\/n\d+$/.test(k)) || e.kind === "run-result") {
+      // The row's own part is after its last `/`: a thread's name may hold one (`kworker/0:1`).
+      const outer = k.slice(0, k.lastIndexOf("/"));
       const list = inner.get(outer) ?? [];
       const label = e.kind === "run-result" ? `${outer} ⇄ ${e.thread} ${e.op}` : `${outer} nested ${e.op}`;
       list.push({ key: k, label, result: resultOnce(e.result) });
