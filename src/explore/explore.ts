@@ -84,7 +84,13 @@ export function makeRunner(s: Scenario, strategy: StrategyName): Runner {
       start,
       races: raceEvents(s, pairs),
       ...(record
-        ? { onPoint: (thread, step, at, k) => occurrences.push(k === undefined ? { thread, step, at } : { thread, step, at, k }) }
+        ? {
+            onPoint: (thread, step, at, k, spin) => {
+              const o: Occurrence = k === undefined ? { thread, step, at } : { thread, step, at, k };
+              if (spin !== undefined) o.spin = spin;
+              occurrences.push(o);
+            },
+          }
         : {}),
     });
     return { summary: summarize(trace), occurrences };

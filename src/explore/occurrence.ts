@@ -7,6 +7,8 @@ export interface Occurrence {
   at: TriggerName;
   /** `nth` for page-check and page-fault, the element index for before-read; absent elsewhere. */
   k?: bigint;
+  /** The spin lock the thread holds there, and its CPU (kernels.md section 8): not part of the written form. */
+  spin?: { lock: string; cpu: number };
 }
 
 /** The points whose occurrences carry a count `[k]`. */

@@ -3,6 +3,7 @@
 import type { ActionSpec, InjectedEventSpec, RaceSpec } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { RaceEvent } from "../sim/injector.js";
+import { spinRefusal } from "../sim/locks.js";
 import { occurrenceText, parseOccurrence, type Occurrence } from "./occurrence.js";
 
 export interface Pair {
@@ -71,7 +72,9 @@ export function raceFilter(r: RaceSpec, threadNames: ReadonlySet<string>): RaceF
     allows: (o) =>
       (at === undefined || at.has(o.at)) &&
       o.thread !== own &&
-      (everywhere || threads.has(o.thread) || steps.has(`${o.thread}#${o.step}`)),
+      (everywhere || threads.has(o.thread) || steps.has(`${o.thread}#${o.step}`)) &&
+      // A thread holding a spin lock can be neither preempted nor interrupted there (kernels.md section 8).
+      (o.spin === undefined || spinRefusal(r.do, o.thread, o.spin.cpu, o.spin.lock) === undefined),
   };
 }
 

@@ -24,6 +24,7 @@ export function* textChunks(t: Trace, file: string, opts: TextOptions): Generato
   yield `${c.bold("scenario")}  ${t.scenario.name}\n`;
   yield `${c.bold("file")}      ${file}\n`;
   yield `${c.bold("machine")}   ${machineLine(t)}\n`;
+  if (t.locks !== undefined) yield `${c.bold("locks")}     ${t.locks.map((l) => `${l.name} (${l.kind})`).join(", ")}\n`;
   yield `${c.bold("state")}     ${STATE_LEGEND[t.machine.strategy] ?? ""}\n`;
   if (!opts.quiet) {
     yield "\n";
@@ -35,7 +36,8 @@ export function* textChunks(t: Trace, file: string, opts: TextOptions): Generato
     const mark = s.met === null ? " " : s.met ? c.ok("✓") : c.bad("✗");
     const expected = s.expected === null ? "" : `  (expected ${resultText(s.expected)})`;
     const call = `${s.op} ${s.args}`.trimEnd();
-    yield `  ${mark} ${s.thread}#${s.step} ${call} → ${colorResult(s.result, c)}${s.met === false ? c.bad(expected) : c.dim(expected)}\n`;
+    const reason = s.reason !== undefined ? c.warn(` (${s.reason})`) : "";
+    yield `  ${mark} ${s.thread}#${s.step} ${call} → ${colorResult(s.result, c)}${reason}${s.met === false ? c.bad(expected) : c.dim(expected)}\n`;
   }
   for (const e of t.expectations) yield `  ${e.met ? c.ok("✓") : c.bad("✗")} run: ${e.what}${e.met ? "" : c.bad(" (not met)")}\n`;
   yield "\n";
@@ -159,13 +161,16 @@ function describe(e: TraceEvent, c: Palette, back?: string): string {
     case "interrupt":
       return `interrupt handler runs, ${e.access} at ${hex(e.addr)}`;
     case "lock":
+      if (e.lock !== undefined)
+        return c.bad(`lock ${e.lock}: already held by this thread: ${e.decision === "relock" ? "re-lock panic" : "deadlock"}`);
       return e.decision === "deadlock" ? c.bad("address-space lock: already held by this thread: deadlock") : `address-space lock ${e.decision}`;
     case "nested-result":
       return `◀ nested ${e.op} → ${resultText(e.result)}`;
     case "run":
       return c.accent(`⇄ thread ${e.to} switched in on cpu${e.to_cpu}${e.by !== undefined ? ` by ${e.by}` : ""}: ${`${e.op} ${e.args}`.trimEnd()}`);
     case "run-result": {
-      const blocked = e.result.status === "blocked" ? ` (the address-space lock is held by thread ${e.blocked_by ?? "?"}: it sleeps, the rest does not happen here)` : "";
+      const held = e.lock !== undefined ? `lock ${e.lock}` : "the address-space lock";
+      const blocked = e.result.status === "blocked" ? ` (${held} is held by thread ${e.blocked_by ?? "?"}: it sleeps, the rest does not happen here)` : "";
       return c.accent(`⇄ thread ${e.thread}'s ${e.op} → ${resultText(e.result)}${blocked}; back to thread ${back ?? "?"}`);
     }
     case "hazard":

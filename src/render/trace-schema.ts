@@ -72,10 +72,13 @@ export const EVENT_FIELDS = {
   injected: { action: z.enum(ACTIONS), by: z.string().optional(), race: z.string().optional(), detail: z.string() },
   migrate: { from: Count, to: Count },
   interrupt: { addr: Address, access: Access },
-  lock: { decision: z.enum(["acquired", "released", "deadlock"]) },
+  lock: {
+    decision: z.enum(["acquired", "released", "deadlock", "relock"]),
+    lock: z.string().optional().meta({ description: "the `hold` lock re-taken (kernels.md section 8); absent for the address-space lock" }),
+  },
   "nested-result": { op: Op, result: Result },
   run: { to: z.string(), to_cpu: Count, op: Op, args: z.string(), by: z.string().optional() },
-  "run-result": { op: Op, result: RunResult, blocked_by: z.string().optional() },
+  "run-result": { op: Op, result: RunResult, blocked_by: z.string().optional(), lock: z.string().optional().meta({ description: "the `hold` lock that blocked it (absent: the address-space lock)" }) },
   hazard: { hazard: z.enum(HAZARDS), message: z.string() },
   "step-end": { result: Ended },
 } satisfies { [K in EventKind]: z.ZodRawShape };
@@ -114,6 +117,10 @@ export const TraceDocument = z
     format: z.literal("axptr-sim-trace/1"),
     scenario: z.strictObject({ name: z.string(), file: z.string() }),
     machine: z.strictObject({ cpus: z.int().min(1).max(64), strategy: z.enum(STRATEGIES), page_size: Count }),
+    locks: z
+      .array(z.strictObject({ name: z.string(), kind: z.enum(["mutex", "spin"]) }))
+      .optional()
+      .meta({ description: "the file's kernel locks (kernels.md section 8), when it declares any" }),
     outcome: z.enum(OUTCOMES),
     steps: z.array(
       z.strictObject({
@@ -123,6 +130,12 @@ export const TraceDocument = z
         result: Result,
         expected: Expected.nullable(),
         met: z.boolean().nullable(),
+        reason: z.string().optional().meta({ description: "why a step that could have run is not-run: no pointer, or its thread returned (kernels.md section 8)" }),
+        ptr_from: z
+          .strictObject({ step: z.int().min(1), index: Exact.optional(), value: Address.optional(), label: z.string() })
+          .optional()
+          .meta({ description: "where a ptr: { from } step's pointer came from: the step of the same thread, the element, the pointer taken (absent when none could be had), and the trace's name for it" }),
+        hold: z.array(z.string()).optional().meta({ description: "the locks the step holds (hold)" }),
       }),
     ),
     events: z.array(TraceEventJson),

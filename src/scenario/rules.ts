@@ -4,6 +4,7 @@ import { elementInfo, primitiveRange } from "./elements.js";
 import { hex, parseNumberText, U64_MAX } from "./numbers.js";
 import type { KeyPath } from "./problems.js";
 import { closest } from "./suggest.js";
+import { checkHold, checkLocks, checkPtrFrom } from "./syscall-rules.js";
 import {
   PRIMITIVE_TYPES,
   type ActionSpec,
@@ -66,14 +67,20 @@ export function checkRules(s: ScenarioSpec): RuleProblem[] {
   if (m.frames !== "unlimited" && framesAtStart > m.frames)
     add(["machine", "frames"], `${m.frames} frames cannot hold the ${framesAtStart} pages present at the start`);
 
-  // Threads.
+  // Threads, their steps, and the locks those hold (kernels.md section 8).
+  const locks = checkLocks(s.locks ?? [], add);
   const threads = s.threads ?? [{ name: "main", cpu: 0, steps: [] }];
   const threadNames = new Map<string, number>();
   threads.forEach((t, i) => {
     if (threadNames.has(t.name)) add(["threads", i, "name"], `thread name "${t.name}" is already used by threads.${threadNames.get(t.name)} (expected each thread name once)`);
     else threadNames.set(t.name, i);
     if (t.cpu >= m.cpus) add(["threads", i, "cpu"], `CPU ${t.cpu} does not exist (machine.cpus is ${m.cpus}: CPUs 0..${m.cpus - 1})`);
-    t.steps.forEach((st, j) => checkStep(st, ["threads", i, "steps", j], add));
+    t.steps.forEach((st, j) => {
+      const path = ["threads", i, "steps", j];
+      checkStep(st, path, add);
+      checkHold(st, path, locks, add);
+      checkPtrFrom(st, path, t.name, j + 1, t.steps.length, add);
+    });
   });
 
   // Injected events.
@@ -100,11 +107,11 @@ export function checkRules(s: ScenarioSpec): RuleProblem[] {
       add([...path, "when", "nth"], `nth counts page checks or page faults: it belongs with at: page-check or page-fault, not ${w.at}`, true);
     if (w.index !== undefined && w.at !== "before-read")
       add([...path, "when", "index"], `index belongs with at: before-read, not ${w.at}`, true);
-    checkAction(e.do, [...path, "do"], { ...ctx, cpus: m.cpus, threads: [...threadNames.keys()], interrupted: thread?.name ?? w.thread });
+    checkAction(e.do, [...path, "do"], { ...ctx, cpus: m.cpus, threads: [...threadNames.keys()], interrupted: thread?.name ?? w.thread, locks });
   });
 
   // A race interrupts whichever thread it lands in: a `run` race simply has no occurrences in its own thread's steps (explore.md section 3).
-  checkRaces(s, threads, threadNames, (d, path) => checkAction(d, path, { ...ctx, cpus: m.cpus, threads: [...threadNames.keys()], interrupted: undefined }), add);
+  checkRaces(s, threads, threadNames, (d, path) => checkAction(d, path, { ...ctx, cpus: m.cpus, threads: [...threadNames.keys()], interrupted: undefined, locks }), add);
   return out;
 }
 
@@ -115,6 +122,8 @@ export interface ActionCtx extends Ctx {
   threads: readonly string[];
   /** The thread the action interrupts (its event's `when.thread`, or the default thread), when known. */
   interrupted: string | undefined;
+  /** The locks the file declares. */
+  locks: readonly string[];
 }
 
 /** The rules of one action (`do`), wherever actions appear: one definition for events and anything else that injects them. */
@@ -127,7 +136,10 @@ export function checkAction(d: ActionSpec, dp: KeyPath, ctx: ActionCtx): void {
   if (d.map) checkArea(d.map, [...dp, "map"], ctx);
   if (d.write) checkContentValues(d.write, [...dp, "write"], add);
   if (d.migrate && d.migrate.cpu >= cpus) add([...dp, "migrate", "cpu"], noCpu(d.migrate.cpu));
-  if (d.nested) checkStep(d.nested, [...dp, "nested"], add);
+  if (d.nested) {
+    checkStep(d.nested, [...dp, "nested"], add);
+    checkHold(d.nested, [...dp, "nested"], ctx.locks, add);
+  }
   if (d.run) {
     const rp = [...dp, "run"];
     const t = d.run.thread;
@@ -141,6 +153,7 @@ export function checkAction(d: ActionSpec, dp: KeyPath, ctx: ActionCtx): void {
     }
     if (d.run.cpu !== undefined && d.run.cpu >= cpus) add([...rp, "cpu"], noCpu(d.run.cpu));
     checkStep(d.run.step, [...rp, "step"], add);
+    checkHold(d.run.step, [...rp, "step"], ctx.locks, add);
   }
 }
 

@@ -227,6 +227,95 @@ export const UseSpec = z.union([z.literal("read"), strict({ write: RawValue })],
 
 const common = { nullable: z.boolean().default(false) };
 
+// ---- syscall shapes (kernels.md section 8): pointers from results, held locks --------
+
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** `ptr: { from: N, index: K }`: element K of step N's `ok` list (its number without index). */
+export interface PtrFromSpec {
+  from: number;
+  index?: bigint;
+}
+
+const FROM_KEYS = ["from", "index"] as const;
+const STEP_FROM = "a step number from 1";
+const INDEX_FROM = "an element index from 0";
+
+/**
+ * The mapping form of `ptr`, checked by hand: each of its problems must let
+ * the union below go on (`continue`), so that the union reports it rather
+ * than "one of the forms allowed here".
+ */
+const ptrFrom = z.custom<Record<string, unknown>>(isMapping).transform((obj, ctx): PtrFromSpec => {
+  const unknown = Object.keys(obj).filter((k) => !(FROM_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) ctx.issues.push({ code: "unrecognized_keys", keys: unknown, message: unknownKeyMessages(unknown, FROM_KEYS), input: obj, continue: true });
+  const number = (key: string, min: bigint, max: bigint, what: string): bigint | undefined => {
+    const v = obj[key];
+    if (v === undefined) return undefined;
+    const r = toInteger(v, min, max, what);
+    if (r.ok) return r.value;
+    ctx.issues.push({ code: "custom", message: r.message, input: v, path: [key], params: { number: true }, continue: true });
+    return undefined;
+  };
+  if (obj.from === undefined) ctx.issues.push({ code: "custom", message: `required key is missing (expected ${STEP_FROM})`, input: undefined, path: ["from"], continue: true });
+  const from = number("from", 1n, 1n << 32n, STEP_FROM);
+  const index = number("index", 0n, U64_MAX, INDEX_FROM);
+  return { from: Number(from ?? 0n), ...(index !== undefined ? { index } : {}) };
+});
+
+/** `ptr` as a number: U64's checks, giving way (an aborting issue) to ptrFrom when it is a mapping. */
+const ptrNumber = numberInput.transform((input, ctx) => {
+  if (isMapping(input)) {
+    ctx.issues.push({ code: "custom", message: "a mapping", input });
+    return z.NEVER;
+  }
+  const r = toInteger(input, 0n, U64_MAX, "an unsigned 64-bit number");
+  if (r.ok) return r.value;
+  ctx.issues.push({ code: "custom", message: r.message, input, params: { number: true }, continue: true });
+  return z.NEVER;
+});
+
+const PTR_MISSING = "required key is missing (expected a number: decimal or 0x hex)";
+const ptrFromJson = {
+  type: "object",
+  description: "a pointer from an earlier step's result: element index (from 0) of step from's ok list, or its number without index",
+  properties: { from: { type: "integer", minimum: 1, description: "an earlier step of this thread, from 1" }, index: { type: "integer", minimum: 0 } },
+  required: ["from"],
+  additionalProperties: false,
+};
+/** A thread's own step: a number, or a pointer from an earlier result. */
+const PtrSource = z.union([ptrNumber, ptrFrom], { error: (iss) => (iss.input === undefined ? PTR_MISSING : undefined) });
+/** A nested or run step has no earlier steps of its own: a mapping there is an error of the file. */
+const NestedPtr = z.union(
+  [
+    ptrNumber,
+    z.custom<Record<string, unknown>>(isMapping).transform((_, ctx): bigint => {
+      ctx.issues.push({
+        code: "custom",
+        message: "a pointer from an earlier result (ptr: { from }) is for a thread's own steps: a nested or run step has none before it (expected a number: decimal or 0x hex)",
+        input: _,
+        continue: true,
+      });
+      return z.NEVER;
+    }),
+  ],
+  { error: (iss) => (iss.input === undefined ? PTR_MISSING : undefined) },
+);
+// Made when the JSON Schema is: hintedNumber's patterns are defined further down.
+const U64_HINT = { what: "an unsigned 64-bit number", min: 0n, max: U64_MAX };
+const jsonOverrides = new WeakMap<z.ZodType, () => Record<string, unknown>>([
+  [PtrSource, () => ({ description: "the user pointer: an address, or a pointer from an earlier step's result", anyOf: [hintedNumber(U64_HINT), ptrFromJson] })],
+  [NestedPtr, () => hintedNumber(U64_HINT)],
+]);
+
+export const LOCK_KINDS = ["mutex", "spin"] as const;
+export const Lock = strict({ name: z.string().min(1), kind: z.enum(LOCK_KINDS) }).meta({
+  id: "Lock",
+  description: "a kernel lock that steps may hold (hold: [name]): a sleeping mutex, or a spin lock taken with IRQs and preemption off",
+});
+export type LockSpec = z.infer<typeof Lock>;
+const hold = { hold: z.array(z.string().min(1)).optional() };
+
 // The rules between a step's keys that the JSON Schema can say too.
 const USE_WRITE_NEEDS_MUT = { if: { properties: { use: { type: "object" } }, required: ["use"] }, then: { properties: { mut: { const: true } }, required: ["mut"] } };
 const OK_NULL_NEEDS_NULLABLE = {
@@ -238,14 +327,14 @@ function stepJson(usable: boolean, extra: z.ZodRawShape) {
   return rules.length === 0 ? {} : { allOf: rules };
 }
 
-function stepShapes<E extends z.ZodRawShape>(extra: E) {
+function stepShapes<E extends z.ZodRawShape, P extends z.ZodType>(extra: E, ptr: P) {
   return [
-    strict({ op: z.literal("get"), ptr: U64, type: ElementType.default("u8"), mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra }).meta(stepJson(true, extra)),
-    strict({ op: z.literal("get_as_slice"), ptr: U64, type: ElementType.default("u8"), len: U64, mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra }).meta(stepJson(true, extra)),
-    strict({ op: z.literal("get_as_null_terminated"), ptr: U64, type: PrimitiveType.default("u8"), mut: z.boolean().default(false), ...common, ...extra }).meta(stepJson(false, extra)),
-    strict({ op: z.literal("get_as_str"), ptr: U64, ...common, ...extra }).meta(stepJson(false, extra)),
-    strict({ op: z.literal("user_access"), addr: U64, access: Access, ...extra }),
-    strict({ op: z.literal("kernel_access"), addr: U64, access: Access, ...extra }),
+    strict({ op: z.literal("get"), ptr, type: ElementType.default("u8"), mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra, ...hold }).meta(stepJson(true, extra)),
+    strict({ op: z.literal("get_as_slice"), ptr, type: ElementType.default("u8"), len: U64, mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra, ...hold }).meta(stepJson(true, extra)),
+    strict({ op: z.literal("get_as_null_terminated"), ptr, type: PrimitiveType.default("u8"), mut: z.boolean().default(false), ...common, ...extra, ...hold }).meta(stepJson(false, extra)),
+    strict({ op: z.literal("get_as_str"), ptr, ...common, ...extra, ...hold }).meta(stepJson(false, extra)),
+    strict({ op: z.literal("user_access"), addr: U64, access: Access, ...extra, ...hold }),
+    strict({ op: z.literal("kernel_access"), addr: U64, access: Access, ...extra, ...hold }),
   ] as const;
 }
 
@@ -262,8 +351,8 @@ function opError(iss: { input?: unknown }): string {
   return `expected op to be ${ops}, got ${describe(op)}${near !== undefined ? ` (did you mean "${near}"?)` : ""}`;
 }
 
-export const NestedStep = z.discriminatedUnion("op", stepShapes({}), { error: opError }).meta({ id: "NestedStep" });
-export const Step = z.discriminatedUnion("op", stepShapes({ expect: StepExpect.optional() }), { error: opError }).meta({ id: "Step", description: "one axptr operation or memory access" });
+export const NestedStep = z.discriminatedUnion("op", stepShapes({}, NestedPtr), { error: opError }).meta({ id: "NestedStep" });
+export const Step = z.discriminatedUnion("op", stepShapes({ expect: StepExpect.optional() }, PtrSource), { error: opError }).meta({ id: "Step", description: "one axptr operation or memory access" });
 export type StepSpec = z.infer<typeof Step>;
 export type NestedStepSpec = z.infer<typeof NestedStep>;
 export type OpName = StepSpec["op"];
@@ -379,6 +468,8 @@ function addressSpace(given: { base?: bigint | undefined; size?: bigint | undefi
 export const Thread = strict({
   name: z.string().min(1),
   cpu: smallInt(0, 63, "a CPU number").default(0),
+  // kernels.md section 8: `return` is the syscall's `?`, its later steps not-run after an err.
+  on_error: z.enum(["continue", "return"]).optional(),
   steps: z.array(Step).default([]),
 });
 export type ThreadSpec = z.infer<typeof Thread>;
@@ -389,6 +480,7 @@ export const Scenario = strict({
   machine: Machine.default(() => Machine.parse({})),
   memory: z.array(Area).default([]),
   threads: z.array(Thread).optional(),
+  locks: z.array(Lock).optional(),
   events: z.array(InjectedEvent).default([]),
   races: z.array(Race).default([]),
   explore: Explore.optional(),
@@ -425,7 +517,11 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     override: (ctx) => {
       const h = numberHints.get(ctx.zodSchema as unknown as z.ZodType);
       const json = ctx.jsonSchema as Record<string, unknown>;
-      if (h) {
+      const own = jsonOverrides.get(ctx.zodSchema as unknown as z.ZodType);
+      if (own) {
+        for (const key of Object.keys(json)) delete json[key];
+        Object.assign(json, own());
+      } else if (h) {
         // A number with a range or a list of values: said inline, beside the general "Number".
         for (const key of Object.keys(json)) delete json[key];
         Object.assign(json, hintedNumber(h));

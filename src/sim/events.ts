@@ -1,6 +1,7 @@
 // The trace: one union of typed events keyed on `kind`, and step results.
 import type { HazardKind, OpName } from "../scenario/schema.js";
 import type { MemorySnapshot } from "./memory-map.js";
+import type { PointerOrigin } from "./pointers.js";
 
 export type Access = "read" | "write" | "execute";
 export type Mode = "kernel" | "user";
@@ -57,10 +58,10 @@ export type EventBody =
   | { kind: "injected"; action: string; by?: string; race?: string; detail: string }
   | { kind: "migrate"; from: number; to: number }
   | { kind: "interrupt"; addr: bigint; access: Access }
-  | { kind: "lock"; decision: "acquired" | "released" | "deadlock" }
+  | { kind: "lock"; decision: "acquired" | "released" | "deadlock" | "relock"; lock?: string }
   | { kind: "nested-result"; op: OpName; result: StepResult }
   | { kind: "run"; to: string; to_cpu: number; op: OpName; args: string; by?: string }
-  | { kind: "run-result"; op: OpName; result: RunResult; blocked_by?: string }
+  | { kind: "run-result"; op: OpName; result: RunResult; blocked_by?: string; lock?: string }
   | { kind: "hazard"; hazard: HazardKind; message: string }
   | { kind: "step-end"; result: StepResult };
 
@@ -97,6 +98,12 @@ export interface StepRecord {
   result: StepResult;
   expected: Expected | null;
   met: boolean | null;
+  /** Why a step that could have run did not (kernels.md section 8: no pointer, or its thread returned). */
+  reason?: string;
+  /** Where its pointer came from (a `ptr: { from }` step). */
+  ptr_from?: PointerOrigin;
+  /** The locks it holds (`hold`). */
+  hold?: readonly string[];
 }
 
 export interface RunExpectation {
@@ -117,6 +124,8 @@ export interface Unfired {
 export interface Trace {
   scenario: { name: string; description?: string };
   machine: { cpus: number; strategy: string; page_size: bigint; frames: bigint | "unlimited"; aspace_lock: string };
+  /** The file's kernel locks (kernels.md section 8), when it declares any. */
+  locks?: readonly { name: string; kind: "mutex" | "spin" }[];
   outcome: Outcome;
   steps: StepRecord[];
   events: TraceEvent[];

@@ -9,6 +9,7 @@ import type { Machine } from "./machine.js";
 import type { AddressSpace } from "./memory.js";
 import { permText } from "./describe.js";
 import { kernelTouch } from "./handler.js";
+import { spinRefusal } from "./locks.js";
 import { runAnother } from "./run-action.js";
 
 interface Armed {
@@ -21,6 +22,8 @@ interface Armed {
   race?: string;
   /** Why it can never fire where it is placed (a `run` race in its own thread's steps). */
   inert?: string;
+  /** Why it did not fire at its point when reached (a spin lock held, kernels.md section 8). */
+  refused?: string;
 }
 
 /** An event a schedule adds after the file's own: a race placed at one point occurrence. */
@@ -31,8 +34,11 @@ export interface RaceEvent {
   inert?: string;
 }
 
-/** Told of every trigger point the outer operation reaches, in order (`count`: nth, or the element index). */
-export type PointListener = (thread: string, step: number, at: TriggerName, count: bigint | undefined) => void;
+/**
+ * Told of every trigger point the outer operation reaches, in order (`count`: nth, or the element index;
+ * `spin`: the spin lock the thread holds there, with its CPU, when it holds one).
+ */
+export type PointListener = (thread: string, step: number, at: TriggerName, count: bigint | undefined, spin?: { lock: string; cpu: number }) => void;
 
 export class Injector {
   private readonly armed: Armed[];
@@ -61,7 +67,11 @@ export class Injector {
    */
   fire(m: Machine, at: TriggerName, count?: bigint): void {
     if (!m.outer) return;
-    this.onPoint?.(m.thread, m.step, at, count);
+    const spin = m.locks.any ? m.locks.spinOf(m.thread) : undefined;
+    if (this.onPoint) {
+      if (spin === undefined) this.onPoint(m.thread, m.step, at, count);
+      else this.onPoint(m.thread, m.step, at, count, { lock: spin, cpu: m.cpu });
+    }
     for (const a of this.armed) {
       const w = a.spec.when;
       if (a.inert !== undefined) continue;
@@ -70,6 +80,11 @@ export class Injector {
       if (count !== undefined) {
         const want = at === "before-read" ? (w.index ?? 0n) : (w.nth ?? 1n);
         if (a.spec.repeat ? count < want : count !== want) continue;
+      }
+      const refused = spinRefusal(a.spec.do, m.thread, m.cpu, spin);
+      if (refused !== undefined) {
+        a.refused ??= refused;
+        continue;
       }
       a.fired = true;
       runAction(m, a.spec, a.race);
@@ -84,6 +99,11 @@ export class Injector {
   /** Why the armed event `i` can never fire, when that is known before the run. */
   inertReason(i: number): string | undefined {
     return this.armed[i]?.inert;
+  }
+
+  /** Why the armed event `i` did not fire at its point when the run reached it. */
+  refusedReason(i: number): string | undefined {
+    return this.armed[i]?.refused;
   }
 
   /** The first element index from `from` on at which a before-read trigger of this step would fire, if any. */

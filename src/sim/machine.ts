@@ -2,6 +2,7 @@
 // address-space lock, the budget of work, and the trace being written.
 import type { HazardKind, NestedStepSpec, TriggerName } from "../scenario/schema.js";
 import type { EventBody, Flags, Hazard, Mode, RunEnd, StepResult, TraceEvent } from "./events.js";
+import { HeldLocks } from "./locks.js";
 import type { AddressSpace } from "./memory.js";
 import type { Context, Strategy, Token } from "./strategies/index.js";
 
@@ -90,6 +91,8 @@ export class Machine {
   private pending: PendingRead | undefined;
   /** The injected events (set by the run loop). */
   triggers: Triggers = { fire: () => {}, nextReadTrigger: () => undefined, unfired: () => [] };
+  /** The `hold` locks taken now (kernels.md section 8). */
+  locks = new HeldLocks([], "deadlock");
   /** Runs a nested operation (set by the run loop; breaks the ops ↔ injector cycle). */
   runNested: (step: NestedStepSpec) => StepResult = () => ({ status: "not-run" });
 

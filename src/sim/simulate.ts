@@ -12,6 +12,8 @@ import { snapshotOf } from "./memory-map.js";
 import { runOp } from "./ops.js";
 import { describeArgs } from "./describe.js";
 import { neverReached } from "./points.js";
+import { HeldLocks, withHeld, relockOf } from "./locks.js";
+import { pointerLabels, pointerText, resolvePointer } from "./pointers.js";
 
 export { describeArgs };
 import { makeStrategy } from "./strategies/index.js";
@@ -66,22 +68,48 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   m.triggers = injector;
   // An exploration keeps signatures, not traces: no memory pictures (most of a short run's allocations).
   const memoryAtStart = m.keepEvents ? snapshotOf(aspace) : undefined;
-  m.runNested = (st: NestedStepSpec) => runOp(m, st);
+  m.locks = new HeldLocks(scenario.locks ?? [], relockOf((scenario.machine as { kernel?: string }).kernel));
+  m.runNested = (st: NestedStepSpec) => withHeld(m, st.hold, () => runOp(m, st));
 
   const steps: StepRecord[] = [];
   let ended: RunEnd | undefined;
   for (const thread of scenario.threads) {
+    const results: StepResult[] = [];
+    // kernels.md section 8: after an err, a thread with on_error: return has gone back to user space.
+    let returned: string | undefined;
+    const labels = pointerLabels(thread.steps, scenario.memory, P);
     thread.steps.forEach((st, i) => {
       let result: StepResult;
+      let reason: string | undefined;
+      const p = resolvePointer(st, thread.name, results, labels[i] ?? "");
+      // The step's arguments as the trace shows them, a pointer from a result with where it came from.
+      const args = () => describeArgs(p.ok ? p.step : st, p.origin && pointerText(p.origin, thread.name));
       if (ended) result = { status: "not-run" };
-      else {
-        const r = runStep(m, thread.name, i + 1, st);
+      else if (returned !== undefined || !p.ok) {
+        result = { status: "not-run" };
+        reason = returned ?? (p.ok ? undefined : p.reason);
+      } else {
+        const r = runStep(m, thread.name, i + 1, p.step, args);
         result = r.result;
         if (r.ended) ended = r.ended;
       }
+      if (result.status === "err" && thread.on_error === "return" && returned === undefined)
+        returned = `${thread.name}#${i + 1} returned ${result.errno} (on_error: return)`;
+      results.push(result);
       const expected = expectedOf(st);
       // Without a trace to keep, nobody reads the arguments' text: not making it saves an exploration much of its time.
-      steps.push({ thread: thread.name, step: i + 1, op: st.op, args: m.keepEvents ? describeArgs(st) : "", result, expected, met: met(expected, result) });
+      steps.push({
+        thread: thread.name,
+        step: i + 1,
+        op: st.op,
+        args: m.keepEvents ? args() : "",
+        result,
+        expected,
+        met: met(expected, result),
+        ...(reason !== undefined ? { reason } : {}),
+        ...(p.origin !== undefined ? { ptr_from: p.origin } : {}),
+        ...(st.hold !== undefined && st.hold.length > 0 ? { hold: st.hold } : {}),
+      });
     });
   }
 
@@ -90,15 +118,16 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   const unfired = (): Unfired[] =>
     injector.unfired().map((i) => {
       const own = scenario.events[i];
-      if (own !== undefined) return { event: i, ...unfiredEvent(scenario, own, steps) };
+      if (own !== undefined) return { event: i, ...unfiredEvent(scenario, own, steps, injector.refusedReason(i)) };
       const r = races[i - scenario.events.length] as RaceEvent;
-      return { race: r.race, ...unfiredEvent(scenario, r.spec, steps, r.inert) };
+      return { race: r.race, ...unfiredEvent(scenario, r.spec, steps, r.inert ?? injector.refusedReason(i)) };
     });
   const expectations = runExpectations(scenario, outcome, m.hazards.map((h) => h.kind));
   const judged = [...steps.map((s) => s.met), ...expectations.map((e) => e.met)].filter((x): x is boolean => x !== null);
   return {
     scenario: { name: scenario.name, ...(scenario.description !== undefined ? { description: scenario.description } : {}) },
     machine: { cpus: mc.cpus, strategy: strategyName, page_size: P, frames: mc.frames, aspace_lock: mc.aspace_lock },
+    ...(scenario.locks !== undefined && scenario.locks.length > 0 ? { locks: scenario.locks } : {}),
     outcome,
     steps,
     events: m.events,
@@ -119,7 +148,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   };
 }
 
-function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): { result: StepResult; ended?: RunEnd } {
+function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec, args: () => string): { result: StepResult; ended?: RunEnd } {
   m.thread = thread;
   m.step = step;
   m.pageChecks = 0;
@@ -129,10 +158,14 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): 
   let result: StepResult;
   let ended: RunEnd | undefined;
   try {
-    m.emit({ kind: "step-start", op: st.op, args: m.keepEvents ? describeArgs(st) : "" });
-    m.triggers.fire(m, "before-step");
-    result = runOp(m, st);
-    m.triggers.fire(m, "after-step");
+    m.emit({ kind: "step-start", op: st.op, args: m.keepEvents ? args() : "" });
+    // `hold` locks are the thread's from before its before-step point to after its after-step point.
+    result = withHeld(m, st.hold, () => {
+      m.triggers.fire(m, "before-step");
+      const r = runOp(m, st);
+      m.triggers.fire(m, "after-step");
+      return r;
+    });
   } catch (e) {
     if (!(e instanceof RunEndSignal)) throw e;
     result = e.result;
@@ -161,7 +194,7 @@ function unfiredEvent(s: Scenario, e: InjectedEventSpec, steps: readonly StepRec
   if (inert !== undefined) why = inert;
   else if (!s.threads.some((t) => t.name === thread)) why = `the scenario has no thread named "${thread}"`;
   else if (!record) why = `thread "${thread}" has no step ${step}`;
-  else if (record.result.status === "not-run") why = "the run ended before this step";
+  else if (record.result.status === "not-run") why = record.reason !== undefined ? `the step did not run: ${record.reason}` : "the run ended before this step";
   else if (never !== undefined) why = never;
   else why = `the step never got there (a check failed first, the run ended, or there were fewer page checks, faults or elements)`;
   return { when: `${thread}#${step} at ${at}${count}`, why };

@@ -144,7 +144,7 @@ function steps(t: Trace): string {
   const rows = t.steps.map((s) => {
     const mark = s.met === null ? "" : s.met ? '<span class="met">✓</span>' : '<span class="failed">✗</span>';
     const expected = s.expected === null ? "" : xml(resultText(s.expected));
-    return `<tr><td>${mark}</td><td class="mono">${xml(`${s.thread}#${s.step}`)}</td><td class="mono">${xml(`${s.op} ${s.args}`.trimEnd())}</td><td class="mono">${xml(resultText(s.result))}</td><td class="mono">${expected}</td></tr>`;
+    return `<tr><td>${mark}</td><td class="mono">${xml(`${s.thread}#${s.step}`)}</td><td class="mono">${xml(`${s.op} ${s.args}`.trimEnd())}</td><td class="mono">${xml(resultText(s.result) + (s.reason !== undefined ? ` (${s.reason})` : ""))}</td><td class="mono">${expected}</td></tr>`;
   });
   return `<table class="steps"><thead><tr><th></th><th>step</th><th>call</th><th>result</th><th>expected</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
