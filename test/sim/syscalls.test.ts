@@ -6,6 +6,7 @@ import { explore } from "../../src/explore/explore.js";
 import { renderText } from "../../src/render/text.js";
 import { renderMermaid } from "../../src/render/mermaid/index.js";
 import { traceJson } from "../../src/render/json.js";
+import { renderReport } from "../../src/render/report/index.js";
 import { EFAULT, body, load, ofKind, run } from "./helpers.js";
 
 // argv at 0xe0000 (an area named argv): two pointers and the NULL; the strings elsewhere.
@@ -320,6 +321,12 @@ describe("outputs of a not-run step with a reason", () => {
       reason: "main#1 returned EFAULT (on_error: return)",
       ptr_from: { step: 1, index: 0, label: "0xd0000[0]" },
     });
+  });
+
+  it("HTML: the reason beside the result in the steps table", () => {
+    const html = renderReport([{ file: "a.yaml", trace: t }], { color: false });
+    expect(html).toContain("<td>main#2</td>".replace("<td>", '<td class="mono">'));
+    expect(html).toContain('<td class="mono">get_as_str ptr=0xd0000[0] (from main#1)</td><td class="mono">not-run (main#1 returned EFAULT (on_error: return))</td>');
   });
 
   it("Mermaid: a note over its thread", () => {
