@@ -3,7 +3,7 @@
 import type { ActionSpec, InjectedEventSpec, RaceSpec } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { RaceEvent } from "../sim/injector.js";
-import { spinRefusal } from "../sim/locks.js";
+import { blockedBy } from "../sim/kernels/index.js";
 import { occurrenceText, parseOccurrence, type Occurrence } from "./occurrence.js";
 
 export interface Pair {
@@ -72,9 +72,9 @@ export function raceFilter(r: RaceSpec, threadNames: ReadonlySet<string>): RaceF
     allows: (o) =>
       (at === undefined || at.has(o.at)) &&
       o.thread !== own &&
-      (everywhere || threads.has(o.thread) || steps.has(`${o.thread}#${o.step}`)) &&
-      // A thread holding a spin lock can be neither preempted nor interrupted there (kernels.md section 8).
-      (o.spin === undefined || spinRefusal(r.do, o.thread, o.spin.cpu, o.spin.lock) === undefined),
+      // The kernel's narrowing (kernels.md section 4): no schedule places the race where it cannot happen.
+      (o.closed === undefined || blockedBy(o.closed, r.do) === undefined) &&
+      (everywhere || threads.has(o.thread) || steps.has(`${o.thread}#${o.step}`)),
   };
 }
 

@@ -3,7 +3,7 @@
 // replays its witness. This is also the `.outcomes` golden.
 import type { ExploreClass, ExploreResult } from "../explore/explore.js";
 import { palette } from "./colors.js";
-import { resultText } from "./text.js";
+import { kernelWords, resultText } from "./text.js";
 
 export interface ExploreTextOptions {
   color: boolean;
@@ -46,7 +46,7 @@ export function exploreTextBlock(r: ExploreResult, o: ExploreTextOptions): strin
   const shard = r.shard === null ? "" : `, shard ${r.shard.index}/${r.shard.count}`;
   lines.push(`${c.bold("explore")}   ${r.scenario}`);
   lines.push(`${c.bold("file")}      ${o.file}`);
-  lines.push(`${c.bold("machine")}   ${plural(r.machine.cpus, "CPU")}, strategy ${r.machine.strategy}, depth ${r.depth}${shard}`);
+  lines.push(`${c.bold("machine")}   ${plural(r.machine.cpus, "CPU")}, ${kernelWords(r.machine.kernel)}strategy ${r.machine.strategy}, depth ${r.depth}${shard}`);
   const violating = r.classes.filter((k) => k.violates).length;
   const verdict = r.violations === 0 ? c.ok("no violations") : c.bad(`${plural(violating, "class")} violating (${plural(r.violations, "schedule")})`);
   lines.push(`${c.bold("result")}    ${plural(r.schedules, "schedule")}, ${plural(r.classes.length, "class")}: ${verdict}`);

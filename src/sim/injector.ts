@@ -9,7 +9,8 @@ import type { Machine } from "./machine.js";
 import type { AddressSpace } from "./memory.js";
 import { permText } from "./describe.js";
 import { kernelTouch } from "./handler.js";
-import { spinRefusal } from "./locks.js";
+import { blockedBy, closedAt, type ClosedAt } from "./kernels/index.js";
+import { spinClosed } from "./locks.js";
 import { runAnother } from "./run-action.js";
 
 interface Armed {
@@ -22,8 +23,8 @@ interface Armed {
   race?: string;
   /** Why it can never fire where it is placed (a `run` race in its own thread's steps). */
   inert?: string;
-  /** Why it did not fire at its point when reached (a spin lock held, kernels.md section 8). */
-  refused?: string;
+  /** Why its kernel kept it from happening at its point (kernels.md sections 4 and 5), when it did. */
+  blocked?: string;
 }
 
 /** An event a schedule adds after the file's own: a race placed at one point occurrence. */
@@ -36,9 +37,9 @@ export interface RaceEvent {
 
 /**
  * Told of every trigger point the outer operation reaches, in order (`count`: nth, or the element index;
- * `spin`: the spin lock the thread holds there, with its CPU, when it holds one).
+ * `closed`: what the kernel keeps from happening there, absent when nothing is).
  */
-export type PointListener = (thread: string, step: number, at: TriggerName, count: bigint | undefined, spin?: { lock: string; cpu: number }) => void;
+export type PointListener = (thread: string, step: number, at: TriggerName, count: bigint | undefined, closed?: ClosedAt) => void;
 
 export class Injector {
   private readonly armed: Armed[];
@@ -67,11 +68,11 @@ export class Injector {
    */
   fire(m: Machine, at: TriggerName, count?: bigint): void {
     if (!m.outer) return;
-    const spin = m.locks.any ? m.locks.spinOf(m.thread) : undefined;
-    if (this.onPoint) {
-      if (spin === undefined) this.onPoint(m.thread, m.step, at, count);
-      else this.onPoint(m.thread, m.step, at, count, { lock: spin, cpu: m.cpu });
-    }
+    const k = m.kernel;
+    const kernelClosed = k.preemption || k.interrupts || k.mappingLocked ? closedAt(k, { op: m.op, at, inAccess: m.openCount(m.thread) > 0 }, m.cpu) : undefined;
+    // A spin lock the thread holds closes preemption and interrupts too (kernels.md section 8).
+    const closed = m.locks.any ? spinClosed(m, kernelClosed) : kernelClosed;
+    this.onPoint?.(m.thread, m.step, at, count, closed);
     for (const a of this.armed) {
       const w = a.spec.when;
       if (a.inert !== undefined) continue;
@@ -81,9 +82,9 @@ export class Injector {
         const want = at === "before-read" ? (w.index ?? 0n) : (w.nth ?? 1n);
         if (a.spec.repeat ? count < want : count !== want) continue;
       }
-      const refused = spinRefusal(a.spec.do, m.thread, m.cpu, spin);
-      if (refused !== undefined) {
-        a.refused ??= refused;
+      const blocked = blockedBy(closed, a.spec.do);
+      if (blocked !== undefined) {
+        a.blocked = blocked;
         continue;
       }
       a.fired = true;
@@ -101,9 +102,9 @@ export class Injector {
     return this.armed[i]?.inert;
   }
 
-  /** Why the armed event `i` did not fire at its point when the run reached it. */
-  refusedReason(i: number): string | undefined {
-    return this.armed[i]?.refused;
+  /** Why the kernel kept the armed event `i` from happening where it was reached, if it did. */
+  blockedReason(i: number): string | undefined {
+    return this.armed[i]?.blocked;
   }
 
   /** The first element index from `from` on at which a before-read trigger of this step would fire, if any. */
@@ -136,6 +137,7 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
   // The detail is text for a trace: an exploration keeps none, so it is not made there.
   const injected = (action: string, detail: () => string) => {
     m.spend();
+    m.injections++;
     m.emit({ kind: "injected", action, ...by, detail: m.keepEvents ? detail() : "" });
   };
   if (d.unmap) {

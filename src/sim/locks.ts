@@ -3,15 +3,17 @@
 // last use. Taking and releasing emit no event; a `run` needing a lock
 // another thread holds is blocked; re-taking one's own lock ends the run;
 // under a spin lock the thread can be neither preempted nor interrupted.
-import type { ActionSpec, LockSpec } from "../scenario/schema.js";
+import type { LockSpec } from "../scenario/schema.js";
+import type { ClosedAt } from "./kernels/index.js";
 import type { Machine } from "./machine.js";
 
 export type LockKind = LockSpec["kind"];
 
 /**
- * What re-taking a mutex its own thread holds does: ArceOS's `Mutex::lock`
- * asserts ("tried to acquire mutex it already owns", the starry-* kernels),
- * or the thread waits for itself (axptr-*). A re-taken spin lock always spins forever.
+ * What re-taking a mutex its own thread holds does (the kernel profile's
+ * `relock`): ArceOS's `Mutex::lock` asserts ("tried to acquire mutex it
+ * already owns", the starry-* kernels), or the thread waits for itself
+ * (axptr-*). A re-taken spin lock always spins forever.
  */
 export type Relock = "panic" | "deadlock";
 
@@ -74,18 +76,20 @@ export class HeldLocks {
 }
 
 /**
- * Why `d` cannot happen at a point where `thread`, on `cpu`, holds the spin
- * lock `spin` (undefined: it can). A migrate, or a `run` on the thread's own
- * CPU, would preempt it; an interrupt would need IRQs on. Pure: the
- * injector asks it at each point, `explore` of each recorded occurrence.
+ * What a spin lock the running thread holds closes at this point, joined to
+ * what its kernel closes (`kernel`): no preemption (a migrate, or a `run` on
+ * its own CPU) and no interrupt, from before-step to after-step. The same
+ * shape the kernel profiles use, so the injector and `explore` read one rule.
  */
-export function spinRefusal(d: ActionSpec, thread: string, cpu: number, spin: string | undefined): string | undefined {
-  if (spin === undefined) return undefined;
-  if (d.interrupt) return `thread ${thread} holds the spin lock ${spin} (IRQs off): no interrupt until its step ends`;
-  if (d.migrate) return `thread ${thread} holds the spin lock ${spin} (preemption off): it cannot be migrated until its step ends`;
-  if (d.run && (d.run.cpu === undefined || d.run.cpu === cpu))
-    return `thread ${thread} holds the spin lock ${spin} (preemption off): thread ${d.run.thread} cannot be switched in on its cpu${cpu} until its step ends`;
-  return undefined;
+export function spinClosed(m: Machine, kernel: ClosedAt | undefined): ClosedAt | undefined {
+  const spin = m.locks.spinOf(m.thread);
+  if (spin === undefined) return kernel;
+  return {
+    ...kernel,
+    cpu: m.cpu,
+    preempt: `thread ${m.thread} holds the spin lock ${spin} (preemption off): it cannot be taken off cpu${m.cpu} until its step ends`,
+    interrupt: `thread ${m.thread} holds the spin lock ${spin} (IRQs off): no interrupt until its step ends`,
+  };
 }
 
 /** Runs `body` with `names` taken by the running thread, released after (a run-ending signal ends everything anyway). */
@@ -97,13 +101,4 @@ export function withHeld<T>(m: Machine, names: readonly string[] | undefined, bo
   } finally {
     m.locks.release(taken);
   }
-}
-
-/**
- * The re-lock decision of the kernel in effect. The seam for kernel
- * profiles (kernels.md section 2): ArceOS's Mutex panics under every
- * starry-* kernel; the axptr-* kernels (and a file naming none) deadlock.
- */
-export function relockOf(kernel: string | undefined): Relock {
-  return kernel !== undefined && kernel.startsWith("starry-") ? "panic" : "deadlock";
 }

@@ -235,6 +235,18 @@ events:
     expect(renderText(t, "r.yaml", { color: false })).toContain("lock l: already held by this thread: deadlock");
   });
 
+  it("re-taking a held mutex under a starry-* kernel is the re-lock panic of kernels.md section 2; a spin lock still deadlocks", () => {
+    const starry = (kind: string) => RELOCK(kind).replace("name: relock\n", "name: relock\nmachine: { kernel: starry-2025-12 }\n");
+    const t = run(starry("mutex"));
+    expect(t.outcome).toBe("panic");
+    expect(t.steps.map((s) => s.result)).toEqual([{ status: "panic", message: "thread main tried to acquire mutex l it already owns" }, { status: "not-run" }]);
+    expect(ofKind(t, "lock").map(body)).toEqual([{ kind: "lock", decision: "relock", lock: "l", nested: 1 }]);
+    expect(renderText(t, "r.yaml", { color: false })).toContain("lock l: already held by this thread: the Mutex asserts (panic)");
+    const spin = run(starry("spin"));
+    expect(spin.outcome).toBe("deadlock");
+    expect(ofKind(spin, "lock").map(body)).toEqual([{ kind: "lock", decision: "deadlock", lock: "l", nested: 1 }]);
+  });
+
   it("a nested step may take a lock its thread does not hold; it is released when the nested step ends", () => {
     const t = run(RELOCK("mutex").replace("hold: [l] }\n      - { op: get_as_str, ptr: 0x10000 }", "}\n      - { op: get_as_str, ptr: 0x10000, hold: [l] }"));
     expect(t.outcome).toBe("completed");
@@ -274,8 +286,8 @@ races:
     const t = run(SPIN(", hold: [sighand]"));
     expect(t.unfired).toEqual([
       { event: 0, when: "main#1 at flag-set", why: "thread main holds the spin lock sighand (IRQs off): no interrupt until its step ends" },
-      { event: 1, when: "main#1 at before-step", why: "thread main holds the spin lock sighand (preemption off): it cannot be migrated until its step ends" },
-      { event: 2, when: "main#1 at after-step", why: "thread main holds the spin lock sighand (preemption off): thread other cannot be switched in on its cpu0 until its step ends" },
+      { event: 1, when: "main#1 at before-step", why: "thread main holds the spin lock sighand (preemption off): it cannot be taken off cpu0 until its step ends" },
+      { event: 2, when: "main#1 at after-step", why: "thread main holds the spin lock sighand (preemption off): it cannot be taken off cpu0 until its step ends" },
     ]);
     // A run on another CPU happens (CPUs run in parallel), and the next step, holding nothing, is interrupted.
     expect(ofKind(t, "run").map((e) => [e.step, e.to_cpu])).toEqual([[1, 1]]);

@@ -30,6 +30,8 @@ function stateLabel(strategy: string, key: string): string {
       return `flag of thread ${key}`;
     case "nesting-counter":
       return `counter of thread ${key}`;
+    case "global-flag":
+      return "ACCESSING_USER_MEM (global)";
     default:
       return `state ${key}`;
   }
@@ -236,12 +238,17 @@ function diagram(t: Trace, file: string): string {
         break;
       case "lock":
         say(
-          e.lock !== undefined
-            ? `Note over ${th}: lock ${esc(e.lock, 40)} already held by this thread: ${e.decision === "relock" ? "re-lock panic" : "deadlock"}`
-            : e.decision === "deadlock"
-            ? `Note over ${th}: address-space lock already held by this thread: deadlock`
-            : `Note over ${th}: address-space lock ${e.decision}`,
+          e.decision === "relock"
+            ? `Note over ${th}: ${e.lock !== undefined ? `lock ${esc(e.lock, 40)}` : "address-space lock"} already held by this thread: the Mutex asserts (panic)`
+            : e.lock !== undefined
+              ? `Note over ${th}: lock ${esc(e.lock, 40)} already held by this thread: deadlock`
+              : e.decision === "deadlock"
+                ? `Note over ${th}: address-space lock already held by this thread: deadlock`
+                : `Note over ${th}: address-space lock ${e.decision}`,
         );
+        break;
+      case "check":
+        say(`Note over ${th}: access check ${hex(e.addr)}+${e.size} inside the user address space: ${e.ok ? "ok" : "fails"}`);
         break;
       case "nested-result":
         say(`Note over ${th}: ◀ nested ${e.op} → ${esc(resultText(e.result))}`);
