@@ -247,6 +247,12 @@ events:
     expect(ofKind(spin, "lock").map(body)).toEqual([{ kind: "lock", decision: "deadlock", lock: "l", nested: 1 }]);
   });
 
+  it("a name listed twice in one hold is a re-take, at the step's start (before its before-step point)", () => {
+    const t = run(RELOCK("mutex").replace("hold: [l] }\n      - { op: get_as_str", "hold: [l, l] }\n      - { op: get_as_str").replace(/events:[\s\S]*$/, ""));
+    expect(t.outcome).toBe("deadlock");
+    expect(t.events.map((e) => e.kind)).toEqual(["step-start", "lock", "step-end"]);
+  });
+
   it("a nested step may take a lock its thread does not hold; it is released when the nested step ends", () => {
     const t = run(RELOCK("mutex").replace("hold: [l] }\n      - { op: get_as_str, ptr: 0x10000 }", "}\n      - { op: get_as_str, ptr: 0x10000, hold: [l] }"));
     expect(t.outcome).toBe("completed");
