@@ -27,6 +27,7 @@ export function* textChunks(t: Trace, file: string, opts: TextOptions): Generato
   yield `${c.bold("scenario")}  ${p(t.scenario.name)}\n`;
   yield `${c.bold("file")}      ${p(file)}\n`;
   yield `${c.bold("machine")}   ${machineLine(t)}\n`;
+  if (t.locks !== undefined) yield `${c.bold("locks")}     ${p(t.locks.map((l) => `${l.name} (${l.kind})`).join(", "))}\n`;
   yield `${c.bold("state")}     ${STATE_LEGEND[t.machine.strategy] ?? ""}\n`;
   if (!opts.quiet) {
     yield "\n";
@@ -38,7 +39,8 @@ export function* textChunks(t: Trace, file: string, opts: TextOptions): Generato
     const mark = s.met === null ? " " : s.met ? c.ok("✓") : c.bad("✗");
     const expected = s.expected === null ? "" : `  (expected ${resultText(s.expected)})`;
     const call = p(`${s.op} ${s.args}`.trimEnd());
-    yield `  ${mark} ${p(s.thread)}#${s.step} ${call} → ${colorResult(s.result, c)}${s.met === false ? c.bad(expected) : c.dim(expected)}\n`;
+    const reason = s.reason !== undefined ? c.warn(` (${p(s.reason)})`) : "";
+    yield `  ${mark} ${p(s.thread)}#${s.step} ${call} → ${colorResult(s.result, c)}${reason}${s.met === false ? c.bad(expected) : c.dim(expected)}\n`;
   }
   for (const e of t.expectations) yield `  ${e.met ? c.ok("✓") : c.bad("✗")} run: ${p(e.what)}${e.met ? "" : c.bad(" (not met)")}\n`;
   yield "\n";
@@ -52,13 +54,19 @@ const STATE_LEGEND: Record<string, string> = {
   "per-thread-flag": "one bool per thread (1 = accessing user memory)",
   "nesting-counter": "one counter per thread (above 0 = accessing user memory)",
   "exception-table": "- (no state: the faulting instruction decides, through the exception table)",
+  "global-flag": "ACCESSING_USER_MEM, one bool for the whole machine (1 = accessing user memory)",
 };
 
 function machineLine(t: Trace): string {
   const m = t.machine;
   const kib = Number(m.page_size) / 1024;
   const frames = m.frames === "unlimited" ? "frames unlimited" : `${m.frames} frame${m.frames === 1n ? "" : "s"}`;
-  return `${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, strategy ${m.strategy}, page ${kib} KiB, ${frames}, lock ${m.aspace_lock}`;
+  return `${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, ${kernelWords(m.kernel)}strategy ${m.strategy}, page ${kib} KiB, ${frames}, lock ${m.aspace_lock}`;
+}
+
+/** "kernel NAME, " when one is named; nothing otherwise (the line stays as it was before kernels). */
+export function kernelWords(kernel: string | undefined): string {
+  return kernel === undefined ? "" : `kernel ${kernel}, `;
 }
 
 function summaryLines(t: Trace, c: Palette): string[] {
@@ -169,13 +177,18 @@ function describe(e: TraceEvent, c: Palette, back?: string): string {
     case "interrupt":
       return `interrupt handler runs, ${e.access} at ${hex(e.addr)}`;
     case "lock":
+      if (e.decision === "relock") return c.bad(`${e.lock !== undefined ? `lock ${e.lock}` : "address-space lock"}: already held by this thread: the Mutex asserts (panic)`);
+      if (e.lock !== undefined) return c.bad(`lock ${e.lock}: already held by this thread: deadlock`);
       return e.decision === "deadlock" ? c.bad("address-space lock: already held by this thread: deadlock") : `address-space lock ${e.decision}`;
+    case "check":
+      return `access check ${range(e.addr, e.size)} inside the user address space: ${okText(e.ok, c)}`;
     case "nested-result":
       return `◀ nested ${e.op} → ${resultText(e.result)}`;
     case "run":
       return c.accent(p(`⇄ thread ${e.to} switched in on cpu${e.to_cpu}${e.by !== undefined ? ` by ${e.by}` : ""}: ${`${e.op} ${e.args}`.trimEnd()}`));
     case "run-result": {
-      const blocked = e.result.status === "blocked" ? ` (the address-space lock is held by thread ${e.blocked_by ?? "?"}: it sleeps, the rest does not happen here)` : "";
+      const held = e.lock !== undefined ? `lock ${e.lock}` : "the address-space lock";
+      const blocked = e.result.status === "blocked" ? ` (${held} is held by thread ${e.blocked_by ?? "?"}: it sleeps, the rest does not happen here)` : "";
       return c.accent(p(`⇄ thread ${e.thread}'s ${e.op} → ${resultText(e.result)}${blocked}; back to thread ${back ?? "?"}`));
     }
     case "hazard":

@@ -138,7 +138,7 @@ describe("hostile names in every output that reaches a terminal or a log", () =>
     writeFileSync(join(dir, "s", "bad\u001b[2J\n::error::x.yaml"), "name: x\ncolour: red\n");
     const bad = cli(["validate", join("s", "bad\u001b[2J\n::error::x.yaml")], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe("s/bad\\u001b[2J\\n::error::x.yaml:2:1: colour: unknown key \"colour\" (allowed here: name, description, machine, memory, threads, events, races, explore, expect)\n");
+    expect(bad.stderr).toBe("s/bad\\u001b[2J\\n::error::x.yaml:2:1: colour: unknown key \"colour\" (allowed here: name, description, machine, memory, threads, locks, events, races, explore, expect)\n");
     const usage = cli(["run", file, "--replay", "nope\u001b[2J\n::error::x"], { cwd: dir });
     expect(usage.code).toBe(2);
     expectSafe("a usage mistake", usage.stderr);

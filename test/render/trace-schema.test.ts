@@ -145,7 +145,7 @@ describe("the explore JSON Schema", () => {
   });
 
   it("accepts `explore --format json` of every bundled scenario with races", () => {
-    expect(RACES.length).toBe(6);
+    expect(RACES.length).toBe(10);
     const explore = validator(ajv(), "explore");
     for (const f of RACES) {
       const doc = explored([f]);
