@@ -352,6 +352,8 @@ function yields(st: StepSpec | NestedStepSpec): "value" | "none" {
 }
 
 function checkStep(st: StepSpec | NestedStepSpec, path: KeyPath, add: Ctx["add"]): void {
+  if (st.op === "vm_write" && st.len !== undefined && st.len > MAX_FILL)
+    add([...path, "len"], `a vm_write fill of ${st.len} bytes is larger than the ${MAX_FILL} bytes (256 MiB) a fill may be`);
   if (st.op === "get" || st.op === "get_as_slice" || st.op === "vm_read") {
     if (typeof st.type !== "string") {
       const { size, align } = st.type;

@@ -159,7 +159,7 @@ export function* pageChunks(start: bigint, size: bigint, P: bigint): Generator<[
 }
 
 /** Elements of `size` bytes from `base` whose first byte lies in [lo, hi). */
-function elementsStartingIn(base: bigint, size: bigint, lo: bigint, hi: bigint): bigint {
+export function elementsStartingIn(base: bigint, size: bigint, lo: bigint, hi: bigint): bigint {
   const ceilDiv = (x: bigint) => (x + size - 1n) / size;
   return ceilDiv(hi - base) - ceilDiv(lo - base);
 }

@@ -8,7 +8,7 @@ import type { NestedStepSpec } from "../scenario/schema.js";
 import type { Access, StepResult } from "./events.js";
 import { kernelTouch } from "./handler.js";
 import { MAX_STRING_BYTES, TraceTooLarge, type Machine } from "./machine.js";
-import { checkValueSize, concat, elementValues, pageChunks } from "./ops.js";
+import { checkValueSize, concat, elementsStartingIn, elementValues, pageChunks } from "./ops.js";
 
 type VmStep = Extract<NestedStepSpec, { op: "vm_read" | "vm_write" | "vm_load_string" }>;
 
@@ -39,7 +39,12 @@ function checkAccess(m: Machine, ptr: bigint, size: bigint): boolean {
   return ok;
 }
 
-/** vm_read / vm_write: `n` elements in address order, a page at a time, under the state. */
+/**
+ * vm_read / vm_write: `n` elements in address order, a page at a time, under
+ * the state. Each element's before-read point comes first; between two
+ * points the elements go a page at a time (an action at a point is seen by
+ * the next page touched, as kernelTouch finds what changed).
+ */
 function copy(m: Machine, ptr: bigint, info: ElementInfo, n: bigint, access: Access, data: Uint8Array | undefined): StepResult {
   if (!checkAccess(m, ptr, n * info.size)) return EFAULT;
   if (access === "read") checkValueSize(n, info);
@@ -47,20 +52,23 @@ function copy(m: Machine, ptr: bigint, info: ElementInfo, n: bigint, access: Acc
   m.triggers.fire(m, "flag-set");
   const chunks: Uint8Array[] = [];
   let failed = false;
-  for (let i = 0n; i < n && !failed; i++) {
+  for (let i = 0n; i < n && !failed; ) {
     m.triggers.fire(m, "before-read", i);
-    const at = ptr + i * info.size;
-    for (const [lo, hi] of pageChunks(at, info.size, m.aspace.pageSize)) {
-      // A page is touched again after any action: kernelTouch finds what changed.
+    // Up to the next element whose point someone waits for (every one, in an exploration).
+    const next = m.triggers.nextReadTrigger(m, i + 1n);
+    const j = next !== undefined && next < n ? next : n;
+    if (info.size === 0n) m.spend(j - i);
+    for (const [lo, hi] of pageChunks(ptr + i * info.size, (j - i) * info.size, m.aspace.pageSize)) {
       if (kernelTouch(m, lo, access, COPY) === "fixup") {
         failed = true;
         break;
       }
+      m.spend(elementsStartingIn(ptr, info.size, lo, hi));
       if (data !== undefined) m.aspace.writeBytes(lo, data.subarray(Number(lo - ptr), Number(hi - ptr)));
       else chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
       m.access(access === "read" ? "read" : "write", lo, hi - lo, "kernel");
     }
-    if (!failed) m.spend();
+    i = j;
   }
   m.triggers.fire(m, "flag-clear");
   m.endAccess(token);
@@ -74,9 +82,11 @@ function loadString(m: Machine, ptr: bigint): StepResult {
   if (!checkAccess(m, ptr, 1n)) return EFAULT;
   const token = m.beginAccess();
   m.triggers.fire(m, "flag-set");
-  const bytes: number[] = [];
+  const P = m.aspace.pageSize;
+  const pieces: Uint8Array[] = [];
+  let total = 0;
   let failed = false;
-  for (let i = 0n; ; i++) {
+  for (let i = 0n; ; ) {
     const a = ptr + i;
     if (a > U64_MAX) m.end({ status: "panic", message: `attempt to add with overflow (${hex(ptr)} + ${hex(i)} passes 2^64 - 1)` });
     m.triggers.fire(m, "before-read", i);
@@ -84,19 +94,29 @@ function loadString(m: Machine, ptr: bigint): StepResult {
       failed = true;
       break;
     }
-    const b = m.aspace.readBytes(a, 1)[0] as number;
-    m.access("read", a, 1n, "kernel");
-    m.spend();
-    if (b === 0) break;
-    if (bytes.length >= MAX_STRING_BYTES)
+    // The rest of this page, up to the next point someone waits for and what the budget allows.
+    let k = P - (a % P);
+    const next = m.triggers.nextReadTrigger(m, i + 1n);
+    if (next !== undefined && next - i < k) k = next - i;
+    if (m.remaining < k) k = m.remaining > 0n ? m.remaining : 1n;
+    const bytes = m.aspace.readBytes(a, Number(k));
+    const zero = bytes.indexOf(0);
+    const took = zero === -1 ? bytes.length : zero + 1;
+    m.spend(BigInt(took));
+    m.access("read", a, BigInt(took), "kernel");
+    const keep = zero === -1 ? bytes : bytes.subarray(0, zero);
+    total += keep.length;
+    if (total > MAX_STRING_BYTES)
       throw new TraceTooLarge(`a vm_load_string string would pass ${MAX_STRING_BYTES} bytes (256 MiB, the longest string a step may yield); end the string with a NUL within 256 MiB`);
-    bytes.push(b);
+    pieces.push(keep);
+    if (zero !== -1) break;
+    i += BigInt(took);
   }
   m.triggers.fire(m, "flag-clear");
   m.endAccess(token);
   if (failed) return EFAULT;
   try {
-    return { status: "ok", value: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Uint8Array.from(bytes)) };
+    return { status: "ok", value: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(concat(pieces)) };
   } catch {
     return { status: "err", errno: "EILSEQ" };
   }

@@ -336,6 +336,11 @@ describe("section 1: the file's errors", () => {
     ]);
     expect(problems("name: x\nmachine:\n  kernel: starry-2025-08\n  strategy: global-flag\n")).toEqual([]);
   });
+  it("a vm_write fill larger than 256 MiB is refused, as a contents fill is", () => {
+    expect(problems("name: x\nmachine: { kernel: starry-2025-12 }\nthreads:\n  - { name: m, steps: [ { op: vm_write, ptr: 0x1000, fill: 1, len: 0xffffffffffff } ] }\n")).toEqual([
+      "k.yaml:4:68: threads.0.steps.0.len: a vm_write fill of 281474976710655 bytes is larger than the 268435456 bytes (256 MiB) a fill may be",
+    ]);
+  });
   it("a vm_* step under a kernel without the copies names the kernels that have them, nested and run steps too", () => {
     expect(
       problems(`name: x

@@ -35,7 +35,7 @@ export function reportCommand(files: readonly string[], opts: ReportOptions): { 
   const loaded = loadAll(files).map((l) => (checkStrategyOption(l, opts.strategy, opts.kernel), withKernel(l, opts.kernel)));
   const html = renderReport(
     loaded.map((l) => {
-      const races = racesSection(l, opts.strategy, max);
+      const races = racesSection(l, opts.strategy, max, opts.kernel);
       return { file: l.file, trace: simulateLoaded(l, opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { sections: [races] } : {}) };
     }),
     { color: false },
@@ -53,7 +53,7 @@ export function reportCommand(files: readonly string[], opts: ReportOptions): { 
  * strategy (the file's, as check's outcome golden, unless --strategy), and
  * the witness runs of the classes that get a timeline.
  */
-function racesSection(l: Loaded, strategy: StrategyName | undefined, max: number): ReportSection | undefined {
+function racesSection(l: Loaded, strategy: StrategyName | undefined, max: number, kernel?: KernelName): ReportSection | undefined {
   const s = l.scenario;
   if (s.races.length === 0) return undefined;
   const depth = s.explore?.depth ?? 1;
@@ -64,6 +64,7 @@ function racesSection(l: Loaded, strategy: StrategyName | undefined, max: number
     return renderRaces(r, witnesses, {
       file: l.file,
       ...(strategy !== undefined ? { strategyArg: strategy } : {}),
+      ...(kernel !== undefined ? { kernelArg: kernel } : {}),
       never: s.explore?.never ?? [],
       hazardsForbidden: s.explore?.hazards === "forbidden",
     });
