@@ -34,14 +34,30 @@ export interface RaceEvent {
 /** Told of every trigger point the outer operation reaches, in order (`count`: nth, or the element index). */
 export type PointListener = (thread: string, step: number, at: TriggerName, count: bigint | undefined) => void;
 
+/**
+ * Watches the points from inside the run (an exploration that forks there):
+ * `before` as a point is reached, `after` once its events have fired (not
+ * called when one of them ended the run), with the state's fingerprint.
+ */
+export interface PointProbe {
+  before(thread: string, step: number, at: TriggerName, count: bigint | undefined): void;
+  /** `events`: how many events the run has emitted so far (a trace has a cap on them). */
+  after(thread: string, step: number, at: TriggerName, count: bigint | undefined, print: () => string | undefined, events: number): void;
+  /** Whether every element of a scan must be a point now (true) or reads may run on to the next event. */
+  perElement(): boolean;
+}
+
 export class Injector {
   private readonly armed: Armed[];
+  /** The state's fingerprint, for the probe (set by the run loop). */
+  print: () => string | undefined = () => undefined;
 
   constructor(
     events: readonly InjectedEventSpec[],
     defaultThread: string,
     races: readonly RaceEvent[] = [],
     private readonly onPoint?: PointListener,
+    private readonly probe?: PointProbe,
   ) {
     this.armed = events.map((spec) => ({ spec, thread: spec.when.thread ?? defaultThread, step: stepNumber(spec), fired: false }));
     for (const r of races)
@@ -62,6 +78,7 @@ export class Injector {
   fire(m: Machine, at: TriggerName, count?: bigint): void {
     if (!m.outer) return;
     this.onPoint?.(m.thread, m.step, at, count);
+    this.probe?.before(m.thread, m.step, at, count);
     for (const a of this.armed) {
       const w = a.spec.when;
       if (a.inert !== undefined) continue;
@@ -74,6 +91,14 @@ export class Injector {
       a.fired = true;
       runAction(m, a.spec, a.race);
     }
+    this.probe?.after(m.thread, m.step, at, count, this.print, m.eventCount);
+  }
+
+  /** Which of the file's own events (not races) have fired, as text: a part of the state's fingerprint. */
+  firedPrint(): string {
+    let out = "";
+    for (const a of this.armed) if (a.race === undefined) out += a.fired ? "1" : "0";
+    return out;
   }
 
   /** Indexes (in the file's `events`) of the events that never fired. */
@@ -90,7 +115,7 @@ export class Injector {
   nextReadTrigger(m: Machine, from: bigint): bigint | undefined {
     if (!m.outer) return undefined;
     // Someone listens for every point: each element's before-read is one.
-    if (this.onPoint !== undefined) return from;
+    if (this.onPoint !== undefined || this.probe?.perElement() === true) return from;
     let next: bigint | undefined;
     for (const a of this.armed) {
       const w = a.spec.when;

@@ -90,6 +90,13 @@ export class Machine {
   private pending: PendingRead | undefined;
   /** The injected events (set by the run loop). */
   triggers: Triggers = { fire: () => {}, nextReadTrigger: () => undefined, unfired: () => [] };
+  /**
+   * What the step's own operation has done so far that the rest of it depends
+   * on (its stage, position, the bytes it has read), set by the operation as
+   * it goes; undefined where that is not described, and then the state is
+   * never taken for another (an exploration merges equal states only).
+   */
+  progress: (() => string) | undefined;
   /** Runs a nested operation (set by the run loop; breaks the ops ↔ injector cycle). */
   runNested: (step: NestedStepSpec) => StepResult = () => ({ status: "not-run" });
 
@@ -147,6 +154,24 @@ export class Machine {
   /** Triggers fire and `nth` counts only for the step's own operation. */
   get outer(): boolean {
     return this.depth === 0 && this.irq === 0 && !this.inRun;
+  }
+
+  /**
+   * Everything the rest of the run depends on, at a point of the step's own
+   * operation (explore.md section 2), as a string: equal strings, equal
+   * futures. Undefined when the operation does not describe its progress.
+   * Counters only a trace shows (events, faults) are left out.
+   */
+  print(): string | undefined {
+    const progress = this.progress?.();
+    if (progress === undefined) return undefined;
+    let open = "";
+    for (const [t, tokens] of this.open) open += `${t}:${tokens.map((k) => k?.slot ?? "-").join(".")};`;
+    let cpus = "";
+    for (const c of this.cpuOf.values()) cpus += `${c},`;
+    const hazards = [...new Set(this.hazards.map((h) => h.kind))].sort().join(",");
+    const flags = JSON.stringify(this.strategy.flags());
+    return `${this.thread}#${this.step}|${this.used}|${this.lockHolder ?? ""}|${this.pageChecks}|${this.faultsInStep}|${cpus}|${open}|${flags}|${hazards}|${this.aspace.print()}|${progress}`;
   }
 
   /** Spends units of work; the unit that would exceed the budget ends the run instead of happening. */

@@ -6,6 +6,7 @@ import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec } from "../scenari
 import type { Access, StepResult, Value } from "./events.js";
 import { kernelTouch, userTouch } from "./handler.js";
 import { BlockedSignal, MAX_EVENTS, MAX_STRING_BYTES, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
+import { Hasher } from "./fingerprint.js";
 import { minB } from "./memory.js";
 
 const I64_MAX = (1n << 63n) - 1n;
@@ -27,6 +28,8 @@ export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}): Ste
   // The lock is taken once: around the whole call when it comes first, else around the checks only.
   const outerLock = <T>(body: () => T): T => (first ? withLock(m, body) : body());
   const checksLock = <T>(body: () => T): T => (first ? body() : withLock(m, body));
+  // The step's own operation says how far it is (Machine.progress); nested ones and other threads' reach no point.
+  if (m.outer) m.progress = OP_STAGE[st.op];
   switch (st.op) {
     case "get":
     case "get_as_slice": {
@@ -71,6 +74,16 @@ export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}): Ste
       return OK;
   }
 }
+
+/** Where an operation is when its progress is its op alone: the checks' points have nothing else to remember. */
+const OP_STAGE: Record<NestedStepSpec["op"], () => string> = {
+  get: () => "g",
+  get_as_slice: () => "g",
+  get_as_null_terminated: () => "n",
+  get_as_str: () => "n",
+  user_access: () => "u",
+  kernel_access: () => "k",
+};
 
 /** axptr 0.1's `with_addr_space` holds the lock across the whole operation; its successor never across a read. */
 function withLock<T>(m: Machine, body: () => T): T {
@@ -168,6 +181,8 @@ function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | u
   if (finishes) checkValueSize(n, info);
   const chunks: Uint8Array[] = [];
   for (const [lo, hi] of pageChunks(start, n * info.size, m.aspace.pageSize)) {
+    // A fault's point: the rest depends on the chunk, the bytes read before it, and whether they are kept.
+    if (m.outer) m.progress = () => `r|${lo}|${finishes}|${bytesPrint(chunks)}`;
     if (kernelTouch(m, lo, "read", { site: true, interrupt: false }) === "fixup") return EFAULT;
     m.spend(elementsStartingIn(start, info.size, lo, hi));
     if (finishes) chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
@@ -175,6 +190,12 @@ function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | u
   }
   const values = elementValues(concat(chunks), info, n);
   return { status: "ok", value: count === undefined ? (values[0] ?? null) : values };
+}
+
+function bytesPrint(chunks: readonly Uint8Array[]): string {
+  const h = new Hasher();
+  for (const c of chunks) h.bytes(c);
+  return h.text();
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
@@ -206,6 +227,7 @@ function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | 
   // Zero-sized elements touch no memory, but each write is still a unit of work (as zero-sized reads are).
   if (info.size === 0n) m.spend(BigInt(items.length));
   for (const [lo, hi] of pageChunks(start, total, m.aspace.pageSize)) {
+    if (m.outer) m.progress = () => `w|${lo}`;
     if (kernelTouch(m, lo, "write", { site: true, interrupt: false }) === "fixup") return EFAULT;
     m.spend(elementsStartingIn(start, info.size, lo, hi));
     m.aspace.writeBytes(lo, bytes.subarray(Number(lo - start), Number(hi - start)));
@@ -221,12 +243,19 @@ function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, acce
   const aligned = start % info.align === 0n;
   m.emit({ kind: "align-check", addr: start, align: info.align, ok: aligned });
   if (!aligned) return EFAULT;
+  // Its points' progress: the stage, the scan's position, what it returned, the bytes taken so far.
+  const at: ScanAt = { stage: "a", len: 0n, page: 0n };
+  let sink: ReturnType<typeof utf8Sink> | ReturnType<typeof bytesSink> | undefined;
+  if (m.outer) m.progress = () => `n|${at.stage}|${at.len}|${at.page}|${sink?.print() ?? ""}`;
   m.triggers.fire(m, "after-align-check");
 
   const token = m.beginAccess();
+  at.stage = "s";
   m.triggers.fire(m, "flag-set");
-  const sink = asStr ? utf8Sink() : bytesSink((bytes) => checkValueSize(BigInt(bytes) / info.size, info));
-  const scanned = scan(m, start, info, access, sink.take);
+  sink = asStr ? utf8Sink() : bytesSink((bytes) => checkValueSize(BigInt(bytes) / info.size, info));
+  at.stage = "c";
+  const scanned = scan(m, start, info, access, sink.take, at);
+  at.stage = `e${scanned}`;
   m.triggers.fire(m, "flag-clear");
   m.endAccess(token);
   if (scanned === "EFAULT") return EFAULT;
@@ -236,6 +265,13 @@ function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, acce
   }
   const bytes = sink.finish();
   return { status: "ok", value: elementValues(bytes, info, BigInt(bytes.length) / info.size) };
+}
+
+/** Where a scan is: for a state's fingerprint at its points. */
+interface ScanAt {
+  stage: string;
+  len: bigint;
+  page: bigint;
 }
 
 /**
@@ -260,9 +296,14 @@ function utf8Sink() {
   let clean = true;
   // The last chunk decoded from a clean state to a clean state: a fill's shared page is decoded once, not once a page.
   let last: { buf: Uint8Array; start: number; end: number; text: string } | undefined;
+  // The last three bytes taken: with the text, they tell what a decoder left mid-character holds.
+  let tail = 0;
+  const hasher = new Hasher();
+  let hashed = 0;
   const take = (buf: Uint8Array, start: number, end: number) => {
     // Bytes already invalid UTF-8 are not kept (the result is EILSEQ): only a string being built is capped.
     if (!valid) return;
+    for (let i = Math.max(start, end - 3); i < end; i++) tail = ((tail << 8) | (buf[i] as number)) & 0xffffff;
     total += end - start;
     if (total > MAX_STRING_BYTES)
       throw new TraceTooLarge(`a get_as_str string would pass ${MAX_STRING_BYTES} bytes (256 MiB, the longest string a step may yield); end the string with a NUL within 256 MiB`);
@@ -293,12 +334,20 @@ function utf8Sink() {
     pieces.push(text);
     return pieces.join("");
   };
-  return { kind: "utf8" as const, take, finish };
+  /** What was taken so far (a fingerprint: the text hashed as it grows). */
+  const print = (): string => {
+    if (!valid) return "x";
+    for (; hashed < pieces.length; hashed++) hasher.chars(pieces[hashed] as string);
+    return `${clean ? "" : tail.toString(16)}|${hasher.text()}`;
+  };
+  return { kind: "utf8" as const, take, finish, print };
 }
 
 function bytesSink(check: (bytes: number) => void) {
   const chunks: Uint8Array[] = [];
   let total = 0;
+  const hasher = new Hasher();
+  let hashed = 0;
   return {
     kind: "bytes" as const,
     take: (buf: Uint8Array, start: number, end: number) => {
@@ -307,11 +356,15 @@ function bytesSink(check: (bytes: number) => void) {
       chunks.push(buf.slice(start, end));
     },
     finish: (): Uint8Array => concat(chunks),
+    print: (): string => {
+      for (; hashed < chunks.length; hashed++) hasher.bytes(chunks[hashed] as Uint8Array);
+      return hasher.text();
+    },
   };
 }
 
 /** Element by element, page check before each new page; hands the bytes before the terminator to `take`. */
-function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], take: (buf: Uint8Array, start: number, end: number) => void): "ok" | "EFAULT" {
+function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], take: (buf: Uint8Array, start: number, end: number) => void, at: ScanAt): "ok" | "EFAULT" {
   const P = m.aspace.pageSize;
   const size = info.size;
   let len = 0n;
@@ -319,7 +372,9 @@ function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], ta
   for (;;) {
     const a = start + len * size;
     if (a + size - 1n > U64_MAX) overflow(m, start, len * size);
+    at.len = len;
     while (a >= page) {
+      at.page = page;
       if (m.outer) m.triggers.fire(m, "page-check", BigInt(++m.pageChecks));
       // from_start_size builds [page, page+P) before the check: after the trigger, before the unit.
       if (page + P > U64_MAX) overflow(m, page, P);
@@ -329,6 +384,7 @@ function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], ta
       if (!ok) return "EFAULT";
       page += P;
     }
+    at.page = page;
     m.triggers.fire(m, "before-read", len);
     if (kernelTouch(m, a, "read", { site: true, interrupt: false }) === "fixup") return "EFAULT";
 

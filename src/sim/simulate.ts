@@ -5,7 +5,9 @@ import type { Scenario } from "../scenario/validate.js";
 import type { z } from "zod";
 import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
 import { expectedOf, met } from "./expect.js";
-import { Injector, writeContentsTo, type PointListener, type RaceEvent } from "./injector.js";
+import { Injector, writeContentsTo, type PointListener, type PointProbe, type RaceEvent } from "./injector.js";
+import { stringPrint } from "./fingerprint.js";
+import { resultKey } from "./result-key.js";
 import { Machine, RunEndSignal } from "./machine.js";
 import { AddressSpace } from "./memory.js";
 import { snapshotOf } from "./memory-map.js";
@@ -29,6 +31,8 @@ export interface SimulateOptions {
   keepEvents?: boolean;
   /** The start state from initialMemory(scenario), forked rather than built again. */
   start?: AddressSpace;
+  /** Watches every point from inside the run, with the state's fingerprint (an exploration forking there). */
+  probe?: PointProbe;
 }
 
 /**
@@ -62,8 +66,14 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   );
   m.keepEvents = options.keepEvents ?? true;
   const races = options.races ?? [];
-  const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint);
+  const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint, options.probe);
   m.triggers = injector;
+  // The results of the steps already run are part of the state: they are part of what the run comes to.
+  let done = "";
+  injector.print = () => {
+    const p = m.print();
+    return p === undefined ? undefined : `${p}|${done}|${injector.firedPrint()}`;
+  };
   // An exploration keeps signatures, not traces: no memory pictures (most of a short run's allocations).
   const memoryAtStart = m.keepEvents ? snapshotOf(aspace) : undefined;
   m.runNested = (st: NestedStepSpec) => runOp(m, st);
@@ -78,6 +88,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
         const r = runStep(m, thread.name, i + 1, st);
         result = r.result;
         if (r.ended) ended = r.ended;
+        else if (options.probe) done += `${stringPrint(resultKey(result))};`;
       }
       const expected = expectedOf(st);
       // Without a trace to keep, nobody reads the arguments' text: not making it saves an exploration much of its time.
@@ -119,6 +130,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   };
 }
 
+const BEFORE_STEP = (): string => "B";
+
 function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): { result: StepResult; ended?: RunEnd } {
   m.thread = thread;
   m.step = step;
@@ -130,8 +143,11 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): 
   let ended: RunEnd | undefined;
   try {
     m.emit({ kind: "step-start", op: st.op, args: m.keepEvents ? describeArgs(st) : "" });
+    m.progress = BEFORE_STEP;
     m.triggers.fire(m, "before-step");
     result = runOp(m, st);
+    const done = result;
+    m.progress = () => `A|${stringPrint(resultKey(done))}`;
     m.triggers.fire(m, "after-step");
   } catch (e) {
     if (!(e instanceof RunEndSignal)) throw e;
