@@ -140,6 +140,8 @@ class Engine {
   private readonly start: AddressSpace;
   /** Distinct states worked out (points reached and not merged with one known). */
   states = 0;
+  /** Schedules whose results are known (the start's forks done so far), for the progress line. */
+  covered = 1;
   /** The schedules of length 1 in order, each with its subtree (the guard's count before the full depth). */
   readonly firsts: Sub[] = [];
 
@@ -195,6 +197,7 @@ class Engine {
         if (this.tick !== undefined && (this.states & 1023) === 0) this.tick();
         const occ = occurrenceOf(thread, step, at, count);
         const children = this.forks(pairs, used, occ, from);
+        if (k === 0) for (const c of children) for (const b of c.sub.bands) this.covered += b.total;
         chain.push({ key, children, events });
       },
       perElement: () => active,
@@ -289,6 +292,8 @@ function countFirsts(s: Scenario, strategy: StrategyName, filters: readonly Race
 
 /** Explores one scenario under one strategy: the reference's answer, byte for byte, with how many distinct states it took. */
 export function explore(s: Scenario, opts: ExploreOptions): ExploreResult {
+  // Told of every schedule one by one: that costs what the schedules cost, and the reference does just that.
+  if (opts.onSchedule !== undefined) return exploreReference(s, opts);
   try {
     return exploreStates(s, opts);
   } catch (e) {
@@ -312,7 +317,7 @@ function exploreStates(s: Scenario, opts: ExploreOptions): ExploreResult {
     if (1 + b1 > max) throw new TooManySchedules(1 + b1, false, max);
   }
   let engine: Engine | undefined = undefined;
-  const tick = opts.onStates ? () => opts.onStates?.((engine as Engine).states) : undefined;
+  const tick = opts.onStates ? () => opts.onStates?.((engine as Engine).states, (engine as Engine).covered) : undefined;
   engine = new Engine(s, opts.strategy, depth, filters, n, tick);
   const root = engine.solve([], 0);
   const totals = Array.from({ length: depth + 1 }, (_, l) => root.bands[l]?.total ?? 0);

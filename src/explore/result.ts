@@ -23,7 +23,7 @@ export interface ExploreOptions {
   /** Runs the schedules of the full depth on other threads, when it chooses to. */
   parallel?: Parallel;
   /** Told now and then how many distinct states the exploration has worked out so far. */
-  onStates?: (states: number) => void;
+  onStates?: (states: number, schedules: number) => void;
   /** Told of each schedule counted, with its index and token, in order (without `parallel`; the reference engine only). */
   onSchedule?: (index: number, token: string) => void;
 }

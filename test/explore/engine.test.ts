@@ -4,7 +4,7 @@
 // bundled race scenarios under every strategy.
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { explore } from "../../src/explore/explore.js";
+import { explore, TooManySchedules } from "../../src/explore/explore.js";
 import { exploreReference } from "../../src/explore/reference.js";
 import type { ExploreOptions, ExploreResult } from "../../src/explore/result.js";
 import { exploreJson, renderExploreJson } from "../../src/render/explore-json.js";
@@ -39,6 +39,32 @@ describe("explore by states = the reference, byte for byte", () => {
       const s = load(randomScenario(seed));
       for (let index = 1; index <= 3; index++) same(s, { depth: 2, strategy: s.machine.strategy, shard: { index, count: 3 } });
     }
+  });
+
+  it("refuses as the reference does: the same count, exact or not, at every limit around its levels' counts", () => {
+    const refusal = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        if (e instanceof TooManySchedules) return `${e.count} ${e.exact}`;
+        throw e;
+      }
+      return "ran";
+    };
+    let refused = 0;
+    for (let seed = 1; seed <= 50; seed += 7) {
+      const s = load(randomScenario(seed));
+      const opts = { depth: 3, strategy: s.machine.strategy };
+      const total = exploreReference(s, opts).schedules;
+      const ones = exploreReference(s, { ...opts, depth: 1 }).schedules;
+      const twos = exploreReference(s, { ...opts, depth: 2 }).schedules;
+      for (const maxSchedules of [0, 1, ones - 1, ones, ones + 3, twos - 1, twos, Math.floor((twos + total) / 2), total - 1, total]) {
+        const want = refusal(() => exploreReference(s, { ...opts, maxSchedules }));
+        expect(refusal(() => explore(s, { ...opts, maxSchedules }))).toBe(want);
+        if (want !== "ran") refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(20);
   });
 
   it("the bundled race scenarios, under each strategy, at depths 1 to 3", () => {
