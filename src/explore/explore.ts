@@ -14,7 +14,8 @@
 import type { HazardKind } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { Outcome } from "../sim/events.js";
-import type { PointProbe } from "../sim/injector.js";
+import type { Fork, PointProbe } from "../sim/injector.js";
+import type { Trace } from "../sim/events.js";
 import { MAX_EVENTS, TraceTooLarge } from "../sim/machine.js";
 import { initialMemory, simulate } from "../sim/simulate.js";
 import type { AddressSpace } from "../sim/memory.js";
@@ -152,12 +153,14 @@ class Engine {
     private readonly filters: readonly RaceFilter[],
     private readonly n: number,
     private readonly tick: (() => void) | undefined,
+    /** Forks go on in copies of the run (false: each schedule from the start, as a check of the copies). */
+    private readonly live = true,
   ) {
     this.start = initialMemory(s);
   }
 
   /** The result of the subtree after `pairs` (its last pair just fired; none: the start). */
-  solve(pairs: readonly Pair[], used: number): Sub {
+  solve(pairs: readonly Pair[], used: number, entry?: (probe: PointProbe) => Trace): Sub {
     const k = pairs.length;
     const last = pairs[k - 1];
     const levels = this.depth - k;
@@ -174,7 +177,7 @@ class Engine {
         before = occurrenceOf(thread, step, at, count);
         fired = false;
       },
-      after: (thread, step, at, count, print, events) => {
+      after: (thread, step, at, count, print, events, fork) => {
         fired = true;
         let from = 0;
         if (!active) {
@@ -196,7 +199,7 @@ class Engine {
         this.states++;
         if (this.tick !== undefined && (this.states & 1023) === 0) this.tick();
         const occ = occurrenceOf(thread, step, at, count);
-        const children = this.forks(pairs, used, occ, from);
+        const children = this.forks(pairs, used, occ, from, fork);
         if (k === 0) for (const c of children) for (const b of c.sub.bands) this.covered += b.total;
         chain.push({ key, children, events });
       },
@@ -204,7 +207,8 @@ class Engine {
     };
     let rest: Sub;
     try {
-      const trace = simulate(this.s, { strategy: this.strategy, keepEvents: false, start: this.start, races: raceEvents(this.s, pairs), probe });
+      // A fork goes on in a copy of its parent's run where the parent can be copied there; else the schedule runs from the start.
+      const trace = entry ? entry(probe) : simulate(this.s, { strategy: this.strategy, keepEvents: false, start: this.start, races: raceEvents(this.s, pairs), probe });
       if (trace.summary.events > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
       const summary = summarize(trace);
       const cls: Cls = { key: summary.key, outcome: summary.outcome, hazards: summary.hazards, res: new Map([[0, { count: 1, min: 0, wit: null }]]) };
@@ -233,12 +237,15 @@ class Engine {
   }
 
   /** The forks at `occ`: each race not placed yet, from `from` on in file order, that may take it. */
-  private forks(pairs: readonly Pair[], used: number, occ: Occurrence, from: number): Child[] {
+  private forks(pairs: readonly Pair[], used: number, occ: Occurrence, from: number, fork: () => Fork | undefined): Child[] {
     const children: Child[] = [];
     if (pairs.length >= this.depth) return children;
     for (let r = from; r < this.filters.length; r++) {
       if ((used & (1 << r)) !== 0 || !(this.filters[r] as RaceFilter).allows(occ)) continue;
-      children.push({ race: r, occ, sub: this.solve([...pairs, { race: r, occ }], used | (1 << r)) });
+      const pair = { race: r, occ };
+      const f = this.live ? fork() : undefined;
+      const entry = f && ((probe: PointProbe) => f.run(raceEvents(this.s, [pair]), probe));
+      children.push({ race: r, occ, sub: this.solve([...pairs, pair], used | (1 << r), entry) });
     }
     return children;
   }

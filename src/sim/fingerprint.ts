@@ -53,9 +53,23 @@ export class Hasher {
     this.b = b;
   }
 
-  text(): string {
-    return (this.a >>> 0).toString(16).padStart(8, "0") + (this.b >>> 0).toString(16).padStart(8, "0");
+  copy(): Hasher {
+    const h = new Hasher();
+    h.a = this.a;
+    h.b = this.b;
+    return h;
   }
+
+  text(): string {
+    if (this.printed !== undefined && this.printedA === this.a && this.printedB === this.b) return this.printed;
+    this.printedA = this.a;
+    this.printedB = this.b;
+    return (this.printed = (this.a >>> 0).toString(16).padStart(8, "0") + (this.b >>> 0).toString(16).padStart(8, "0"));
+  }
+
+  private printed: string | undefined;
+  private printedA = 0;
+  private printedB = 0;
 }
 
 /** The fingerprint of one string (long ones only: a short one is its own exact key). */

@@ -4,7 +4,7 @@ import { contentKind, spanOf } from "../scenario/rules.js";
 import type { ContentItemSpec, InjectedEventSpec, TriggerName } from "../scenario/schema.js";
 import { encode, elementInfo } from "../scenario/elements.js";
 import { hex } from "../scenario/numbers.js";
-import type { Access } from "./events.js";
+import type { Access, Trace } from "./events.js";
 import type { Machine } from "./machine.js";
 import type { AddressSpace } from "./memory.js";
 import { permText } from "./describe.js";
@@ -42,15 +42,23 @@ export type PointListener = (thread: string, step: number, at: TriggerName, coun
 export interface PointProbe {
   before(thread: string, step: number, at: TriggerName, count: bigint | undefined): void;
   /** `events`: how many events the run has emitted so far (a trace has a cap on them). */
-  after(thread: string, step: number, at: TriggerName, count: bigint | undefined, print: () => string | undefined, events: number): void;
+  after(thread: string, step: number, at: TriggerName, count: bigint | undefined, print: () => string | undefined, events: number, fork: () => Fork | undefined): void;
   /** Whether every element of a scan must be a point now (true) or reads may run on to the next event. */
   perElement(): boolean;
+}
+
+/** A run at a point, to be gone on from in a copy (undefined from `fork` where that cannot be done). */
+export interface Fork {
+  /** In a copy: `races` fire at this point (after what fired here already), then the rest of the run, watched by `probe`. */
+  run(races: readonly RaceEvent[], probe: PointProbe): Trace;
 }
 
 export class Injector {
   private readonly armed: Armed[];
   /** The state's fingerprint, for the probe (set by the run loop). */
   print: () => string | undefined = () => undefined;
+  /** A fork of the run at the point being fired (set by the run loop when there is a probe). */
+  forkAt: ((at: TriggerName, count: bigint | undefined) => Fork | undefined) | undefined;
 
   constructor(
     events: readonly InjectedEventSpec[],
@@ -78,8 +86,14 @@ export class Injector {
   fire(m: Machine, at: TriggerName, count?: bigint): void {
     if (!m.outer) return;
     this.onPoint?.(m.thread, m.step, at, count);
+    this.fireFrom(m, at, count, 0);
+  }
+
+  /** The point's events from the armed one `first` on (a copy of a run: those after what fired there already), then the probe's look. */
+  fireFrom(m: Machine, at: TriggerName, count: bigint | undefined, first: number): void {
     this.probe?.before(m.thread, m.step, at, count);
-    for (const a of this.armed) {
+    for (let i = first; i < this.armed.length; i++) {
+      const a = this.armed[i] as Armed;
       const w = a.spec.when;
       if (a.inert !== undefined) continue;
       if (w.at !== at || a.thread !== m.thread || a.step !== m.step) continue;
@@ -91,7 +105,14 @@ export class Injector {
       a.fired = true;
       runAction(m, a.spec, a.race);
     }
-    this.probe?.after(m.thread, m.step, at, count, this.print, m.eventCount);
+    this.probe?.after(m.thread, m.step, at, count, this.print, m.eventCount, () => this.forkAt?.(at, count));
+  }
+
+  /** A copy for a copy of the run: what fired so far, then `races` added (a fork's pairs), watched by `probe`. */
+  copy(races: readonly RaceEvent[], probe: PointProbe): Injector {
+    const c = new Injector([], "", races, undefined, probe);
+    c.armed.unshift(...this.armed.map((a) => ({ ...a })));
+    return c;
   }
 
   /** Which of the file's own events (not races) have fired, as text: a part of the state's fingerprint. */

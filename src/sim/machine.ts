@@ -4,6 +4,7 @@ import type { HazardKind, NestedStepSpec, TriggerName } from "../scenario/schema
 import type { EventBody, Flags, Hazard, Mode, RunEnd, StepResult, TraceEvent } from "./events.js";
 import type { AddressSpace } from "./memory.js";
 import type { Context, Strategy, Token } from "./strategies/index.js";
+import type { OpResume } from "./ops.js";
 
 export interface Triggers {
   fire(m: Machine, at: TriggerName, count?: bigint): void;
@@ -97,6 +98,12 @@ export class Machine {
    * never taken for another (an exploration merges equal states only).
    */
   progress: (() => string) | undefined;
+  /**
+   * How to go on from the point just reached, in a copy of this machine (set
+   * by the operation with its progress); undefined where it cannot (then an
+   * exploration runs the schedule again from the start instead).
+   */
+  resumeAt: ((at: TriggerName) => OpResume | undefined) | undefined;
   /** Runs a nested operation (set by the run loop; breaks the ops ↔ injector cycle). */
   runNested: (step: NestedStepSpec) => StepResult = () => ({ status: "not-run" });
 
@@ -107,6 +114,30 @@ export class Machine {
     readonly lockHeld: boolean,
     readonly budget: bigint,
   ) {}
+
+  /**
+   * An independent copy at a point of the step's own operation, for an
+   * exploration to go on from there without running the schedule again (the
+   * address space forked, written blocks shared until written). Triggers,
+   * the nested-op runner and the progress are the caller's to set.
+   */
+  clone(): Machine {
+    const c = new Machine(this.aspace.fork(), this.strategy.clone(), new Map(this.cpuOf), this.lockHeld, this.budget);
+    c.keepEvents = this.keepEvents;
+    c.eventCount = this.eventCount;
+    c.hazards.push(...this.hazards);
+    c.used = this.used;
+    c.lockHolder = this.lockHolder;
+    for (const [t, tokens] of this.open) c.open.set(t, [...tokens]);
+    c.thread = this.thread;
+    c.step = this.step;
+    c.pageChecks = this.pageChecks;
+    c.faultsInStep = this.faultsInStep;
+    c.faults = this.faults;
+    c.resolved = this.resolved;
+    if (this.pending) c.pending = { ...this.pending };
+    return c;
+  }
 
   get cpu(): number {
     return this.switchedCpu ?? this.cpuOf.get(this.thread) ?? 0;
@@ -128,6 +159,12 @@ export class Machine {
   /** Switches thread `thread` in on `cpu` for one operation (a `run` action). */
   switchTo(thread: string, cpu: number): void {
     this.restore({ thread, cpu, depth: 0, inRun: true });
+  }
+
+  /** The token of the current thread's innermost open access (a scan taken up in a copy ends it). */
+  openToken(): Token {
+    const tokens = this.open.get(this.thread);
+    return tokens === undefined ? null : (tokens[tokens.length - 1] ?? null);
   }
 
   /** How many accesses of `thread` are open. */
@@ -169,10 +206,14 @@ export class Machine {
     for (const [t, tokens] of this.open) open += `${t}:${tokens.map((k) => k?.slot ?? "-").join(".")};`;
     let cpus = "";
     for (const c of this.cpuOf.values()) cpus += `${c},`;
-    const hazards = [...new Set(this.hazards.map((h) => h.kind))].sort().join(",");
-    const flags = JSON.stringify(this.strategy.flags());
+    if (this.hazardsPrinted?.n !== this.hazards.length) this.hazardsPrinted = { n: this.hazards.length, text: [...new Set(this.hazards.map((h) => h.kind))].sort().join(",") };
+    const hazards = this.hazardsPrinted.text;
+    const flags = flagsPrint(this.strategy.flags());
     return `${this.thread}#${this.step}|${this.used}|${this.lockHolder ?? ""}|${this.pageChecks}|${this.faultsInStep}|${cpus}|${open}|${flags}|${hazards}|${this.aspace.print()}|${progress}`;
   }
+
+  /** The hazard kinds as `print` writes them, while no hazard is added (hazards are only ever added). */
+  private hazardsPrinted: { n: number; text: string } | undefined;
 
   /** Spends units of work; the unit that would exceed the budget ends the run instead of happening. */
   spend(units = 1n): void {
@@ -313,6 +354,15 @@ export class Machine {
     if (!this.strategy.perCpu || !token) return false;
     return this.strategy.accessing({ thread: this.thread, cpu: Number(token.slot), interrupt: false, site: true });
   }
+}
+
+/** A strategy's state as text: made once per state object (the strategy keeps one until begin or end). */
+const FLAGS_PRINTED = new WeakMap<Flags, string>();
+
+function flagsPrint(f: Flags): string {
+  let text = FLAGS_PRINTED.get(f);
+  if (text === undefined) FLAGS_PRINTED.set(f, (text = JSON.stringify(f)));
+  return text;
 }
 
 function sameFlags(a: Flags, b: Flags): boolean {

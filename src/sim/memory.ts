@@ -88,6 +88,8 @@ export class AddressSpace {
     c.uniformValues = this.uniformValues ??= new WeakMap();
     // Pages made up from these bytes are the same on both sides until one changes its bytes.
     c.madeUp = this.madeUp ??= new Map();
+    c.mutations = this.mutations;
+    c.printed = this.printed;
     return c;
   }
 

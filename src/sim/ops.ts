@@ -5,6 +5,7 @@ import { scalarNumber } from "../scenario/rules.js";
 import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec } from "../scenario/schema.js";
 import type { Access, StepResult, Value } from "./events.js";
 import { kernelTouch, userTouch } from "./handler.js";
+import type { Token } from "./strategies/index.js";
 import { BlockedSignal, MAX_EVENTS, MAX_STRING_BYTES, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
 import { Hasher } from "./fingerprint.js";
 import { minB } from "./memory.js";
@@ -23,7 +24,7 @@ export interface OpOptions {
 }
 
 /** Runs one operation (a step's own, a nested one, or another thread's `run`) on the current thread. */
-export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}): StepResult {
+export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}, resume?: OpResume): StepResult {
   const first = opts.lockFirst === true;
   // The lock is taken once: around the whole call when it comes first, else around the checks only.
   const outerLock = <T>(body: () => T): T => (first ? withLock(m, body) : body());
@@ -54,12 +55,12 @@ export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}): Ste
     case "get_as_null_terminated":
       return outerLock(() => {
         if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-        return checksLock(() => nullTerminated(m, st.ptr, st.type, st.mut ? ["read", "write"] : ["read"], false));
+        return checksLock(() => nullTerminated(m, st.ptr, st.type, st.mut ? ["read", "write"] : ["read"], false, resume));
       });
     case "get_as_str":
       return outerLock(() => {
         if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-        return checksLock(() => nullTerminated(m, st.ptr, "c_char", ["read"], true));
+        return checksLock(() => nullTerminated(m, st.ptr, "c_char", ["read"], true, resume));
       });
     case "user_access":
       // The access completes after any fault: its unit is spent then (a fault takes the last unit first).
@@ -237,33 +238,54 @@ function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | 
 }
 
 /** get_as_null_terminated / get_as_str: the scan inside access_user_memory. */
-function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, access: Access[], asStr: boolean): StepResult {
+function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, access: Access[], asStr: boolean, resume?: OpResume): StepResult {
   const info = elementInfo(type);
-  m.spend();
-  const aligned = start % info.align === 0n;
-  m.emit({ kind: "align-check", addr: start, align: info.align, ok: aligned });
-  if (!aligned) return EFAULT;
-  // Its points' progress: the stage, the scan's position, what it returned, the bytes taken so far.
-  const at: ScanAt = { stage: "a", len: 0n, page: 0n };
-  let sink: ReturnType<typeof utf8Sink> | ReturnType<typeof bytesSink> | undefined;
-  if (m.outer) m.progress = () => `n|${at.stage}|${at.len}|${at.page}|${sink?.print() ?? ""}`;
-  m.triggers.fire(m, "after-align-check");
+  let at: ScanAt;
+  let sink: Sink | undefined;
+  let token: Token;
+  const progress = () => `n|${at.stage}|${at.len}|${at.page}|${sink?.print() ?? ""}`;
+  if (resume === undefined) {
+    m.spend();
+    const aligned = start % info.align === 0n;
+    m.emit({ kind: "align-check", addr: start, align: info.align, ok: aligned });
+    if (!aligned) return EFAULT;
+    // Its points' progress: the stage, the scan's position, what it returned, the bytes taken so far.
+    at = { stage: "a", len: 0n, page: 0n };
+    if (m.outer) m.progress = progress;
+    m.triggers.fire(m, "after-align-check");
 
-  const token = m.beginAccess();
-  at.stage = "s";
-  m.triggers.fire(m, "flag-set");
-  sink = asStr ? utf8Sink() : bytesSink((bytes) => checkValueSize(BigInt(bytes) / info.size, info));
-  at.stage = "c";
-  const scanned = scan(m, start, info, access, sink.take, at);
+    token = m.beginAccess();
+    at.stage = "s";
+    m.triggers.fire(m, "flag-set");
+    sink = asStr ? utf8Sink() : bytesSink((bytes) => checkValueSize(BigInt(bytes) / info.size, info));
+    at.stage = "c";
+  } else {
+    // A copy going on from a point of the scan: the access is open (its token is the thread's last), the sink is a copy.
+    at = { ...resume.at };
+    sink = resume.sink;
+    token = m.openToken();
+    m.progress = progress;
+  }
+  const scanning = sink;
+  // Only a lock-free scan can be taken up in a copy: under `held`, the lock's release is still to come on the stack.
+  if (m.outer)
+    m.resumeAt = (point) => {
+      if (m.lockHeld || at.stage !== "c" || (point !== "page-check" && point !== "before-read")) return undefined;
+      const copy = scanning.copy();
+      return copy === undefined ? undefined : { at: { ...at }, sink: copy, entry: point === "page-check" ? "check" : "read" };
+    };
+  resume?.enter?.();
+  const scanned = scan(m, start, info, access, scanning.take, at, resume?.entry);
+  m.resumeAt = undefined;
   at.stage = `e${scanned}`;
   m.triggers.fire(m, "flag-clear");
   m.endAccess(token);
   if (scanned === "EFAULT") return EFAULT;
-  if (sink.kind === "utf8") {
-    const text = sink.finish();
+  if (scanning.kind === "utf8") {
+    const text = scanning.finish();
     return text === undefined ? { status: "err", errno: "EILSEQ" } : { status: "ok", value: text };
   }
-  const bytes = sink.finish();
+  const bytes = scanning.finish();
   return { status: "ok", value: elementValues(bytes, info, BigInt(bytes.length) / info.size) };
 }
 
@@ -287,42 +309,77 @@ const FREE_DECODERS: TextDecoder[] = [];
  * bytes, valid only during the call). get_as_str decodes as it goes, so a
  * 64 MiB string is never held twice as bytes.
  */
-function utf8Sink() {
+/** What a sink holds: enough to copy it (an exploration going on from a point in two ways). */
+interface Utf8State {
+  pieces: string[];
+  valid: boolean;
+  total: number;
+  clean: boolean;
+  tail: number;
+  hasher: Hasher;
+  hashed: number;
+}
+
+type Take = (buf: Uint8Array, start: number, end: number) => void;
+
+interface Utf8Sink {
+  kind: "utf8";
+  take: Take;
+  finish(): string | undefined;
+  print(): string;
+  copy(): Sink | undefined;
+}
+
+interface BytesSink {
+  kind: "bytes";
+  take: Take;
+  finish(): Uint8Array;
+  print(): string;
+  copy(): Sink | undefined;
+}
+
+type Sink = Utf8Sink | BytesSink;
+
+const ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
+
+function utf8Sink(from?: Utf8State): Utf8Sink {
   const decoder = FREE_DECODERS.pop() ?? new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  const pieces: string[] = [];
-  let valid = true;
-  let total = 0;
   // The decoder holds no partial character (the last chunk ended in ASCII): the same bytes then decode the same way.
-  let clean = true;
+  // The last three bytes taken: with the text, they tell what a decoder left mid-character holds.
+  const st: Utf8State = from
+    ? { ...from, pieces: [...from.pieces], hasher: from.hasher.copy() }
+    : { pieces: [], valid: true, total: 0, clean: true, tail: 0, hasher: new Hasher(), hashed: 0 };
   // The last chunk decoded from a clean state to a clean state: a fill's shared page is decoded once, not once a page.
   let last: { buf: Uint8Array; start: number; end: number; text: string } | undefined;
-  // The last three bytes taken: with the text, they tell what a decoder left mid-character holds.
-  let tail = 0;
-  const hasher = new Hasher();
-  let hashed = 0;
   const take = (buf: Uint8Array, start: number, end: number) => {
     // Bytes already invalid UTF-8 are not kept (the result is EILSEQ): only a string being built is capped.
-    if (!valid) return;
-    for (let i = Math.max(start, end - 3); i < end; i++) tail = ((tail << 8) | (buf[i] as number)) & 0xffffff;
-    total += end - start;
-    if (total > MAX_STRING_BYTES)
+    if (!st.valid) return;
+    for (let i = Math.max(start, end - 3); i < end; i++) st.tail = ((st.tail << 8) | (buf[i] as number)) & 0xffffff;
+    st.total += end - start;
+    if (st.total > MAX_STRING_BYTES)
       throw new TraceTooLarge(`a get_as_str string would pass ${MAX_STRING_BYTES} bytes (256 MiB, the longest string a step may yield); end the string with a NUL within 256 MiB`);
-    if (clean && last && last.buf === buf && last.start === start && last.end === end) {
-      pieces.push(last.text);
+    if (st.clean && last && last.buf === buf && last.start === start && last.end === end) {
+      st.pieces.push(last.text);
       return;
     }
-    const wasClean = clean;
+    // One ASCII byte from a clean state (a scan read element by element): no decoder call.
+    const first = buf[start] as number;
+    if (st.clean && end - start === 1 && first < 0x80) {
+      st.pieces.push(ASCII[first] as string);
+      return;
+    }
+    const wasClean = st.clean;
     try {
       const text = decoder.decode(buf.subarray(start, end), { stream: true });
-      pieces.push(text);
-      clean = (buf[end - 1] as number) < 0x80;
-      if (wasClean && clean) last = { buf, start, end, text };
+      st.pieces.push(text);
+      st.clean = (buf[end - 1] as number) < 0x80;
+      if (wasClean && st.clean) last = { buf, start, end, text };
     } catch {
-      valid = false;
+      st.valid = false;
     }
   };
   const finish = (): string | undefined => {
-    if (!valid) return undefined; // a decoder left mid-character is not reused
+    if (!st.valid) return undefined; // a decoder left mid-character is not reused
     let text: string;
     try {
       text = decoder.decode();
@@ -331,51 +388,87 @@ function utf8Sink() {
     }
     // The flush left it clean: the next scan may take it.
     FREE_DECODERS.push(decoder);
-    pieces.push(text);
-    return pieces.join("");
+    st.pieces.push(text);
+    return st.pieces.join("");
   };
   /** What was taken so far (a fingerprint: the text hashed as it grows). */
   const print = (): string => {
-    if (!valid) return "x";
-    for (; hashed < pieces.length; hashed++) hasher.chars(pieces[hashed] as string);
-    return `${clean ? "" : tail.toString(16)}|${hasher.text()}`;
+    if (!st.valid) return "x";
+    for (; st.hashed < st.pieces.length; st.hashed++) st.hasher.chars(st.pieces[st.hashed] as string);
+    return `${st.clean ? "" : st.tail.toString(16)}|${st.hasher.text()}`;
   };
-  return { kind: "utf8" as const, take, finish, print };
+  /** A copy, when one can be made: not while the decoder holds part of a character (its state cannot be copied). */
+  const copy = (): Sink | undefined => (st.clean || !st.valid ? utf8Sink(st) : undefined);
+  return { kind: "utf8", take, finish, print, copy };
 }
 
-function bytesSink(check: (bytes: number) => void) {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const hasher = new Hasher();
-  let hashed = 0;
+interface BytesState {
+  chunks: Uint8Array[];
+  total: number;
+  hasher: Hasher;
+  hashed: number;
+}
+
+function bytesSink(check: (bytes: number) => void, from?: BytesState): BytesSink {
+  const st: BytesState = from ? { ...from, chunks: [...from.chunks], hasher: from.hasher.copy() } : { chunks: [], total: 0, hasher: new Hasher(), hashed: 0 };
   return {
-    kind: "bytes" as const,
+    kind: "bytes",
     take: (buf: Uint8Array, start: number, end: number) => {
-      total += end - start;
-      check(total);
-      chunks.push(buf.slice(start, end));
+      st.total += end - start;
+      check(st.total);
+      st.chunks.push(buf.slice(start, end));
     },
-    finish: (): Uint8Array => concat(chunks),
+    finish: (): Uint8Array => concat(st.chunks),
     print: (): string => {
-      for (; hashed < chunks.length; hashed++) hasher.bytes(chunks[hashed] as Uint8Array);
-      return hasher.text();
+      for (; st.hashed < st.chunks.length; st.hashed++) st.hasher.bytes(st.chunks[st.hashed] as Uint8Array);
+      return st.hasher.text();
     },
+    // Taken chunks are copies, never changed: the copy shares them.
+    copy: (): Sink | undefined => bytesSink(check, st),
   };
+}
+
+/**
+ * How a copy of the machine goes on from a point of a scan (explore.md
+ * section 2's page-check or before-read): where the scan is, what it took,
+ * and `enter`, run once the copy is in place (the exploration fires its
+ * races there and looks at the state) before the scan goes on.
+ */
+export interface OpResume {
+  at: ScanAt;
+  sink: Sink;
+  entry: "check" | "read";
+  enter?: () => void;
 }
 
 /** Element by element, page check before each new page; hands the bytes before the terminator to `take`. */
-function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], take: (buf: Uint8Array, start: number, end: number) => void, at: ScanAt): "ok" | "EFAULT" {
+function scan(
+  m: Machine,
+  start: bigint,
+  info: ElementInfo,
+  access: Access[],
+  take: (buf: Uint8Array, start: number, end: number) => void,
+  at: ScanAt,
+  entry?: "check" | "read",
+): "ok" | "EFAULT" {
   const P = m.aspace.pageSize;
   const size = info.size;
-  let len = 0n;
-  let page = start - (start % P);
+  // Taken up at a point (a copy): where it was, just after that point's events.
+  let len = entry !== undefined ? at.len : 0n;
+  let page = entry !== undefined ? at.page : start - (start % P);
   for (;;) {
     const a = start + len * size;
-    if (a + size - 1n > U64_MAX) overflow(m, start, len * size);
-    at.len = len;
+    if (entry === "read") {
+      entry = undefined;
+    } else {
+    if (entry === undefined) {
+      if (a + size - 1n > U64_MAX) overflow(m, start, len * size);
+      at.len = len;
+    }
     while (a >= page) {
       at.page = page;
-      if (m.outer) m.triggers.fire(m, "page-check", BigInt(++m.pageChecks));
+      if (entry === "check") entry = undefined;
+      else if (m.outer) m.triggers.fire(m, "page-check", BigInt(++m.pageChecks));
       // from_start_size builds [page, page+P) before the check: after the trigger, before the unit.
       if (page + P > U64_MAX) overflow(m, page, P);
       m.spend();
@@ -386,6 +479,7 @@ function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], ta
     }
     at.page = page;
     m.triggers.fire(m, "before-read", len);
+    }
     if (kernelTouch(m, a, "read", { site: true, interrupt: false }) === "fixup") return "EFAULT";
 
     // The rest of this page reads without a fault: take it in one go, up to the next trigger or the end of the budget.

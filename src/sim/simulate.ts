@@ -11,7 +11,7 @@ import { resultKey } from "./result-key.js";
 import { Machine, RunEndSignal } from "./machine.js";
 import { AddressSpace } from "./memory.js";
 import { snapshotOf } from "./memory-map.js";
-import { runOp } from "./ops.js";
+import { runOp, type OpResume } from "./ops.js";
 import { describeArgs } from "./describe.js";
 import { neverReached } from "./points.js";
 
@@ -51,10 +51,26 @@ export function initialMemory(scenario: Scenario): AddressSpace {
   return aspace;
 }
 
+/** A run under way: what a copy needs to go on from a point (an exploration forking there). */
+interface Run {
+  scenario: Scenario;
+  options: SimulateOptions;
+  strategyName: StrategyName;
+  m: Machine;
+  injector: Injector;
+  races: readonly RaceEvent[];
+  steps: StepRecord[];
+  /** The results of the steps already run, as a fingerprint's part: they are part of what the run comes to. */
+  done: string;
+  /** The step under way: its thread's index and its own. */
+  thread: number;
+  step: number;
+  memoryAtStart: ReturnType<typeof snapshotOf> | undefined;
+}
+
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): Trace {
   const mc = scenario.machine;
   const strategyName = options.strategy ?? mc.strategy;
-  const P = mc.page_size;
   const aspace = options.start ? options.start.fork() : initialMemory(scenario);
   const threadNames = scenario.threads.map((t) => t.name);
   const m = new Machine(
@@ -67,35 +83,67 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   m.keepEvents = options.keepEvents ?? true;
   const races = options.races ?? [];
   const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint, options.probe);
-  m.triggers = injector;
-  // The results of the steps already run are part of the state: they are part of what the run comes to.
-  let done = "";
-  injector.print = () => {
-    const p = m.print();
-    return p === undefined ? undefined : `${p}|${done}|${injector.firedPrint()}`;
-  };
   // An exploration keeps signatures, not traces: no memory pictures (most of a short run's allocations).
   const memoryAtStart = m.keepEvents ? snapshotOf(aspace) : undefined;
-  m.runNested = (st: NestedStepSpec) => runOp(m, st);
+  const run: Run = { scenario, options, strategyName, m, injector, races, steps: [], done: "", thread: 0, step: 0, memoryAtStart };
+  wire(run);
+  return go(run);
+}
 
-  const steps: StepRecord[] = [];
+/** Connects a run's machine and injector (the fingerprint, the nested-op runner, forks for a probe). */
+function wire(run: Run): void {
+  const { m, injector } = run;
+  m.triggers = injector;
+  m.runNested = (st: NestedStepSpec) => runOp(m, st);
+  injector.print = () => {
+    const p = m.print();
+    return p === undefined ? undefined : `${p}|${run.done}|${injector.firedPrint()}`;
+  };
+  if (run.options.probe === undefined) return;
+  injector.forkAt = (at, count) => {
+    const op = m.resumeAt?.(at);
+    if (op === undefined) return undefined;
+    return {
+      run: (extra, probe) => {
+        const c = m.clone();
+        const inj = injector.copy(extra, probe);
+        const copy: Run = { ...run, options: { ...run.options, probe }, m: c, injector: inj, races: [...run.races, ...extra], steps: [...run.steps] };
+        wire(copy);
+        // Once the copy is in place: the races fire at this point, as they would have after what fired here, then the probe looks.
+        op.enter = () => inj.fireFrom(c, at, count, run.scenario.events.length + run.races.length);
+        return go(copy, op);
+      },
+    };
+  };
+}
+
+/** Runs the steps from the run's current one (taken up at a point of it when `resume` is given) and makes the trace. */
+function go(run: Run, resume?: OpResume): Trace {
+  const { scenario, options, m, injector, steps } = run;
+  const mc = scenario.machine;
   let ended: RunEnd | undefined;
-  for (const thread of scenario.threads) {
-    thread.steps.forEach((st, i) => {
+  for (let t = run.thread; t < scenario.threads.length; t++) {
+    const thread = scenario.threads[t] as Scenario["threads"][number];
+    for (let i = t === run.thread ? run.step : 0; i < thread.steps.length; i++) {
+      const st = thread.steps[i] as NestedStepSpec;
+      run.thread = t;
+      run.step = i;
       let result: StepResult;
       if (ended) result = { status: "not-run" };
       else {
-        const r = runStep(m, thread.name, i + 1, st);
+        const r = runStep(m, thread.name, i + 1, st, resume);
+        resume = undefined;
         result = r.result;
         if (r.ended) ended = r.ended;
-        else if (options.probe) done += `${stringPrint(resultKey(result))};`;
+        else if (options.probe) run.done += `${stringPrint(resultKey(result))};`;
       }
       const expected = expectedOf(st);
       // Without a trace to keep, nobody reads the arguments' text: not making it saves an exploration much of its time.
       steps.push({ thread: thread.name, step: i + 1, op: st.op, args: m.keepEvents ? describeArgs(st) : "", result, expected, met: met(expected, result) });
-    });
+    }
   }
 
+  const races = run.races;
   const outcome: Outcome = ended ? ended.status : "completed";
   let unfiredList: Unfired[] | undefined;
   const unfired = (): Unfired[] =>
@@ -107,9 +155,10 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     });
   const expectations = runExpectations(scenario, outcome, m.hazards.map((h) => h.kind));
   const judged = [...steps.map((s) => s.met), ...expectations.map((e) => e.met)].filter((x): x is boolean => x !== null);
+  const memoryAtStart = run.memoryAtStart;
   return {
     scenario: { name: scenario.name, ...(scenario.description !== undefined ? { description: scenario.description } : {}) },
-    machine: { cpus: mc.cpus, strategy: strategyName, page_size: P, frames: mc.frames, aspace_lock: mc.aspace_lock },
+    machine: { cpus: mc.cpus, strategy: run.strategyName, page_size: mc.page_size, frames: mc.frames, aspace_lock: mc.aspace_lock },
     outcome,
     steps,
     events: m.events,
@@ -126,26 +175,32 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
       resolved: m.resolved,
       expectations: { met: judged.filter((x) => x).length, failed: judged.filter((x) => !x).length },
     },
-    ...(memoryAtStart !== undefined ? { memory: { start: memoryAtStart, end: snapshotOf(aspace) } } : {}),
+    ...(memoryAtStart !== undefined ? { memory: { start: memoryAtStart, end: snapshotOf(m.aspace) } } : {}),
   };
 }
 
 const BEFORE_STEP = (): string => "B";
 
-function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): { result: StepResult; ended?: RunEnd } {
-  m.thread = thread;
-  m.step = step;
-  m.pageChecks = 0;
-  m.faultsInStep = 0;
-  m.depth = 0;
-  m.irq = 0;
+function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec, resume?: OpResume): { result: StepResult; ended?: RunEnd } {
+  // Taken up in a copy at a point of its operation: the step began already, its counters are the copy's.
+  if (resume === undefined) {
+    m.thread = thread;
+    m.step = step;
+    m.pageChecks = 0;
+    m.faultsInStep = 0;
+    m.depth = 0;
+    m.irq = 0;
+    m.resumeAt = undefined;
+  }
   let result: StepResult;
   let ended: RunEnd | undefined;
   try {
-    m.emit({ kind: "step-start", op: st.op, args: m.keepEvents ? describeArgs(st) : "" });
-    m.progress = BEFORE_STEP;
-    m.triggers.fire(m, "before-step");
-    result = runOp(m, st);
+    if (resume === undefined) {
+      m.emit({ kind: "step-start", op: st.op, args: m.keepEvents ? describeArgs(st) : "" });
+      m.progress = BEFORE_STEP;
+      m.triggers.fire(m, "before-step");
+    }
+    result = runOp(m, st, {}, resume);
     const done = result;
     m.progress = () => `A|${stringPrint(resultKey(done))}`;
     m.triggers.fire(m, "after-step");

@@ -34,6 +34,13 @@ describe("explore by states = the reference, byte for byte", () => {
       }
     });
 
+  it("70 more random scenarios (seeds 51 to 120) at depths 2 and 3", () => {
+    for (let seed = 51; seed <= 120; seed++) {
+      const s = load(randomScenario(seed));
+      for (const depth of [2, 3]) same(s, { depth, strategy: s.machine.strategy });
+    }
+  });
+
   it("shards 1/3, 2/3, 3/3 of every random scenario at depth 2", () => {
     for (let seed = 1; seed <= 50; seed++) {
       const s = load(randomScenario(seed));

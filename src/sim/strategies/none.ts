@@ -11,5 +11,6 @@ export function noneStrategy(): Strategy {
     accessing: () => false,
     flags: () => ({}),
     anyAccessing: () => false,
+    clone: () => noneStrategy(),
   };
 }
