@@ -14,7 +14,7 @@
 import type { HazardKind } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { Outcome } from "../sim/events.js";
-import type { Fork, PointProbe } from "../sim/injector.js";
+import type { Fork, PointProbe, StatePrint } from "../sim/injector.js";
 import type { Trace } from "../sim/events.js";
 import { MAX_EVENTS, TraceTooLarge } from "../sim/machine.js";
 import { initialMemory, simulate } from "../sim/simulate.js";
@@ -72,7 +72,7 @@ interface Child {
 
 /** A point the run reached from a fork: its state's key (undefined: merged with none), its forks. */
 interface Link {
-  key: string | undefined;
+  key: StatePrint | undefined;
   children: Child[];
   events: number;
 }
@@ -137,7 +137,8 @@ function sameOccurrence(o: Occurrence, thread: string, step: number, at: Occurre
 
 /** Works out sub-results from forks, merging equal states. */
 class Engine {
-  private readonly memo = new Map<string, { sub: Sub; events: number }>();
+  /** Sub-results by state: by the address space's print first (one string object for many states, hashed once), then the rest. */
+  private readonly memo = new Map<string, Map<string, { sub: Sub; events: number }>>();
   private readonly start: AddressSpace;
   /** Distinct states worked out (points reached and not merged with one known). */
   states = 0;
@@ -186,9 +187,9 @@ class Engine {
           from = last.race + 1;
         }
         const state = print();
-        const key = state === undefined ? undefined : `${used}|${from}|${at}|${count ?? ""}|${state}`;
+        const key = state === undefined ? undefined : { space: state.space, rest: `${used}|${from}|${at}|${count ?? ""}|${state.rest}` };
         if (key !== undefined) {
-          const known = this.memo.get(key);
+          const known = this.memo.get(key.space)?.get(key.rest);
           if (known !== undefined) {
             const maxEvents = known.sub.maxEvents - known.events + events;
             if (maxEvents > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
@@ -227,7 +228,11 @@ class Engine {
     for (let i = chain.length - 1; i >= 0; i--) {
       const link = chain[i] as Link;
       rest = combine(link.children, rest, levels, this.n);
-      if (link.key !== undefined) this.memo.set(link.key, { sub: rest, events: link.events });
+      if (link.key !== undefined) {
+        let bySpace = this.memo.get(link.key.space);
+        if (bySpace === undefined) this.memo.set(link.key.space, (bySpace = new Map()));
+        bySpace.set(link.key.rest, { sub: rest, events: link.events });
+      }
     }
     if (k === 0) {
       const firsts = chain.flatMap((l) => l.children.map((c) => c.sub));

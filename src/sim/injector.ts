@@ -42,9 +42,15 @@ export type PointListener = (thread: string, step: number, at: TriggerName, coun
 export interface PointProbe {
   before(thread: string, step: number, at: TriggerName, count: bigint | undefined): void;
   /** `events`: how many events the run has emitted so far (a trace has a cap on them). */
-  after(thread: string, step: number, at: TriggerName, count: bigint | undefined, print: () => string | undefined, events: number, fork: () => Fork | undefined): void;
+  after(thread: string, step: number, at: TriggerName, count: bigint | undefined, print: () => StatePrint | undefined, events: number, fork: () => Fork | undefined): void;
   /** Whether every element of a scan must be a point now (true) or reads may run on to the next event. */
   perElement(): boolean;
+}
+
+/** A state's fingerprint: the address space's (one string shared by many states), then the rest. */
+export interface StatePrint {
+  space: string;
+  rest: string;
 }
 
 /** A run at a point, to be gone on from in a copy (undefined from `fork` where that cannot be done). */
@@ -56,7 +62,7 @@ export interface Fork {
 export class Injector {
   private readonly armed: Armed[];
   /** The state's fingerprint, for the probe (set by the run loop). */
-  print: () => string | undefined = () => undefined;
+  print: () => StatePrint | undefined = () => undefined;
   /** A fork of the run at the point being fired (set by the run loop when there is a probe). */
   forkAt: ((at: TriggerName, count: bigint | undefined) => Fork | undefined) | undefined;
 

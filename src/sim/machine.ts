@@ -197,7 +197,8 @@ export class Machine {
    * Everything the rest of the run depends on, at a point of the step's own
    * operation (explore.md section 2), as a string: equal strings, equal
    * futures. Undefined when the operation does not describe its progress.
-   * Counters only a trace shows (events, faults) are left out.
+   * Counters only a trace shows (events, faults) are left out, and so is the
+   * address space (its own `print`, kept apart: it is one string for many states).
    */
   print(): string | undefined {
     const progress = this.progress?.();
@@ -209,7 +210,7 @@ export class Machine {
     if (this.hazardsPrinted?.n !== this.hazards.length) this.hazardsPrinted = { n: this.hazards.length, text: [...new Set(this.hazards.map((h) => h.kind))].sort().join(",") };
     const hazards = this.hazardsPrinted.text;
     const flags = flagsPrint(this.strategy.flags());
-    return `${this.thread}#${this.step}|${this.used}|${this.lockHolder ?? ""}|${this.pageChecks}|${this.faultsInStep}|${cpus}|${open}|${flags}|${hazards}|${this.aspace.print()}|${progress}`;
+    return `${this.thread}#${this.step}|${this.used}|${this.lockHolder ?? ""}|${this.pageChecks}|${this.faultsInStep}|${cpus}|${open}|${flags}|${hazards}|${progress}`;
   }
 
   /** The hazard kinds as `print` writes them, while no hazard is added (hazards are only ever added). */

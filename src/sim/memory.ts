@@ -52,7 +52,10 @@ export class AddressSpace {
   presentCount = 0n;
   /** Bumped by every change but `freeFrames`: the fingerprint made before it is stale. */
   private mutations = 0;
-  private printed: { at: number; text: string } | undefined;
+  private printed: { at: number; frames: bigint | null; text: string } | undefined;
+  /** Bumped by every change of the areas (the fingerprint's areas part is remade). */
+  private areaChanges = 0;
+  private parts: { version: number; areas: number; text: string } | undefined;
 
   constructor(
     readonly pageSize: bigint,
@@ -89,7 +92,10 @@ export class AddressSpace {
     // Pages made up from these bytes are the same on both sides until one changes its bytes.
     c.madeUp = this.madeUp ??= new Map();
     c.mutations = this.mutations;
+    c.version = this.version;
     c.printed = this.printed;
+    c.areaChanges = this.areaChanges;
+    c.parts = this.parts;
     return c;
   }
 
@@ -369,6 +375,7 @@ export class AddressSpace {
   /** Adds an area; its eager pages become present while frames last. */
   addArea(spec: { name: string | undefined; start: bigint; end: bigint; perm: Perms; eager: boolean; present?: readonly bigint[] }): void {
     this.mutations++;
+    this.areaChanges++;
     const lo = this.index(spec.start);
     const hi = this.index(spec.end);
     let eager = spec.eager;
@@ -395,6 +402,7 @@ export class AddressSpace {
   /** Splits the area holding `addr` there, so that every area is inside or outside a range starting or ending at it. */
   private splitAt(addr: bigint): void {
     this.mutations++;
+    this.areaChanges++;
     const i = this.areaIndex(addr);
     const a = this.areas[i];
     if (!a || a.start >= addr) return;
@@ -424,6 +432,7 @@ export class AddressSpace {
   /** mprotect: new permissions for the range; present pages stay present. */
   protect(start: bigint, end: bigint, perm: Perms): void {
     this.mutations++;
+    this.areaChanges++;
     const [i, j] = this.inside(start, end);
     for (let k = i; k < j; k++) (this.areas[k] as Area).perm = perm;
   }
@@ -434,18 +443,22 @@ export class AddressSpace {
    * fingerprints). Remade only after a change.
    */
   print(): string {
-    const frames = this.freeFrames === null ? "u" : this.freeFrames.toString();
     const kept = this.printed;
-    if (kept !== undefined && kept.at === this.mutations) return `${frames}|${kept.text}`;
-    const parts: string[] = [];
-    for (const a of this.areas) parts.push(`${a.start.toString(16)}-${a.end.toString(16)}${a.perm.read ? "r" : ""}${a.perm.write ? "w" : ""}${a.perm.execute ? "x" : ""}${a.eager ? "e" : ""}:${a.name ?? ""}`);
-    parts.push("|");
-    for (const [lo, hi] of this.present.runs()) parts.push(`${lo}-${hi}`);
-    parts.push("|", this.fills.print(), "|");
-    for (const k of this.blockKeys.keys) parts.push(`${k}:${blockPrint(this.blocks.get(k) as Uint8Array)}`);
-    const text = parts.join(",");
-    this.printed = { at: this.mutations, text };
-    return `${frames}|${text}`;
+    if (kept !== undefined && kept.at === this.mutations && kept.frames === this.freeFrames) return kept.text;
+    // The areas and the bytes change far less often than presence (each fault): their parts are kept apart.
+    const parts = this.parts;
+    if (parts === undefined || parts.version !== this.version || parts.areas !== this.areaChanges) {
+      let areas = "";
+      for (const a of this.areas) areas += `${a.start.toString(16)}-${a.end.toString(16)}${a.perm.read ? "r" : ""}${a.perm.write ? "w" : ""}${a.perm.execute ? "x" : ""}${a.eager ? "e" : ""}:${a.name ?? ""},`;
+      let bytes = this.fills.print();
+      for (const k of this.blockKeys.keys) bytes += `${k}:${blockPrint(this.blocks.get(k) as Uint8Array)},`;
+      this.parts = { version: this.version, areas: this.areaChanges, text: `${areas}|${bytes}` };
+    }
+    let present = "";
+    for (const [lo, hi] of this.present.runs()) present += `${lo}-${hi},`;
+    const text = `${this.freeFrames === null ? "u" : this.freeFrames.toString()}|${present}|${(this.parts as { text: string }).text}`;
+    this.printed = { at: this.mutations, frames: this.freeFrames, text };
+    return text;
   }
 
   /** Eviction: pages become not present (frames freed), their bytes kept for the next fault. Returns how many were present. */

@@ -97,7 +97,7 @@ function wire(run: Run): void {
   m.runNested = (st: NestedStepSpec) => runOp(m, st);
   injector.print = () => {
     const p = m.print();
-    return p === undefined ? undefined : `${p}|${run.done}|${injector.firedPrint()}`;
+    return p === undefined ? undefined : { space: m.aspace.print(), rest: `${p}|${run.done}|${injector.firedPrint()}` };
   };
   if (run.options.probe === undefined) return;
   injector.forkAt = (at, count) => {
