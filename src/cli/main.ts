@@ -2,7 +2,8 @@ declare const AXPTR_SIM_VERSION: string | undefined;
 
 // commander wiring, and the one place that maps errors to exit codes and exits.
 import { Command, CommanderError, Option } from "commander";
-import { STRATEGIES } from "../scenario/schema.js";
+import { ALL_STRATEGIES, STRATEGIES } from "../scenario/schema.js";
+import { KERNELS, type KernelName } from "../scenario/kernels.js";
 import { formatProblem, type Problem } from "../scenario/problems.js";
 import { CheckFailed, InputError, OutputError, UsageError } from "./errors.js";
 import { reasonOf } from "./files.js";
@@ -35,18 +36,21 @@ function program(done: (d: Done) => void, said: Said): Command {
     .configureOutput({ writeOut: said.out, writeErr: said.err, outputError: (s, write) => write(prefixed(s)) });
 
   const strategyOption = () =>
-    new Option("--strategy <name>", "override the file's machine.strategy").choices(STRATEGIES as unknown as string[]);
+    new Option("--strategy <name>", "override the file's machine.strategy").choices(ALL_STRATEGIES as unknown as string[]);
+  const kernelOption = () =>
+    new Option("--kernel <name>", "override the file's machine.kernel (a starry-* one also sets the strategy and lock)").choices(KERNELS as unknown as string[]);
 
   p.command("run")
     .description("run scenarios and print their traces (exit 1 if an expectation failed)")
     .argument("<path...>", "scenario files, or folders of them (- for standard input)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "ndjson", "mermaid"]).default("text"))
     .addOption(strategyOption())
+    .addOption(kernelOption())
     .option("--quiet", "text: only the step results and the summary", false)
     .option("--replay <token>", "run the schedule of an explore witness (its races fire where the token says)")
     .option("--fences", "mermaid: each diagram in a Markdown ```mermaid code fence", false)
     .option("--no-color", "never colour the output")
-    .action((files: string[], o: { format: Format; strategy?: StrategyName; quiet: boolean; fences: boolean; replay?: string; color: boolean }) => {
+    .action((files: string[], o: { format: Format; strategy?: StrategyName; kernel?: KernelName; quiet: boolean; fences: boolean; replay?: string; color: boolean }) => {
       const { replay, ...rest } = o;
       const r = runCommand(files, { ...rest, ...(replay !== undefined ? { replay } : {}), color: useColor(o.color) });
       done({ stdout: r.output, ...(r.failed ? { failed: r.failed } : {}) });
@@ -73,10 +77,11 @@ function program(done: (d: Done) => void, said: Said): Command {
   p.command("compare")
     .description("run one scenario under several strategies, side by side (exit 0; 2 for a bad file or option)")
     .argument("<file>", "scenario file (- for standard input)")
-    .option("--strategies <list>", "comma-separated strategies", STRATEGIES.join(","))
+    .option("--strategies <list>", `comma-separated strategies (default: ${STRATEGIES.join(",")}, and global-flag when a kernel is named)`)
+    .option("--kernel <name>", `a kernel to compare the strategies under (${KERNELS.join(", ")}), or all: the kernels side by side`)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--no-color", "never colour the output")
-    .action((file: string, o: { strategies: string; format: "text" | "json"; color: boolean }) => {
+    .action((file: string, o: { strategies?: string; kernel?: string; format: "text" | "json"; color: boolean }) => {
       done({ stdout: compareCommand(file, { ...o, color: useColor(o.color) }) });
     });
 
@@ -85,6 +90,7 @@ function program(done: (d: Done) => void, said: Said): Command {
     .argument("<file...>", "the scenario file (- for standard input); with --merge, the shards' JSON files")
     .option("--depth <n>", "how many races may fire in one run: 1, 2 or 3 (default: explore.depth, else 1)")
     .option("--strategy <name>", `override the file's machine.strategy: ${STRATEGIES.join(", ")}, or all`)
+    .option("--kernel <name>", `override the file's machine.kernel: ${KERNELS.join(", ")}, or all`)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--shard <I/N>", "only the schedules whose position is I-1 modulo N (for CI matrices; merge with --merge)")
     .option("--max-schedules <n>", "refuse, before starting, an exploration of more schedules than this", "2000000")
@@ -94,7 +100,7 @@ function program(done: (d: Done) => void, said: Said): Command {
     .action(
       (
         files: string[],
-        o: { depth?: string; strategy?: string; format: "text" | "json"; shard?: string; maxSchedules: string; workers?: string; merge: boolean; color: boolean },
+        o: { depth?: string; strategy?: string; kernel?: string; format: "text" | "json"; shard?: string; maxSchedules: string; workers?: string; merge: boolean; color: boolean },
       ) => {
         if (o.merge) return done(mergeCommand(files));
         const progress = process.stderr.isTTY === true ? progressLine(process.stderr) : undefined;
@@ -112,8 +118,9 @@ function program(done: (d: Done) => void, said: Said): Command {
     .requiredOption("-o, --output <file>", "the HTML file to write (- for standard output)")
     .option("--force", "replace --output even when it is not an earlier axptr-sim report", false)
     .addOption(strategyOption())
+    .addOption(kernelOption())
     .option("--max-schedules <n>", "refuse a file whose races need more schedules than this (default 2000000)")
-    .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName; maxSchedules?: string }) => done(reportCommand(files, o)));
+    .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName; kernel?: KernelName; maxSchedules?: string }) => done(reportCommand(files, o)));
 
   p.command("schema")
     .description("print the JSON Schema of the scenario format (--trace: of run's JSON output; --compare: of compare's; --explore: of explore's)")

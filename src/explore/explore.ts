@@ -15,6 +15,7 @@ import type { HazardKind } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { Outcome } from "../sim/events.js";
 import type { Fork, PointProbe, StatePrint } from "../sim/injector.js";
+import { kernelProfile, type ClosedAt } from "../sim/kernels/index.js";
 import type { Trace } from "../sim/events.js";
 import { MAX_EVENTS, TraceTooLarge } from "../sim/machine.js";
 import { initialMemory, simulate } from "../sim/simulate.js";
@@ -127,8 +128,11 @@ function combine(children: readonly Child[], rest: Sub, levels: number, n: numbe
   return { bands, maxEvents };
 }
 
-function occurrenceOf(thread: string, step: number, at: Occurrence["at"], k: bigint | undefined): Occurrence {
-  return k === undefined ? { thread, step, at } : { thread, step, at, k };
+function occurrenceOf(thread: string, step: number, at: Occurrence["at"], k: bigint | undefined, closed?: ClosedAt): Occurrence {
+  const o: Occurrence = k === undefined ? { thread, step, at } : { thread, step, at, k };
+  // What the kernel keeps from happening there (kernels.md section 4): the races' filters read it.
+  if (closed !== undefined) o.closed = closed;
+  return o;
 }
 
 function sameOccurrence(o: Occurrence, thread: string, step: number, at: Occurrence["at"], k: bigint | undefined): boolean {
@@ -140,6 +144,8 @@ class Engine {
   /** Sub-results by state: by the address space's print first (one string object for many states, hashed once), then the rest. */
   private readonly memo = new Map<string, Map<string, { sub: Sub; events: number }>>();
   private readonly start: AddressSpace;
+  /** The kernel retries a fault it cannot resolve (kernels.md section 2): its handler keeps a count the state does not show. */
+  private readonly retries: boolean;
   /** Distinct states worked out (points reached and not merged with one known). */
   states = 0;
   /** Schedules whose results are known (the start's forks done so far), for the progress line. */
@@ -158,6 +164,7 @@ class Engine {
     private readonly live = true,
   ) {
     this.start = initialMemory(s);
+    this.retries = kernelProfile(s.machine.kernel).unresolved === "retry";
   }
 
   /** The result of the subtree after `pairs` (its last pair just fired; none: the start). */
@@ -178,7 +185,7 @@ class Engine {
         before = occurrenceOf(thread, step, at, count);
         fired = false;
       },
-      after: (thread, step, at, count, print, events, fork) => {
+      after: (thread, step, at, count, closed, print, events, fork) => {
         fired = true;
         let from = 0;
         if (!active) {
@@ -186,7 +193,8 @@ class Engine {
           active = true;
           from = last.race + 1;
         }
-        const state = print();
+        // Under a retrying kernel a fault's point holds the handler's own count of retries, undescribed: merged with none.
+        const state = this.retries && at === "page-fault" ? undefined : print();
         const key = state === undefined ? undefined : { space: state.space, rest: `${used}|${from}|${at}|${count ?? ""}|${state.rest}` };
         if (key !== undefined) {
           const known = this.memo.get(key.space)?.get(key.rest);
@@ -199,7 +207,7 @@ class Engine {
         }
         this.states++;
         if (this.tick !== undefined && (this.states & 1023) === 0) this.tick();
-        const occ = occurrenceOf(thread, step, at, count);
+        const occ = occurrenceOf(thread, step, at, count, closed);
         const children = this.forks(pairs, used, occ, from, fork);
         if (k === 0) for (const c of children) for (const b of c.sub.bands) this.covered += b.total;
         chain.push({ key, children, events });
@@ -294,8 +302,8 @@ function countFirsts(s: Scenario, strategy: StrategyName, filters: readonly Race
   simulate(s, {
     strategy,
     keepEvents: false,
-    onPoint: (thread, step, at, k) => {
-      const occ = occurrenceOf(thread, step, at, k);
+    onPoint: (thread, step, at, k, closed) => {
+      const occ = occurrenceOf(thread, step, at, k, closed);
       for (const f of filters) if (f.allows(occ)) n++;
     },
   });
@@ -377,7 +385,7 @@ function exploreStates(s: Scenario, opts: ExploreOptions): ExploreResult {
     });
   return {
     scenario: s.name,
-    machine: { cpus: s.machine.cpus, strategy: opts.strategy, page_size: s.machine.page_size },
+    machine: { cpus: s.machine.cpus, strategy: opts.strategy, page_size: s.machine.page_size, ...(s.machine.kernel !== undefined ? { kernel: s.machine.kernel } : {}) },
     depth,
     shard,
     schedules,

@@ -33,7 +33,14 @@ export function makeRunner(s: Scenario, strategy: StrategyName): Runner {
       start,
       races: raceEvents(s, pairs),
       ...(record
-        ? { onPoint: (thread, step, at, k) => occurrences.push(k === undefined ? { thread, step, at } : { thread, step, at, k }) }
+        ? {
+            // `closed`: what the kernel keeps from happening there (kernels.md section 4), for the races' filters.
+            onPoint: (thread, step, at, k, closed) => {
+              const o: Occurrence = k === undefined ? { thread, step, at } : { thread, step, at, k };
+              if (closed !== undefined) o.closed = closed;
+              occurrences.push(o);
+            },
+          }
         : {}),
     });
     return { summary: summarize(trace), occurrences };

@@ -4,6 +4,7 @@ import type { Scenario } from "../scenario/validate.js";
 import type { Outcome } from "../sim/events.js";
 import type { StrategyName } from "../sim/simulate.js";
 import type { HazardKind } from "../scenario/schema.js";
+import type { KernelName } from "../scenario/kernels.js";
 import { tokenOf, type Pair } from "./schedule.js";
 import type { summarize, ClassStep } from "./signature.js";
 
@@ -41,7 +42,7 @@ export interface ExploreClass {
 
 export interface ExploreResult {
   scenario: string;
-  machine: { cpus: number; strategy: StrategyName; page_size: bigint };
+  machine: { cpus: number; strategy: StrategyName; page_size: bigint; kernel?: KernelName };
   depth: number;
   shard: Shard | null;
   /** Schedules counted (those of the shard, when sharded). */
@@ -145,7 +146,7 @@ export function result(s: Scenario, opts: ExploreOptions, depth: number, shard: 
   const list = classes.list();
   return {
     scenario: s.name,
-    machine: { cpus: s.machine.cpus, strategy: opts.strategy, page_size: s.machine.page_size },
+    machine: { cpus: s.machine.cpus, strategy: opts.strategy, page_size: s.machine.page_size, ...(s.machine.kernel !== undefined ? { kernel: s.machine.kernel } : {}) },
     depth,
     shard,
     schedules: classes.schedules,

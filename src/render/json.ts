@@ -92,7 +92,7 @@ export function traceJson(t: Trace, file: string, events = true): { [k: string]:
   return {
     format: "axptr-sim-trace/1",
     scenario: { name: t.scenario.name, file },
-    machine: { cpus: t.machine.cpus, strategy: t.machine.strategy, page_size: num(t.machine.page_size) },
+    machine: { cpus: t.machine.cpus, strategy: t.machine.strategy, page_size: num(t.machine.page_size), ...(t.machine.kernel !== undefined ? { kernel: t.machine.kernel } : {}) },
     outcome: t.outcome,
     steps: t.steps.map((s) => ({
       thread: s.thread,

@@ -49,13 +49,19 @@ const STATE_LEGEND: Record<string, string> = {
   "per-thread-flag": "one bool per thread (1 = accessing user memory)",
   "nesting-counter": "one counter per thread (above 0 = accessing user memory)",
   "exception-table": "- (no state: the faulting instruction decides, through the exception table)",
+  "global-flag": "ACCESSING_USER_MEM, one bool for the whole machine (1 = accessing user memory)",
 };
 
 function machineLine(t: Trace): string {
   const m = t.machine;
   const kib = Number(m.page_size) / 1024;
   const frames = m.frames === "unlimited" ? "frames unlimited" : `${m.frames} frame${m.frames === 1n ? "" : "s"}`;
-  return `${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, strategy ${m.strategy}, page ${kib} KiB, ${frames}, lock ${m.aspace_lock}`;
+  return `${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, ${kernelWords(m.kernel)}strategy ${m.strategy}, page ${kib} KiB, ${frames}, lock ${m.aspace_lock}`;
+}
+
+/** "kernel NAME, " when one is named; nothing otherwise (the line stays as it was before kernels). */
+export function kernelWords(kernel: string | undefined): string {
+  return kernel === undefined ? "" : `kernel ${kernel}, `;
 }
 
 function summaryLines(t: Trace, c: Palette): string[] {
@@ -159,7 +165,10 @@ function describe(e: TraceEvent, c: Palette, back?: string): string {
     case "interrupt":
       return `interrupt handler runs, ${e.access} at ${hex(e.addr)}`;
     case "lock":
+      if (e.decision === "relock") return c.bad(`${e.lock ?? "address-space lock"}: already held by this thread: the Mutex asserts (panic)`);
       return e.decision === "deadlock" ? c.bad("address-space lock: already held by this thread: deadlock") : `address-space lock ${e.decision}`;
+    case "check":
+      return `access check ${range(e.addr, e.size)} inside the user address space: ${okText(e.ok, c)}`;
     case "nested-result":
       return `◀ nested ${e.op} → ${resultText(e.result)}`;
     case "run":

@@ -7,10 +7,12 @@
 // fails `npm run typecheck` until it is described here.
 import { z } from "zod";
 import { hasCount } from "../explore/occurrence.js";
-import { ACCESSES, ACTIONS, ERRNOS, HAZARDS, OUTCOMES, RACE_NAME, STRATEGIES, TRIGGERS } from "../scenario/schema.js";
+import { KERNELS } from "../scenario/kernels.js";
+import { ACCESSES, ACTIONS, ALL_STRATEGIES, ERRNOS, HAZARDS, OPS, OUTCOMES, RACE_NAME, TRIGGERS } from "../scenario/schema.js";
 import type { EventBody, EventKind } from "../sim/events.js";
 
-const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "user_access", "kernel_access"] as const;
+const STRATEGIES = ALL_STRATEGIES;
+const Kernel = z.enum(KERNELS).meta({ description: "the kernel profile (kernels.md); present only when one is named, in the file or by --kernel" });
 
 const Address = z.string().regex(/^0x(0|[1-9a-f][0-9a-f]*)$/).meta({ id: "Address", description: "an address: lower-case hex, no leading zeros" });
 const Exact = z.union([z.int(), z.string().regex(/^-?[0-9]+$/)]).meta({ id: "Exact", description: "a number, exact: magnitudes beyond 2^53-1 are decimal strings" });
@@ -37,7 +39,7 @@ function results<Ok extends z.ZodRawShape>(ok: Ok) {
     z.strictObject({ status: z.literal("err"), errno: Errno }),
     z.strictObject({ status: z.literal("panic"), message: z.string() }),
     z.strictObject({ status: z.literal("killed"), signal: z.literal("SIGSEGV") }),
-    z.strictObject({ status: z.enum(["deadlock", "step-limit", "not-run"]) }),
+    z.strictObject({ status: z.enum(["deadlock", "step-limit", "livelock", "not-run"]) }),
   ]);
 }
 const Result = results({ value: Value.optional() }).meta({ id: "Result", description: "how a step ended" });
@@ -50,7 +52,7 @@ const Expected = z
     z.strictObject({ status: z.literal("ok"), value: Value.optional() }),
     z.strictObject({ status: z.literal("err"), errno: Errno }),
     z.strictObject({ status: z.literal("killed"), signal: z.literal("SIGSEGV") }),
-    z.strictObject({ status: z.enum(["panic", "deadlock", "step-limit", "not-run"]) }),
+    z.strictObject({ status: z.enum(["panic", "deadlock", "step-limit", "livelock", "not-run"]) }),
   ])
   .meta({ id: "Expected", description: "a step's expectation (a panic's, without a message)" });
 
@@ -68,11 +70,12 @@ export const EVENT_FIELDS = {
   write: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
   execute: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
   "page-fault": { addr: Address, access: Access, mode: Mode, interrupt: z.boolean() },
-  handler: { decision: z.enum(["unhandled", "deadlock", "resolved", "segv", "fixup", "blocked"]), addr: Address, reason: z.string() },
+  handler: { decision: z.enum(["unhandled", "deadlock", "resolved", "segv", "fixup", "blocked", "exit", "retry"]), addr: Address, reason: z.string() },
   injected: { action: z.enum(ACTIONS), by: z.string().optional(), race: z.string().optional(), detail: z.string() },
   migrate: { from: Count, to: Count },
   interrupt: { addr: Address, access: Access },
-  lock: { decision: z.enum(["acquired", "released", "deadlock"]) },
+  lock: { decision: z.enum(["acquired", "released", "deadlock", "relock"]), lock: z.string().optional().meta({ description: "the lock, for a relock" }) },
+  check: { addr: Address, size: Exact, ok: z.boolean() },
   "nested-result": { op: Op, result: Result },
   run: { to: z.string(), to_cpu: Count, op: Op, args: z.string(), by: z.string().optional() },
   "run-result": { op: Op, result: RunResult, blocked_by: z.string().optional() },
@@ -113,7 +116,7 @@ export const TraceDocument = z
   .strictObject({
     format: z.literal("axptr-sim-trace/1"),
     scenario: z.strictObject({ name: z.string(), file: z.string() }),
-    machine: z.strictObject({ cpus: z.int().min(1).max(64), strategy: z.enum(STRATEGIES), page_size: Count }),
+    machine: z.strictObject({ cpus: z.int().min(1).max(64), strategy: z.enum(STRATEGIES), page_size: Count, kernel: Kernel.optional() }),
     outcome: z.enum(OUTCOMES),
     steps: z.array(
       z.strictObject({
@@ -147,9 +150,11 @@ export const CompareDocument = z
   .strictObject({
     format: z.literal("axptr-sim-compare/1"),
     scenario: z.strictObject({ name: z.string(), file: z.string() }),
+    machine: z.strictObject({ kernel: z.union([Kernel, z.literal("all")]) }).optional().meta({ description: "the kernel, only when one is named (all: compare --kernel all, one column per kernel)" }),
     strategies: z.array(
       z.strictObject({
         strategy: z.enum(STRATEGIES),
+        kernel: Kernel.optional(),
         outcome: z.enum(OUTCOMES),
         steps: z.array(z.strictObject({ thread: z.string(), step: z.int().min(1), op: Op, result: Result })),
         faults: Count,
@@ -178,7 +183,7 @@ export const ExploreDocument = z
   .strictObject({
     format: z.literal("axptr-sim-explore/1"),
     scenario: z.strictObject({ name: z.string(), file: z.string() }),
-    machine: z.strictObject({ cpus: z.int().min(1).max(64), strategy: z.enum(STRATEGIES), page_size: Count }),
+    machine: z.strictObject({ cpus: z.int().min(1).max(64), strategy: z.enum(STRATEGIES), page_size: Count, kernel: Kernel.optional() }),
     depth: z.int().min(1).max(3),
     shard: z
       .strictObject({ index: z.int().min(1), count: z.int().min(1) })

@@ -3,6 +3,7 @@
 import { elementInfo, primitiveRange } from "./elements.js";
 import { hex, parseNumberText, U64_MAX } from "./numbers.js";
 import type { KeyPath } from "./problems.js";
+import { DEFAULT_KERNEL, isVmOp, VM_KERNELS, type KernelName } from "./kernels.js";
 import { closest } from "./suggest.js";
 import {
   PRIMITIVE_TYPES,
@@ -29,7 +30,7 @@ export interface RuleProblem {
 export const MAX_FILL = 256n * 1024n * 1024n;
 
 export function checkRules(s: ScenarioSpec): RuleProblem[] {
-  const out: RuleProblem[] = [];
+  const out: RuleProblem[] = vmProblems(s, s.machine.kernel ?? DEFAULT_KERNEL);
   const add = (path: KeyPath, message: string, atKey = false) => out.push({ path, message, atKey });
   const m = s.machine;
   const P = m.page_size;
@@ -296,6 +297,30 @@ function checkContentValues(c: ContentItemSpec, path: KeyPath, add: Ctx["add"]):
   });
 }
 
+// ---- kernels ----------------------------------------------------------------
+
+/**
+ * The vm_* steps (threads', nested, run, races') under a kernel that has no
+ * starry-vm copies (kernels.md section 7). Also asked by the CLI for the
+ * kernel a --kernel puts in effect.
+ */
+export function vmProblems(s: ScenarioSpec, kernel: KernelName): RuleProblem[] {
+  if (VM_KERNELS.includes(kernel)) return [];
+  const out: RuleProblem[] = [];
+  const look = (st: NestedStepSpec, path: KeyPath) => {
+    if (isVmOp(st.op))
+      out.push({ path: [...path, "op"], message: `${st.op} is a starry-vm user copy: it exists only under machine.kernel ${VM_KERNELS.join(" and ")}, not under ${kernel}` });
+  };
+  const inAction = (d: ActionSpec, path: KeyPath) => {
+    if (d.nested) look(d.nested, [...path, "nested"]);
+    if (d.run) look(d.run.step, [...path, "run", "step"]);
+  };
+  (s.threads ?? []).forEach((t, i) => t.steps.forEach((st, j) => look(st, ["threads", i, "steps", j])));
+  s.events.forEach((e, i) => inAction(e.do, ["events", i, "do"]));
+  s.races.forEach((r, i) => inAction(r.do, ["races", i, "do"]));
+  return out;
+}
+
 // ---- steps ------------------------------------------------------------------
 
 function yields(st: StepSpec | NestedStepSpec): "value" | "none" {
@@ -305,6 +330,8 @@ function yields(st: StepSpec | NestedStepSpec): "value" | "none" {
       return st.use === "read" ? "value" : "none";
     case "get_as_null_terminated":
     case "get_as_str":
+    case "vm_read":
+    case "vm_load_string":
       return "value";
     default:
       return "none";
@@ -312,13 +339,13 @@ function yields(st: StepSpec | NestedStepSpec): "value" | "none" {
 }
 
 function checkStep(st: StepSpec | NestedStepSpec, path: KeyPath, add: Ctx["add"]): void {
-  if (st.op === "get" || st.op === "get_as_slice") {
+  if (st.op === "get" || st.op === "get_as_slice" || st.op === "vm_read") {
     if (typeof st.type !== "string") {
       const { size, align } = st.type;
       if ((align & (align - 1n)) !== 0n) add([...path, "type", "align"], `align ${align} is not a power of two (expected 1, 2, 4, 8, …)`);
       else if (size % align !== 0n) add([...path, "type", "size"], `size ${size} is not a multiple of align ${align}, as every Rust type's is`);
     }
-    if (st.use !== undefined && st.use !== "read") {
+    if (st.op !== "vm_read" && st.use !== undefined && st.use !== "read") {
       if (!st.mut) add([...path, "use"], "use: { write } needs mut: true (a UserConstPtr gives a shared reference, which cannot be written)");
       const count = st.op === "get_as_slice" ? st.len : undefined;
       checkValue(st.use.write, st.type, count, [...path, "use", "write"], add, "write");
@@ -335,10 +362,11 @@ function checkStep(st: StepSpec | NestedStepSpec, path: KeyPath, add: Ctx["add"]
     add(ep, `a ${st.op} step${st.op === "get" || st.op === "get_as_slice" ? " without use: read" : ""} yields no value: expect ok instead`);
     return;
   }
-  if (st.op === "get_as_str") {
-    if (typeof value !== "string") add(ep, "get_as_str yields a string: expected a quoted string");
+  if (st.op === "get_as_str" || st.op === "vm_load_string") {
+    if (typeof value !== "string") add(ep, `${st.op} yields a string: expected a quoted string`);
     return;
   }
+  if (st.op === "vm_read") return checkValue(value, st.type, st.len, ep, add, "expected");
   if (st.op === "get_as_null_terminated") checkValue(value, st.type, -1n, ep, add, "expected");
   else if (st.op === "get_as_slice") checkValue(value, st.type, st.len, ep, add, "expected");
   else if (st.op === "get") checkValue(value, st.type, undefined, ep, add, "expected");

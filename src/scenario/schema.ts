@@ -4,6 +4,7 @@ import { z } from "zod";
 import { primitiveRange } from "./elements.js";
 import { I64_MIN, U64_MAX, describe, toInteger } from "./numbers.js";
 import { closest, unknownKeyMessages } from "./suggest.js";
+import { KERNELS, KERNEL_STRATEGY } from "./kernels.js";
 
 // ---- numbers -------------------------------------------------------------
 
@@ -107,8 +108,12 @@ function exactlyOne(keys: readonly string[], what: string) {
 export const ACCESSES = ["read", "write", "execute"] as const;
 export const Access = z.enum(ACCESSES);
 
+/** The five strategies of semantics.md: `compare` and `--strategy all` when no kernel is named. */
 export const STRATEGIES = ["none", "percpu-flag", "per-thread-flag", "nesting-counter", "exception-table"] as const;
-export const Strategy = z.enum(STRATEGIES);
+/** Every strategy, `global-flag` (kernels.md section 6) last: what `compare` shows when a kernel is named. */
+export const ALL_STRATEGIES = [...STRATEGIES, "global-flag"] as const;
+export const Strategy = z.enum(ALL_STRATEGIES);
+export const Kernel = z.enum(KERNELS);
 
 export const Perm = z
   .string()
@@ -210,7 +215,7 @@ export const RawValue = z.union(
 export type RawValueSpec = z.infer<typeof RawValue>;
 
 export const ERRNOS = ["EFAULT", "EILSEQ", "ENOMEM"] as const;
-export const RUN_ENDS = ["panic", "killed", "deadlock", "step-limit"] as const;
+export const RUN_ENDS = ["panic", "killed", "deadlock", "step-limit", "livelock"] as const;
 export const STEP_EXPECT_WORDS = ["ok", ...RUN_ENDS, "not-run"] as const;
 
 export const StepExpect = z.union(
@@ -221,8 +226,15 @@ export type StepExpectSpec = z.infer<typeof StepExpect>;
 
 // ---- steps --------------------------------------------------------------------
 
-export const UseSpec = z.union([z.literal("read"), strict({ write: RawValue })], {
-  error: unionError("expected use: read or use: { write: VALUE }", ["read"]),
+/** `{ read: true }` says the same as `read` (the form kernels.md's cases use). */
+const readObject = strict({ read: z.literal(true) }).transform(() => "read" as const);
+
+const ReadUse = z.union([z.literal("read"), readObject], {
+  error: unionError("expected use: read or use: { read: true } (the kernel reads the result again)", ["read"]),
+});
+
+export const UseSpec = z.union([z.literal("read"), readObject, strict({ write: RawValue })], {
+  error: unionError("expected use: read, use: { read: true } or use: { write: VALUE }", ["read"]),
 });
 
 const common = { nullable: z.boolean().default(false) };
@@ -242,14 +254,28 @@ function stepShapes<E extends z.ZodRawShape>(extra: E) {
   return [
     strict({ op: z.literal("get"), ptr: U64, type: ElementType.default("u8"), mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra }).meta(stepJson(true, extra)),
     strict({ op: z.literal("get_as_slice"), ptr: U64, type: ElementType.default("u8"), len: U64, mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra }).meta(stepJson(true, extra)),
-    strict({ op: z.literal("get_as_null_terminated"), ptr: U64, type: PrimitiveType.default("u8"), mut: z.boolean().default(false), ...common, ...extra }).meta(stepJson(false, extra)),
-    strict({ op: z.literal("get_as_str"), ptr: U64, ...common, ...extra }).meta(stepJson(false, extra)),
+    // use: read only: the kernel reads the borrowed result again (kernels.md section 3).
+    strict({ op: z.literal("get_as_null_terminated"), ptr: U64, type: PrimitiveType.default("u8"), mut: z.boolean().default(false), use: ReadUse.optional(), ...common, ...extra }).meta(stepJson(false, extra)),
+    strict({ op: z.literal("get_as_str"), ptr: U64, use: ReadUse.optional(), ...common, ...extra }).meta(stepJson(false, extra)),
     strict({ op: z.literal("user_access"), addr: U64, access: Access, ...extra }),
     strict({ op: z.literal("kernel_access"), addr: U64, access: Access, ...extra }),
+    // StarryOS's starry-vm copies (kernels.md section 7); the rules check the kernel has them.
+    strict({ op: z.literal("vm_read"), ptr: U64, len: U64, type: ElementType.default("u8"), ...extra }),
+    strict({ op: z.literal("vm_write"), ptr: U64, bytes: byteList.optional(), fill: integer(0n, 255n, "a byte 0..255").optional(), len: U64.optional(), ...extra })
+      .superRefine(vmWriteShape)
+      .meta({ ...exactlyOneJson(["bytes", "fill"]), dependentRequired: { fill: ["len"], len: ["fill"] } }),
+    strict({ op: z.literal("vm_load_string"), ptr: U64, ...extra }),
   ] as const;
 }
 
-const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "user_access", "kernel_access"] as const;
+/** vm_write's data: bytes, or fill with len (as a contents item's). */
+function vmWriteShape(st: { bytes?: unknown; fill?: unknown; len?: unknown }, ctx: z.RefinementCtx): void {
+  exactlyOne(["bytes", "fill"], "vm_write")(st, ctx);
+  if (st.fill !== undefined && st.len === undefined) ctx.addIssue({ code: "custom", path: ["len"], message: "a fill needs len: how many bytes to write" });
+  if (st.fill === undefined && st.len !== undefined) ctx.addIssue({ code: "custom", path: ["len"], message: "len belongs to a fill only" });
+}
+
+export const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "user_access", "kernel_access", "vm_read", "vm_write", "vm_load_string"] as const;
 /** A step whose op is missing, misspelt or not a step at all. */
 function opError(iss: { input?: unknown }): string {
   const ops = `one of ${OPS.join(", ")}`;
@@ -267,6 +293,7 @@ export const Step = z.discriminatedUnion("op", stepShapes({ expect: StepExpect.o
 export type StepSpec = z.infer<typeof Step>;
 export type NestedStepSpec = z.infer<typeof NestedStep>;
 export type OpName = StepSpec["op"];
+export type StrategyName = z.infer<typeof Strategy>;
 
 // ---- injected events ------------------------------------------------------
 
@@ -348,19 +375,29 @@ export type ExploreSpec = z.infer<typeof Explore>;
 // ---- the whole file ---------------------------------------------------------
 
 export const OUTCOMES = ["completed", ...RUN_ENDS] as const;
-export const HAZARDS = ["migrated-in-access", "flag-cleared-early", "interrupt-in-access", "foreign-flag", "stranded-flag"] as const;
+export const HAZARDS = ["migrated-in-access", "flag-cleared-early", "interrupt-in-access", "foreign-flag", "stranded-flag", "stranded-by-exit"] as const;
 export type HazardKind = (typeof HAZARDS)[number];
 
 export const Machine = strict({
   cpus: smallInt(1, 64, "a CPU count").default(1),
   // The rules check the page size; the JSON Schema lists the sizes.
   page_size: hint(integerOf(0n, U64_MAX, "an unsigned 64-bit number"), { what: "a page size: a power of two from 4096 to 65536", values: [4096n, 8192n, 16384n, 32768n, 65536n] }).default(4096n),
-  strategy: Strategy.default("percpu-flag"),
+  // Absent: the kernel's (a starry-* one fixes it), else percpu-flag; filled in below.
+  kernel: Kernel.optional(),
+  strategy: Strategy.optional().meta({ default: "percpu-flag" }),
   aspace: strict({ base: U64.optional(), size: U64.optional() }).optional(),
   frames: z.union([z.literal("unlimited"), U64], { error: unionError('expected a frame count or "unlimited"', ["unlimited"]) }).default("unlimited"),
   aspace_lock: z.enum(["per-check", "held"]).default("per-check"),
   budget: integer(1n, U64_MAX, "a positive count of units of work").default(100_000_000n),
-}).transform(({ aspace, ...m }) => ({ ...m, aspace: addressSpace(aspace, m.page_size) }));
+}).transform(({ aspace, strategy, ...m }, ctx) => {
+  const fixed = m.kernel === undefined ? undefined : KERNEL_STRATEGY[m.kernel];
+  // kernels.md section 1: under a starry-* kernel the strategy and the lock discipline are the kernel's.
+  if (fixed !== undefined && strategy !== undefined && strategy !== fixed)
+    ctx.addIssue({ code: "custom", path: ["strategy"], message: `machine.strategy ${strategy} contradicts machine.kernel ${m.kernel}, whose state is ${fixed} (a starry-* kernel fixes the strategy: leave machine.strategy out or write ${fixed})` });
+  if (fixed !== undefined && m.aspace_lock === "held")
+    ctx.addIssue({ code: "custom", path: ["aspace_lock"], message: `machine.aspace_lock held contradicts machine.kernel ${m.kernel}, which takes the lock per check (leave machine.aspace_lock out or write per-check)` });
+  return { ...m, strategy: strategy ?? fixed ?? "percpu-flag", aspace: addressSpace(aspace, m.page_size) };
+});
 export type MachineSpec = z.infer<typeof Machine>;
 
 /**

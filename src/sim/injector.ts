@@ -9,6 +9,7 @@ import type { Machine } from "./machine.js";
 import type { AddressSpace } from "./memory.js";
 import { permText } from "./describe.js";
 import { kernelTouch } from "./handler.js";
+import { blockedBy, closedAt, type ClosedAt } from "./kernels/index.js";
 import { runAnother } from "./run-action.js";
 
 interface Armed {
@@ -21,6 +22,8 @@ interface Armed {
   race?: string;
   /** Why it can never fire where it is placed (a `run` race in its own thread's steps). */
   inert?: string;
+  /** Why its kernel kept it from happening at its point (kernels.md sections 4 and 5), when it did. */
+  blocked?: string;
 }
 
 /** An event a schedule adds after the file's own: a race placed at one point occurrence. */
@@ -31,8 +34,11 @@ export interface RaceEvent {
   inert?: string;
 }
 
-/** Told of every trigger point the outer operation reaches, in order (`count`: nth, or the element index). */
-export type PointListener = (thread: string, step: number, at: TriggerName, count: bigint | undefined) => void;
+/**
+ * Told of every trigger point the outer operation reaches, in order (`count`: nth, or the element index;
+ * `closed`: what the kernel keeps from happening there, absent when nothing is).
+ */
+export type PointListener = (thread: string, step: number, at: TriggerName, count: bigint | undefined, closed?: ClosedAt) => void;
 
 /**
  * Watches the points from inside the run (an exploration that forks there):
@@ -42,7 +48,17 @@ export type PointListener = (thread: string, step: number, at: TriggerName, coun
 export interface PointProbe {
   before(thread: string, step: number, at: TriggerName, count: bigint | undefined): void;
   /** `events`: how many events the run has emitted so far (a trace has a cap on them). */
-  after(thread: string, step: number, at: TriggerName, count: bigint | undefined, print: () => StatePrint | undefined, events: number, fork: () => Fork | undefined): void;
+  /** `closed`: what the kernel keeps from happening here (as a point listener is told). */
+  after(
+    thread: string,
+    step: number,
+    at: TriggerName,
+    count: bigint | undefined,
+    closed: ClosedAt | undefined,
+    print: () => StatePrint | undefined,
+    events: number,
+    fork: () => Fork | undefined,
+  ): void;
   /** Whether every element of a scan must be a point now (true) or reads may run on to the next event. */
   perElement(): boolean;
 }
@@ -64,7 +80,7 @@ export class Injector {
   /** The state's fingerprint, for the probe (set by the run loop). */
   print: () => StatePrint | undefined = () => undefined;
   /** A fork of the run at the point being fired (set by the run loop when there is a probe). */
-  forkAt: ((at: TriggerName, count: bigint | undefined) => Fork | undefined) | undefined;
+  forkAt: ((at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined) => Fork | undefined) | undefined;
 
   constructor(
     events: readonly InjectedEventSpec[],
@@ -91,12 +107,14 @@ export class Injector {
    */
   fire(m: Machine, at: TriggerName, count?: bigint): void {
     if (!m.outer) return;
-    this.onPoint?.(m.thread, m.step, at, count);
-    this.fireFrom(m, at, count, 0);
+    const k = m.kernel;
+    const closed = k.preemption || k.interrupts || k.mappingLocked ? closedAt(k, { op: m.op, at, inAccess: m.openCount(m.thread) > 0 }, m.cpu) : undefined;
+    this.onPoint?.(m.thread, m.step, at, count, closed);
+    this.fireFrom(m, at, count, 0, closed);
   }
 
   /** The point's events from the armed one `first` on (a copy of a run: those after what fired there already), then the probe's look. */
-  fireFrom(m: Machine, at: TriggerName, count: bigint | undefined, first: number): void {
+  fireFrom(m: Machine, at: TriggerName, count: bigint | undefined, first: number, closed: ClosedAt | undefined): void {
     this.probe?.before(m.thread, m.step, at, count);
     for (let i = first; i < this.armed.length; i++) {
       const a = this.armed[i] as Armed;
@@ -108,10 +126,15 @@ export class Injector {
         const want = at === "before-read" ? (w.index ?? 0n) : (w.nth ?? 1n);
         if (a.spec.repeat ? count < want : count !== want) continue;
       }
+      const blocked = blockedBy(closed, a.spec.do);
+      if (blocked !== undefined) {
+        a.blocked = blocked;
+        continue;
+      }
       a.fired = true;
       runAction(m, a.spec, a.race);
     }
-    this.probe?.after(m.thread, m.step, at, count, this.print, m.eventCount, () => this.forkAt?.(at, count));
+    this.probe?.after(m.thread, m.step, at, count, closed, this.print, m.eventCount, () => this.forkAt?.(at, count, closed));
   }
 
   /** A copy for a copy of the run: what fired so far, then `races` added (a fork's pairs), watched by `probe`. */
@@ -136,6 +159,11 @@ export class Injector {
   /** Why the armed event `i` can never fire, when that is known before the run. */
   inertReason(i: number): string | undefined {
     return this.armed[i]?.inert;
+  }
+
+  /** Why the kernel kept the armed event `i` from happening where it was reached, if it did. */
+  blockedReason(i: number): string | undefined {
+    return this.armed[i]?.blocked;
   }
 
   /** The first element index from `from` on at which a before-read trigger of this step would fire, if any. */
@@ -168,6 +196,7 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
   // The detail is text for a trace: an exploration keeps none, so it is not made there.
   const injected = (action: string, detail: () => string) => {
     m.spend();
+    m.injections++;
     m.emit({ kind: "injected", action, ...by, detail: m.keepEvents ? detail() : "" });
   };
   if (d.unmap) {

@@ -1,8 +1,9 @@
 // The running machine: address space, strategy, CPUs and threads, the
 // address-space lock, the budget of work, and the trace being written.
-import type { HazardKind, NestedStepSpec, TriggerName } from "../scenario/schema.js";
+import type { HazardKind, NestedStepSpec, OpName, TriggerName } from "../scenario/schema.js";
 import type { EventBody, Flags, Hazard, Mode, RunEnd, StepResult, TraceEvent } from "./events.js";
 import type { AddressSpace } from "./memory.js";
+import { kernelProfile, type KernelProfile } from "./kernels/index.js";
 import type { Context, Strategy, Token } from "./strategies/index.js";
 import type { OpResume } from "./ops.js";
 
@@ -83,6 +84,8 @@ export class Machine {
   /** A `run` action's operation is under way: its events carry `in_run`, and it neither counts nor fires triggers. */
   inRun = false;
   step = 0;
+  /** The op of the step under way (the kernel's preemption rules depend on it). */
+  op: OpName = "get";
   /** The outer operation's own page checks and faults in this step, for `nth`. */
   pageChecks = 0;
   faultsInStep = 0;
@@ -98,12 +101,18 @@ export class Machine {
    * never taken for another (an exploration merges equal states only).
    */
   progress: (() => string) | undefined;
+  /** What the step's operation keeps beyond its current part's progress (a scan's result while its `use` reads again). */
+  progressOuter = "";
   /**
    * How to go on from the point just reached, in a copy of this machine (set
    * by the operation with its progress); undefined where it cannot (then an
    * exploration runs the schedule again from the start instead).
    */
   resumeAt: ((at: TriggerName) => OpResume | undefined) | undefined;
+  /** The kernel whose handler and scheduler rules apply (kernels.md). */
+  kernel: KernelProfile = kernelProfile(undefined);
+  /** Injected actions so far: a retry with none since the last one is a livelock (kernels.md section 2). */
+  injections = 0;
   /** Runs a nested operation (set by the run loop; breaks the ops ↔ injector cycle). */
   runNested: (step: NestedStepSpec) => StepResult = () => ({ status: "not-run" });
 
@@ -124,6 +133,10 @@ export class Machine {
   clone(): Machine {
     const c = new Machine(this.aspace.fork(), this.strategy.clone(), new Map(this.cpuOf), this.lockHeld, this.budget);
     c.keepEvents = this.keepEvents;
+    c.kernel = this.kernel;
+    c.op = this.op;
+    c.injections = this.injections;
+    c.progressOuter = this.progressOuter;
     c.eventCount = this.eventCount;
     c.hazards.push(...this.hazards);
     c.used = this.used;
@@ -210,7 +223,7 @@ export class Machine {
     if (this.hazardsPrinted?.n !== this.hazards.length) this.hazardsPrinted = { n: this.hazards.length, text: [...new Set(this.hazards.map((h) => h.kind))].sort().join(",") };
     const hazards = this.hazardsPrinted.text;
     const flags = flagsPrint(this.strategy.flags());
-    return `${this.thread}#${this.step}|${this.used}|${this.lockHolder ?? ""}|${this.pageChecks}|${this.faultsInStep}|${cpus}|${open}|${flags}|${hazards}|${progress}`;
+    return `${this.thread}#${this.step}|${this.used}|${this.lockHolder ?? ""}|${this.pageChecks}|${this.faultsInStep}|${cpus}|${open}|${flags}|${hazards}|${this.injections}|${this.progressOuter}|${progress}`;
   }
 
   /** The hazard kinds as `print` writes them, while no hazard is added (hazards are only ever added). */
@@ -341,18 +354,19 @@ export class Machine {
       return;
     }
     const owners = cleared && token ? this.slotOwners(token.slot, this.thread) : [];
-    if (owners.length > 0) {
+    if (owners.length > 0 && token) {
       const whose = owners.map((t) => `thread ${t}`).join(" and ");
+      const { flag, where } = this.strategy.slotText(token.slot);
       this.hazard(
         "flag-cleared-early",
-        `Thread ${this.thread}'s access ended and cleared cpu${token?.slot}'s flag, which the still-open access of ${whose} had set: that access is no longer protected on cpu${token?.slot}, and its next fault there will be treated as a kernel bug.`,
+        `Thread ${this.thread}'s access ended and cleared ${flag}, which the still-open access of ${whose} had set: that access is no longer protected ${where}, and its next fault there will be treated as a kernel bug.`,
       );
     }
   }
 
-  /** Under per-CPU state: whether the slot `token` names is set (its end is what clears it). */
+  /** Under state threads share (per-CPU, global): whether the slot `token` names is set (its end is what clears it). */
   private perCpuSlotSet(token: Token): boolean {
-    if (!this.strategy.perCpu || !token) return false;
+    if (this.strategy.sharedSlot(this.ctx) === undefined || !token) return false;
     return this.strategy.accessing({ thread: this.thread, cpu: Number(token.slot), interrupt: false, site: true });
   }
 }

@@ -7,8 +7,10 @@ import type { Access, StepResult, Value } from "./events.js";
 import { kernelTouch, userTouch } from "./handler.js";
 import type { Token } from "./strategies/index.js";
 import { BlockedSignal, MAX_EVENTS, MAX_STRING_BYTES, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
-import { Hasher } from "./fingerprint.js";
+import { Hasher, stringPrint } from "./fingerprint.js";
+import { resultKey } from "./result-key.js";
 import { minB } from "./memory.js";
+import { vmCopy } from "./vm.js";
 
 const I64_MAX = (1n << 63n) - 1n;
 const EFAULT: StepResult = { status: "err", errno: "EFAULT" };
@@ -53,15 +55,32 @@ export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}, resu
       return useWrite(m, st.ptr, info, count, st.use.write);
     }
     case "get_as_null_terminated":
-      return outerLock(() => {
+    case "get_as_str": {
+      const type = st.op === "get_as_str" ? "c_char" : st.type;
+      const access: Access[] = st.op === "get_as_null_terminated" && st.mut ? ["read", "write"] : ["read"];
+      let scanned: bigint | undefined;
+      const result = outerLock((): StepResult => {
         if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-        return checksLock(() => nullTerminated(m, st.ptr, st.type, st.mut ? ["read", "write"] : ["read"], false, resume));
+        return checksLock(() => nullTerminated(m, st.ptr, type, access, st.op === "get_as_str", (len) => (scanned = len), resume));
       });
-    case "get_as_str":
-      return outerLock(() => {
-        if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-        return checksLock(() => nullTerminated(m, st.ptr, "c_char", ["read"], true, resume));
-      });
+      // use: read, the kernel reading the borrowed result again later (kernels.md section 3); the value stays the scan's.
+      if (st.use === undefined || result.status !== "ok" || scanned === undefined) return result;
+      // From here the rest depends on the scan's result too (its value is what the step returns).
+      const length = scanned;
+      if (m.outer) {
+        m.progressOuter = `${stringPrint(resultKey(result))}|${length}`;
+        m.progress = USE_STAGE;
+      }
+      m.triggers.fire(m, "before-use");
+      const info = elementInfo(type);
+      if (scanned === 0n) return result;
+      const used = useRead(m, st.ptr, info, scanned, false);
+      return used.status === "ok" ? result : used;
+    }
+    case "vm_read":
+    case "vm_write":
+    case "vm_load_string":
+      return vmCopy(m, st);
     case "user_access":
       // The access completes after any fault: its unit is spent then (a fault takes the last unit first).
       userTouch(m, st.addr, st.access);
@@ -76,14 +95,20 @@ export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}, resu
   }
 }
 
+const USE_STAGE = (): string => "su";
+
 /** Where an operation is when its progress is its op alone: the checks' points have nothing else to remember. */
-const OP_STAGE: Record<NestedStepSpec["op"], () => string> = {
+// The vm_* copies keep what they read in their own loop, undescribed: their states are merged with none.
+const OP_STAGE: Record<NestedStepSpec["op"], (() => string) | undefined> = {
   get: () => "g",
   get_as_slice: () => "g",
   get_as_null_terminated: () => "n",
   get_as_str: () => "n",
   user_access: () => "u",
   kernel_access: () => "k",
+  vm_read: undefined,
+  vm_write: undefined,
+  vm_load_string: undefined,
 };
 
 /** axptr 0.1's `with_addr_space` holds the lock across the whole operation; its successor never across a read. */
@@ -117,6 +142,12 @@ function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, acc
 
   // The range is built before the check runs: an overflow panics before the check costs its unit.
   const end = start + size;
+  if (end > U64_MAX && m.kernel.rangeOverflowFails) {
+    // try_from_start_size (kernels.md section 4): the check spends its unit and fails.
+    m.spend();
+    m.emit({ kind: "region-check", addr: start, size, access: access.join("+"), ok: false });
+    return EFAULT;
+  }
   if (end > U64_MAX) overflow(m, start, size);
   m.spend();
   const inside = m.aspace.checkRegionAccess(start, end, access);
@@ -144,7 +175,7 @@ function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, acc
 }
 
 /** The pieces of [start, start+size) that lie in one page each. */
-function* pageChunks(start: bigint, size: bigint, P: bigint): Generator<[bigint, bigint]> {
+export function* pageChunks(start: bigint, size: bigint, P: bigint): Generator<[bigint, bigint]> {
   let a = start;
   const end = start + size;
   while (a < end) {
@@ -161,14 +192,14 @@ function elementsStartingIn(base: bigint, size: bigint, lo: bigint, hi: bigint):
 }
 
 /** Refuses a value too large to keep (each element a number, each struct a list of bytes; a zero-sized one still a list). */
-function checkValueSize(elements: bigint, info: ElementInfo): void {
+export function checkValueSize(elements: bigint, info: ElementInfo): void {
   const cells = info.primitive ? elements : elements * (info.size > 0n ? info.size : 1n);
   if (cells > MAX_VALUE_ELEMENTS)
     throw new TraceTooLarge(`a value of ${elements} ${info.name} elements is larger than the ${MAX_VALUE_ELEMENTS} numbers a step may yield (a struct element counts its bytes, a zero-sized one counts 1); read fewer elements`);
 }
 
 /** The kernel reads through its reference: plain kernel accesses (user-access sites to the exception table). */
-function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | undefined): StepResult {
+export function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | undefined, keep = true): StepResult {
   const n = count ?? 1n;
   if (info.size === 0n) {
     // Zero-sized elements touch no memory, but each read is still a unit of work.
@@ -177,8 +208,8 @@ function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | u
     const values = Array.from({ length: Number(n) }, (): Value => []);
     return { status: "ok", value: count === undefined ? (values[0] ?? null) : values };
   }
-  // A read the budget cannot finish ends in step-limit: its bytes are never needed, so they are not kept.
-  const finishes = n <= m.remaining;
+  // A read the budget cannot finish ends in step-limit: its bytes are never needed, so they are not kept (nor a use's that is only a read).
+  const finishes = keep && n <= m.remaining;
   if (finishes) checkValueSize(n, info);
   const chunks: Uint8Array[] = [];
   for (const [lo, hi] of pageChunks(start, n * info.size, m.aspace.pageSize)) {
@@ -189,6 +220,7 @@ function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | u
     if (finishes) chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
     m.access("read", lo, hi - lo, "kernel");
   }
+  if (!keep) return OK;
   const values = elementValues(concat(chunks), info, n);
   return { status: "ok", value: count === undefined ? (values[0] ?? null) : values };
 }
@@ -199,14 +231,14 @@ function bytesPrint(chunks: readonly Uint8Array[]): string {
   return h.text();
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
+export function concat(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) (out.set(c, at), (at += c.length));
   return out;
 }
 
-function elementValues(bytes: Uint8Array, info: ElementInfo, n: bigint): Value[] {
+export function elementValues(bytes: Uint8Array, info: ElementInfo, n: bigint): Value[] {
   const size = Number(info.size);
   const out: Value[] = [];
   for (let i = 0; i < Number(n); i++) {
@@ -237,8 +269,16 @@ function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | 
   return OK;
 }
 
-/** get_as_null_terminated / get_as_str: the scan inside access_user_memory. */
-function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, access: Access[], asStr: boolean, resume?: OpResume): StepResult {
+/** get_as_null_terminated / get_as_str: the scan inside access_user_memory; `scanned` is told the length found. */
+function nullTerminated(
+  m: Machine,
+  start: bigint,
+  type: PrimitiveTypeName,
+  access: Access[],
+  asStr: boolean,
+  scanned: (len: bigint) => void,
+  resume?: OpResume,
+): StepResult {
   const info = elementInfo(type);
   let at: ScanAt;
   let sink: Sink | undefined;
@@ -257,7 +297,9 @@ function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, acce
     token = m.beginAccess();
     at.stage = "s";
     m.triggers.fire(m, "flag-set");
-    sink = asStr ? utf8Sink() : bytesSink((bytes) => checkValueSize(BigInt(bytes) / info.size, info));
+    // A borrowed str is decoded after the access ended, from a second read (kernels.md section 3): the scan keeps only its length.
+    const borrowed = asStr && m.kernel.borrowedDecode;
+    sink = borrowed ? lengthSink() : asStr ? utf8Sink() : bytesSink((bytes) => checkValueSize(BigInt(bytes) / info.size, info));
     at.stage = "c";
   } else {
     // A copy going on from a point of the scan: the access is open (its token is the thread's last), the sink is a copy.
@@ -275,18 +317,62 @@ function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, acce
       return copy === undefined ? undefined : { at: { ...at }, sink: copy, entry: point === "page-check" ? "check" : "read" };
     };
   resume?.enter?.();
-  const scanned = scan(m, start, info, access, scanning.take, at, resume?.entry);
+  const found = scan(m, start, info, access, scanning.take, at, resume?.entry);
   m.resumeAt = undefined;
-  at.stage = `e${scanned}`;
+  at.stage = `e${found}`;
   m.triggers.fire(m, "flag-clear");
   m.endAccess(token);
-  if (scanned === "EFAULT") return EFAULT;
+  if (found === "EFAULT") return EFAULT;
+  if (scanning.kind === "length") {
+    scanned(scanning.finish());
+    return decodeBorrowed(m, start, scanning.finish());
+  }
   if (scanning.kind === "utf8") {
+    scanned(BigInt(scanning.length()));
     const text = scanning.finish();
     return text === undefined ? { status: "err", errno: "EILSEQ" } : { status: "ok", value: text };
   }
   const bytes = scanning.finish();
-  return { status: "ok", value: elementValues(bytes, info, BigInt(bytes.length) / info.size) };
+  const len = BigInt(bytes.length) / info.size;
+  scanned(len);
+  return { status: "ok", value: elementValues(bytes, info, len) };
+}
+
+/**
+ * str::from_utf8 over the borrow, after access_user_memory ended: an ordinary
+ * kernel read of [start, start+len), never a user-access site (no fixup entry).
+ */
+function decodeBorrowed(m: Machine, start: bigint, len: bigint): StepResult {
+  const chunks: Uint8Array[] = [];
+  for (const [lo, hi] of pageChunks(start, len, m.aspace.pageSize)) {
+    // A fault's point here: the rest depends on the chunk and the bytes read before it.
+    if (m.outer) m.progress = () => `d|${lo}|${bytesPrint(chunks)}`;
+    kernelTouch(m, lo, "read", { site: false, interrupt: false });
+    m.spend(hi - lo);
+    chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
+    m.access("read", lo, hi - lo, "kernel");
+  }
+  try {
+    return { status: "ok", value: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(concat(chunks)) };
+  } catch {
+    return { status: "err", errno: "EILSEQ" };
+  }
+}
+
+/** Counts the bytes a scan found (a borrowed str is read again to decode it). */
+function lengthSink(from = 0): LengthSink {
+  let total = from;
+  return {
+    kind: "length",
+    take: (_buf: Uint8Array, start: number, end: number) => {
+      total += end - start;
+      if (total > MAX_STRING_BYTES)
+        throw new TraceTooLarge(`a get_as_str string would pass ${MAX_STRING_BYTES} bytes (256 MiB, the longest string a step may yield); end the string with a NUL within 256 MiB`);
+    },
+    finish: (): bigint => BigInt(total),
+    print: () => `L${total}`,
+    copy: () => lengthSink(total),
+  };
 }
 
 /** Where a scan is: for a state's fingerprint at its points. */
@@ -326,6 +412,8 @@ interface Utf8Sink {
   kind: "utf8";
   take: Take;
   finish(): string | undefined;
+  /** Bytes taken (those a string is made of). */
+  length(): number;
   print(): string;
   copy(): Sink | undefined;
 }
@@ -338,7 +426,15 @@ interface BytesSink {
   copy(): Sink | undefined;
 }
 
-type Sink = Utf8Sink | BytesSink;
+interface LengthSink {
+  kind: "length";
+  take: Take;
+  finish(): bigint;
+  print(): string;
+  copy(): Sink | undefined;
+}
+
+type Sink = Utf8Sink | BytesSink | LengthSink;
 
 const ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 
@@ -399,7 +495,7 @@ function utf8Sink(from?: Utf8State): Utf8Sink {
   };
   /** A copy, when one can be made: not while the decoder holds part of a character (its state cannot be copied). */
   const copy = (): Sink | undefined => (st.clean || !st.valid ? utf8Sink(st) : undefined);
-  return { kind: "utf8", take, finish, print, copy };
+  return { kind: "utf8", take, finish, print, copy, length: () => st.total };
 }
 
 interface BytesState {

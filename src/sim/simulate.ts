@@ -17,12 +17,16 @@ import { neverReached } from "./points.js";
 
 export { describeArgs };
 import { makeStrategy } from "./strategies/index.js";
+import { kernelProfile } from "./kernels/index.js";
+import { VM_KERNELS, type KernelName } from "../scenario/kernels.js";
 
 export type StrategyName = z.infer<typeof StrategySchema>;
 
 export interface SimulateOptions {
-  /** Overrides the file's machine.strategy (`run --strategy`, `compare`). */
+  /** Overrides the file's machine.strategy (`run --strategy`, `compare`); a starry-* kernel's own strategy wins. */
   strategy?: StrategyName;
+  /** Overrides the file's machine.kernel (`--kernel`): a starry-* one also sets the strategy and the lock discipline. */
+  kernel?: KernelName;
   /** Races placed at points (a schedule of explore.md section 3): injected events added after the file's own. */
   races?: readonly RaceEvent[];
   /** Told of every point occurrence the run reaches, in order (explore.md section 2). */
@@ -56,6 +60,8 @@ interface Run {
   scenario: Scenario;
   options: SimulateOptions;
   strategyName: StrategyName;
+  kernelName: KernelName | undefined;
+  aspaceLock: Scenario["machine"]["aspace_lock"];
   m: Machine;
   injector: Injector;
   races: readonly RaceEvent[];
@@ -70,22 +76,27 @@ interface Run {
 
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): Trace {
   const mc = scenario.machine;
-  const strategyName = options.strategy ?? mc.strategy;
+  const kernelName = options.kernel ?? mc.kernel;
+  const kernel = kernelProfile(kernelName);
+  const strategyName = kernel.strategy ?? options.strategy ?? mc.strategy;
+  // A starry-* kernel takes the lock per check, whatever the file says (kernels.md section 1).
+  const aspaceLock = kernel.strategy !== undefined ? "per-check" : mc.aspace_lock;
   const aspace = options.start ? options.start.fork() : initialMemory(scenario);
   const threadNames = scenario.threads.map((t) => t.name);
   const m = new Machine(
     aspace,
     makeStrategy(strategyName, mc.cpus, threadNames),
     new Map(scenario.threads.map((t) => [t.name, t.cpu])),
-    mc.aspace_lock === "held",
+    aspaceLock === "held",
     mc.budget,
   );
+  m.kernel = kernel;
   m.keepEvents = options.keepEvents ?? true;
   const races = options.races ?? [];
   const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint, options.probe);
   // An exploration keeps signatures, not traces: no memory pictures (most of a short run's allocations).
   const memoryAtStart = m.keepEvents ? snapshotOf(aspace) : undefined;
-  const run: Run = { scenario, options, strategyName, m, injector, races, steps: [], done: "", thread: 0, step: 0, memoryAtStart };
+  const run: Run = { scenario, options, strategyName, kernelName, aspaceLock, m, injector, races, steps: [], done: "", thread: 0, step: 0, memoryAtStart };
   wire(run);
   return go(run);
 }
@@ -100,7 +111,7 @@ function wire(run: Run): void {
     return p === undefined ? undefined : { space: m.aspace.print(), rest: `${p}|${run.done}|${injector.firedPrint()}` };
   };
   if (run.options.probe === undefined) return;
-  injector.forkAt = (at, count) => {
+  injector.forkAt = (at, count, closed) => {
     const op = m.resumeAt?.(at);
     if (op === undefined) return undefined;
     return {
@@ -110,7 +121,7 @@ function wire(run: Run): void {
         const copy: Run = { ...run, options: { ...run.options, probe }, m: c, injector: inj, races: [...run.races, ...extra], steps: [...run.steps] };
         wire(copy);
         // Once the copy is in place: the races fire at this point, as they would have after what fired here, then the probe looks.
-        op.enter = () => inj.fireFrom(c, at, count, run.scenario.events.length + run.races.length);
+        op.enter = () => inj.fireFrom(c, at, count, run.scenario.events.length + run.races.length, closed);
         return go(copy, op);
       },
     };
@@ -145,20 +156,28 @@ function go(run: Run, resume?: OpResume): Trace {
 
   const races = run.races;
   const outcome: Outcome = ended ? ended.status : "completed";
+  const vm = VM_KERNELS.includes(m.kernel.name);
   let unfiredList: Unfired[] | undefined;
   const unfired = (): Unfired[] =>
     injector.unfired().map((i) => {
       const own = scenario.events[i];
-      if (own !== undefined) return { event: i, ...unfiredEvent(scenario, own, steps) };
+      if (own !== undefined) return { event: i, ...unfiredEvent(scenario, own, steps, injector.blockedReason(i), vm) };
       const r = races[i - scenario.events.length] as RaceEvent;
-      return { race: r.race, ...unfiredEvent(scenario, r.spec, steps, r.inert) };
+      return { race: r.race, ...unfiredEvent(scenario, r.spec, steps, r.inert ?? injector.blockedReason(i), vm) };
     });
   const expectations = runExpectations(scenario, outcome, m.hazards.map((h) => h.kind));
   const judged = [...steps.map((s) => s.met), ...expectations.map((e) => e.met)].filter((x): x is boolean => x !== null);
   const memoryAtStart = run.memoryAtStart;
   return {
     scenario: { name: scenario.name, ...(scenario.description !== undefined ? { description: scenario.description } : {}) },
-    machine: { cpus: mc.cpus, strategy: run.strategyName, page_size: mc.page_size, frames: mc.frames, aspace_lock: mc.aspace_lock },
+    machine: {
+      cpus: mc.cpus,
+      strategy: run.strategyName,
+      page_size: mc.page_size,
+      frames: mc.frames,
+      aspace_lock: run.aspaceLock,
+      ...(run.kernelName !== undefined ? { kernel: run.kernelName } : {}),
+    },
     outcome,
     steps,
     events: m.events,
@@ -186,11 +205,13 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec, r
   if (resume === undefined) {
     m.thread = thread;
     m.step = step;
+    m.op = st.op;
     m.pageChecks = 0;
     m.faultsInStep = 0;
     m.depth = 0;
     m.irq = 0;
     m.resumeAt = undefined;
+    m.progressOuter = "";
   }
   let result: StepResult;
   let ended: RunEnd | undefined;
@@ -220,14 +241,14 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec, r
   return ended ? { result, ended } : { result };
 }
 
-function unfiredEvent(s: Scenario, e: InjectedEventSpec, steps: readonly StepRecord[], inert?: string): Pick<Unfired, "when" | "why"> {
+function unfiredEvent(s: Scenario, e: InjectedEventSpec, steps: readonly StepRecord[], inert?: string, vm = false): Pick<Unfired, "when" | "why"> {
   const thread = e.when.thread ?? s.threads[0]?.name ?? "main";
   const step = Number(e.when.step);
   const at = e.when.at;
   const count = e.when.nth !== undefined ? ` nth ${e.when.nth}` : e.when.index !== undefined ? ` index ${e.when.index}` : "";
   const record = steps.find((r) => r.thread === thread && r.step === step);
   const spec = s.threads.find((t) => t.name === thread)?.steps[step - 1];
-  const never = spec && neverReached(spec, at);
+  const never = spec && neverReached(spec, at, vm);
   let why: string;
   if (inert !== undefined) why = inert;
   else if (!s.threads.some((t) => t.name === thread)) why = `the scenario has no thread named "${thread}"`;

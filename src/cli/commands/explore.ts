@@ -8,7 +8,9 @@ import { MergeError, mergeShards } from "../../explore/merge.js";
 import { exploreJson, renderExploreJson } from "../../render/explore-json.js";
 import { exploreTextAll, exploreTextBlock } from "../../render/explore-text.js";
 import type { Json } from "../../render/json.js";
-import { STRATEGIES } from "../../scenario/schema.js";
+import { ALL_STRATEGIES, STRATEGIES } from "../../scenario/schema.js";
+import { KERNELS } from "../../scenario/kernels.js";
+import { checkStrategyOption, parseKernel, withKernel } from "../kernel.js";
 import { TraceTooLarge } from "../../sim/machine.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
@@ -17,6 +19,8 @@ import { loadAll, type Loaded } from "../io.js";
 export interface ExploreCommandOptions {
   depth?: string;
   strategy?: string;
+  /** --kernel NAME, or all: each kernel in kernels.md's order (kernels.md section 1). */
+  kernel?: string;
   format: "text" | "json";
   shard?: string;
   maxSchedules?: string;
@@ -51,10 +55,11 @@ export function parseMax(text: string | undefined): number {
   return n;
 }
 
-function strategiesOf(text: string | undefined, fileStrategy: StrategyName): { list: StrategyName[]; all: boolean; overridden: boolean } {
+/** `named`: a kernel is named (in the file or by --kernel): global-flag joins `all`, last. */
+function strategiesOf(text: string | undefined, fileStrategy: StrategyName, named = false): { list: StrategyName[]; all: boolean; overridden: boolean } {
   if (text === undefined) return { list: [fileStrategy], all: false, overridden: false };
-  if (text === "all") return { list: [...STRATEGIES], all: true, overridden: true };
-  if (!(STRATEGIES as readonly string[]).includes(text)) throw new UsageError(`--strategy ${JSON.stringify(text)}: expected all or one of ${STRATEGIES.join(", ")}`);
+  if (text === "all") return { list: [...(named ? ALL_STRATEGIES : STRATEGIES)], all: true, overridden: true };
+  if (!(ALL_STRATEGIES as readonly string[]).includes(text)) throw new UsageError(`--strategy ${JSON.stringify(text)}: expected all or one of ${ALL_STRATEGIES.join(", ")}`);
   return { list: [text as StrategyName], all: false, overridden: true };
 }
 
@@ -79,7 +84,14 @@ function parallelOf(text: string | undefined): Parallel | undefined {
 }
 
 /** Runs the exploration(s) of one loaded file; throws typed errors for the CLI. */
-export function exploreLoaded(l: Loaded, o: ExploreCommandOptions): ExploreResult[] {
+export function exploreLoaded(given: Loaded, o: ExploreCommandOptions): ExploreResult[] {
+  const kernel = parseKernel(o.kernel, true);
+  if (kernel === "all") {
+    if (o.strategy !== undefined) throw new UsageError(`--strategy ${o.strategy} cannot be given with --kernel all: the starry-* kernels fix their strategies`);
+    return KERNELS.flatMap((k) => exploreLoaded(withKernel(given, k), { ...o, kernel: undefined }));
+  }
+  checkStrategyOption(given, o.strategy, kernel);
+  const l = withKernel(given, kernel);
   const { file, scenario } = l;
   if (scenario.races.length === 0)
     throw new InputError([{ file, line: 1, col: 1, path: ["races"], message: "the scenario has no races: nothing to explore (add a races: list; see README, \"Finding races\")" }]);
@@ -87,7 +99,7 @@ export function exploreLoaded(l: Loaded, o: ExploreCommandOptions): ExploreResul
   const shard = parseShard(o.shard);
   const max = parseMax(o.maxSchedules);
   const parallel = parallelOf(o.workers);
-  const { list } = strategiesOf(o.strategy, scenario.machine.strategy);
+  const { list } = strategiesOf(o.strategy, scenario.machine.strategy, scenario.machine.kernel !== undefined);
   return list.map((strategy) => {
     try {
       return explore(scenario, {
@@ -115,7 +127,8 @@ export function exploreCommand(files: readonly string[], o: ExploreCommandOption
   if (files.length !== 1) throw new UsageError(`explore takes one scenario file (got ${files.length}); to merge shards use explore --merge A.json B.json …`);
   const [l] = loadAll(files) as [Loaded];
   const results = exploreLoaded(l, o);
-  const all = o.strategy === "all";
+  const byKernel = o.kernel === "all";
+  const all = o.strategy === "all" || byKernel;
   let stdout: string;
   if (o.format === "json") stdout = renderExploreJson(results.map((r) => exploreJson(r, l.file)), !all);
   else {
@@ -123,8 +136,8 @@ export function exploreCommand(files: readonly string[], o: ExploreCommandOption
     const hazardsForbidden = l.scenario.explore?.hazards === "forbidden";
     const base = { color: o.color, file: l.file, never, hazardsForbidden };
     stdout = all
-      ? exploreTextAll(results, base)
-      : exploreTextBlock(results[0] as ExploreResult, { ...base, ...(o.strategy !== undefined ? { strategyArg: o.strategy } : {}) });
+      ? exploreTextAll(results, { ...base, ...(o.kernel !== undefined && !byKernel ? { kernelArg: o.kernel } : {}) }, byKernel)
+      : exploreTextBlock(results[0] as ExploreResult, { ...base, ...(o.strategy !== undefined ? { strategyArg: o.strategy } : {}), ...(o.kernel !== undefined ? { kernelArg: o.kernel } : {}) });
   }
   const violations = results.some((r) => r.violations > 0);
   // No summary line: explore writes nothing to standard error but its progress (explore.md section 5).

@@ -9,11 +9,15 @@ import type { StrategyName } from "../../sim/simulate.js";
 import { InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 import { grouped, parseMax } from "./explore.js";
+import { checkStrategyOption, withKernel } from "../kernel.js";
+import type { KernelName } from "../../scenario/kernels.js";
 
 export interface ReportOptions {
   output: string;
   force: boolean;
   strategy?: StrategyName;
+  /** --kernel: overrides the file's machine.kernel (kernels.md section 1). */
+  kernel?: KernelName;
   /** Refuse a file whose races would need more schedules than this (default: explore's). */
   maxSchedules?: string;
 }
@@ -26,7 +30,8 @@ export interface ReportOptions {
  */
 export function reportCommand(files: readonly string[], opts: ReportOptions): { stdout?: string; stderr?: string } {
   const max = parseMax(opts.maxSchedules);
-  const loaded = loadAll(files);
+  // The kernel in effect is put on each file before anything runs (its vm_* steps checked against it).
+  const loaded = loadAll(files).map((l) => (checkStrategyOption(l, opts.strategy, opts.kernel), withKernel(l, opts.kernel)));
   const html = renderReport(
     loaded.map((l) => {
       const races = racesSection(l, opts.strategy, max);

@@ -30,6 +30,8 @@ function stateLabel(strategy: string, key: string): string {
       return `flag of thread ${key}`;
     case "nesting-counter":
       return `counter of thread ${key}`;
+    case "global-flag":
+      return "ACCESSING_USER_MEM (global)";
     default:
       return `state ${key}`;
   }
@@ -233,8 +235,13 @@ function diagram(t: Trace, file: string): string {
         say(
           e.decision === "deadlock"
             ? `Note over ${th}: address-space lock already held by this thread: deadlock`
-            : `Note over ${th}: address-space lock ${e.decision}`,
+            : e.decision === "relock"
+              ? `Note over ${th}: ${esc(e.lock ?? "address-space lock", 40)} already held by this thread: the Mutex asserts (panic)`
+              : `Note over ${th}: address-space lock ${e.decision}`,
         );
+        break;
+      case "check":
+        say(`Note over ${th}: access check ${hex(e.addr)}+${e.size} inside the user address space: ${e.ok ? "ok" : "fails"}`);
         break;
       case "nested-result":
         say(`Note over ${th}: ◀ nested ${e.op} → ${esc(resultText(e.result))}`);

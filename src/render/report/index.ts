@@ -10,7 +10,7 @@ import { renderMemoryMap } from "../svg/memory-map.js";
 import { renderTimeline } from "../svg/timeline.js";
 import { xml } from "../svg/xml.js";
 import { resultOnce as resultText } from "../svg/marks.js";
-import { textChunks } from "../text.js";
+import { kernelWords, textChunks } from "../text.js";
 import { CSS } from "./style.js";
 
 /** Extra content for one scenario's part of the report, HTML made by a renderer (escaped there). */
@@ -98,6 +98,8 @@ function stateCaption(t: Trace): string {
       return "One lane per thread: its flag over the events (raised while true).";
     case "nesting-counter":
       return "One lane per thread: its counter over the events (raised while above 0, with the count).";
+    case "global-flag":
+      return "One lane: the machine's one ACCESSING_USER_MEM flag over the events (raised while true).";
     default:
       return `One lane per CPU: ${t.machine.strategy} keeps no state, so the lanes carry only the marks.`;
   }
@@ -111,7 +113,7 @@ function summary(t: Trace): string {
   const m = t.machine;
   const frames = m.frames === "unlimited" ? "frames unlimited" : `${m.frames} frame${m.frames === 1n ? "" : "s"}`;
   const rows: [string, string][] = [
-    ["machine", xml(`${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, strategy ${m.strategy}, page ${Number(m.page_size) / 1024} KiB, ${frames}, lock ${m.aspace_lock}`)],
+    ["machine", xml(`${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, ${kernelWords(m.kernel)}strategy ${m.strategy}, page ${Number(m.page_size) / 1024} KiB, ${frames}, lock ${m.aspace_lock}`)],
     ["outcome", outcomeBadge(t)],
     ["faults", xml(`${t.summary.faults} (${t.summary.resolved} resolved) in ${t.summary.events} events`)],
     [

@@ -65,7 +65,7 @@ export function lanesOf(t: Trace): Lane[] {
     return Array.from({ length: t.machine.cpus }, (_, i) => ({ key: `cpu${i}`, label: `cpu${i}: no state`, stateful: false }));
   }
   const label = (k: string) =>
-    s === "percpu-flag" ? `ACCESSING_USER_MEM ${k}` : s === "per-thread-flag" ? `flag of thread ${k}` : s === "nesting-counter" ? `counter of thread ${k}` : `${s} ${k}`;
+    s === "percpu-flag" || s === "global-flag" ? `ACCESSING_USER_MEM ${k}` : s === "per-thread-flag" ? `flag of thread ${k}` : s === "nesting-counter" ? `counter of thread ${k}` : `${s} ${k}`;
   return t.stateKeys.map((k) => ({ key: k, label: label(k), stateful: true }));
 }
 
