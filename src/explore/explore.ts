@@ -180,9 +180,9 @@ class Engine {
     let fired = true;
     const stop = new Stop();
     const probe: PointProbe = {
-      before: (thread, step, at, count) => {
+      before: (thread, step, at, count, closed) => {
         if (!active && last !== undefined && !sameOccurrence(last.occ, thread, step, at, count)) return;
-        before = occurrenceOf(thread, step, at, count);
+        before = occurrenceOf(thread, step, at, count, closed);
         fired = false;
       },
       after: (thread, step, at, count, closed, print, events, fork) => {

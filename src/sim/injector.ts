@@ -46,7 +46,7 @@ export type PointListener = (thread: string, step: number, at: TriggerName, coun
  * called when one of them ended the run), with the state's fingerprint.
  */
 export interface PointProbe {
-  before(thread: string, step: number, at: TriggerName, count: bigint | undefined): void;
+  before(thread: string, step: number, at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined): void;
   /** `events`: how many events the run has emitted so far (a trace has a cap on them). */
   /** `closed`: what the kernel keeps from happening here (as a point listener is told). */
   after(
@@ -115,7 +115,7 @@ export class Injector {
 
   /** The point's events from the armed one `first` on (a copy of a run: those after what fired there already), then the probe's look. */
   fireFrom(m: Machine, at: TriggerName, count: bigint | undefined, first: number, closed: ClosedAt | undefined): void {
-    this.probe?.before(m.thread, m.step, at, count);
+    this.probe?.before(m.thread, m.step, at, count, closed);
     for (let i = first; i < this.armed.length; i++) {
       const a = this.armed[i] as Armed;
       const w = a.spec.when;

@@ -11,6 +11,7 @@ import { exploreJson, renderExploreJson } from "../../src/render/explore-json.js
 import type { Scenario } from "../../src/scenario/validate.js";
 import { load } from "../sim/helpers.js";
 import { randomScenario } from "./equivalence-gen.js";
+import { KERNEL_STRATEGY, KERNELS } from "../../src/scenario/kernels.js";
 
 /** The document without `states` (the reference has none: the one field of the engine's own). */
 function doc(r: ExploreResult): string {
@@ -39,6 +40,17 @@ describe("explore by states = the reference, byte for byte", () => {
       const s = load(randomScenario(seed));
       for (const depth of [2, 3]) same(s, { depth, strategy: s.machine.strategy });
     }
+  });
+
+  it("the random scenarios under each kernel profile (as --kernel sets it) at depths 1 and 2", () => {
+    for (const kernel of KERNELS)
+      for (let seed = 1; seed <= 50; seed += 3) {
+        const given = load(randomScenario(seed));
+        const fixed = KERNEL_STRATEGY[kernel];
+        const machine = { ...given.machine, kernel, ...(fixed !== undefined ? { strategy: fixed, aspace_lock: "per-check" as const } : {}) };
+        const s = { ...given, machine };
+        for (const depth of [1, 2]) same(s, { depth, strategy: machine.strategy });
+      }
   });
 
   it("shards 1/3, 2/3, 3/3 of every random scenario at depth 2", () => {
