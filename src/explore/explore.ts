@@ -44,18 +44,21 @@ interface Entry {
   wit: Witness | null;
 }
 
+/** An outcome class, numbered in the order the exploration meets them (cells of a band are indexed by it). */
 interface Cls {
   key: string;
   outcome: Outcome;
   hazards: HazardKind[];
-  /** By residue of the index (one entry when not sharded). */
-  res: Map<number, Entry>;
 }
 
-/** The schedules of a subtree with a given number of pairs still to place, indexes counted from the subtree's first. */
+/**
+ * The schedules of a subtree with a given number of pairs still to place,
+ * indexes counted from the subtree's first: per class and residue of the
+ * index (cell `class * n + residue`, n the shard count), how many and the least.
+ */
 interface Band {
   total: number;
-  classes: Map<string, Cls>;
+  cells: (Entry | undefined)[];
 }
 
 /** A subtree's result: bands[l] for l more pairs; the most events a run under it ends with. */
@@ -90,18 +93,18 @@ const EVENT_MARGIN = 10_000;
 /** Adds `from` to `into`, its indexes moved by `offset`, its witnesses after `pair` when one is given. */
 function addShifted(into: Band, from: Band, offset: number, pair: Child | undefined, n: number): void {
   into.total += from.total;
-  for (const c of from.classes.values()) {
-    let t = into.classes.get(c.key);
-    if (t === undefined) into.classes.set(c.key, (t = { key: c.key, outcome: c.outcome, hazards: c.hazards, res: new Map() }));
-    for (const [r, e] of c.res) {
-      const r2 = n === 1 ? 0 : (r + offset) % n;
-      const min = e.min + offset;
-      const k = t.res.get(r2);
-      if (k === undefined) t.res.set(r2, { count: e.count, min, wit: pair ? { race: pair.race, occ: pair.occ, next: e.wit } : e.wit });
-      else {
-        k.count += e.count;
-        if (min < k.min) Object.assign(k, { min, wit: pair ? { race: pair.race, occ: pair.occ, next: e.wit } : e.wit });
-      }
+  const shift = n === 1 ? 0 : offset % n;
+  for (let i = 0; i < from.cells.length; i++) {
+    const e = from.cells[i];
+    if (e === undefined) continue;
+    const r = n === 1 ? 0 : i % n;
+    const j = i - r + ((r + shift) % n);
+    const min = e.min + offset;
+    const k = into.cells[j];
+    if (k === undefined) into.cells[j] = { count: e.count, min, wit: pair ? { race: pair.race, occ: pair.occ, next: e.wit } : e.wit };
+    else {
+      k.count += e.count;
+      if (min < k.min) Object.assign(k, { min, wit: pair ? { race: pair.race, occ: pair.occ, next: e.wit } : e.wit });
     }
   }
 }
@@ -113,7 +116,7 @@ function combine(children: readonly Child[], rest: Sub, levels: number, n: numbe
   let maxEvents = rest.maxEvents;
   for (const c of children) maxEvents = Math.max(maxEvents, c.sub.maxEvents);
   for (let l = 1; l <= levels; l++) {
-    const band: Band = { total: 0, classes: new Map() };
+    const band: Band = { total: 0, cells: [] };
     let offset = 0;
     for (const c of children) {
       const b = c.sub.bands[l - 1];
@@ -146,6 +149,9 @@ class Engine {
   private readonly start: AddressSpace;
   /** The kernel retries a fault it cannot resolve (kernels.md section 2): its handler keeps a count the state does not show. */
   private readonly retries: boolean;
+  /** The classes met so far, in that order, and their numbers by signature. */
+  readonly classes: Cls[] = [];
+  private readonly classIds = new Map<string, number>();
   /** Distinct states worked out (points reached and not merged with one known). */
   states = 0;
   /** Schedules whose results are known (the start's forks done so far), for the progress line. */
@@ -158,7 +164,7 @@ class Engine {
     private readonly strategy: StrategyName,
     private readonly depth: number,
     private readonly filters: readonly RaceFilter[],
-    private readonly n: number,
+    readonly n: number,
     private readonly tick: (() => void) | undefined,
     /** Forks go on in copies of the run (false: each schedule from the start, as a check of the copies). */
     private readonly live = true,
@@ -220,8 +226,9 @@ class Engine {
       const trace = entry ? entry(probe) : simulate(this.s, { strategy: this.strategy, keepEvents: false, start: this.start, races: raceEvents(this.s, pairs), probe });
       if (trace.summary.events > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
       const summary = summarize(trace);
-      const cls: Cls = { key: summary.key, outcome: summary.outcome, hazards: summary.hazards, res: new Map([[0, { count: 1, min: 0, wit: null }]]) };
-      rest = { bands: [{ total: 1, classes: new Map([[cls.key, cls]]) }], maxEvents: trace.summary.events };
+      const cells: (Entry | undefined)[] = [];
+      cells[this.classOf(summary) * this.n] = { count: 1, min: 0, wit: null };
+      rest = { bands: [{ total: 1, cells }], maxEvents: trace.summary.events };
       if (!fired && before !== undefined) {
         // The run ended while a point's events fired: races not yet placed there may still be, and change nothing.
         const from = active ? 0 : (last as Pair).race + 1;
@@ -247,6 +254,16 @@ class Engine {
       this.firsts.unshift(...firsts);
     }
     return rest;
+  }
+
+  private classOf(summary: ReturnType<typeof summarize>): number {
+    let id = this.classIds.get(summary.key);
+    if (id === undefined) {
+      id = this.classes.length;
+      this.classIds.set(summary.key, id);
+      this.classes.push({ key: summary.key, outcome: summary.outcome, hazards: summary.hazards });
+    }
+    return id;
   }
 
   /** The forks at `occ`: each race not placed yet, from `from` on in file order, that may take it. */
@@ -350,8 +367,11 @@ function exploreStates(s: Scenario, opts: ExploreOptions): ExploreResult {
   for (let l = 0; l <= depth; l++) {
     const band = root.bands[l];
     if (band === undefined) continue;
-    for (const c of band.classes.values())
-      for (const [r, e] of c.res) {
+    for (let i = 0; i < band.cells.length; i++) {
+      const e = band.cells[i];
+      if (e === undefined) continue;
+      const c = engine.classes[Math.floor(i / n)] as Cls;
+      const r = i % n;
         if (shard !== null && (base + r) % n !== shard.index - 1) continue;
         schedules += e.count;
         const f = found.get(c.key);

@@ -494,7 +494,16 @@ function utf8Sink(from?: Utf8State): Utf8Sink {
     return `${st.clean ? "" : st.tail.toString(16)}|${st.hasher.text()}`;
   };
   /** A copy, when one can be made: not while the decoder holds part of a character (its state cannot be copied). */
-  const copy = (): Sink | undefined => (st.clean || !st.valid ? utf8Sink(st) : undefined);
+  const copy = (): Sink | undefined => {
+    if (!st.clean && st.valid) return undefined;
+    // Pieces are often one character each (a scan read element by element): both sides share them joined, one string.
+    if (st.pieces.length > 1) {
+      for (; st.hashed < st.pieces.length; st.hashed++) st.hasher.chars(st.pieces[st.hashed] as string);
+      st.pieces = [st.pieces.join("")];
+      st.hashed = 1;
+    }
+    return utf8Sink(st);
+  };
   return { kind: "utf8", take, finish, print, copy, length: () => st.total };
 }
 
