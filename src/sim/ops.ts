@@ -563,27 +563,27 @@ function scan(
   let page = entry !== undefined ? at.page : start - (start % P);
   for (;;) {
     const a = start + len * size;
-    if (entry === "read") {
-      entry = undefined;
-    } else {
-    if (entry === undefined) {
-      if (a + size - 1n > U64_MAX) overflow(m, start, len * size);
-      at.len = len;
-    }
-    while (a >= page) {
+    // Taken up just after a before-read point: its events fired, the read comes next.
+    if (entry === "read") entry = undefined;
+    else {
+      if (entry === undefined) {
+        if (a + size - 1n > U64_MAX) overflow(m, start, len * size);
+        at.len = len;
+      }
+      while (a >= page) {
+        at.page = page;
+        if (entry === "check") entry = undefined;
+        else if (m.outer) m.triggers.fire(m, "page-check", BigInt(++m.pageChecks));
+        // from_start_size builds [page, page+P) before the check: after the trigger, before the unit.
+        if (page + P > U64_MAX) overflow(m, page, P);
+        m.spend();
+        const ok = m.aspace.checkRegionAccess(page, page + P, access);
+        m.emit({ kind: "page-check", addr: page, ok });
+        if (!ok) return "EFAULT";
+        page += P;
+      }
       at.page = page;
-      if (entry === "check") entry = undefined;
-      else if (m.outer) m.triggers.fire(m, "page-check", BigInt(++m.pageChecks));
-      // from_start_size builds [page, page+P) before the check: after the trigger, before the unit.
-      if (page + P > U64_MAX) overflow(m, page, P);
-      m.spend();
-      const ok = m.aspace.checkRegionAccess(page, page + P, access);
-      m.emit({ kind: "page-check", addr: page, ok });
-      if (!ok) return "EFAULT";
-      page += P;
-    }
-    at.page = page;
-    m.triggers.fire(m, "before-read", len);
+      m.triggers.fire(m, "before-read", len);
     }
     if (kernelTouch(m, a, "read", { site: true, interrupt: false }) === "fixup") return "EFAULT";
 
