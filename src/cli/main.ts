@@ -107,7 +107,7 @@ function program(done: (d: Done) => void, said: Said): Command {
         if (o.merge) return done(mergeCommand(files));
         const progress = process.stderr.isTTY === true ? progressLine(process.stderr) : undefined;
         try {
-          done(exploreCommand(files, { ...o, color: useColor(o.color), ...(progress ? { progress: progress.update } : {}) }));
+          done(exploreCommand(files, { ...o, color: useColor(o.color), ...(progress ? { progress: progress.update, states: progress.states } : {}) }));
         } finally {
           progress?.clear();
         }

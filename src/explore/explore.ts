@@ -1,281 +1,416 @@
-// The exploration (explore.md sections 3 to 5): every schedule up to the
-// depth, breadth-first in the order of section 3, each run once, grouped
-// into classes by signature. Only signatures and one witness per class are
-// kept, never traces.
+// The exploration (explore.md sections 3 to 5) at the cost of the distinct
+// states, not of the schedules. A schedule is a path through one run that
+// forks at each point occurrence: fire a race not yet placed there (in file
+// order), or go on. From equal states (Machine.print: memory, flags, locks,
+// the operation's progress and what it has read, the races still to place)
+// the futures are equal, so each state's sub-result is worked out once and
+// reused: per number of pairs still to place, how many schedules and, per
+// class and per residue of their index, how many and the least. Section 3's
+// order is by length, then pair by pair (position, then race), so within
+// one length a fork's subtree is one contiguous stretch: fire r1, fire r2,
+// ..., go on; a schedule's index is its length's offset plus the offsets of
+// the stretches before it. The reference (reference.ts) runs every schedule;
+// the tests hold this one to it byte for byte.
+import type { HazardKind } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { Outcome } from "../sim/events.js";
-import { initialMemory, simulate, type StrategyName } from "../sim/simulate.js";
-import type { HazardKind } from "../scenario/schema.js";
+import type { Fork, PointProbe, StatePrint } from "../sim/injector.js";
+import { kernelProfile, type ClosedAt } from "../sim/kernels/index.js";
+import type { Trace } from "../sim/events.js";
+import { MAX_EVENTS, TraceTooLarge } from "../sim/machine.js";
+import { initialMemory, simulate } from "../sim/simulate.js";
+import type { AddressSpace } from "../sim/memory.js";
+import type { StrategyName } from "../sim/simulate.js";
 import type { Occurrence } from "./occurrence.js";
-import type { KernelName } from "../scenario/kernels.js";
+import { exploreReference } from "./reference.js";
+import { exploreSettings, TooManySchedules, type ExploreClass, type ExploreOptions, type ExploreResult, type Shard } from "./result.js";
 import { raceEvents, raceFilter, tokenOf, type Pair, type RaceFilter } from "./schedule.js";
-import { summarize, type ClassStep } from "./signature.js";
+import { summarize } from "./signature.js";
 
-export interface Shard {
-  index: number;
+export { DEFAULT_MAX_SCHEDULES, TooManySchedules } from "./result.js";
+export type { ExploreClass, ExploreOptions, ExploreResult, Shard, Parallel } from "./result.js";
+
+/** A witness as pairs from a fork on, shared between the sub-results that hold it. */
+interface Witness {
+  race: number;
+  occ: Occurrence;
+  next: Witness | null;
+}
+
+/** The schedules of one class whose index has one residue (modulo the shard count): how many, the least index, its schedule. */
+interface Entry {
   count: number;
+  min: number;
+  wit: Witness | null;
 }
 
-export interface ExploreOptions {
-  depth: number;
-  strategy: StrategyName;
-  shard?: Shard;
-  /** Refuse (before running the schedules of the full depth) an exploration of more schedules than this. */
-  maxSchedules?: number;
-  /** Told how far the exploration is (schedules run, of how many), now and then. */
-  progress?: (done: number, total: number) => void;
-  /** Runs the schedules of the full depth on other threads, when it chooses to. */
-  parallel?: Parallel;
-  /** Told of each schedule counted, with its index and token, in order (without `parallel`). */
-  onSchedule?: (index: number, token: string) => void;
-}
-
-export interface ExploreClass {
+/** An outcome class, numbered in the order the exploration meets them (cells of a band are indexed by it). */
+interface Cls {
   key: string;
   outcome: Outcome;
-  steps: ClassStep[];
   hazards: HazardKind[];
-  count: number;
-  witness: string;
-  witnessIndex: number;
-  violates: boolean;
 }
 
-export interface ExploreResult {
-  scenario: string;
-  machine: { cpus: number; strategy: StrategyName; page_size: bigint; kernel?: KernelName };
-  depth: number;
-  shard: Shard | null;
-  /** Schedules counted (those of the shard, when sharded). */
-  schedules: number;
-  classes: ExploreClass[];
-  /** Schedules (not classes) that violate. */
-  violations: number;
+/**
+ * The schedules of a subtree with a given number of pairs still to place,
+ * indexes counted from the subtree's first: per class and residue of the
+ * index (cell `class * n + residue`, n the shard count), how many and the least.
+ */
+interface Band {
+  total: number;
+  cells: (Entry | undefined)[];
 }
 
-/** Thrown before the full-depth schedules run when there would be more than `maxSchedules`. */
-export class TooManySchedules extends Error {
-  constructor(
-    readonly count: number,
-    readonly exact: boolean,
-    readonly max: number,
-  ) {
-    super(`the exploration would run ${exact ? "" : "more than "}${count} schedules (the limit is ${max})`);
-  }
+/** A subtree's result: bands[l] for l more pairs; the most events a run under it ends with. */
+interface Sub {
+  bands: Band[];
+  maxEvents: number;
 }
 
-export const DEFAULT_MAX_SCHEDULES = 2_000_000;
-
-/** A schedule to extend: its pairs and `p`, the position of its last pair's occurrence in its run (-1: the start). */
-export interface Node {
-  pairs: Pair[];
-  p: number;
+/** A fork: race `race` fired at `occ`, and what follows. */
+interface Child {
+  race: number;
+  occ: Occurrence;
+  sub: Sub;
 }
 
-/** Runs a schedule; returns what came out and, when asked, the occurrences the run reached. */
-export type Runner = (pairs: readonly Pair[], record: boolean) => { summary: ReturnType<typeof summarize>; occurrences: Occurrence[] };
-
-export function makeRunner(s: Scenario, strategy: StrategyName): Runner {
-  const start = initialMemory(s);
-  return (pairs, record) => {
-    const occurrences: Occurrence[] = [];
-    const trace = simulate(s, {
-      strategy,
-      keepEvents: false,
-      start,
-      races: raceEvents(s, pairs),
-      ...(record
-        ? {
-            // `closed`: what the kernel keeps from happening there (kernels.md section 4), for the races' filters.
-            onPoint: (thread, step, at, k, closed) => {
-              const o: Occurrence = k === undefined ? { thread, step, at } : { thread, step, at, k };
-              if (closed !== undefined) o.closed = closed;
-              occurrences.push(o);
-            },
-          }
-        : {}),
-    });
-    return { summary: summarize(trace), occurrences };
-  };
+/** A point the run reached from a fork: its state's key (undefined: merged with none), its forks. */
+interface Link {
+  key: StatePrint | undefined;
+  children: Child[];
+  events: number;
 }
 
-/** The extensions of `node` (section 3), in order: by occurrence position, then race declaration order. */
-export function* children(node: Node, occurrences: readonly Occurrence[], filters: readonly RaceFilter[]): Generator<Node> {
-  const used = new Set(node.pairs.map((p) => p.race));
-  const lastRace = node.pairs.length > 0 ? (node.pairs[node.pairs.length - 1] as Pair).race : -1;
-  for (let i = Math.max(node.p, 0); i < occurrences.length; i++) {
-    const occ = occurrences[i] as Occurrence;
-    for (let r = 0; r < filters.length; r++) {
-      if (used.has(r)) continue;
-      if (i === node.p && r <= lastRace) continue;
-      if (!(filters[r] as RaceFilter).allows(occ)) continue;
-      yield { pairs: [...node.pairs, { race: r, occ }], p: i };
+/** The engine cannot give the reference's exact answer here (a trace near its cap): the reference runs instead. */
+class Fallback extends Error {}
+
+/** Thrown from a probe to stop a run that reached a state already worked out. */
+class Stop {}
+
+/** Close to the cap, event counts (not part of a state) could tell merged runs apart: the reference decides. */
+const EVENT_MARGIN = 10_000;
+
+/** Adds `from` to `into`, its indexes moved by `offset`, its witnesses after `pair` when one is given. */
+function addShifted(into: Band, from: Band, offset: number, pair: Child | undefined, n: number): void {
+  into.total += from.total;
+  const shift = n === 1 ? 0 : offset % n;
+  for (let i = 0; i < from.cells.length; i++) {
+    const e = from.cells[i];
+    if (e === undefined) continue;
+    const r = n === 1 ? 0 : i % n;
+    const j = i - r + ((r + shift) % n);
+    const min = e.min + offset;
+    const k = into.cells[j];
+    if (k === undefined) into.cells[j] = { count: e.count, min, wit: pair ? { race: pair.race, occ: pair.occ, next: e.wit } : e.wit };
+    else {
+      k.count += e.count;
+      if (min < k.min) Object.assign(k, { min, wit: pair ? { race: pair.race, occ: pair.occ, next: e.wit } : e.wit });
     }
   }
 }
 
-function countChildren(node: Node, occurrences: readonly Occurrence[], filters: readonly RaceFilter[]): number {
-  let n = 0;
-  for (const _ of children(node, occurrences, filters)) n++;
-  return n;
+/** A node's result: its forks in order (each one pair more), then going on (`rest`); `levels`: the most pairs still to place. */
+function combine(children: readonly Child[], rest: Sub, levels: number, n: number): Sub {
+  if (children.length === 0) return rest;
+  const bands: Band[] = [rest.bands[0] as Band];
+  let maxEvents = rest.maxEvents;
+  for (const c of children) maxEvents = Math.max(maxEvents, c.sub.maxEvents);
+  for (let l = 1; l <= levels; l++) {
+    const band: Band = { total: 0, cells: [] };
+    let offset = 0;
+    for (const c of children) {
+      const b = c.sub.bands[l - 1];
+      if (b === undefined || b.total === 0) continue;
+      addShifted(band, b, offset, c, n);
+      offset += b.total;
+    }
+    const b = rest.bands[l];
+    if (b !== undefined && b.total > 0) addShifted(band, b, offset, undefined, n);
+    bands.push(band);
+  }
+  return { bands, maxEvents };
 }
 
-/** Collects classes: counts per signature, the lowest-index witness. */
-export class Classes {
-  private readonly byKey = new Map<string, ExploreClass>();
-  schedules = 0;
+function occurrenceOf(thread: string, step: number, at: Occurrence["at"], k: bigint | undefined, closed?: ClosedAt): Occurrence {
+  const o: Occurrence = k === undefined ? { thread, step, at } : { thread, step, at, k };
+  // What the kernel keeps from happening there (kernels.md section 4): the races' filters read it.
+  if (closed !== undefined) o.closed = closed;
+  return o;
+}
+
+function sameOccurrence(o: Occurrence, thread: string, step: number, at: Occurrence["at"], k: bigint | undefined): boolean {
+  return o.thread === thread && o.step === step && o.at === at && o.k === k;
+}
+
+/** Works out sub-results from forks, merging equal states. */
+class Engine {
+  /** Sub-results by state: by the address space's print first (one string object for many states, hashed once), then the rest. */
+  private readonly memo = new Map<string, Map<string, { sub: Sub; events: number }>>();
+  private readonly start: AddressSpace;
+  /** The kernel retries a fault it cannot resolve (kernels.md section 2): its handler keeps a count the state does not show. */
+  private readonly retries: boolean;
+  /** The classes met so far, in that order, and their numbers by signature. */
+  readonly classes: Cls[] = [];
+  private readonly classIds = new Map<string, number>();
+  /** Distinct states worked out (points reached and not merged with one known). */
+  states = 0;
+  /** Schedules whose results are known (the start's forks done so far), for the progress line. */
+  covered = 1;
+  /** The schedules of length 1 in order, each with its subtree (the guard's count before the full depth). */
+  readonly firsts: Sub[] = [];
 
   constructor(
     private readonly s: Scenario,
-    private readonly never: ReadonlySet<string>,
-    private readonly hazardsForbidden: boolean,
-    private readonly visit?: (index: number, token: string) => void,
-  ) {}
-
-  add(summary: ReturnType<typeof summarize>, pairs: readonly Pair[], index: number): void {
-    this.schedules++;
-    this.visit?.(index, tokenOf(this.s, pairs));
-    const known = this.byKey.get(summary.key);
-    if (known) {
-      known.count++;
-      if (index < known.witnessIndex) Object.assign(known, { witness: tokenOf(this.s, pairs), witnessIndex: index, steps: summary.steps() });
-      return;
-    }
-    const violates = this.never.has(summary.outcome) || (this.hazardsForbidden && summary.hazards.length > 0);
-    const { key, outcome, hazards } = summary;
-    this.byKey.set(key, { key, outcome, steps: summary.steps(), hazards, count: 1, witness: tokenOf(this.s, pairs), witnessIndex: index, violates });
+    private readonly strategy: StrategyName,
+    private readonly depth: number,
+    private readonly filters: readonly RaceFilter[],
+    readonly n: number,
+    private readonly tick: (() => void) | undefined,
+    /** Forks go on in copies of the run (false: each schedule from the start, as a check of the copies). */
+    private readonly live = true,
+  ) {
+    this.start = initialMemory(s);
+    this.retries = kernelProfile(s.machine.kernel).unresolved === "retry";
   }
 
-  /** Adds classes collected elsewhere (another worker's share). */
-  merge(other: readonly ExploreClass[], schedules: number): void {
-    this.schedules += schedules;
-    for (const c of other) {
-      const known = this.byKey.get(c.key);
-      if (!known) this.byKey.set(c.key, { ...c });
-      else {
-        known.count += c.count;
-        if (c.witnessIndex < known.witnessIndex) Object.assign(known, { witness: c.witness, witnessIndex: c.witnessIndex, steps: c.steps });
+  /** The result of the subtree after `pairs` (its last pair just fired; none: the start). */
+  solve(pairs: readonly Pair[], used: number, entry?: (probe: PointProbe) => Trace): Sub {
+    const k = pairs.length;
+    const last = pairs[k - 1];
+    const levels = this.depth - k;
+    let active = k === 0;
+    const chain: Link[] = [];
+    let hit: Sub | undefined;
+    // The last point reached, and whether its events all fired (the run may end in one of them).
+    let before: Occurrence | undefined;
+    let fired = true;
+    const stop = new Stop();
+    const probe: PointProbe = {
+      before: (thread, step, at, count, closed) => {
+        if (!active && last !== undefined && !sameOccurrence(last.occ, thread, step, at, count)) return;
+        before = occurrenceOf(thread, step, at, count, closed);
+        fired = false;
+      },
+      after: (thread, step, at, count, closed, print, events, fork) => {
+        fired = true;
+        let from = 0;
+        if (!active) {
+          if (last === undefined || !sameOccurrence(last.occ, thread, step, at, count)) return;
+          active = true;
+          from = last.race + 1;
+        }
+        // Under a retrying kernel a fault's point holds the handler's own count of retries, undescribed: merged with none.
+        const state = this.retries && at === "page-fault" ? undefined : print();
+        const key = state === undefined ? undefined : { space: state.space, rest: `${used}|${from}|${at}|${count ?? ""}|${state.rest}` };
+        if (key !== undefined) {
+          const known = this.memo.get(key.space)?.get(key.rest);
+          if (known !== undefined) {
+            const maxEvents = known.sub.maxEvents - known.events + events;
+            if (maxEvents > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
+            hit = { bands: known.sub.bands, maxEvents };
+            throw stop;
+          }
+        }
+        this.states++;
+        if (this.tick !== undefined && (this.states & 1023) === 0) this.tick();
+        const occ = occurrenceOf(thread, step, at, count, closed);
+        const children = this.forks(pairs, used, occ, from, fork);
+        if (k === 0) for (const c of children) for (const b of c.sub.bands) this.covered += b.total;
+        chain.push({ key, children, events });
+      },
+      perElement: () => active,
+    };
+    let rest: Sub;
+    try {
+      // A fork goes on in a copy of its parent's run where the parent can be copied there; else the schedule runs from the start.
+      const trace = entry ? entry(probe) : simulate(this.s, { strategy: this.strategy, keepEvents: false, start: this.start, races: raceEvents(this.s, pairs), probe });
+      if (trace.summary.events > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
+      const summary = summarize(trace);
+      const cells: (Entry | undefined)[] = [];
+      cells[this.classOf(summary) * this.n] = { count: 1, min: 0, wit: null };
+      rest = { bands: [{ total: 1, cells }], maxEvents: trace.summary.events };
+      if (!fired && before !== undefined) {
+        // The run ended while a point's events fired: races not yet placed there may still be, and change nothing.
+        const from = active ? 0 : (last as Pair).race + 1;
+        const ended = this.ended(rest, before, from, used, k);
+        if (k === 0) for (const c of ended.children) this.firsts.push(c.sub);
+        rest = ended.sub;
+      } else if (!active) throw new Error("explore: a fork's run never reached the point it forked at");
+    } catch (e) {
+      if (e !== stop) throw e;
+      rest = hit as Sub;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const link = chain[i] as Link;
+      rest = combine(link.children, rest, levels, this.n);
+      if (link.key !== undefined) {
+        let bySpace = this.memo.get(link.key.space);
+        if (bySpace === undefined) this.memo.set(link.key.space, (bySpace = new Map()));
+        bySpace.set(link.key.rest, { sub: rest, events: link.events });
       }
     }
-  }
-
-  list(): ExploreClass[] {
-    return [...this.byKey.values()].sort((a, b) => a.witnessIndex - b.witnessIndex);
-  }
-}
-
-export function exploreSettings(s: Scenario): { never: Set<string>; hazardsForbidden: boolean } {
-  return { never: new Set(s.explore?.never ?? []), hazardsForbidden: s.explore?.hazards === "forbidden" };
-}
-
-/**
- * Explores one scenario under one strategy. Schedules shorter than the
- * depth run first, breadth-first, recording the occurrences their runs
- * reach; that tells how many schedules of the full depth there are before
- * any of them runs (the guard), and they run last, parent by parent.
- */
-export function explore(s: Scenario, opts: ExploreOptions): ExploreResult {
-  const { depth } = opts;
-  const shard = opts.shard ?? null;
-  const inShard = (i: number) => shard === null || i % shard.count === shard.index - 1;
-  const max = opts.maxSchedules ?? DEFAULT_MAX_SCHEDULES;
-  const run = makeRunner(s, opts.strategy);
-  const threadNames = new Set(s.threads.map((t) => t.name));
-  const filters = s.races.map((r) => raceFilter(r, threadNames));
-  const settings = exploreSettings(s);
-  const classes = new Classes(s, settings.never, settings.hazardsForbidden, opts.onSchedule);
-
-  // Levels 0 .. depth-1, run and kept (they are the parents of the next level).
-  let index = 0;
-  let level: Node[] = [{ pairs: [], p: -1 }];
-  let fullDepthCounts: number[] = [];
-  for (let length = 0; length < depth; length++) {
-    const next: Node[] = [];
-    const counts: number[] = [];
-    for (const node of level) {
-      const { summary, occurrences } = run(node.pairs, true);
-      if (inShard(index)) classes.add(summary, node.pairs, index);
-      index++;
-      if (length + 1 < depth) {
-        for (const child of children(node, occurrences, filters)) next.push(child);
-        if (index + next.length > max) throw new TooManySchedules(index + next.length, false, max);
-      } else counts.push(countChildren(node, occurrences, filters));
+    if (k === 0) {
+      const firsts = chain.flatMap((l) => l.children.map((c) => c.sub));
+      this.firsts.unshift(...firsts);
     }
-    if (length + 1 < depth) level = next;
-    else fullDepthCounts = counts;
+    return rest;
   }
-  const total = index + fullDepthCounts.reduce((a, b) => a + b, 0);
+
+  private classOf(summary: ReturnType<typeof summarize>): number {
+    let id = this.classIds.get(summary.key);
+    if (id === undefined) {
+      id = this.classes.length;
+      this.classIds.set(summary.key, id);
+      this.classes.push({ key: summary.key, outcome: summary.outcome, hazards: summary.hazards });
+    }
+    return id;
+  }
+
+  /** The forks at `occ`: each race not placed yet, from `from` on in file order, that may take it. */
+  private forks(pairs: readonly Pair[], used: number, occ: Occurrence, from: number, fork: () => Fork | undefined): Child[] {
+    const children: Child[] = [];
+    if (pairs.length >= this.depth) return children;
+    for (let r = from; r < this.filters.length; r++) {
+      if ((used & (1 << r)) !== 0 || !(this.filters[r] as RaceFilter).allows(occ)) continue;
+      const pair = { race: r, occ };
+      const f = this.live ? fork() : undefined;
+      const entry = f && ((probe: PointProbe) => f.run(raceEvents(this.s, [pair]), probe));
+      children.push({ race: r, occ, sub: this.solve([...pairs, pair], used | (1 << r), entry) });
+    }
+    return children;
+  }
+
+  /** After the run ended at `occ`: the races still placeable there, in every combination, each the same run. */
+  private ended(rest: Sub, occ: Occurrence, from: number, used: number, k: number): { sub: Sub; children: Child[] } {
+    const children: Child[] = [];
+    if (k < this.depth)
+      for (let r = from; r < this.filters.length; r++) {
+        if ((used & (1 << r)) !== 0 || !(this.filters[r] as RaceFilter).allows(occ)) continue;
+        children.push({ race: r, occ, sub: this.ended(rest, occ, r + 1, used | (1 << r), k + 1).sub });
+      }
+    return { sub: combine(children, rest, this.depth - k, this.n), children };
+  }
+}
+
+function witnessPairs(w: Witness | null): Pair[] {
+  const out: Pair[] = [];
+  for (let x = w; x !== null; x = x.next) out.push({ race: x.race, occ: x.occ });
+  return out;
+}
+
+/** Refuses as the reference does, at the first place it would: its levels' partial counts, then the exact total. */
+function guard(depth: number, firsts: readonly Sub[], totals: readonly number[], max: number): void {
+  const b1 = totals[1] ?? 0;
+  if (depth >= 2 && 1 + b1 > max) throw new TooManySchedules(1 + b1, false, max);
+  if (depth >= 3) {
+    let next = 0;
+    for (let j = 0; j < firsts.length; j++) {
+      next += (firsts[j] as Sub).bands[1]?.total ?? 0;
+      if (1 + (j + 1) + next > max) throw new TooManySchedules(1 + (j + 1) + next, false, max);
+    }
+  }
+  const total = totals.reduce((a, b) => a + b, 0);
   if (total > max) throw new TooManySchedules(total, true, max);
+}
 
-  // The full depth: each parent runs again to find its occurrences, then its children run.
-  opts.progress?.(index, total);
-  const work: FullDepthWork = { parents: level, counts: fullDepthCounts, offset: index, shard };
-  if (opts.parallel && total - index > 0) {
-    const shares = opts.parallel(s, opts.strategy, work, (done) => opts.progress?.(index + done, total));
-    if (shares !== undefined) {
-      for (const share of shares) classes.merge(share.classes, share.schedules);
-      return result(s, opts, depth, shard, classes);
-    }
+/** How many schedules of length 1 there are: one run's occurrences, each race that may take each (the guard's first count, before any fork). */
+function countFirsts(s: Scenario, strategy: StrategyName, filters: readonly RaceFilter[]): number {
+  let n = 0;
+  simulate(s, {
+    strategy,
+    keepEvents: false,
+    onPoint: (thread, step, at, k, closed) => {
+      const occ = occurrenceOf(thread, step, at, k, closed);
+      for (const f of filters) if (f.allows(occ)) n++;
+    },
+  });
+  return n;
+}
+
+/** Explores one scenario under one strategy: the reference's answer, byte for byte, with how many distinct states it took. */
+export function explore(s: Scenario, opts: ExploreOptions): ExploreResult {
+  // Told of every schedule one by one: that costs what the schedules cost, and the reference does just that.
+  if (opts.onSchedule !== undefined) return exploreReference(s, opts);
+  try {
+    return exploreStates(s, opts);
+  } catch (e) {
+    // Near a trace's cap the reference knows which schedule passes it first, and says so as it would.
+    if (e instanceof Fallback || e instanceof TraceTooLarge) return exploreReference(s, opts);
+    throw e;
   }
-  runFullDepth(s, opts.strategy, work, classes, (done) => opts.progress?.(index + done, total));
-  return result(s, opts, depth, shard, classes);
 }
 
-/** The schedules of the full depth: the parents (schedules one shorter), how many children each has, the index of the first. */
-export interface FullDepthWork {
-  parents: Node[];
-  counts: number[];
-  offset: number;
-  shard: Shard | null;
-}
-
-/** What one share of the full-depth work found. */
-export interface Share {
-  classes: ExploreClass[];
-  schedules: number;
-}
-
-/**
- * Runs the full-depth work elsewhere (worker threads) and returns each
- * share's classes, or undefined to have it run here. Results are merged by
- * lowest witness index, so the output is the same either way.
- */
-export type Parallel = (s: Scenario, strategy: StrategyName, work: FullDepthWork, progress: (done: number) => void) => Share[] | undefined;
-
-/** Runs the children of `work.parents`, in order, into `classes`. */
-export function runFullDepth(s: Scenario, strategy: StrategyName, work: FullDepthWork, classes: Classes, progress?: (done: number) => void): void {
-  const run = makeRunner(s, strategy);
+function exploreStates(s: Scenario, opts: ExploreOptions): ExploreResult {
+  const { depth } = opts;
+  const shard: Shard | null = opts.shard ?? null;
+  const n = shard?.count ?? 1;
+  const max = opts.maxSchedules ?? 2_000_000;
   const threadNames = new Set(s.threads.map((t) => t.name));
   const filters = s.races.map((r) => raceFilter(r, threadNames));
-  const { shard } = work;
-  const inShard = (i: number) => shard === null || i % shard.count === shard.index - 1;
-  let index = work.offset;
-  work.parents.forEach((node, j) => {
-    const count = work.counts[j] ?? 0;
-    let wanted = false;
-    for (let i = index; i < index + count && !wanted; i++) wanted = inShard(i);
-    if (!wanted) {
-      index += count;
-      return;
-    }
-    const { occurrences } = run(node.pairs, true);
-    for (const child of children(node, occurrences, filters)) {
-      if (inShard(index)) classes.add(run(child.pairs, false).summary, child.pairs, index);
-      index++;
-    }
-    progress?.(index - work.offset);
-  });
-}
+  if (filters.length > 30) throw new Fallback();
+  // The guard's first figure costs one run: refused at once when the schedules of length 1 are already too many.
+  if (depth >= 2) {
+    const b1 = countFirsts(s, opts.strategy, filters);
+    if (1 + b1 > max) throw new TooManySchedules(1 + b1, false, max);
+  }
+  let engine: Engine | undefined = undefined;
+  const tick = opts.onStates ? () => opts.onStates?.((engine as Engine).states, (engine as Engine).covered) : undefined;
+  engine = new Engine(s, opts.strategy, depth, filters, n, tick);
+  const root = engine.solve([], 0);
+  const totals = Array.from({ length: depth + 1 }, (_, l) => root.bands[l]?.total ?? 0);
+  guard(depth, engine.firsts, totals, max);
 
-function result(s: Scenario, opts: ExploreOptions, depth: number, shard: Shard | null, classes: Classes): ExploreResult {
-  const list = classes.list();
+  const settings = exploreSettings(s);
+  const found = new Map<string, { cls: Cls; count: number; min: number; wit: Witness | null }>();
+  let base = 0;
+  let schedules = 0;
+  for (let l = 0; l <= depth; l++) {
+    const band = root.bands[l];
+    if (band === undefined) continue;
+    for (let i = 0; i < band.cells.length; i++) {
+      const e = band.cells[i];
+      if (e === undefined) continue;
+      const c = engine.classes[Math.floor(i / n)] as Cls;
+      const r = i % n;
+        if (shard !== null && (base + r) % n !== shard.index - 1) continue;
+        schedules += e.count;
+        const f = found.get(c.key);
+        if (f === undefined) found.set(c.key, { cls: c, count: e.count, min: base + e.min, wit: e.wit });
+        else {
+          f.count += e.count;
+          if (base + e.min < f.min) Object.assign(f, { min: base + e.min, wit: e.wit });
+        }
+      }
+    base += band.total;
+  }
+  const start = initialMemory(s);
+  const classes: ExploreClass[] = [...found.values()]
+    .sort((a, b) => a.min - b.min)
+    .map((f) => {
+      const pairs = witnessPairs(f.wit);
+      // The witness runs again for its steps (messages included): it must come to its class, or a state was merged wrongly.
+      const summary = summarize(simulate(s, { strategy: opts.strategy, keepEvents: false, start, races: raceEvents(s, pairs) }));
+      if (summary.key !== f.cls.key) throw new Error(`explore: witness ${tokenOf(s, pairs)} reaches ${summary.key}, not ${f.cls.key}`);
+      const violates = settings.never.has(f.cls.outcome) || (settings.hazardsForbidden && f.cls.hazards.length > 0);
+      return {
+        key: f.cls.key,
+        outcome: f.cls.outcome,
+        steps: summary.steps(),
+        hazards: f.cls.hazards,
+        count: f.count,
+        witness: tokenOf(s, pairs),
+        witnessIndex: f.min,
+        violates,
+      };
+    });
   return {
     scenario: s.name,
     machine: { cpus: s.machine.cpus, strategy: opts.strategy, page_size: s.machine.page_size, ...(s.machine.kernel !== undefined ? { kernel: s.machine.kernel } : {}) },
     depth,
     shard,
-    schedules: classes.schedules,
-    classes: list,
-    violations: list.filter((c) => c.violates).reduce((n, c) => n + c.count, 0),
+    schedules,
+    classes,
+    violations: classes.filter((c) => c.violates).reduce((a, c) => a + c.count, 0),
+    states: engine.states,
   };
 }

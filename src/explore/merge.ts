@@ -73,5 +73,10 @@ export function mergeShards(docs: readonly { doc: Json; where: string }[]): Obj 
   }
   const list = [...classes.values()].sort((a, b) => (a.witness_index as number) - (b.witness_index as number));
   const violations = list.filter((c) => c.violates === true).reduce((n, c) => n + (c.count as number), 0);
-  return { ...first.d, shard: null, schedules, classes: list, violations };
+  // `states` is each shard's own work: the merged exploration took their sum.
+  const out: Obj = { ...first.d, shard: null, schedules, classes: list, violations };
+  // Every shard works out the whole exploration's states (it only counts fewer schedules): the merged one took as many.
+  if (checked.every(({ d }) => typeof d.states === "number")) out.states = Math.max(...checked.map(({ d }) => d.states as number));
+  else delete out.states;
+  return out;
 }

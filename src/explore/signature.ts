@@ -1,7 +1,10 @@
 // Signatures and classes (explore.md section 4): what came out of a run,
 // without panic messages, so that runs with equal signatures are one class.
-import type { Outcome, StepResult, Trace, Value } from "../sim/events.js";
+import type { Outcome, StepResult, Trace } from "../sim/events.js";
 import type { HazardKind, OpName } from "../scenario/schema.js";
+import { resultKey } from "../sim/result-key.js";
+
+export { resultKey };
 
 export interface ClassStep {
   thread: string;
@@ -17,20 +20,6 @@ export interface RunSummary {
   steps: () => ClassStep[];
   /** The distinct hazard kinds, in code-point order. */
   hazards: HazardKind[];
-}
-
-function valueKey(v: Value): string {
-  if (v === null) return "null";
-  if (typeof v === "bigint") return v.toString();
-  if (typeof v === "string") return JSON.stringify(v);
-  return `[${v.map(valueKey).join(",")}]`;
-}
-
-/** A step result as a class sees it: status with value or errno, never a panic's message. */
-export function resultKey(r: StepResult): string {
-  if (r.status === "ok") return "value" in r ? `ok=${valueKey(r.value ?? null)}` : "ok";
-  if (r.status === "err") return `err=${r.errno}`;
-  return r.status;
 }
 
 export function codePointOrder(a: string, b: string): number {

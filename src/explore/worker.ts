@@ -1,6 +1,6 @@
 // The body of an exploration worker thread (bundled as dist/explore-worker.cjs).
 import { workerData, type MessagePort } from "node:worker_threads";
-import { Classes, exploreSettings } from "./explore.js";
+import { Classes, exploreSettings } from "./result.js";
 import { runChunks, type WorkerJob } from "./workers.js";
 
 const { job, port } = workerData as { job: WorkerJob; port: MessagePort };

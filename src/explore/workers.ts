@@ -6,7 +6,8 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { Scenario } from "../scenario/validate.js";
 import type { StrategyName } from "../sim/simulate.js";
-import { Classes, exploreSettings, runFullDepth, type FullDepthWork, type Parallel, type Share } from "./explore.js";
+import { runFullDepth } from "./reference.js";
+import { Classes, exploreSettings, type FullDepthWork, type Parallel, type Share } from "./result.js";
 
 export interface WorkerJob {
   scenario: Scenario;

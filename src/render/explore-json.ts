@@ -10,6 +10,7 @@ export function exploreJson(r: ExploreResult, file: string): { [k: string]: Json
     depth: r.depth,
     shard: r.shard === null ? null : { index: r.shard.index, count: r.shard.count },
     schedules: r.schedules,
+    ...(r.states !== undefined ? { states: r.states } : {}),
     classes: r.classes.map((c) => ({
       outcome: c.outcome,
       steps: c.steps.map((s) => ({ thread: s.thread, step: s.step, op: s.op, result: resultJson(s.result) })),

@@ -203,6 +203,9 @@ export const ExploreDocument = z
       .nullable()
       .meta({ description: "the shard (--shard I/N) whose schedules are counted; null for the whole exploration (or shards merged)" }),
     schedules: Count.meta({ description: "the schedules counted (the shard's, when sharded)" }),
+    states: Count.optional().meta({
+      description: "how many distinct machine states the exploration worked out to reach this result (a figure of its method, explore.md section 5; a shard works out the whole exploration's, and merged shards keep that figure)",
+    }),
     classes: z.array(
       z
         .strictObject({

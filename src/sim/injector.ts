@@ -4,7 +4,7 @@ import { contentKind, spanOf } from "../scenario/rules.js";
 import type { ContentItemSpec, InjectedEventSpec, TriggerName } from "../scenario/schema.js";
 import { encode, elementInfo } from "../scenario/elements.js";
 import { hex } from "../scenario/numbers.js";
-import type { Access } from "./events.js";
+import type { Access, Trace } from "./events.js";
 import type { Machine } from "./machine.js";
 import type { AddressSpace } from "./memory.js";
 import { permText } from "./describe.js";
@@ -41,14 +41,54 @@ export interface RaceEvent {
  */
 export type PointListener = (thread: string, step: number, at: TriggerName, count: bigint | undefined, closed?: ClosedAt) => void;
 
+/**
+ * Watches the points from inside the run (an exploration that forks there):
+ * `before` as a point is reached, `after` once its events have fired (not
+ * called when one of them ended the run), with the state's fingerprint.
+ */
+export interface PointProbe {
+  before(thread: string, step: number, at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined): void;
+  /** `events`: how many events the run has emitted so far (a trace has a cap on them). */
+  /** `closed`: what the kernel keeps from happening here (as a point listener is told). */
+  after(
+    thread: string,
+    step: number,
+    at: TriggerName,
+    count: bigint | undefined,
+    closed: ClosedAt | undefined,
+    print: () => StatePrint | undefined,
+    events: number,
+    fork: () => Fork | undefined,
+  ): void;
+  /** Whether every element of a scan must be a point now (true) or reads may run on to the next event. */
+  perElement(): boolean;
+}
+
+/** A state's fingerprint: the address space's (one string shared by many states), then the rest. */
+export interface StatePrint {
+  space: string;
+  rest: string;
+}
+
+/** A run at a point, to be gone on from in a copy (undefined from `fork` where that cannot be done). */
+export interface Fork {
+  /** In a copy: `races` fire at this point (after what fired here already), then the rest of the run, watched by `probe`. */
+  run(races: readonly RaceEvent[], probe: PointProbe): Trace;
+}
+
 export class Injector {
   private readonly armed: Armed[];
+  /** The state's fingerprint, for the probe (set by the run loop). */
+  print: () => StatePrint | undefined = () => undefined;
+  /** A fork of the run at the point being fired (set by the run loop when there is a probe). */
+  forkAt: ((at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined) => Fork | undefined) | undefined;
 
   constructor(
     events: readonly InjectedEventSpec[],
     defaultThread: string,
     races: readonly RaceEvent[] = [],
     private readonly onPoint?: PointListener,
+    private readonly probe?: PointProbe,
   ) {
     this.armed = events.map((spec) => ({ spec, thread: spec.when.thread ?? defaultThread, step: stepNumber(spec), fired: false }));
     for (const r of races)
@@ -73,7 +113,14 @@ export class Injector {
     // A spin lock the thread holds closes preemption and interrupts too (kernels.md section 8).
     const closed = m.locks.any ? spinClosed(m, kernelClosed) : kernelClosed;
     this.onPoint?.(m.thread, m.step, at, count, closed);
-    for (const a of this.armed) {
+    this.fireFrom(m, at, count, 0, closed);
+  }
+
+  /** The point's events from the armed one `first` on (a copy of a run: those after what fired there already), then the probe's look. */
+  fireFrom(m: Machine, at: TriggerName, count: bigint | undefined, first: number, closed: ClosedAt | undefined): void {
+    this.probe?.before(m.thread, m.step, at, count, closed);
+    for (let i = first; i < this.armed.length; i++) {
+      const a = this.armed[i] as Armed;
       const w = a.spec.when;
       if (a.inert !== undefined) continue;
       if (w.at !== at || a.thread !== m.thread || a.step !== m.step) continue;
@@ -90,6 +137,21 @@ export class Injector {
       a.fired = true;
       runAction(m, a.spec, a.race);
     }
+    this.probe?.after(m.thread, m.step, at, count, closed, this.print, m.eventCount, () => this.forkAt?.(at, count, closed));
+  }
+
+  /** A copy for a copy of the run: what fired so far, then `races` added (a fork's pairs), watched by `probe`. */
+  copy(races: readonly RaceEvent[], probe: PointProbe): Injector {
+    const c = new Injector([], "", races, undefined, probe);
+    c.armed.unshift(...this.armed.map((a) => ({ ...a })));
+    return c;
+  }
+
+  /** Which of the file's own events (not races) have fired, as text: a part of the state's fingerprint. */
+  firedPrint(): string {
+    let out = "";
+    for (const a of this.armed) if (a.race === undefined) out += a.fired ? "1" : "0";
+    return out;
   }
 
   /** Indexes (in the file's `events`) of the events that never fired. */
@@ -111,7 +173,7 @@ export class Injector {
   nextReadTrigger(m: Machine, from: bigint): bigint | undefined {
     if (!m.outer) return undefined;
     // Someone listens for every point: each element's before-read is one.
-    if (this.onPoint !== undefined) return from;
+    if (this.onPoint !== undefined || this.probe?.perElement() === true) return from;
     let next: bigint | undefined;
     for (const a of this.armed) {
       const w = a.spec.when;

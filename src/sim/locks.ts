@@ -22,7 +22,7 @@ export class HeldLocks {
   private readonly kinds: ReadonlyMap<string, LockKind>;
 
   constructor(
-    locks: readonly LockSpec[],
+    private readonly locks: readonly LockSpec[],
     readonly relock: Relock,
   ) {
     this.kinds = new Map(locks.map((l) => [l.name, l.kind]));
@@ -58,6 +58,20 @@ export class HeldLocks {
       taken.push(lock);
     }
     return taken;
+  }
+
+  /** The same locks, held by the same threads (a machine's copy, taken up inside a step that holds some). */
+  copy(): HeldLocks {
+    const c = new HeldLocks(this.locks, this.relock);
+    for (const [lock, holder] of this.holders) c.holders.set(lock, holder);
+    return c;
+  }
+
+  /** Who holds what, as a state's fingerprint part. */
+  print(): string {
+    let out = "";
+    for (const [lock, holder] of this.holders) out += `${lock}=${holder},`;
+    return out;
   }
 
   release(taken: readonly string[]): void {

@@ -6,6 +6,7 @@ import { HeldLocks } from "./locks.js";
 import type { AddressSpace } from "./memory.js";
 import { kernelProfile, type KernelProfile } from "./kernels/index.js";
 import type { Context, Strategy, Token } from "./strategies/index.js";
+import type { OpResume } from "./ops.js";
 
 export interface Triggers {
   fire(m: Machine, at: TriggerName, count?: bigint): void;
@@ -96,6 +97,21 @@ export class Machine {
   triggers: Triggers = { fire: () => {}, nextReadTrigger: () => undefined, unfired: () => [] };
   /** The `hold` locks taken now (kernels.md section 8). */
   locks = new HeldLocks([], "deadlock");
+  /**
+   * What the step's own operation has done so far that the rest of it depends
+   * on (its stage, position, the bytes it has read), set by the operation as
+   * it goes; undefined where that is not described, and then the state is
+   * never taken for another (an exploration merges equal states only).
+   */
+  progress: (() => string) | undefined;
+  /** What the step's operation keeps beyond its current part's progress (a scan's result while its `use` reads again). */
+  progressOuter = "";
+  /**
+   * How to go on from the point just reached, in a copy of this machine (set
+   * by the operation with its progress); undefined where it cannot (then an
+   * exploration runs the schedule again from the start instead).
+   */
+  resumeAt: ((at: TriggerName) => OpResume | undefined) | undefined;
   /** The kernel whose handler and scheduler rules apply (kernels.md). */
   kernel: KernelProfile = kernelProfile(undefined);
   /** Injected actions so far: a retry with none since the last one is a livelock (kernels.md section 2). */
@@ -110,6 +126,35 @@ export class Machine {
     readonly lockHeld: boolean,
     readonly budget: bigint,
   ) {}
+
+  /**
+   * An independent copy at a point of the step's own operation, for an
+   * exploration to go on from there without running the schedule again (the
+   * address space forked, written blocks shared until written). Triggers,
+   * the nested-op runner and the progress are the caller's to set.
+   */
+  clone(): Machine {
+    const c = new Machine(this.aspace.fork(), this.strategy.clone(), new Map(this.cpuOf), this.lockHeld, this.budget);
+    c.keepEvents = this.keepEvents;
+    c.kernel = this.kernel;
+    c.op = this.op;
+    c.injections = this.injections;
+    c.progressOuter = this.progressOuter;
+    c.eventCount = this.eventCount;
+    c.hazards.push(...this.hazards);
+    c.used = this.used;
+    c.lockHolder = this.lockHolder;
+    c.locks = this.locks.copy();
+    for (const [t, tokens] of this.open) c.open.set(t, [...tokens]);
+    c.thread = this.thread;
+    c.step = this.step;
+    c.pageChecks = this.pageChecks;
+    c.faultsInStep = this.faultsInStep;
+    c.faults = this.faults;
+    c.resolved = this.resolved;
+    if (this.pending) c.pending = { ...this.pending };
+    return c;
+  }
 
   get cpu(): number {
     return this.switchedCpu ?? this.cpuOf.get(this.thread) ?? 0;
@@ -131,6 +176,12 @@ export class Machine {
   /** Switches thread `thread` in on `cpu` for one operation (a `run` action). */
   switchTo(thread: string, cpu: number): void {
     this.restore({ thread, cpu, depth: 0, inRun: true });
+  }
+
+  /** The token of the current thread's innermost open access (a scan taken up in a copy ends it). */
+  openToken(): Token {
+    const tokens = this.open.get(this.thread);
+    return tokens === undefined ? null : (tokens[tokens.length - 1] ?? null);
   }
 
   /** How many accesses of `thread` are open. */
@@ -158,6 +209,29 @@ export class Machine {
   get outer(): boolean {
     return this.depth === 0 && this.irq === 0 && !this.inRun;
   }
+
+  /**
+   * Everything the rest of the run depends on, at a point of the step's own
+   * operation (explore.md section 2), as a string: equal strings, equal
+   * futures. Undefined when the operation does not describe its progress.
+   * Counters only a trace shows (events, faults) are left out, and so is the
+   * address space (its own `print`, kept apart: it is one string for many states).
+   */
+  print(): string | undefined {
+    const progress = this.progress?.();
+    if (progress === undefined) return undefined;
+    let open = "";
+    for (const [t, tokens] of this.open) open += `${t}:${tokens.map((k) => k?.slot ?? "-").join(".")};`;
+    let cpus = "";
+    for (const c of this.cpuOf.values()) cpus += `${c},`;
+    if (this.hazardsPrinted?.n !== this.hazards.length) this.hazardsPrinted = { n: this.hazards.length, text: [...new Set(this.hazards.map((h) => h.kind))].sort().join(",") };
+    const hazards = this.hazardsPrinted.text;
+    const flags = flagsPrint(this.strategy.flags());
+    return `${this.thread}#${this.step}|${this.used}|${this.lockHolder ?? ""}|${this.pageChecks}|${this.faultsInStep}|${cpus}|${open}|${flags}|${hazards}|${this.injections}|${this.locks.print()}|${this.progressOuter}|${progress}`;
+  }
+
+  /** The hazard kinds as `print` writes them, while no hazard is added (hazards are only ever added). */
+  private hazardsPrinted: { n: number; text: string } | undefined;
 
   /** Spends units of work; the unit that would exceed the budget ends the run instead of happening. */
   spend(units = 1n): void {
@@ -299,6 +373,15 @@ export class Machine {
     if (this.strategy.sharedSlot(this.ctx) === undefined || !token) return false;
     return this.strategy.accessing({ thread: this.thread, cpu: Number(token.slot), interrupt: false, site: true });
   }
+}
+
+/** A strategy's state as text: made once per state object (the strategy keeps one until begin or end). */
+const FLAGS_PRINTED = new WeakMap<Flags, string>();
+
+function flagsPrint(f: Flags): string {
+  let text = FLAGS_PRINTED.get(f);
+  if (text === undefined) FLAGS_PRINTED.set(f, (text = JSON.stringify(f)));
+  return text;
 }
 
 function sameFlags(a: Flags, b: Flags): boolean {

@@ -4,7 +4,21 @@
 // blocks), never to an area's size or to the whole address space.
 import type { Perms } from "../scenario/schema.js";
 import type { Access } from "./events.js";
+import { Hasher } from "./fingerprint.js";
 import { copyInto, FillRuns, PageRuns, SortedKeys } from "./runs.js";
+
+/** A written block's fingerprint, while the block is unchanged: forks share blocks, so their prints are made once. */
+const BLOCK_PRINTS = new WeakMap<Uint8Array, string>();
+
+function blockPrint(block: Uint8Array): string {
+  let p = BLOCK_PRINTS.get(block);
+  if (p === undefined) {
+    const h = new Hasher();
+    h.bytes(block);
+    BLOCK_PRINTS.set(block, (p = h.text()));
+  }
+  return p;
+}
 
 export interface Area {
   name: string | undefined;
@@ -36,6 +50,12 @@ export class AddressSpace {
   /** Free frames, or null for unlimited. */
   freeFrames: bigint | null;
   presentCount = 0n;
+  /** Bumped by every change but `freeFrames`: the fingerprint made before it is stale. */
+  private mutations = 0;
+  private printed: { at: number; frames: bigint | null; text: string } | undefined;
+  /** Bumped by every change of the areas (the fingerprint's areas part is remade). */
+  private areaChanges = 0;
+  private parts: { version: number; areas: number; text: string } | undefined;
 
   constructor(
     readonly pageSize: bigint,
@@ -71,11 +91,18 @@ export class AddressSpace {
     c.uniformValues = this.uniformValues ??= new WeakMap();
     // Pages made up from these bytes are the same on both sides until one changes its bytes.
     c.madeUp = this.madeUp ??= new Map();
+    c.mutations = this.mutations;
+    c.version = this.version;
+    c.printed = this.printed;
+    c.areaChanges = this.areaChanges;
+    c.parts = this.parts;
     return c;
   }
 
   /** A written block about to change: copied first when a fork shares it. */
   private own(k: number, block: Uint8Array): Uint8Array {
+    // The caller changes it: a print made of it is stale.
+    BLOCK_PRINTS.delete(block);
     if (this.shared === undefined || !this.shared.delete(k)) return block;
     const copy = block.slice();
     this.blocks.set(k, copy);
@@ -131,6 +158,7 @@ export class AddressSpace {
   }
 
   private takeFrame(): boolean {
+    this.mutations++;
     if (this.freeFrames === null) return true;
     if (this.freeFrames === 0n) return false;
     this.freeFrames -= 1n;
@@ -139,11 +167,13 @@ export class AddressSpace {
 
   /** Makes [lo, hi) of page numbers present (frames already taken); counts them. */
   private addPresent(lo: number, hi: number): void {
+    this.mutations++;
     this.presentCount += BigInt(this.present.add(lo, hi));
   }
 
   /** Makes [lo, hi) not present, giving their frames back; returns how many were. */
   private removePresent(lo: number, hi: number): bigint {
+    this.mutations++;
     const n = BigInt(this.present.remove(lo, hi));
     this.presentCount -= n;
     if (this.freeFrames !== null) this.freeFrames += n;
@@ -267,6 +297,7 @@ export class AddressSpace {
 
   /** Backing bytes are about to change: pages made up before are stale, and no longer shared. */
   private changing(): void {
+    this.mutations++;
     this.version++;
     this.madeUp = undefined;
   }
@@ -345,6 +376,8 @@ export class AddressSpace {
 
   /** Adds an area; its eager pages become present while frames last. */
   addArea(spec: { name: string | undefined; start: bigint; end: bigint; perm: Perms; eager: boolean; present?: readonly bigint[] }): void {
+    this.mutations++;
+    this.areaChanges++;
     const lo = this.index(spec.start);
     const hi = this.index(spec.end);
     let eager = spec.eager;
@@ -370,6 +403,8 @@ export class AddressSpace {
 
   /** Splits the area holding `addr` there, so that every area is inside or outside a range starting or ending at it. */
   private splitAt(addr: bigint): void {
+    this.mutations++;
+    this.areaChanges++;
     const i = this.areaIndex(addr);
     const a = this.areas[i];
     if (!a || a.start >= addr) return;
@@ -398,8 +433,34 @@ export class AddressSpace {
 
   /** mprotect: new permissions for the range; present pages stay present. */
   protect(start: bigint, end: bigint, perm: Perms): void {
+    this.mutations++;
+    this.areaChanges++;
     const [i, j] = this.inside(start, end);
     for (let k = i; k < j; k++) (this.areas[k] as Area).perm = perm;
+  }
+
+  /**
+   * Everything a later access can see (areas, present pages, frames, bytes),
+   * as a short string: equal spaces print equally (written blocks by their
+   * fingerprints). Remade only after a change.
+   */
+  print(): string {
+    const kept = this.printed;
+    if (kept !== undefined && kept.at === this.mutations && kept.frames === this.freeFrames) return kept.text;
+    // The areas and the bytes change far less often than presence (each fault): their parts are kept apart.
+    const parts = this.parts;
+    if (parts === undefined || parts.version !== this.version || parts.areas !== this.areaChanges) {
+      let areas = "";
+      for (const a of this.areas) areas += `${a.start.toString(16)}-${a.end.toString(16)}${a.perm.read ? "r" : ""}${a.perm.write ? "w" : ""}${a.perm.execute ? "x" : ""}${a.eager ? "e" : ""}:${a.name ?? ""},`;
+      let bytes = this.fills.print();
+      for (const k of this.blockKeys.keys) bytes += `${k}:${blockPrint(this.blocks.get(k) as Uint8Array)},`;
+      this.parts = { version: this.version, areas: this.areaChanges, text: `${areas}|${bytes}` };
+    }
+    let present = "";
+    for (const [lo, hi] of this.present.runs()) present += `${lo}-${hi},`;
+    const text = `${this.freeFrames === null ? "u" : this.freeFrames.toString()}|${present}|${(this.parts as { text: string }).text}`;
+    this.printed = { at: this.mutations, frames: this.freeFrames, text };
+    return text;
   }
 
   /** Eviction: pages become not present (frames freed), their bytes kept for the next fault. Returns how many were present. */

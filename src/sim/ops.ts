@@ -5,7 +5,10 @@ import { scalarNumber } from "../scenario/rules.js";
 import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec } from "../scenario/schema.js";
 import type { Access, StepResult, Value } from "./events.js";
 import { kernelTouch, userTouch } from "./handler.js";
+import type { Token } from "./strategies/index.js";
 import { BlockedSignal, MAX_EVENTS, MAX_STRING_BYTES, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
+import { Hasher, stringPrint } from "./fingerprint.js";
+import { resultKey } from "./result-key.js";
 import { minB } from "./memory.js";
 import { vmCopy } from "./vm.js";
 
@@ -23,11 +26,13 @@ export interface OpOptions {
 }
 
 /** Runs one operation (a step's own, a nested one, or another thread's `run`) on the current thread. */
-export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}): StepResult {
+export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}, resume?: OpResume): StepResult {
   const first = opts.lockFirst === true;
   // The lock is taken once: around the whole call when it comes first, else around the checks only.
   const outerLock = <T>(body: () => T): T => (first ? withLock(m, body) : body());
   const checksLock = <T>(body: () => T): T => (first ? body() : withLock(m, body));
+  // The step's own operation says how far it is (Machine.progress); nested ones and other threads' reach no point.
+  if (m.outer) m.progress = OP_STAGE[st.op];
   switch (st.op) {
     case "get":
     case "get_as_slice": {
@@ -56,10 +61,16 @@ export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}): Ste
       let scanned: bigint | undefined;
       const result = outerLock((): StepResult => {
         if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-        return checksLock(() => nullTerminated(m, st.ptr, type, access, st.op === "get_as_str", (len) => (scanned = len)));
+        return checksLock(() => nullTerminated(m, st.ptr, type, access, st.op === "get_as_str", (len) => (scanned = len), resume));
       });
       // use: read, the kernel reading the borrowed result again later (kernels.md section 3); the value stays the scan's.
       if (st.use === undefined || result.status !== "ok" || scanned === undefined) return result;
+      // From here the rest depends on the scan's result too (its value is what the step returns).
+      const length = scanned;
+      if (m.outer) {
+        m.progressOuter = `${stringPrint(resultKey(result))}|${length}`;
+        m.progress = USE_STAGE;
+      }
       m.triggers.fire(m, "before-use");
       const info = elementInfo(type);
       if (scanned === 0n) return result;
@@ -83,6 +94,22 @@ export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}): Ste
       return OK;
   }
 }
+
+const USE_STAGE = (): string => "su";
+
+/** Where an operation is when its progress is its op alone: the checks' points have nothing else to remember. */
+// The vm_* copies keep what they read in their own loop, undescribed: their states are merged with none.
+const OP_STAGE: Record<NestedStepSpec["op"], (() => string) | undefined> = {
+  get: () => "g",
+  get_as_slice: () => "g",
+  get_as_null_terminated: () => "n",
+  get_as_str: () => "n",
+  user_access: () => "u",
+  kernel_access: () => "k",
+  vm_read: undefined,
+  vm_write: undefined,
+  vm_load_string: undefined,
+};
 
 /** axptr 0.1's `with_addr_space` holds the lock across the whole operation; its successor never across a read. */
 function withLock<T>(m: Machine, body: () => T): T {
@@ -186,6 +213,8 @@ export function useRead(m: Machine, start: bigint, info: ElementInfo, count: big
   if (finishes) checkValueSize(n, info);
   const chunks: Uint8Array[] = [];
   for (const [lo, hi] of pageChunks(start, n * info.size, m.aspace.pageSize)) {
+    // A fault's point: the rest depends on the chunk, the bytes read before it, and whether they are kept.
+    if (m.outer) m.progress = () => `r|${lo}|${finishes}|${bytesPrint(chunks)}`;
     if (kernelTouch(m, lo, "read", { site: true, interrupt: false }) === "fixup") return EFAULT;
     m.spend(elementsStartingIn(start, info.size, lo, hi));
     if (finishes) chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
@@ -194,6 +223,12 @@ export function useRead(m: Machine, start: bigint, info: ElementInfo, count: big
   if (!keep) return OK;
   const values = elementValues(concat(chunks), info, n);
   return { status: "ok", value: count === undefined ? (values[0] ?? null) : values };
+}
+
+function bytesPrint(chunks: readonly Uint8Array[]): string {
+  const h = new Hasher();
+  for (const c of chunks) h.bytes(c);
+  return h.text();
 }
 
 export function concat(chunks: readonly Uint8Array[]): Uint8Array {
@@ -225,6 +260,7 @@ function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | 
   // Zero-sized elements touch no memory, but each write is still a unit of work (as zero-sized reads are).
   if (info.size === 0n) m.spend(BigInt(items.length));
   for (const [lo, hi] of pageChunks(start, total, m.aspace.pageSize)) {
+    if (m.outer) m.progress = () => `w|${lo}`;
     if (kernelTouch(m, lo, "write", { site: true, interrupt: false }) === "fixup") return EFAULT;
     m.spend(elementsStartingIn(start, info.size, lo, hi));
     m.aspace.writeBytes(lo, bytes.subarray(Number(lo - start), Number(hi - start)));
@@ -234,33 +270,69 @@ function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | 
 }
 
 /** get_as_null_terminated / get_as_str: the scan inside access_user_memory; `scanned` is told the length found. */
-function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, access: Access[], asStr: boolean, scanned: (len: bigint) => void): StepResult {
+function nullTerminated(
+  m: Machine,
+  start: bigint,
+  type: PrimitiveTypeName,
+  access: Access[],
+  asStr: boolean,
+  scanned: (len: bigint) => void,
+  resume?: OpResume,
+): StepResult {
   const info = elementInfo(type);
-  m.spend();
-  const aligned = start % info.align === 0n;
-  m.emit({ kind: "align-check", addr: start, align: info.align, ok: aligned });
-  if (!aligned) return EFAULT;
-  m.triggers.fire(m, "after-align-check");
+  let at: ScanAt;
+  let sink: Sink | undefined;
+  let token: Token;
+  const progress = () => `n|${at.stage}|${at.len}|${at.page}|${sink?.print() ?? ""}`;
+  if (resume === undefined) {
+    m.spend();
+    const aligned = start % info.align === 0n;
+    m.emit({ kind: "align-check", addr: start, align: info.align, ok: aligned });
+    if (!aligned) return EFAULT;
+    // Its points' progress: the stage, the scan's position, what it returned, the bytes taken so far.
+    at = { stage: "a", len: 0n, page: 0n };
+    if (m.outer) m.progress = progress;
+    m.triggers.fire(m, "after-align-check");
 
-  const token = m.beginAccess();
-  m.triggers.fire(m, "flag-set");
-  // A borrowed str is decoded after the access ended, from a second read (kernels.md section 3): the scan keeps only its length.
-  const borrowed = asStr && m.kernel.borrowedDecode;
-  const sink = borrowed ? lengthSink() : asStr ? utf8Sink() : bytesSink((bytes) => checkValueSize(BigInt(bytes) / info.size, info));
-  const found = scan(m, start, info, access, sink.take);
+    token = m.beginAccess();
+    at.stage = "s";
+    m.triggers.fire(m, "flag-set");
+    // A borrowed str is decoded after the access ended, from a second read (kernels.md section 3): the scan keeps only its length.
+    const borrowed = asStr && m.kernel.borrowedDecode;
+    sink = borrowed ? lengthSink() : asStr ? utf8Sink() : bytesSink((bytes) => checkValueSize(BigInt(bytes) / info.size, info));
+    at.stage = "c";
+  } else {
+    // A copy going on from a point of the scan: the access is open (its token is the thread's last), the sink is a copy.
+    at = { ...resume.at };
+    sink = resume.sink;
+    token = m.openToken();
+    m.progress = progress;
+  }
+  const scanning = sink;
+  // Only a lock-free scan can be taken up in a copy: under `held`, the lock's release is still to come on the stack.
+  if (m.outer)
+    m.resumeAt = (point) => {
+      if (m.lockHeld || at.stage !== "c" || (point !== "page-check" && point !== "before-read")) return undefined;
+      const copy = scanning.copy();
+      return copy === undefined ? undefined : { at: { ...at }, sink: copy, entry: point === "page-check" ? "check" : "read" };
+    };
+  resume?.enter?.();
+  const found = scan(m, start, info, access, scanning.take, at, resume?.entry);
+  m.resumeAt = undefined;
+  at.stage = `e${found}`;
   m.triggers.fire(m, "flag-clear");
   m.endAccess(token);
   if (found === "EFAULT") return EFAULT;
-  if (sink.kind === "length") {
-    scanned(sink.finish());
-    return decodeBorrowed(m, start, sink.finish());
+  if (scanning.kind === "length") {
+    scanned(scanning.finish());
+    return decodeBorrowed(m, start, scanning.finish());
   }
-  if (sink.kind === "utf8") {
-    scanned(BigInt(sink.length()));
-    const text = sink.finish();
+  if (scanning.kind === "utf8") {
+    scanned(BigInt(scanning.length()));
+    const text = scanning.finish();
     return text === undefined ? { status: "err", errno: "EILSEQ" } : { status: "ok", value: text };
   }
-  const bytes = sink.finish();
+  const bytes = scanning.finish();
   const len = BigInt(bytes.length) / info.size;
   scanned(len);
   return { status: "ok", value: elementValues(bytes, info, len) };
@@ -273,6 +345,8 @@ function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, acce
 function decodeBorrowed(m: Machine, start: bigint, len: bigint): StepResult {
   const chunks: Uint8Array[] = [];
   for (const [lo, hi] of pageChunks(start, len, m.aspace.pageSize)) {
+    // A fault's point here: the rest depends on the chunk and the bytes read before it.
+    if (m.outer) m.progress = () => `d|${lo}|${bytesPrint(chunks)}`;
     kernelTouch(m, lo, "read", { site: false, interrupt: false });
     m.spend(hi - lo);
     chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
@@ -286,17 +360,26 @@ function decodeBorrowed(m: Machine, start: bigint, len: bigint): StepResult {
 }
 
 /** Counts the bytes a scan found (a borrowed str is read again to decode it). */
-function lengthSink() {
-  let total = 0;
+function lengthSink(from = 0): LengthSink {
+  let total = from;
   return {
-    kind: "length" as const,
+    kind: "length",
     take: (_buf: Uint8Array, start: number, end: number) => {
       total += end - start;
       if (total > MAX_STRING_BYTES)
         throw new TraceTooLarge(`a get_as_str string would pass ${MAX_STRING_BYTES} bytes (256 MiB, the longest string a step may yield); end the string with a NUL within 256 MiB`);
     },
     finish: (): bigint => BigInt(total),
+    print: () => `L${total}`,
+    copy: () => lengthSink(total),
   };
+}
+
+/** Where a scan is: for a state's fingerprint at its points. */
+interface ScanAt {
+  stage: string;
+  len: bigint;
+  page: bigint;
 }
 
 /**
@@ -312,37 +395,87 @@ const FREE_DECODERS: TextDecoder[] = [];
  * bytes, valid only during the call). get_as_str decodes as it goes, so a
  * 64 MiB string is never held twice as bytes.
  */
-function utf8Sink() {
+/** What a sink holds: enough to copy it (an exploration going on from a point in two ways). */
+interface Utf8State {
+  pieces: string[];
+  valid: boolean;
+  total: number;
+  clean: boolean;
+  tail: number;
+  hasher: Hasher;
+  hashed: number;
+}
+
+type Take = (buf: Uint8Array, start: number, end: number) => void;
+
+interface Utf8Sink {
+  kind: "utf8";
+  take: Take;
+  finish(): string | undefined;
+  /** Bytes taken (those a string is made of). */
+  length(): number;
+  print(): string;
+  copy(): Sink | undefined;
+}
+
+interface BytesSink {
+  kind: "bytes";
+  take: Take;
+  finish(): Uint8Array;
+  print(): string;
+  copy(): Sink | undefined;
+}
+
+interface LengthSink {
+  kind: "length";
+  take: Take;
+  finish(): bigint;
+  print(): string;
+  copy(): Sink | undefined;
+}
+
+type Sink = Utf8Sink | BytesSink | LengthSink;
+
+const ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
+
+function utf8Sink(from?: Utf8State): Utf8Sink {
   const decoder = FREE_DECODERS.pop() ?? new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  const pieces: string[] = [];
-  let valid = true;
-  let total = 0;
   // The decoder holds no partial character (the last chunk ended in ASCII): the same bytes then decode the same way.
-  let clean = true;
+  // The last three bytes taken: with the text, they tell what a decoder left mid-character holds.
+  const st: Utf8State = from
+    ? { ...from, pieces: [...from.pieces], hasher: from.hasher.copy() }
+    : { pieces: [], valid: true, total: 0, clean: true, tail: 0, hasher: new Hasher(), hashed: 0 };
   // The last chunk decoded from a clean state to a clean state: a fill's shared page is decoded once, not once a page.
   let last: { buf: Uint8Array; start: number; end: number; text: string } | undefined;
   const take = (buf: Uint8Array, start: number, end: number) => {
     // Bytes already invalid UTF-8 are not kept (the result is EILSEQ): only a string being built is capped.
-    if (!valid) return;
-    total += end - start;
-    if (total > MAX_STRING_BYTES)
+    if (!st.valid) return;
+    for (let i = Math.max(start, end - 3); i < end; i++) st.tail = ((st.tail << 8) | (buf[i] as number)) & 0xffffff;
+    st.total += end - start;
+    if (st.total > MAX_STRING_BYTES)
       throw new TraceTooLarge(`a get_as_str string would pass ${MAX_STRING_BYTES} bytes (256 MiB, the longest string a step may yield); end the string with a NUL within 256 MiB`);
-    if (clean && last && last.buf === buf && last.start === start && last.end === end) {
-      pieces.push(last.text);
+    if (st.clean && last && last.buf === buf && last.start === start && last.end === end) {
+      st.pieces.push(last.text);
       return;
     }
-    const wasClean = clean;
+    // One ASCII byte from a clean state (a scan read element by element): no decoder call.
+    const first = buf[start] as number;
+    if (st.clean && end - start === 1 && first < 0x80) {
+      st.pieces.push(ASCII[first] as string);
+      return;
+    }
+    const wasClean = st.clean;
     try {
       const text = decoder.decode(buf.subarray(start, end), { stream: true });
-      pieces.push(text);
-      clean = (buf[end - 1] as number) < 0x80;
-      if (wasClean && clean) last = { buf, start, end, text };
+      st.pieces.push(text);
+      st.clean = (buf[end - 1] as number) < 0x80;
+      if (wasClean && st.clean) last = { buf, start, end, text };
     } catch {
-      valid = false;
+      st.valid = false;
     }
   };
   const finish = (): string | undefined => {
-    if (!valid) return undefined; // a decoder left mid-character is not reused
+    if (!st.valid) return undefined; // a decoder left mid-character is not reused
     let text: string;
     try {
       text = decoder.decode();
@@ -351,46 +484,107 @@ function utf8Sink() {
     }
     // The flush left it clean: the next scan may take it.
     FREE_DECODERS.push(decoder);
-    pieces.push(text);
-    return pieces.join("");
+    st.pieces.push(text);
+    return st.pieces.join("");
   };
-  return { kind: "utf8" as const, take, finish, length: () => total };
+  /** What was taken so far (a fingerprint: the text hashed as it grows). */
+  const print = (): string => {
+    if (!st.valid) return "x";
+    for (; st.hashed < st.pieces.length; st.hashed++) st.hasher.chars(st.pieces[st.hashed] as string);
+    return `${st.clean ? "" : st.tail.toString(16)}|${st.hasher.text()}`;
+  };
+  /** A copy, when one can be made: not while the decoder holds part of a character (its state cannot be copied). */
+  const copy = (): Sink | undefined => {
+    if (!st.clean && st.valid) return undefined;
+    // Pieces are often one character each (a scan read element by element): both sides share them joined, one string.
+    if (st.pieces.length > 1) {
+      for (; st.hashed < st.pieces.length; st.hashed++) st.hasher.chars(st.pieces[st.hashed] as string);
+      st.pieces = [st.pieces.join("")];
+      st.hashed = 1;
+    }
+    return utf8Sink(st);
+  };
+  return { kind: "utf8", take, finish, print, copy, length: () => st.total };
 }
 
-function bytesSink(check: (bytes: number) => void) {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+interface BytesState {
+  chunks: Uint8Array[];
+  total: number;
+  hasher: Hasher;
+  hashed: number;
+}
+
+function bytesSink(check: (bytes: number) => void, from?: BytesState): BytesSink {
+  const st: BytesState = from ? { ...from, chunks: [...from.chunks], hasher: from.hasher.copy() } : { chunks: [], total: 0, hasher: new Hasher(), hashed: 0 };
   return {
-    kind: "bytes" as const,
+    kind: "bytes",
     take: (buf: Uint8Array, start: number, end: number) => {
-      total += end - start;
-      check(total);
-      chunks.push(buf.slice(start, end));
+      st.total += end - start;
+      check(st.total);
+      st.chunks.push(buf.slice(start, end));
     },
-    finish: (): Uint8Array => concat(chunks),
+    finish: (): Uint8Array => concat(st.chunks),
+    print: (): string => {
+      for (; st.hashed < st.chunks.length; st.hashed++) st.hasher.bytes(st.chunks[st.hashed] as Uint8Array);
+      return st.hasher.text();
+    },
+    // Taken chunks are copies, never changed: the copy shares them.
+    copy: (): Sink | undefined => bytesSink(check, st),
   };
+}
+
+/**
+ * How a copy of the machine goes on from a point of a scan (explore.md
+ * section 2's page-check or before-read): where the scan is, what it took,
+ * and `enter`, run once the copy is in place (the exploration fires its
+ * races there and looks at the state) before the scan goes on.
+ */
+export interface OpResume {
+  at: ScanAt;
+  sink: Sink;
+  entry: "check" | "read";
+  enter?: () => void;
 }
 
 /** Element by element, page check before each new page; hands the bytes before the terminator to `take`. */
-function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], take: (buf: Uint8Array, start: number, end: number) => void): "ok" | "EFAULT" {
+function scan(
+  m: Machine,
+  start: bigint,
+  info: ElementInfo,
+  access: Access[],
+  take: (buf: Uint8Array, start: number, end: number) => void,
+  at: ScanAt,
+  entry?: "check" | "read",
+): "ok" | "EFAULT" {
   const P = m.aspace.pageSize;
   const size = info.size;
-  let len = 0n;
-  let page = start - (start % P);
+  // Taken up at a point (a copy): where it was, just after that point's events.
+  let len = entry !== undefined ? at.len : 0n;
+  let page = entry !== undefined ? at.page : start - (start % P);
   for (;;) {
     const a = start + len * size;
-    if (a + size - 1n > U64_MAX) overflow(m, start, len * size);
-    while (a >= page) {
-      if (m.outer) m.triggers.fire(m, "page-check", BigInt(++m.pageChecks));
-      // from_start_size builds [page, page+P) before the check: after the trigger, before the unit.
-      if (page + P > U64_MAX) overflow(m, page, P);
-      m.spend();
-      const ok = m.aspace.checkRegionAccess(page, page + P, access);
-      m.emit({ kind: "page-check", addr: page, ok });
-      if (!ok) return "EFAULT";
-      page += P;
+    // Taken up just after a before-read point: its events fired, the read comes next.
+    if (entry === "read") entry = undefined;
+    else {
+      if (entry === undefined) {
+        if (a + size - 1n > U64_MAX) overflow(m, start, len * size);
+        at.len = len;
+      }
+      while (a >= page) {
+        at.page = page;
+        if (entry === "check") entry = undefined;
+        else if (m.outer) m.triggers.fire(m, "page-check", BigInt(++m.pageChecks));
+        // from_start_size builds [page, page+P) before the check: after the trigger, before the unit.
+        if (page + P > U64_MAX) overflow(m, page, P);
+        m.spend();
+        const ok = m.aspace.checkRegionAccess(page, page + P, access);
+        m.emit({ kind: "page-check", addr: page, ok });
+        if (!ok) return "EFAULT";
+        page += P;
+      }
+      at.page = page;
+      m.triggers.fire(m, "before-read", len);
     }
-    m.triggers.fire(m, "before-read", len);
     if (kernelTouch(m, a, "read", { site: true, interrupt: false }) === "fixup") return "EFAULT";
 
     // The rest of this page reads without a fault: take it in one go, up to the next trigger or the end of the budget.

@@ -180,6 +180,13 @@ export class FillRuns {
     copyInto(this.values, other.values);
   }
 
+  /** The runs as text (a fingerprint's part). */
+  print(): string {
+    let out = "";
+    for (let i = 0; i < this.starts.length; i++) out += `${(this.starts[i] as bigint).toString(16)}-${(this.ends[i] as bigint).toString(16)}=${this.values[i]},`;
+    return out;
+  }
+
   /** Sets [lo, hi) to `value` (0 removes: zero is what no run means). */
   set(lo: bigint, hi: bigint, value: number): void {
     if (lo >= hi) return;

@@ -5,11 +5,13 @@ import type { Scenario } from "../scenario/validate.js";
 import type { z } from "zod";
 import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
 import { expectedOf, met } from "./expect.js";
-import { Injector, writeContentsTo, type PointListener, type RaceEvent } from "./injector.js";
+import { Injector, writeContentsTo, type PointListener, type PointProbe, type RaceEvent } from "./injector.js";
+import { stringPrint } from "./fingerprint.js";
+import { resultKey } from "./result-key.js";
 import { Machine, RunEndSignal } from "./machine.js";
 import { AddressSpace } from "./memory.js";
 import { snapshotOf } from "./memory-map.js";
-import { runOp } from "./ops.js";
+import { runOp, type OpResume } from "./ops.js";
 import { describeArgs } from "./describe.js";
 import { neverReached } from "./points.js";
 import { HeldLocks, withHeld } from "./locks.js";
@@ -35,6 +37,8 @@ export interface SimulateOptions {
   keepEvents?: boolean;
   /** The start state from initialMemory(scenario), forked rather than built again. */
   start?: AddressSpace;
+  /** Watches every point from inside the run, with the state's fingerprint (an exploration forking there). */
+  probe?: PointProbe;
 }
 
 /**
@@ -53,6 +57,29 @@ export function initialMemory(scenario: Scenario): AddressSpace {
   return aspace;
 }
 
+/** A run under way: what a copy needs to go on from a point (an exploration forking there). */
+interface Run {
+  scenario: Scenario;
+  options: SimulateOptions;
+  strategyName: StrategyName;
+  kernelName: KernelName | undefined;
+  aspaceLock: Scenario["machine"]["aspace_lock"];
+  m: Machine;
+  injector: Injector;
+  races: readonly RaceEvent[];
+  steps: StepRecord[];
+  /** The results of the current thread's steps so far (a pointer from a result, kernels.md section 8). */
+  results: StepResult[];
+  /** Why the current thread's later steps do not run: it returned after an err (on_error: return). */
+  returned: string | undefined;
+  /** The results of the steps already run, as a fingerprint's part: they are part of what the run comes to. */
+  done: string;
+  /** The step under way: its thread's index and its own. */
+  thread: number;
+  step: number;
+  memoryAtStart: ReturnType<typeof snapshotOf> | undefined;
+}
+
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): Trace {
   const mc = scenario.machine;
   const kernelName = options.kernel ?? mc.kernel;
@@ -60,7 +87,6 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   const strategyName = kernel.strategy ?? options.strategy ?? mc.strategy;
   // A starry-* kernel takes the lock per check, whatever the file says (kernels.md section 1).
   const aspaceLock = kernel.strategy !== undefined ? "per-check" : mc.aspace_lock;
-  const P = mc.page_size;
   const aspace = options.start ? options.start.fork() : initialMemory(scenario);
   const threadNames = scenario.threads.map((t) => t.name);
   const m = new Machine(
@@ -73,38 +99,79 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   m.kernel = kernel;
   m.keepEvents = options.keepEvents ?? true;
   const races = options.races ?? [];
-  const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint);
-  m.triggers = injector;
+  const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint, options.probe);
   // An exploration keeps signatures, not traces: no memory pictures (most of a short run's allocations).
   const memoryAtStart = m.keepEvents ? snapshotOf(aspace) : undefined;
   m.locks = new HeldLocks(scenario.locks ?? [], kernel.relock);
-  m.runNested = (st: NestedStepSpec) => withHeld(m, st.hold, () => runOp(m, st));
+  const run: Run = { scenario, options, strategyName, kernelName, aspaceLock, m, injector, races, steps: [], results: [], returned: undefined, done: "", thread: 0, step: 0, memoryAtStart };
+  wire(run);
+  return go(run);
+}
 
-  const steps: StepRecord[] = [];
+/** Connects a run's machine and injector (the fingerprint, the nested-op runner, forks for a probe). */
+function wire(run: Run): void {
+  const { m, injector } = run;
+  m.triggers = injector;
+  m.runNested = (st: NestedStepSpec) => withHeld(m, st.hold, () => runOp(m, st));
+  injector.print = () => {
+    const p = m.print();
+    return p === undefined ? undefined : { space: m.aspace.print(), rest: `${p}|${run.done}|${injector.firedPrint()}` };
+  };
+  if (run.options.probe === undefined) return;
+  injector.forkAt = (at, count, closed) => {
+    const op = m.resumeAt?.(at);
+    if (op === undefined) return undefined;
+    return {
+      run: (extra, probe) => {
+        const c = m.clone();
+        const inj = injector.copy(extra, probe);
+        const copy: Run = { ...run, options: { ...run.options, probe }, m: c, injector: inj, races: [...run.races, ...extra], steps: [...run.steps], results: [...run.results] };
+        wire(copy);
+        // Once the copy is in place: the races fire at this point, as they would have after what fired here, then the probe looks.
+        op.enter = () => inj.fireFrom(c, at, count, run.scenario.events.length + run.races.length, closed);
+        return go(copy, op);
+      },
+    };
+  };
+}
+
+/** Runs the steps from the run's current one (taken up at a point of it when `resume` is given) and makes the trace. */
+function go(run: Run, resume?: OpResume): Trace {
+  const { scenario, options, m, injector, steps } = run;
+  const mc = scenario.machine;
   let ended: RunEnd | undefined;
-  for (const thread of scenario.threads) {
-    const results: StepResult[] = [];
-    // kernels.md section 8: after an err, a thread with on_error: return has gone back to user space.
-    let returned: string | undefined;
-    const labels = pointerLabels(thread.steps, scenario.memory, P);
-    thread.steps.forEach((st, i) => {
+  for (let t = run.thread; t < scenario.threads.length; t++) {
+    const thread = scenario.threads[t] as Scenario["threads"][number];
+    const labels = pointerLabels(thread.steps, scenario.memory, mc.page_size);
+    if (t !== run.thread) {
+      run.results = [];
+      run.returned = undefined;
+    }
+    for (let i = t === run.thread ? run.step : 0; i < thread.steps.length; i++) {
+      const st = thread.steps[i] as NestedStepSpec;
+      run.thread = t;
+      run.step = i;
       let result: StepResult;
       let reason: string | undefined;
-      const p = resolvePointer(st, thread.name, results, labels[i] ?? "");
+      const p = resolvePointer(st, thread.name, run.results, labels[i] ?? "");
       // The step's arguments as the trace shows them, a pointer from a result with where it came from.
       const args = () => describeArgs(p.ok ? p.step : st, p.origin && pointerText(p.origin, thread.name));
       if (ended) result = { status: "not-run" };
-      else if (returned !== undefined || !p.ok) {
+      else if (run.returned !== undefined || !p.ok) {
         result = { status: "not-run" };
-        reason = returned ?? (p.ok ? undefined : p.reason);
+        reason = run.returned ?? (p.ok ? undefined : p.reason);
+        if (options.probe) run.done += `${stringPrint(resultKey(result))};`;
       } else {
-        const r = runStep(m, thread.name, i + 1, p.step, args);
+        const r = runStep(m, thread.name, i + 1, p.step, args, resume);
+        resume = undefined;
         result = r.result;
         if (r.ended) ended = r.ended;
+        else if (options.probe) run.done += `${stringPrint(resultKey(result))};`;
       }
-      if (result.status === "err" && thread.on_error === "return" && returned === undefined)
-        returned = `${thread.name}#${i + 1} returned ${result.errno} (on_error: return)`;
-      results.push(result);
+      // kernels.md section 8: after an err, a thread with on_error: return has gone back to user space.
+      if (result.status === "err" && thread.on_error === "return" && run.returned === undefined)
+        run.returned = `${thread.name}#${i + 1} returned ${result.errno} (on_error: return)`;
+      run.results.push(result);
       const expected = expectedOf(st);
       // Without a trace to keep, nobody reads the arguments' text: not making it saves an exploration much of its time.
       steps.push({
@@ -119,11 +186,12 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
         ...(p.origin !== undefined ? { ptr_from: p.origin } : {}),
         ...(st.hold !== undefined && st.hold.length > 0 ? { hold: st.hold } : {}),
       });
-    });
+    }
   }
 
+  const races = run.races;
   const outcome: Outcome = ended ? ended.status : "completed";
-  const vm = VM_KERNELS.includes(kernel.name);
+  const vm = VM_KERNELS.includes(m.kernel.name);
   let unfiredList: Unfired[] | undefined;
   const unfired = (): Unfired[] =>
     injector.unfired().map((i) => {
@@ -134,9 +202,17 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     });
   const expectations = runExpectations(scenario, outcome, m.hazards.map((h) => h.kind));
   const judged = [...steps.map((s) => s.met), ...expectations.map((e) => e.met)].filter((x): x is boolean => x !== null);
+  const memoryAtStart = run.memoryAtStart;
   return {
     scenario: { name: scenario.name, ...(scenario.description !== undefined ? { description: scenario.description } : {}) },
-    machine: { cpus: mc.cpus, strategy: strategyName, page_size: P, frames: mc.frames, aspace_lock: aspaceLock, ...(kernelName !== undefined ? { kernel: kernelName } : {}) },
+    machine: {
+      cpus: mc.cpus,
+      strategy: run.strategyName,
+      page_size: mc.page_size,
+      frames: mc.frames,
+      aspace_lock: run.aspaceLock,
+      ...(run.kernelName !== undefined ? { kernel: run.kernelName } : {}),
+    },
     ...(scenario.locks !== undefined && scenario.locks.length > 0 ? { locks: scenario.locks } : {}),
     outcome,
     steps,
@@ -154,29 +230,46 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
       resolved: m.resolved,
       expectations: { met: judged.filter((x) => x).length, failed: judged.filter((x) => !x).length },
     },
-    ...(memoryAtStart !== undefined ? { memory: { start: memoryAtStart, end: snapshotOf(aspace) } } : {}),
+    ...(memoryAtStart !== undefined ? { memory: { start: memoryAtStart, end: snapshotOf(m.aspace) } } : {}),
   };
 }
 
-function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec, args: () => string): { result: StepResult; ended?: RunEnd } {
-  m.thread = thread;
-  m.step = step;
-  m.op = st.op;
-  m.pageChecks = 0;
-  m.faultsInStep = 0;
-  m.depth = 0;
-  m.irq = 0;
+const BEFORE_STEP = (): string => "B";
+
+function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec, args: () => string, resume?: OpResume): { result: StepResult; ended?: RunEnd } {
+  // Taken up in a copy at a point of its operation: the step began already, its counters (and held locks) are the copy's.
+  if (resume === undefined) {
+    m.thread = thread;
+    m.step = step;
+    m.op = st.op;
+    m.pageChecks = 0;
+    m.faultsInStep = 0;
+    m.depth = 0;
+    m.irq = 0;
+    m.resumeAt = undefined;
+    m.progressOuter = "";
+  }
   let result: StepResult;
   let ended: RunEnd | undefined;
   try {
-    m.emit({ kind: "step-start", op: st.op, args: m.keepEvents ? args() : "" });
-    // `hold` locks are the thread's from before its before-step point to after its after-step point.
-    result = withHeld(m, st.hold, () => {
-      m.triggers.fire(m, "before-step");
-      const r = runOp(m, st);
+    if (resume === undefined) m.emit({ kind: "step-start", op: st.op, args: m.keepEvents ? args() : "" });
+    const body = (): StepResult => {
+      if (resume === undefined) {
+        m.progress = BEFORE_STEP;
+        m.triggers.fire(m, "before-step");
+      }
+      const r = runOp(m, st, {}, resume);
+      m.progress = () => `A|${stringPrint(resultKey(r))}`;
       m.triggers.fire(m, "after-step");
       return r;
-    });
+    };
+    // `hold` locks are the thread's from before its before-step point to after its after-step point;
+    // a copy taken up inside the step has them already and releases them at its end.
+    if (resume === undefined) result = withHeld(m, st.hold, body);
+    else {
+      result = body();
+      m.locks.release(st.hold ?? []);
+    }
   } catch (e) {
     if (!(e instanceof RunEndSignal)) throw e;
     result = e.result;

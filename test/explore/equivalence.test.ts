@@ -2,7 +2,9 @@
 // with races (test/explore/equivalence-gen.ts), each explored at its own
 // depth and strategy; schedules, classes and a hash of the whole JSON
 // output must match those recorded (test/fixtures/explore-equivalence.json)
-// by the build before the exploration was made faster.
+// by the build before the exploration was made faster. The hash leaves out
+// `states`, the one figure of the method (explore.md section 5), which the
+// recorded build did not have.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
@@ -17,7 +19,7 @@ it("explores 50 random race scenarios exactly as recorded", () => {
   const now: Record<string, string> = {};
   for (let seed = 1; seed <= 50; seed++) {
     const s = load(randomScenario(seed));
-    const r = explore(s, { depth: s.explore?.depth ?? 1, strategy: s.machine.strategy });
+    const { states: _, ...r } = explore(s, { depth: s.explore?.depth ?? 1, strategy: s.machine.strategy });
     const json = renderExploreJson([exploreJson(r, "x.yaml")], true);
     now[seed] = `${r.schedules} ${r.classes.length} ${createHash("sha256").update(json).digest("hex").slice(0, 16)}`;
   }

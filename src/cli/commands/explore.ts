@@ -29,6 +29,8 @@ export interface ExploreCommandOptions {
   color: boolean;
   /** Shows a progress line (on a terminal only). */
   progress?: (done: number, total: number, strategy: string) => void;
+  /** Shows the states worked out and the schedules they cover (the exploration by states; on a terminal only). */
+  states?: (states: number, schedules: number, strategy: string) => void;
 }
 
 function parseDepth(text: string | undefined): number | undefined {
@@ -107,6 +109,7 @@ export function exploreLoaded(given: Loaded, o: ExploreCommandOptions): ExploreR
         ...(parallel ? { parallel } : {}),
         ...(shard ? { shard } : {}),
         ...(o.progress ? { progress: (d: number, t: number) => o.progress?.(d, t, strategy) } : {}),
+        ...(o.states ? { onStates: (n: number, covered: number) => o.states?.(n, covered, strategy) } : {}),
       });
     } catch (e) {
       if (e instanceof TooManySchedules)

@@ -14,5 +14,6 @@ export function exceptionTableStrategy(): Strategy {
     accessing: (f) => f.site && !f.interrupt,
     flags: () => ({}),
     anyAccessing: () => false,
+    clone: () => exceptionTableStrategy(),
   };
 }

@@ -3,8 +3,8 @@
 // thread's fault is judged by whoever set it (kernels.md section 6).
 import type { Strategy } from "./strategy.js";
 
-export function globalFlagStrategy(): Strategy {
-  let flag = false;
+export function globalFlagStrategy(from = false): Strategy {
+  let flag = from;
   return {
     fixups: false,
     perCpu: false,
@@ -21,5 +21,6 @@ export function globalFlagStrategy(): Strategy {
     accessing: () => flag,
     flags: () => ({ global: flag }),
     anyAccessing: () => flag,
+    clone: () => globalFlagStrategy(flag),
   };
 }

@@ -33,6 +33,7 @@ function keepingFlags(s: Strategy): Strategy {
     accessing: (f) => s.accessing(f),
     flags: () => (flags ??= s.flags()),
     anyAccessing: () => s.anyAccessing(),
+    clone: () => keepingFlags(s.clone()),
   };
 }
 

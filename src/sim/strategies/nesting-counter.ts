@@ -1,8 +1,8 @@
 // Linux-style pagefault_disable(): a per-task counter, so nesting is safe.
 import type { Strategy } from "./strategy.js";
 
-export function nestingCounterStrategy(threads: readonly string[]): Strategy {
-  const depth = new Map(threads.map((t) => [t, 0]));
+export function nestingCounterStrategy(threads: readonly string[], from?: ReadonlyMap<string, number>): Strategy {
+  const depth = new Map(from ?? threads.map((t) => [t, 0]));
   return {
     fixups: false,
     perCpu: false,
@@ -19,5 +19,6 @@ export function nestingCounterStrategy(threads: readonly string[]): Strategy {
     accessing: (f) => (depth.get(f.thread) ?? 0) > 0,
     flags: () => Object.fromEntries(depth),
     anyAccessing: () => [...depth.values()].some((v) => v !== 0),
+    clone: () => nestingCounterStrategy(threads, depth),
   };
 }

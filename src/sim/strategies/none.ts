@@ -13,5 +13,6 @@ export function noneStrategy(): Strategy {
     accessing: () => false,
     flags: () => ({}),
     anyAccessing: () => false,
+    clone: () => noneStrategy(),
   };
 }

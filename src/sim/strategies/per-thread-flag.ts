@@ -2,8 +2,8 @@
 // A nested access still clears it early.
 import type { Strategy } from "./strategy.js";
 
-export function perThreadFlagStrategy(threads: readonly string[]): Strategy {
-  const flag = new Map(threads.map((t) => [t, false]));
+export function perThreadFlagStrategy(threads: readonly string[], from?: ReadonlyMap<string, boolean>): Strategy {
+  const flag = new Map(from ?? threads.map((t) => [t, false]));
   return {
     fixups: false,
     perCpu: false,
@@ -20,5 +20,6 @@ export function perThreadFlagStrategy(threads: readonly string[]): Strategy {
     accessing: (f) => flag.get(f.thread) === true,
     flags: () => Object.fromEntries(flag),
     anyAccessing: () => [...flag.values()].some((v) => v),
+    clone: () => perThreadFlagStrategy(threads, flag),
   };
 }

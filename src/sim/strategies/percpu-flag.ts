@@ -2,8 +2,8 @@
 // slot `begin` set (the crate holds a reference to it), wherever the thread is.
 import type { Strategy } from "./strategy.js";
 
-export function percpuFlagStrategy(cpus: number): Strategy {
-  const flag = Array.from({ length: cpus }, () => false);
+export function percpuFlagStrategy(cpus: number, from?: readonly boolean[]): Strategy {
+  const flag = from ? [...from] : Array.from({ length: cpus }, () => false);
   return {
     fixups: false,
     perCpu: true,
@@ -20,5 +20,6 @@ export function percpuFlagStrategy(cpus: number): Strategy {
     accessing: (f) => flag[f.cpu] === true,
     flags: () => Object.fromEntries(flag.map((v, i) => [`cpu${i}`, v])),
     anyAccessing: () => flag.some((v) => v),
+    clone: () => percpuFlagStrategy(cpus, flag),
   };
 }

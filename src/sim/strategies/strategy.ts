@@ -42,4 +42,6 @@ export interface Strategy {
   flags(): Flags;
   /** Whether any part of the state still says "accessing". */
   anyAccessing(): boolean;
+  /** An independent copy in the same state (an exploration forking a run). */
+  clone(): Strategy;
 }

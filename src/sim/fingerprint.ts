@@ -1,0 +1,81 @@
+// Fingerprints of machine states (explore's merging of equal states): two
+// independent 32-bit multiplicative hashes, written as 16 hex digits. A
+// fingerprint stands for bulk content (written blocks, the bytes a scan has
+// read) so that comparing states costs no more than a short string; like
+// TLC's fingerprints, two different contents share one with odds of about
+// n²/2^64 for n states.
+
+/** Hashes in progress: feed bytes or strings, then `text()`. */
+export class Hasher {
+  private a = 0x811c9dc5;
+  private b = 0x2545f491;
+
+  byte(x: number): void {
+    this.a = Math.imul(this.a ^ x, 0x01000193);
+    this.b = Math.imul(this.b ^ x, 0x5bd1e995) ^ (this.b >>> 15);
+  }
+
+  bytes(buf: Uint8Array, start = 0, end = buf.length): void {
+    let a = this.a;
+    let b = this.b;
+    for (let i = start; i < end; i++) {
+      const x = buf[i] as number;
+      a = Math.imul(a ^ x, 0x01000193);
+      b = Math.imul(b ^ x, 0x5bd1e995) ^ (b >>> 15);
+    }
+    this.a = a;
+    this.b = b;
+  }
+
+  string(s: string): void {
+    let a = this.a;
+    let b = this.b;
+    for (let i = 0; i < s.length; i++) {
+      const x = s.charCodeAt(i);
+      a = Math.imul(a ^ x, 0x01000193);
+      b = Math.imul(b ^ x, 0x5bd1e995) ^ (b >>> 15);
+    }
+    // The length ends each string: "ab","c" and "a","bc" differ.
+    this.a = Math.imul(a ^ s.length ^ 0x9e3779b9, 0x01000193);
+    this.b = b;
+  }
+
+  /** A string's characters, without marking where it ends: pieces of one text in any cut hash alike. */
+  chars(s: string): void {
+    let a = this.a;
+    let b = this.b;
+    for (let i = 0; i < s.length; i++) {
+      const x = s.charCodeAt(i);
+      a = Math.imul(a ^ x, 0x01000193);
+      b = Math.imul(b ^ x, 0x5bd1e995) ^ (b >>> 15);
+    }
+    this.a = a;
+    this.b = b;
+  }
+
+  copy(): Hasher {
+    const h = new Hasher();
+    h.a = this.a;
+    h.b = this.b;
+    return h;
+  }
+
+  text(): string {
+    if (this.printed !== undefined && this.printedA === this.a && this.printedB === this.b) return this.printed;
+    this.printedA = this.a;
+    this.printedB = this.b;
+    return (this.printed = (this.a >>> 0).toString(16).padStart(8, "0") + (this.b >>> 0).toString(16).padStart(8, "0"));
+  }
+
+  private printed: string | undefined;
+  private printedA = 0;
+  private printedB = 0;
+}
+
+/** The fingerprint of one string (long ones only: a short one is its own exact key). */
+export function stringPrint(s: string): string {
+  if (s.length <= 48) return s;
+  const h = new Hasher();
+  h.string(s);
+  return `#${h.text()}`;
+}

@@ -1,0 +1,103 @@
+// The exploration by states (explore.ts) gives the reference's documents
+// (reference.ts, every schedule run) byte for byte: the equivalence corpus's
+// 50 random scenarios, each at depths 1 to 3, sharded and whole, and the
+// bundled race scenarios under every strategy.
+import { readFileSync, readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { explore, TooManySchedules } from "../../src/explore/explore.js";
+import { exploreReference } from "../../src/explore/reference.js";
+import type { ExploreOptions, ExploreResult } from "../../src/explore/result.js";
+import { exploreJson, renderExploreJson } from "../../src/render/explore-json.js";
+import type { Scenario } from "../../src/scenario/validate.js";
+import { load } from "../sim/helpers.js";
+import { randomScenario } from "./equivalence-gen.js";
+import { KERNEL_STRATEGY, KERNELS } from "../../src/scenario/kernels.js";
+
+/** The document without `states` (the reference has none: the one field of the engine's own). */
+function doc(r: ExploreResult): string {
+  const { states: _, ...rest } = r;
+  return renderExploreJson([exploreJson(rest, "x.yaml")], true);
+}
+
+function same(s: Scenario, opts: ExploreOptions): void {
+  const want = doc(exploreReference(s, opts));
+  const got = explore(s, opts);
+  expect(doc(got)).toBe(want);
+  expect(got.states).toBeGreaterThan(0);
+}
+
+/** Only a guard against a hang: the reference runs every schedule, slow on a loaded machine. */
+const HANG = 300_000;
+
+describe("explore by states = the reference, byte for byte", () => {
+  for (const depth of [1, 2, 3])
+    it(`the 50 random scenarios at depth ${depth}`, () => {
+      for (let seed = 1; seed <= 50; seed++) {
+        const s = load(randomScenario(seed));
+        same(s, { depth, strategy: s.machine.strategy });
+      }
+    }, HANG);
+
+  for (let from = 51; from <= 120; from += 10)
+    it(`random scenarios ${from} to ${from + 9} at depths 2 and 3`, () => {
+      for (let seed = from; seed < from + 10; seed++) {
+        const s = load(randomScenario(seed));
+        for (const depth of [2, 3]) same(s, { depth, strategy: s.machine.strategy });
+      }
+    }, HANG);
+
+  it("the random scenarios under each kernel profile (as --kernel sets it) at depths 1 and 2", () => {
+    for (const kernel of KERNELS)
+      for (let seed = 1; seed <= 50; seed += 3) {
+        const given = load(randomScenario(seed));
+        const fixed = KERNEL_STRATEGY[kernel];
+        const machine = { ...given.machine, kernel, ...(fixed !== undefined ? { strategy: fixed, aspace_lock: "per-check" as const } : {}) };
+        const s = { ...given, machine };
+        for (const depth of [1, 2]) same(s, { depth, strategy: machine.strategy });
+      }
+  }, HANG);
+
+  it("shards 1/3, 2/3, 3/3 of every random scenario at depth 2", () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      const s = load(randomScenario(seed));
+      for (let index = 1; index <= 3; index++) same(s, { depth: 2, strategy: s.machine.strategy, shard: { index, count: 3 } });
+    }
+  }, HANG);
+
+  it("refuses as the reference does: the same count, exact or not, at every limit around its levels' counts", () => {
+    const refusal = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        if (e instanceof TooManySchedules) return `${e.count} ${e.exact}`;
+        throw e;
+      }
+      return "ran";
+    };
+    let refused = 0;
+    for (let seed = 1; seed <= 50; seed += 7) {
+      const s = load(randomScenario(seed));
+      const opts = { depth: 3, strategy: s.machine.strategy };
+      const total = exploreReference(s, opts).schedules;
+      const ones = exploreReference(s, { ...opts, depth: 1 }).schedules;
+      const twos = exploreReference(s, { ...opts, depth: 2 }).schedules;
+      for (const maxSchedules of [0, 1, ones - 1, ones, ones + 3, twos - 1, twos, Math.floor((twos + total) / 2), total - 1, total]) {
+        const want = refusal(() => exploreReference(s, { ...opts, maxSchedules }));
+        expect(refusal(() => explore(s, { ...opts, maxSchedules }))).toBe(want);
+        if (want !== "ran") refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(20);
+  }, HANG);
+
+  it("the bundled race scenarios, under each strategy, at depths 1 to 3", () => {
+    const dir = new URL("../../scenarios/", import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith(".yaml") && readFileSync(new URL(f, dir), "utf8").includes("\nraces:"));
+    expect(files.length).toBeGreaterThan(3);
+    for (const f of files) {
+      const s = load(readFileSync(new URL(f, dir), "utf8"));
+      for (const strategy of ["percpu-flag", "per-thread-flag", "nesting-counter", "exception-table", "none"] as const)
+        for (const depth of [1, 2, 3]) same(s, { depth, strategy });
+    }
+  }, HANG);
+});
