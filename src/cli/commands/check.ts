@@ -13,7 +13,7 @@ import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 import { fileProblem, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
 import { collect, identities, SCENARIO } from "../walk.js";
-import { prepareEach } from "../../check/parallel.js";
+import { prepareEach } from "./check-parallel.js";
 
 export interface CheckOptions {
   update: boolean;
