@@ -5,7 +5,7 @@
 import type { Scenario } from "../scenario/validate.js";
 import type { Outcome } from "../sim/events.js";
 import { initialMemory, simulate, type StrategyName } from "../sim/simulate.js";
-import type { HazardKind } from "../scenario/schema.js";
+import type { HazardKind, TriggerName } from "../scenario/schema.js";
 import type { Occurrence } from "./occurrence.js";
 import { raceEvents, raceFilter, tokenOf, type Pair, type RaceFilter } from "./schedule.js";
 import { summarize, type ClassStep } from "./signature.js";
@@ -72,10 +72,19 @@ export interface Node {
 }
 
 /** Runs a schedule; returns what came out and, when asked, the occurrences the run reached. */
-export type Runner = (pairs: readonly Pair[], record: boolean) => { summary: ReturnType<typeof summarize>; occurrences: Occurrence[] };
+export type Runner = (pairs: readonly Pair[], record: boolean) => { summary: ReturnType<typeof summarize>; occurrences: Occurrence[]; events: number };
 
-export function makeRunner(s: Scenario, strategy: StrategyName): Runner {
+/**
+ * Runs schedules of `s`. Only the occurrences some race allows are recorded:
+ * the others can never be a pair's, and a scan reaches one `before-read` a
+ * byte (64 million for a 64 MiB string, gigabytes as objects). Positions
+ * then count recorded occurrences only, which keeps their order, so the
+ * schedules and their order (explore.md section 3) are the same.
+ */
+export function makeRunner(s: Scenario, strategy: StrategyName, filters: readonly RaceFilter[] = racesOf(s)): Runner {
   const start = initialMemory(s);
+  // A race without `at` may take every point: then no point is skipped by its name.
+  const wanted = s.races.every((r) => r.at !== undefined) ? new Set<TriggerName>(s.races.flatMap((r) => r.at ?? [])) : undefined;
   return (pairs, record) => {
     const occurrences: Occurrence[] = [];
     const trace = simulate(s, {
@@ -84,11 +93,22 @@ export function makeRunner(s: Scenario, strategy: StrategyName): Runner {
       start,
       races: raceEvents(s, pairs),
       ...(record
-        ? { onPoint: (thread, step, at, k) => occurrences.push(k === undefined ? { thread, step, at } : { thread, step, at, k }) }
+        ? {
+            ...(wanted !== undefined ? { pointsWanted: wanted } : {}),
+            onPoint: (thread, step, at, k) => {
+              const o: Occurrence = k === undefined ? { thread, step, at } : { thread, step, at, k };
+              if (filters.some((f) => f.allows(o))) occurrences.push(o);
+            },
+          }
         : {}),
     });
-    return { summary: summarize(trace), occurrences };
+    return { summary: summarize(trace), occurrences, events: trace.summary.events };
   };
+}
+
+function racesOf(s: Scenario): RaceFilter[] {
+  const threadNames = new Set(s.threads.map((t) => t.name));
+  return s.races.map((r) => raceFilter(r, threadNames));
 }
 
 /** The extensions of `node` (section 3), in order: by occurrence position, then race declaration order. */

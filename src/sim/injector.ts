@@ -42,6 +42,8 @@ export class Injector {
     defaultThread: string,
     races: readonly RaceEvent[] = [],
     private readonly onPoint?: PointListener,
+    /** The points onPoint is told of (undefined: all); a scan need not stop at each element when before-read is not among them. */
+    private readonly pointsWanted?: ReadonlySet<TriggerName>,
   ) {
     this.armed = events.map((spec) => ({ spec, thread: spec.when.thread ?? defaultThread, step: stepNumber(spec), fired: false }));
     for (const r of races)
@@ -61,7 +63,7 @@ export class Injector {
    */
   fire(m: Machine, at: TriggerName, count?: bigint): void {
     if (!m.outer) return;
-    this.onPoint?.(m.thread, m.step, at, count);
+    if (this.pointsWanted === undefined || this.pointsWanted.has(at)) this.onPoint?.(m.thread, m.step, at, count);
     for (const a of this.armed) {
       const w = a.spec.when;
       if (a.inert !== undefined) continue;
@@ -90,7 +92,7 @@ export class Injector {
   nextReadTrigger(m: Machine, from: bigint): bigint | undefined {
     if (!m.outer) return undefined;
     // Someone listens for every point: each element's before-read is one.
-    if (this.onPoint !== undefined) return from;
+    if (this.onPoint !== undefined && (this.pointsWanted === undefined || this.pointsWanted.has("before-read"))) return from;
     let next: bigint | undefined;
     for (const a of this.armed) {
       const w = a.spec.when;
