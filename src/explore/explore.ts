@@ -58,8 +58,15 @@ export class TooManySchedules extends Error {
     readonly count: number,
     readonly exact: boolean,
     readonly max: number,
+    /** True when `count` is estimated (the full depth's runs taken to reach what their parents' runs reach), before running the level above it. */
+    readonly estimated = false,
   ) {
-    super(`the exploration would run ${exact ? "" : "more than "}${count} schedules (the limit is ${max})`);
+    super(`the exploration would run ${exact ? "" : estimated ? "about " : "more than "}${count} schedules (the limit is ${max})`);
+  }
+
+  /** How `count` is to be read: "" (exact), "more than " (a lower bound) or "about " (an estimate). */
+  get qualifier(): string {
+    return this.exact ? "" : this.estimated ? "about " : "more than ";
   }
 }
 
@@ -124,6 +131,32 @@ export function* children(node: Node, occurrences: readonly Occurrence[], filter
       yield { pairs: [...node.pairs, { race: r, occ }], p: i };
     }
   }
+}
+
+/**
+ * How many children `kids` (the children of `node`) would have if each
+ * child's run reached the occurrences of `node`'s run: an estimate (a race
+ * can lengthen or shorten a run), in O(occurrences × races) with suffix counts.
+ */
+function estimateGrandchildren(node: Node, kids: readonly Node[], occurrences: readonly Occurrence[], filters: readonly RaceFilter[]): number {
+  const n = occurrences.length;
+  const allowed = filters.map((f) => occurrences.map((o) => f.allows(o)));
+  const after = allowed.map((a) => {
+    const suffix = new Float64Array(n + 1);
+    for (let i = n - 1; i >= 0; i--) suffix[i] = (suffix[i + 1] ?? 0) + (a[i] ? 1 : 0);
+    return suffix;
+  });
+  const used = new Set(node.pairs.map((p) => p.race));
+  let total = 0;
+  for (const kid of kids) {
+    const last = kid.pairs[kid.pairs.length - 1] as Pair;
+    for (let r = 0; r < filters.length; r++) {
+      if (used.has(r) || r === last.race) continue;
+      total += (after[r] as Float64Array)[kid.p + 1] ?? 0;
+      if (r > last.race && (allowed[r] as boolean[])[kid.p]) total++;
+    }
+  }
+  return total;
 }
 
 function countChildren(node: Node, occurrences: readonly Occurrence[], filters: readonly RaceFilter[]): number {
@@ -201,6 +234,7 @@ export function explore(s: Scenario, opts: ExploreOptions): ExploreResult {
   let index = 0;
   let level: Node[] = [{ pairs: [], p: -1 }];
   let fullDepthCounts: number[] = [];
+  let estimate = 0;
   for (let length = 0; length < depth; length++) {
     const next: Node[] = [];
     const counts: number[] = [];
@@ -209,8 +243,15 @@ export function explore(s: Scenario, opts: ExploreOptions): ExploreResult {
       if (inShard(index)) classes.add(summary, node.pairs, index);
       index++;
       if (length + 1 < depth) {
+        const first = next.length;
         for (const child of children(node, occurrences, filters)) next.push(child);
         if (index + next.length > max) throw new TooManySchedules(index + next.length, false, max);
+        // The next level is the last one run before the full depth: estimate the full depth from this run's occurrences,
+        // so an exploration far over the limit is refused before that level runs (not after, at depth 3).
+        if (depth >= 3 && length + 2 === depth) {
+          estimate += estimateGrandchildren(node, next.slice(first), occurrences, filters);
+          if (index + next.length + estimate > max) throw new TooManySchedules(index + next.length + estimate, false, max, true);
+        }
       } else counts.push(countChildren(node, occurrences, filters));
     }
     if (length + 1 < depth) level = next;

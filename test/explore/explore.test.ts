@@ -122,9 +122,11 @@ races:
     })();
     expect(err).toBeInstanceOf(TooManySchedules);
     expect((err as TooManySchedules).count).toBe(1000);
-    expect((err as TooManySchedules).exact).toBe(true);
-    // Only the shorter schedules ran (they tell how many there are): 1 + 27 + 243.
-    expect(seen.length).toBe(271);
+    // Depth 3 (issue 17): estimated from the depth-1 runs' occurrences (exact here: the races change nothing),
+    // so the 243 depth-2 schedules never ran: only 1 + 27.
+    expect((err as TooManySchedules).exact).toBe(false);
+    expect((err as TooManySchedules).estimated).toBe(true);
+    expect(seen.length).toBe(28);
     expect(explore(s, { depth: 3, strategy: "percpu-flag", maxSchedules: 1000 }).schedules).toBe(1000);
   });
 });
