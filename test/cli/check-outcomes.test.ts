@@ -76,3 +76,18 @@ describe("check and .outcomes goldens", () => {
     expect(r.stdout).toContain(`OBSOLETE ${join(dir, "seed.outcomes")}: its scenario is gone`);
   });
 });
+
+describe("check and the schedule limit (issue 17)", () => {
+  it("reports a scenario whose exploration is over the limit as a problem of its file, at its races (exit 2), not as a bug", () => {
+    const dir = join(tmp, "over-limit");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "big.yaml");
+    writeFileSync(file, readFileSync("bench/explore-big.yaml", "utf8").replace("explore: { depth: 2 }", "explore: { depth: 3 }"));
+    const r = cli(["check", dir]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: `INVALID ${file}: not checked (its problems are on standard error)\n\ncheck: 0 passed, 0 failed, 0 missing, 0 obsolete, 1 invalid\n`,
+      stderr: `${file}:7:3: races: the exploration of its races would run about 2,024,852 schedules, over the limit of 2,000,000; narrow it with at: or during: on the races, or a lower explore.depth (now 3)\n`,
+    });
+  });
+});

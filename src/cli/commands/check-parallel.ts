@@ -8,6 +8,8 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import type { Problem } from "../../scenario/problems.js";
 import { runPool, servePool } from "../../workers/pool.js";
+import { TooManySchedules } from "../../explore/explore.js";
+import { grouped } from "./explore.js";
 import { exploreForGolden, outcomesPath, outcomesText, violations } from "../../check/outcomes.js";
 import { InputError } from "../errors.js";
 import { loadAll, simulateLoaded } from "../io.js";
@@ -53,6 +55,12 @@ export function prepareOne(file: string): Prepared {
       return ready;
     } catch (e) {
       if (e instanceof InputError) return { file, problems: [...e.problems], tooLarge: true };
+      // An exploration over the limit is a problem of that file (check goes on past it), as explore refuses it.
+      if (e instanceof TooManySchedules) {
+        const line = loaded.locate?.(["races"]) ?? { line: 1, col: 1 };
+        const message = `the exploration of its races would run ${e.qualifier}${grouped(e.count)} schedules, over the limit of ${grouped(e.max)}; narrow it with at: or during: on the races, or a lower explore.depth (now ${loaded.scenario.explore?.depth ?? 1})`;
+        return { file, problems: [{ file, line: line.line, col: line.col, path: ["races"], message }], tooLarge: false };
+      }
       throw e;
     }
   } catch (e) {
