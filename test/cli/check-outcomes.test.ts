@@ -66,6 +66,18 @@ describe("check and .outcomes goldens", () => {
     expect(matched.stdout).toContain(`FAIL ${join(dir, "migration.yaml")} (outcomes)`);
   });
 
+  it("an outcome golden whose scenario lost its races is obsolete (issue 17)", () => {
+    const dir = folder("raceless", { "seed.yaml": "test/fixtures/explore/seed-races.yaml" });
+    expect(cli(["check", "--update", dir]).code).toBe(0);
+    const text = readFileSync(join(dir, "seed.yaml"), "utf8");
+    writeFileSync(join(dir, "seed.yaml"), text.slice(0, text.indexOf("\nraces:") + 1));
+    const r = cli(["check", "--strict", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      `ok   ${join(dir, "seed.yaml")}\nOBSOLETE ${join(dir, "seed.outcomes")}: its scenario has no races (delete it)\n\ncheck: 1 passed, 0 failed, 0 missing, 1 obsolete\n`,
+    );
+  });
+
   it("an outcome golden whose scenario is gone is obsolete", () => {
     const dir = folder("obsolete", { "seed.yaml": "test/fixtures/explore/seed-races.yaml" });
     expect(cli(["check", "--update", dir]).code).toBe(0);

@@ -147,8 +147,11 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   }
   for (const w of writes) writeAtomically(w.golden, w.text, "golden", w.mode);
   const listed = [...removed.map((t) => `removed ${t} (left behind by an interrupted check --update)`), ...done];
-  const goldenSet = new Set(scenarios.flatMap((s) => [same(goldenPath(s)), same(outcomesPath(s))]));
+  // An outcome golden is live only while its scenario has races (an invalid scenario keeps both: it could not be looked at).
+  const raceless = new Set(prepared.filter((p) => p.outcomes === undefined).map((p) => same(outcomesPath(p.file))));
+  const goldenSet = new Set(scenarios.flatMap((s) => [same(goldenPath(s)), same(outcomesPath(s))]).filter((g) => !raceless.has(g)));
   const obsolete = goldensSeen.filter((t) => !goldenSet.has(same(t))).sort();
+  const why = (t: string) => (raceless.has(same(t)) ? "its scenario has no races" : "its scenario is gone");
 
   for (const r of results) {
     if (r.status === "passed") {
@@ -173,7 +176,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     if (r.expectations.length > 0) out.push(`  fix the expectation in ${r.scenario}, or the behaviour it describes (npx axptr-sim run ${r.scenario})`);
   }
   for (const f of invalid) out.push(`${c.bad("INVALID")} ${f}: not checked (its problems are on standard error)`);
-  for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${t}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
+  for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${t}: ${why(t)} (delete it${o.strict ? "" : "; --strict fails on it"})`);
   if (listed.length > 0) out.push("", ...listed);
 
   const passed = results.filter((r) => r.status === "passed").length;
