@@ -2,7 +2,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { isLink, linkTarget, reasonOf } from "./files.js";
 import { collect, identities } from "./walk.js";
-import { MAX_FILE_BYTES } from "../scenario/load.js";
+import { MAX_FILE_BYTES as MAX_SCENARIO_BYTES } from "../scenario/load.js";
 import { loadScenario, type Locate, type Scenario } from "../scenario/validate.js";
 import type { Problem } from "../scenario/problems.js";
 import { InputError } from "./errors.js";
@@ -21,14 +21,17 @@ export interface Loaded {
  * readable file of sensible size. Reads in chunks and stops one byte past the
  * limit: /dev/zero, /dev/urandom or gigabytes on a pipe cost 512 KiB, not all of their bytes.
  */
-export function readInput(file: string): { text: string } | { problem: Problem } {
+export function readInput(file: string, o: { maxBytes?: number; what?: string } = {}): { text: string } | { problem: Problem } {
+  const MAX_FILE_BYTES = o.maxBytes ?? MAX_SCENARIO_BYTES;
+  const what = o.what ?? "a scenario file";
+  const noun = o.what === undefined ? "a scenario" : "it";
   const at = (message: string): { problem: Problem } => ({ problem: { file, line: 1, col: 1, path: [], message } });
   let fd: number | undefined;
   try {
     fd = file === "-" ? 0 : openSync(file, "r");
     const st = fstatSync(fd);
-    if (st.isDirectory()) return at("is a folder, not a scenario file");
-    if (st.isFile() && st.size > MAX_FILE_BYTES) return at(`file is too large (${st.size} bytes; a scenario may have at most ${MAX_FILE_BYTES})`);
+    if (st.isDirectory()) return at(`is a folder, not ${what}`);
+    if (st.isFile() && st.size > MAX_FILE_BYTES) return at(`file is too large (${st.size} bytes; ${noun} may have at most ${MAX_FILE_BYTES})`);
     // A file's own size (plus one byte, to see it grow) is usually all the room needed; a stream grows it up to the limit.
     const limit = MAX_FILE_BYTES + 1;
     let buf = Buffer.allocUnsafe(Math.min(limit, st.isFile() ? st.size + 1 : 64 * 1024));
@@ -44,14 +47,14 @@ export function readInput(file: string): { text: string } | { problem: Problem }
       if (n === 0) break;
       length += n;
     }
-    if (length > MAX_FILE_BYTES) return at(`input is too large (more than ${MAX_FILE_BYTES} bytes; a scenario may have at most ${MAX_FILE_BYTES})`);
+    if (length > MAX_FILE_BYTES) return at(`input is too large (more than ${MAX_FILE_BYTES} bytes; ${noun} may have at most ${MAX_FILE_BYTES})`);
     const text = new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, length));
     return { text };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return at(isLink(file) ? `no such file (a symbolic link to ${linkTarget(file)}, which does not exist)` : "no such file");
     if (code === "EACCES" || code === "EPERM") return at("permission denied");
-    if (code === "EISDIR") return at("is a folder, not a scenario file");
+    if (code === "EISDIR") return at(`is a folder, not ${what}`);
     if (e instanceof TypeError) return at("the file is not UTF-8 text");
     return at(`cannot read: ${reasonOf(e)}`);
   } finally {

@@ -18,6 +18,7 @@ import { compareCommand } from "./commands/compare.js";
 import { exploreCommand, mergeCommand } from "./commands/explore.js";
 import { progressLine } from "./progress.js";
 import { reportCommand } from "./commands/report.js";
+import { WorkerDied } from "../workers/pool.js";
 
 import type { StrategyName } from "../sim/simulate.js";
 
@@ -196,6 +197,11 @@ function report(e: unknown): Ended {
   // A message names the user's files and names: one line, nothing a terminal or a CI log would obey (printable.ts).
   if (e instanceof UsageError) return { code: 2, stderr: `axptr-sim: ${printable(e.message)}\n` };
   if (e instanceof OutputError) return { code: 4, stderr: `axptr-sim: ${printable(e.message)}\n` };
+  // A worker thread that ran out of memory met work too large for the machine, not a bug; one that died otherwise is a bug. One line either way.
+  if (e instanceof WorkerDied)
+    return e.outOfMemory
+      ? { code: 2, stderr: `axptr-sim: ${printable(e.message)}: the work is too large for the memory a thread has; narrow it, or use fewer threads (explore --workers 1; check: AXPTR_SIM_CHECK_THREADS=1)\n` }
+      : { code: 3, stderr: `axptr-sim: internal error (a bug; please report it with the scenario): ${printable(e.message.split("\n")[0] ?? "")}\n` };
   // A file the system refused that no command turned into a problem of its own is still the user's file, not a bug.
   const sys = e as NodeJS.ErrnoException;
   if (sys instanceof Error && typeof sys.code === "string" && typeof sys.syscall === "string" && typeof sys.path === "string")

@@ -2,6 +2,10 @@
 // (explore.md section 5): counts and violations added per signature, the
 // lowest witness_index kept, classes ordered by it.
 import type { Json } from "../render/json.js";
+import { ExploreDocument } from "../render/trace-schema.js";
+
+/** The most shards one exploration may be split into (explore --shard I/N): each is a job, and a merge reads every one. */
+export const MAX_SHARDS = 10_000;
 
 type Obj = { [k: string]: Json };
 
@@ -26,12 +30,28 @@ function describeDoc(d: Obj): string {
   return JSON.stringify([isObj(d.scenario) ? d.scenario.name : null, m.cpus ?? null, m.strategy ?? null, m.page_size ?? null, d.depth ?? null]);
 }
 
-/** Checks one document's shape enough to merge it; says what is wrong in words. */
+/** A zod issue's path as a key: `classes[0].count`. */
+function keyOf(path: readonly PropertyKey[]): string {
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : `${i === 0 ? "" : "."}${String(k)}`)).join("") || "(document)";
+}
+
+/**
+ * Checks one document against the explore document's schema (the one
+ * `schema --explore` prints), and that it is a shard; says what is wrong,
+ * naming the key. A shard that is not exactly what explore writes (a count
+ * of -1, a string, 1e308, a class that is not an object) is refused, never merged.
+ */
 function checkDoc(d: Json, where: string): Obj {
   if (!isObj(d) || d.format !== "axptr-sim-explore/1") throw new MergeError(`${where}: not an explore document (expected "format": "axptr-sim-explore/1")`);
-  if (!isObj(d.shard) || typeof d.shard.index !== "number" || typeof d.shard.count !== "number")
-    throw new MergeError(`${where}: not a shard (its "shard" is ${JSON.stringify(d.shard ?? null)}; run explore with --shard I/N)`);
-  if (!Array.isArray(d.classes) || typeof d.schedules !== "number") throw new MergeError(`${where}: has no classes or schedules`);
+  const checked = ExploreDocument.safeParse(d);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new MergeError(`${where}: ${keyOf(issue?.path ?? [])}: ${issue?.message ?? "invalid"} (not a document explore --format json writes)`);
+  }
+  if (!isObj(d.shard)) throw new MergeError(`${where}: not a shard (its "shard" is ${JSON.stringify(d.shard ?? null)}; run explore with --shard I/N)`);
+  const { index, count } = d.shard;
+  if (typeof index !== "number" || typeof count !== "number" || index > count || count > MAX_SHARDS)
+    throw new MergeError(`${where}: shard: ${JSON.stringify(d.shard)} is not a shard I/N with 1 ≤ I ≤ N ≤ ${MAX_SHARDS}`);
   return d;
 }
 

@@ -6,6 +6,7 @@
 import type { Scenario } from "../scenario/validate.js";
 import { initialMemory, simulate, type StrategyName } from "../sim/simulate.js";
 import type { Occurrence } from "./occurrence.js";
+import type { TriggerName } from "../scenario/schema.js";
 import { raceEvents, raceFilter, type Pair, type RaceFilter } from "./schedule.js";
 import { summarize } from "./signature.js";
 import {
@@ -23,8 +24,17 @@ import {
 /** Runs a schedule; returns what came out and, when asked, the occurrences the run reached. */
 export type Runner = (pairs: readonly Pair[], record: boolean) => { summary: ReturnType<typeof summarize>; occurrences: Occurrence[] };
 
-export function makeRunner(s: Scenario, strategy: StrategyName): Runner {
+/**
+ * Runs schedules of `s`. Only the occurrences some race allows are recorded:
+ * the others can never be a pair's, and a scan reaches one `before-read` a
+ * byte (64 million for a 64 MiB string, gigabytes as objects). Positions
+ * then count recorded occurrences only, which keeps their order, so the
+ * schedules and their order (explore.md section 3) are the same.
+ */
+export function makeRunner(s: Scenario, strategy: StrategyName, filters: readonly RaceFilter[] = racesOf(s)): Runner {
   const start = initialMemory(s);
+  // A race without `at` may take every point: then no point is skipped by its name.
+  const wanted = s.races.every((r) => r.at !== undefined) ? new Set<TriggerName>(s.races.flatMap((r) => r.at ?? [])) : undefined;
   return (pairs, record) => {
     const occurrences: Occurrence[] = [];
     const trace = simulate(s, {
@@ -34,17 +44,23 @@ export function makeRunner(s: Scenario, strategy: StrategyName): Runner {
       races: raceEvents(s, pairs),
       ...(record
         ? {
+            ...(wanted !== undefined ? { pointsWanted: wanted } : {}),
             // `closed`: what the kernel keeps from happening there (kernels.md section 4), for the races' filters.
             onPoint: (thread, step, at, k, closed) => {
               const o: Occurrence = k === undefined ? { thread, step, at } : { thread, step, at, k };
               if (closed !== undefined) o.closed = closed;
-              occurrences.push(o);
+              if (filters.some((f) => f.allows(o))) occurrences.push(o);
             },
           }
         : {}),
     });
     return { summary: summarize(trace), occurrences };
   };
+}
+
+function racesOf(s: Scenario): RaceFilter[] {
+  const threadNames = new Set(s.threads.map((t) => t.name));
+  return s.races.map((r) => raceFilter(r, threadNames));
 }
 
 /** The extensions of `node` (section 3), in order: by occurrence position, then race declaration order. */

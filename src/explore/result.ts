@@ -63,6 +63,11 @@ export class TooManySchedules extends Error {
   ) {
     super(`the exploration would run ${exact ? "" : "more than "}${count} schedules (the limit is ${max})`);
   }
+
+  /** How `count` is to be read: "" (exact) or "more than " (a lower bound). */
+  get qualifier(): string {
+    return this.exact ? "" : "more than ";
+  }
 }
 
 export const DEFAULT_MAX_SCHEDULES = 2_000_000;

@@ -89,6 +89,8 @@ export class Injector {
     races: readonly RaceEvent[] = [],
     private readonly onPoint?: PointListener,
     private readonly probe?: PointProbe,
+    /** The points onPoint is told of (undefined: all); a scan need not stop at each element when before-read is not among them. */
+    private readonly pointsWanted?: ReadonlySet<TriggerName>,
   ) {
     this.armed = events.map((spec) => ({ spec, thread: spec.when.thread ?? defaultThread, step: stepNumber(spec), fired: false }));
     for (const r of races)
@@ -112,7 +114,7 @@ export class Injector {
     const kernelClosed = k.preemption || k.interrupts || k.mappingLocked ? closedAt(k, { op: m.op, at, inAccess: m.openCount(m.thread) > 0 }, m.cpu) : undefined;
     // A spin lock the thread holds closes preemption and interrupts too (kernels.md section 8).
     const closed = m.locks.any ? spinClosed(m, kernelClosed) : kernelClosed;
-    this.onPoint?.(m.thread, m.step, at, count, closed);
+    if (this.pointsWanted === undefined || this.pointsWanted.has(at)) this.onPoint?.(m.thread, m.step, at, count, closed);
     this.fireFrom(m, at, count, 0, closed);
   }
 
@@ -173,7 +175,7 @@ export class Injector {
   nextReadTrigger(m: Machine, from: bigint): bigint | undefined {
     if (!m.outer) return undefined;
     // Someone listens for every point: each element's before-read is one.
-    if (this.onPoint !== undefined || this.probe?.perElement() === true) return from;
+    if ((this.onPoint !== undefined && (this.pointsWanted === undefined || this.pointsWanted.has("before-read"))) || this.probe?.perElement() === true) return from;
     let next: bigint | undefined;
     for (const a of this.armed) {
       const w = a.spec.when;

@@ -1,6 +1,6 @@
 // The simulator: a pure, deterministic function from a scenario to its trace.
 import { spanOf } from "../scenario/rules.js";
-import type { InjectedEventSpec, NestedStepSpec, Strategy as StrategySchema } from "../scenario/schema.js";
+import type { InjectedEventSpec, NestedStepSpec, Strategy as StrategySchema, TriggerName } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { z } from "zod";
 import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
@@ -33,6 +33,8 @@ export interface SimulateOptions {
   races?: readonly RaceEvent[];
   /** Told of every point occurrence the run reaches, in order (explore.md section 2). */
   onPoint?: PointListener;
+  /** The points onPoint is told of (default: all): an exploration whose races never take a point need not stop at it. */
+  pointsWanted?: ReadonlySet<TriggerName>;
   /** False: the trace's `events` stay empty (counted in the summary only) and its steps' `args` are ""; for explorations, which keep signatures, not traces. */
   keepEvents?: boolean;
   /** The start state from initialMemory(scenario), forked rather than built again. */
@@ -99,7 +101,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   m.kernel = kernel;
   m.keepEvents = options.keepEvents ?? true;
   const races = options.races ?? [];
-  const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint, options.probe);
+  const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint, options.probe, options.pointsWanted);
   // An exploration keeps signatures, not traces: no memory pictures (most of a short run's allocations).
   const memoryAtStart = m.keepEvents ? snapshotOf(aspace) : undefined;
   m.locks = new HeldLocks(scenario.locks ?? [], kernel.relock);

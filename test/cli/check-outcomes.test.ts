@@ -66,6 +66,18 @@ describe("check and .outcomes goldens", () => {
     expect(matched.stdout).toContain(`FAIL ${join(dir, "migration.yaml")} (outcomes)`);
   });
 
+  it("an outcome golden whose scenario lost its races is obsolete (issue 17)", () => {
+    const dir = folder("raceless", { "seed.yaml": "test/fixtures/explore/seed-races.yaml" });
+    expect(cli(["check", "--update", dir]).code).toBe(0);
+    const text = readFileSync(join(dir, "seed.yaml"), "utf8");
+    writeFileSync(join(dir, "seed.yaml"), text.slice(0, text.indexOf("\nraces:") + 1));
+    const r = cli(["check", "--strict", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      `ok   ${join(dir, "seed.yaml")}\nOBSOLETE ${join(dir, "seed.outcomes")}: its scenario has no races (delete it)\n\ncheck: 1 passed, 0 failed, 0 missing, 1 obsolete\n`,
+    );
+  });
+
   it("an outcome golden whose scenario is gone is obsolete", () => {
     const dir = folder("obsolete", { "seed.yaml": "test/fixtures/explore/seed-races.yaml" });
     expect(cli(["check", "--update", dir]).code).toBe(0);
@@ -74,5 +86,20 @@ describe("check and .outcomes goldens", () => {
     const r = cli(["check", "--strict", dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`OBSOLETE ${join(dir, "seed.outcomes")}: its scenario is gone`);
+  });
+});
+
+describe("check and the schedule limit (issue 17)", () => {
+  it("reports a scenario whose exploration is over the limit as a problem of its file, at its races (exit 2), not as a bug", () => {
+    const dir = join(tmp, "over-limit");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "big.yaml");
+    writeFileSync(file, readFileSync("bench/explore-big.yaml", "utf8").replace("explore: { depth: 2 }", "explore: { depth: 3 }"));
+    const r = cli(["check", dir]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: `INVALID ${file}: not checked (its problems are on standard error)\n\ncheck: 0 passed, 0 failed, 0 missing, 0 obsolete, 1 invalid\n`,
+      stderr: `${file}:7:3: races: the exploration of its races would run 4,785,617 schedules, over the limit of 2,000,000; narrow it with at: or during: on the races, or a lower explore.depth (now 3)\n`,
+    });
   });
 });

@@ -1,5 +1,5 @@
 // `axptr-sim explore`, `explore --merge` and `run --replay` as users run them.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -151,5 +151,79 @@ describe("run --replay", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(`axptr-sim: ${SEED}: --replay '${token}': ${why}\n`);
+  });
+});
+
+// Issue 17: unbounded work and merges that lie.
+describe("explore limits (issue 17)", () => {
+  // The exploration by states counts the full depth without running its schedules: the exact count, at once
+  // (an estimate from the depth-1 runs said "about 2,024,852" here, less than half the truth).
+  it("refuses depth 3 over the limit with the exact count, before running any schedule of the full depth", () => {
+    const r = cli(["explore", "bench/explore-big.yaml", "--depth", "3"]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "axptr-sim: bench/explore-big.yaml: the exploration would run 4,785,617 schedules, over --max-schedules 2,000,000; narrow it with at: or during: on the races, a lower --depth (now 3), or split it with --shard I/N, or raise --max-schedules\n",
+    });
+  });
+
+  it.each(["1/1000000000", "1/9007199254740991", "1/10001"])("caps the shard count: --shard %s is exit 2", (spec) => {
+    expect(cli(["explore", SEED, "--shard", spec])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `axptr-sim: --shard "${spec}": N is at most 10,000 (one shard a CI job; a merge reads every one)\n`,
+    });
+  });
+});
+
+describe("explore --merge validates every shard (issue 17)", () => {
+  const make = (spec: string) => {
+    const r = cli(["explore", SEED, "--depth", "2", "--format", "json", "--shard", spec]);
+    return JSON.parse(r.stdout) as Record<string, unknown> & { shard: Record<string, unknown>; classes: unknown[] };
+  };
+  const one = join(tmp, "v-1.json");
+  const broken: [string, (d: ReturnType<typeof make>) => void, string][] = [
+    ["a negative shard count", (d) => (d.shard.count = -1), "shard.count: Too small: expected number to be >=1"],
+    ["shard 0/0", (d) => (d.shard = { index: 0, count: 0 }), "shard.index: Too small: expected number to be >=1"],
+    ["a count as a string", (d) => (d.schedules = "4323"), "schedules: Invalid input: expected number, received string"],
+    ["1e308 schedules", (d) => (d.schedules = 1e308), "schedules: Too big: expected int to be <=9007199254740991"],
+    ["a class count of -1000", (d) => ((d.classes[0] as Record<string, unknown>).count = -1000), "classes[0].count: Too small: expected number to be >=1"],
+    ["a class that is not an object", (d) => (d.classes[0] = 5), "classes[0]: Invalid input: expected object, received number"],
+  ];
+  it.each(broken)("refuses %s, naming the file and the key (exit 2)", (_, breakIt, why) => {
+    writeFileSync(one, JSON.stringify(make("1/2")));
+    const d = make("2/2");
+    breakIt(d);
+    const bad = join(tmp, "v-2.json");
+    writeFileSync(bad, JSON.stringify(d));
+    expect(cli(["explore", "--merge", one, bad])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `axptr-sim: explore --merge: ${bad}: ${why} (not a document explore --format json writes)\n`,
+    });
+  });
+
+  it("reads its inputs as the scenario reader does: a folder, a link loop, an endless device, in words (exit 2)", () => {
+    const loop = join(tmp, "loop-a");
+    symlinkSync(join(tmp, "loop-b"), loop);
+    symlinkSync(loop, join(tmp, "loop-b"));
+    expect(cli(["explore", "--merge", tmp])).toEqual({ code: 2, stdout: "", stderr: `${tmp}:1:1: (file): is a folder, not a shard's JSON file\n` });
+    expect(cli(["explore", "--merge", loop])).toEqual({ code: 2, stdout: "", stderr: `${loop}:1:1: (file): cannot read: a loop of symbolic links (ELOOP)\n` });
+    expect(cli(["explore", "--merge", "/dev/zero"])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "/dev/zero:1:1: (file): input is too large (more than 67108864 bytes; it may have at most 67108864)\n",
+    });
+  });
+
+  it("refuses 200,000 nested arrays in words (exit 2)", () => {
+    const nest = join(tmp, "nest.json");
+    writeFileSync(nest, "[".repeat(200_000) + "]".repeat(200_000));
+    expect(cli(["explore", "--merge", nest])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `axptr-sim: explore --merge: ${nest}[0]: not an explore document (expected "format": "axptr-sim-explore/1")\n`,
+    });
   });
 });

@@ -15,7 +15,7 @@ import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 import { fileProblem, headOf, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
 import { collect, identities, SCENARIO } from "../walk.js";
-import { prepareEach } from "../../check/parallel.js";
+import { prepareEach } from "./check-parallel.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -155,8 +155,11 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   }
   for (const w of writes) writeAtomically(w.golden, w.text, "golden", w.mode);
   const listed = [...removed.map((t) => `removed ${t} (left behind by an interrupted check --update)`), ...done];
-  const goldenSet = new Set(scenarios.flatMap((s) => [same(goldenPath(s)), same(outcomesPath(s))]));
+  // An outcome golden is live only while its scenario has races (an invalid scenario keeps both: it could not be looked at).
+  const raceless = new Set(prepared.filter((p) => p.outcomes === undefined).map((p) => same(outcomesPath(p.file))));
+  const goldenSet = new Set(scenarios.flatMap((s) => [same(goldenPath(s)), same(outcomesPath(s))]).filter((g) => !raceless.has(g)));
   const obsolete = goldensSeen.filter((t) => !goldenSet.has(same(t))).sort();
+  const why = (t: string) => (raceless.has(same(t)) ? "its scenario has no races" : "its scenario is gone");
 
   for (const r of results) {
     if (r.status === "passed") {
@@ -182,7 +185,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     if (r.expectations.length > 0) out.push(`  fix the expectation in ${p(r.scenario)}, or the behaviour it describes (npx axptr-sim run ${p(r.scenario)})`);
   }
   for (const f of invalid) out.push(`${c.bad("INVALID")} ${p(f)}: not checked (its problems are on standard error)`);
-  for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${p(t)}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
+  for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${p(t)}: ${p(why(t))} (delete it${o.strict ? "" : "; --strict fails on it"})`);
   if (listed.length > 0) out.push("", ...listed.map(p));
 
   const passed = results.filter((r) => r.status === "passed").length;

@@ -1,10 +1,10 @@
 // `explore FILE` and `explore --merge A.json B.json …` (explore.md section 5).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_MAX_SCHEDULES, explore, TooManySchedules, type ExploreResult, type Parallel, type Shard } from "../../explore/explore.js";
 import { workerPool } from "../../explore/workers.js";
-import { MergeError, mergeShards } from "../../explore/merge.js";
+import { MAX_SHARDS, MergeError, mergeShards } from "../../explore/merge.js";
 import { exploreJson, renderExploreJson } from "../../render/explore-json.js";
 import { exploreTextAll, exploreTextBlock } from "../../render/explore-text.js";
 import type { Json } from "../../render/json.js";
@@ -14,7 +14,10 @@ import { checkStrategyOption, parseKernel, withKernel } from "../kernel.js";
 import { TraceTooLarge } from "../../sim/machine.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
-import { loadAll, type Loaded } from "../io.js";
+import { loadAll, readInput, type Loaded } from "../io.js";
+
+/** The largest shard --merge reads: a class's witness may hold megabytes of values. */
+const MAX_SHARD_BYTES = 64 * 1024 * 1024;
 
 export interface ExploreCommandOptions {
   depth?: string;
@@ -45,6 +48,8 @@ export function parseShard(text: string | undefined): Shard | undefined {
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
   if (!m || !Number.isSafeInteger(count) || index > count) throw new UsageError(`--shard ${JSON.stringify(text)}: expected I/N with 1 ≤ I ≤ N (e.g. --shard 2/4)`);
+  if (count > MAX_SHARDS)
+    throw new UsageError(`--shard ${JSON.stringify(text)}: N is at most ${grouped(MAX_SHARDS)} (one shard a CI job; a merge reads every one)`);
   return { index, count };
 }
 
@@ -114,7 +119,7 @@ export function exploreLoaded(given: Loaded, o: ExploreCommandOptions): ExploreR
     } catch (e) {
       if (e instanceof TooManySchedules)
         throw new UsageError(
-          `${file}: the exploration would run ${e.exact ? "" : "more than "}${grouped(e.count)} schedules${o.strategy === "all" ? ` under ${strategy}` : ""}, over --max-schedules ${grouped(e.max)}; ` +
+          `${file}: the exploration would run ${e.qualifier}${grouped(e.count)} schedules${o.strategy === "all" ? ` under ${strategy}` : ""}, over --max-schedules ${grouped(e.max)}; ` +
             `narrow it with at: or during: on the races, a lower --depth (now ${depth}), or split it with --shard I/N, or raise --max-schedules`,
         );
       if (e instanceof TraceTooLarge) throw new InputError([{ file, line: 1, col: 1, path: [], message: `too large to trace: ${e.message}` }]);
@@ -148,12 +153,10 @@ export function exploreCommand(files: readonly string[], o: ExploreCommandOption
 export function mergeCommand(files: readonly string[]): { stdout: string; failed?: CheckFailed } {
   if (files.length === 0) throw new UsageError("explore --merge needs the shards' JSON files");
   const docs = files.map((file) => {
-    let text: string;
-    try {
-      text = readFileSync(file === "-" ? 0 : file, "utf8");
-    } catch (e) {
-      throw new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-    }
+    // Read as a scenario is (bounded, folders and unreadable files refused in words), with room for large classes.
+    const read = readInput(file, { maxBytes: MAX_SHARD_BYTES, what: "a shard's JSON file" });
+    if ("problem" in read) throw new InputError([read.problem]);
+    const { text } = read;
     try {
       return { file, doc: JSON.parse(text) as Json };
     } catch {

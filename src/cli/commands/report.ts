@@ -71,7 +71,7 @@ function racesSection(l: Loaded, strategy: StrategyName | undefined, max: number
   } catch (e) {
     if (e instanceof TooManySchedules)
       throw new UsageError(
-        `${l.file}: the exploration of its races would run ${e.exact ? "" : "more than "}${grouped(e.count)} schedules, over --max-schedules ${grouped(e.max)}; ` +
+        `${l.file}: the exploration of its races would run ${e.qualifier}${grouped(e.count)} schedules, over --max-schedules ${grouped(e.max)}; ` +
           `narrow it with at: or during: on the races, a lower explore.depth (now ${depth}), or raise --max-schedules`,
       );
     if (e instanceof TraceTooLarge) throw new InputError([{ file: l.file, line: 1, col: 1, path: [], message: `too large to trace: ${e.message}` }]);

@@ -1,4 +1,4 @@
-// `check` on every core (src/check/parallel.ts) reports byte for byte what one
+// `check` on every core (src/cli/commands/check-parallel.ts) reports byte for byte what one
 // thread reports, in the same order: passes, failures with their diffs and
 // annotations, invalid files and files too large to trace.
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";

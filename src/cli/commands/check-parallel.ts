@@ -6,13 +6,15 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
-import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from "node:worker_threads";
-import type { Problem } from "../scenario/problems.js";
-import { InputError } from "../cli/errors.js";
-import { loadAll, simulateLoaded } from "../cli/io.js";
-import { failedExpectations, goldenPath, goldenText } from "../cli/commands/check.js";
-import { lookAt, type Seen } from "../cli/files.js";
-import { exploreForGolden, outcomesPath, outcomesText, violations } from "./outcomes.js";
+import type { Problem } from "../../scenario/problems.js";
+import { runPool, servePool } from "../../workers/pool.js";
+import { TooManySchedules } from "../../explore/explore.js";
+import { grouped } from "./explore.js";
+import { exploreForGolden, outcomesPath, outcomesText, violations } from "../../check/outcomes.js";
+import { InputError } from "../errors.js";
+import { loadAll, simulateLoaded } from "../io.js";
+import { lookAt, type Seen } from "../files.js";
+import { failedExpectations, goldenPath, goldenText } from "./check.js";
 
 /**
  * One scenario made ready for judging: its golden text now, its failed
@@ -31,8 +33,6 @@ export type Prepared =
 const MIN_FILES = 64;
 /** Files a thread takes at a time: large enough to be cheap to hand out, small enough to share the tail. */
 const CHUNK = 16;
-/** A worker whose chunk is not done after this long (it died, or the machine is stuck) is not waited for: the chunk is made again here. */
-const PATIENCE_MS = 20_000;
 
 export function prepareOne(file: string): Prepared {
   try {
@@ -55,6 +55,12 @@ export function prepareOne(file: string): Prepared {
       return ready;
     } catch (e) {
       if (e instanceof InputError) return { file, problems: [...e.problems], tooLarge: true };
+      // An exploration over the limit is a problem of that file (check goes on past it), as explore refuses it.
+      if (e instanceof TooManySchedules) {
+        const line = loaded.locate?.(["races"]) ?? { line: 1, col: 1 };
+        const message = `the exploration of its races would run ${e.qualifier}${grouped(e.count)} schedules, over the limit of ${grouped(e.max)}; narrow it with at: or during: on the races, or a lower explore.depth (now ${loaded.scenario.explore?.depth ?? 1})`;
+        return { file, problems: [{ file, line: line.line, col: line.col, path: ["races"], message }], tooLarge: false };
+      }
       throw e;
     }
   } catch (e) {
@@ -113,70 +119,25 @@ function workerScript(bundle: string): string {
   return existsSync(launcher) ? launcher : bundle;
 }
 
-interface Job {
-  kind: "axptr-sim-check";
-  files: readonly string[];
-  /** [next chunk to take, then one state a chunk: 0 free, 1 taken, 2 posted]. */
-  control: SharedArrayBuffer;
-  port: MessagePort;
-}
+const CHECK_KIND = "axptr-sim-check";
 
+/** The files cut into chunks, prepared on this thread and `workers` worker threads (the pool: src/workers/pool.ts). */
 function inParallel(files: readonly string[], workers: number, bundle: string): Prepared[] {
   const chunks = Math.ceil(files.length / CHUNK);
-  const control = new SharedArrayBuffer(4 * (chunks + 1));
-  const state = new Int32Array(control);
-  const ports: MessagePort[] = [];
-  for (let i = 0; i < workers; i++) {
-    const { port1, port2 } = new MessageChannel();
-    const job: Job = { kind: "axptr-sim-check", files, control, port: port2 };
-    const w = new Worker(workerScript(bundle), { workerData: job, transferList: [port2] });
-    // Never keeps the process alive: the main thread waits for what it needs below.
-    w.unref();
-    ports.push(port1);
-  }
-  const out: Prepared[] = new Array<Prepared>(files.length);
-  const take = (port: MessagePort) => {
-    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-      const { first, results } = m.message as { first: number; results: Prepared[] };
-      results.forEach((r, k) => (out[first + k] = r));
-    }
-  };
-  // This thread takes chunks too, then waits for the ones the workers took.
-  work(files, state, (first, results) => results.forEach((r, k) => (out[first + k] = r)));
-  for (let c = 0; c < chunks; c++) {
-    const deadline = Date.now() + PATIENCE_MS;
-    while (Atomics.load(state, c + 1) !== 2 && Date.now() < deadline) Atomics.wait(state, c + 1, 1, 50);
-    if (Atomics.load(state, c + 1) !== 2) {
-      const first = c * CHUNK;
-      files.slice(first, first + CHUNK).forEach((f, k) => (out[first + k] = prepareOne(f)));
-    }
-  }
-  for (const p of ports) (take(p), p.close());
-  // A chunk posted after its deadline was made here already; anything still missing is made here too.
-  for (let i = 0; i < files.length; i++) if (out[i] === undefined) out[i] = prepareOne(files[i] as string);
-  return out;
-}
-
-/** Takes free chunks until none is left, handing each chunk's results to `done`. */
-function work(files: readonly string[], state: Int32Array, done: (first: number, results: Prepared[]) => void): void {
-  const chunks = state.length - 1;
-  for (;;) {
-    const c = Atomics.add(state, 0, 1);
-    if (c >= chunks) return;
-    Atomics.store(state, c + 1, 1);
-    const first = c * CHUNK;
-    done(first, files.slice(first, first + CHUNK).map(prepareOne));
-    Atomics.store(state, c + 1, 2);
-    Atomics.notify(state, c + 1);
-  }
-}
-
-// In a worker started by inParallel: take chunks, post each chunk's results before marking it done.
-// Started once the whole bundle has loaded (this module may be evaluated before those it calls).
-if (!isMainThread && (workerData as Job | undefined)?.kind === "axptr-sim-check") {
-  setImmediate(() => {
-    const job = workerData as Job;
-    work(job.files, new Int32Array(job.control), (first, results) => job.port.postMessage({ first, results }));
-    job.port.close();
+  const results = runPool({
+    script: workerScript(bundle),
+    kind: CHECK_KIND,
+    data: files,
+    chunks,
+    threads: workers + 1,
+    here: (c) => prepareChunk(files, c),
   });
+  return results.flat();
 }
+
+function prepareChunk(files: readonly string[], c: number): Prepared[] {
+  return files.slice(c * CHUNK, (c + 1) * CHUNK).map(prepareOne);
+}
+
+// In a worker started by the pool: prepare the chunks it takes.
+servePool(CHECK_KIND, prepareChunk);
