@@ -171,7 +171,11 @@ class Engine {
   ) {
     this.start = initialMemory(s);
     this.retries = kernelProfile(s.machine.kernel).unresolved === "retry";
+    this.readsWanted = s.races.some((r) => r.at === undefined || r.at.includes("before-read"));
   }
+
+  /** Some race may fire at a before-read point (one for each element a scan or use reads). */
+  private readonly readsWanted: boolean;
 
   /** The result of the subtree after `pairs` (its last pair just fired; none: the start). */
   solve(pairs: readonly Pair[], used: number, entry?: (probe: PointProbe) => Trace): Sub {
@@ -218,7 +222,8 @@ class Engine {
         if (k === 0) for (const c of children) for (const b of c.sub.bands) this.covered += b.total;
         chain.push({ key, children, events });
       },
-      perElement: () => active,
+      // Each element's before-read is a point only where some race may take one: a scan no race can stop in runs through.
+      perElement: () => active && this.readsWanted,
     };
     let rest: Sub;
     try {

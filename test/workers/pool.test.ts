@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.js";
 
-const SEED = "test/fixtures/explore/seed-races.yaml";
 const tmp = mkdtempSync(join(tmpdir(), "axptr-pool-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
