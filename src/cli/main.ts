@@ -49,7 +49,7 @@ function program(done: (d: Done) => void, said: Said): Command {
     .action((files: string[], o: { format: Format; strategy?: StrategyName; quiet: boolean; fences: boolean; replay?: string; color: boolean }) => {
       const { replay, ...rest } = o;
       const r = runCommand(files, { ...rest, ...(replay !== undefined ? { replay } : {}), color: useColor(o.color) });
-      done({ stdout: r.output, ...(r.failed ? { failed: r.failed } : {}) });
+      done({ stdout: r.output, ...(r.stderr !== undefined ? { stderr: r.stderr } : {}), ...(r.failed ? { failed: r.failed } : {}) });
     });
 
   p.command("validate")
@@ -77,7 +77,7 @@ function program(done: (d: Done) => void, said: Said): Command {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--no-color", "never colour the output")
     .action((file: string, o: { strategies: string; format: "text" | "json"; color: boolean }) => {
-      done({ stdout: compareCommand(file, { ...o, color: useColor(o.color) }) });
+      done(compareCommand(file, { ...o, color: useColor(o.color) }));
     });
 
   p.command("explore")

@@ -109,6 +109,16 @@ export const TraceEventJson = z
 
 const Hazard = z.strictObject({ kind: z.enum(HAZARDS), seq: z.int().min(1), message: z.string() });
 
+/** run and compare on a file with races: they ran it as if none fires (only then is the field there). */
+const UnexploredRaces = z
+  .strictObject({
+    count: z.int().min(1),
+    names: z.array(z.string()).meta({ description: "the races, in file order" }),
+    explore: z.string().meta({ description: "the command that explores them, as the user started the tool" }),
+  })
+  .optional()
+  .meta({ description: "present only for a file with races: this command ran it as if no race fires; explore runs every way they can" });
+
 export const TraceDocument = z
   .strictObject({
     format: z.literal("axptr-sim-trace/1"),
@@ -135,6 +145,7 @@ export const TraceDocument = z
       resolved: Count,
       expectations: z.strictObject({ met: Count, failed: Count }),
     }),
+    unexplored_races: UnexploredRaces,
   })
   .meta({ id: "Trace", description: "the result of one scenario" });
 
@@ -161,6 +172,7 @@ export const CompareDocument = z
           .meta({ description: "each run action that happened (only when one did under some strategy); result null when it ended the whole run" }),
       }),
     ),
+    unexplored_races: UnexploredRaces,
   })
   .meta({ id: "Compare", description: "one scenario under several strategies" });
 export type CompareJson = z.infer<typeof CompareDocument>;

@@ -3,6 +3,7 @@ import { STRATEGIES } from "../../scenario/schema.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import { UsageError } from "../errors.js";
 import { loadAll, simulateLoaded } from "../io.js";
+import { unexploredRaces } from "../unexplored.js";
 
 export interface CompareOptions {
   strategies: string;
@@ -11,7 +12,7 @@ export interface CompareOptions {
 }
 
 /** `compare FILE`: informs, so it never fails on the file's expectations. */
-export function compareCommand(file: string, o: CompareOptions): string {
+export function compareCommand(file: string, o: CompareOptions): { stdout: string; stderr?: string } {
   const names = o.strategies.split(",").map((s) => s.trim()).filter((s) => s !== "");
   const known: readonly string[] = STRATEGIES;
   const unknown = names.filter((n) => !known.includes(n));
@@ -21,5 +22,7 @@ export function compareCommand(file: string, o: CompareOptions): string {
   if (!loaded) throw new UsageError(`${file}: nothing to compare`);
   const runs = [...new Set(names)].map((strategy) => ({ strategy, trace: simulateLoaded(loaded, { strategy: strategy as StrategyName }) }));
   const name = loaded.scenario.name;
-  return o.format === "json" ? renderCompareJson(name, file, runs) : renderCompareText(name, file, runs, o.color);
+  const unexplored = unexploredRaces(file, loaded.scenario, "compare");
+  if (o.format === "json") return { stdout: renderCompareJson(name, file, runs, unexplored?.json) };
+  return { stdout: renderCompareText(name, file, runs, o.color), ...(unexplored ? { stderr: unexplored.line + "\n" } : {}) };
 }

@@ -7,6 +7,7 @@ import type { Trace } from "../../sim/events.js";
 import { parseToken, raceEvents } from "../../explore/schedule.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadEach, scenarioFiles, simulateLoaded } from "../io.js";
+import { unexploredRaces } from "../unexplored.js";
 
 export type Format = "text" | "json" | "ndjson" | "mermaid";
 
@@ -22,7 +23,7 @@ export interface RunOptions {
 }
 
 /** `run PATH…` (files, folders: their scenarios, sorted; -): the output to print, and whether every expectation was met. */
-export function runCommand(paths: readonly string[], opts: RunOptions): { output: Iterable<string>; failed?: CheckFailed } {
+export function runCommand(paths: readonly string[], opts: RunOptions): { output: Iterable<string>; stderr?: string; failed?: CheckFailed } {
   if (opts.fences && opts.format !== "mermaid") throw new UsageError("--fences wraps Mermaid diagrams in code fences: add --format mermaid");
   const { files, problems } = scenarioFiles(paths);
   const { loaded, problems: fileProblems } = loadEach(files);
@@ -30,16 +31,23 @@ export function runCommand(paths: readonly string[], opts: RunOptions): { output
   if (problems.length + fileProblems.length > 0) throw new InputError([...problems, ...fileProblems]);
   const traces = loaded.map(({ file, scenario }) => {
     const races = opts.replay === undefined ? undefined : replayed(file, scenario, opts.replay);
-    return { file, trace: simulateLoaded({ file, scenario }, { ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { races } : {}) }) };
+    // A replay explores the schedule the user asked for: only a plain run says that races went unexplored.
+    const unexplored = opts.replay === undefined ? unexploredRaces(file, scenario, "run") : undefined;
+    const trace = simulateLoaded({ file, scenario }, { ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { races } : {}) });
+    return { file, trace, ...(unexplored ? { unexplored } : {}) };
   });
+  const json = opts.format === "json" || opts.format === "ndjson";
+  const said = json ? [] : traces.flatMap((t) => (t.unexplored ? [t.unexplored.line] : []));
+  const stderr = said.length > 0 ? { stderr: said.map((l) => l + "\n").join("") } : {};
+  const docs = traces.map(({ file, trace, unexplored }) => ({ file, trace, ...(unexplored ? { extra: unexplored.json } : {}) }));
   let output: Iterable<string>;
-  if (opts.format === "json") output = jsonChunks(traces, paths.length === 1 && files[0] === paths[0]) /* one file: a document; a folder: an array */;
-  else if (opts.format === "ndjson") output = ndjsonChunks(traces);
+  if (opts.format === "json") output = jsonChunks(docs, paths.length === 1 && files[0] === paths[0]) /* one file: a document; a folder: an array */;
+  else if (opts.format === "ndjson") output = ndjsonChunks(docs);
   else if (opts.format === "mermaid") output = [renderMermaidAll(traces, { color: opts.color, fences: opts.fences ?? false })];
   else output = textOf(traces, opts);
   output = batched(output);
   const failed = traces.reduce((n, t) => n + t.trace.summary.expectations.failed, 0);
-  return failed > 0 ? { output, failed: new CheckFailed(`${failed} expectation${failed === 1 ? "" : "s"} failed`) } : { output };
+  return failed > 0 ? { output, ...stderr, failed: new CheckFailed(`${failed} expectation${failed === 1 ? "" : "s"} failed`) } : { output, ...stderr };
 }
 
 /** Text traces one after another, a blank line between them. */
