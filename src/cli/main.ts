@@ -95,8 +95,15 @@ function program(done: (d: Done) => void, said: Said): Command {
       (
         files: string[],
         o: { depth?: string; strategy?: string; format: "text" | "json"; shard?: string; maxSchedules: string; workers?: string; merge: boolean; color: boolean },
+        cmd: Command,
       ) => {
-        if (o.merge) return done(mergeCommand(files));
+        if (o.merge) {
+          // What --merge does not use is refused, not ignored: each shard was explored with its own options.
+          const unused = MERGE_IGNORES.filter((k) => cmd.getOptionValueSource(k) === "cli");
+          if (unused.length > 0)
+            throw new UsageError(`explore --merge: ${unused.map(flag).join(", ")} ${unused.length === 1 ? "is" : "are"} not used by a merge (give ${unused.length === 1 ? "it" : "them"} to each shard's explore); --merge takes --format and --no-color`);
+          return done(mergeCommand(files, { format: o.format, color: useColor(o.color) }));
+        }
         const progress = process.stderr.isTTY === true ? progressLine(process.stderr) : undefined;
         try {
           done(exploreCommand(files, { ...o, color: useColor(o.color), ...(progress ? { progress: progress.update } : {}) }));
@@ -122,6 +129,14 @@ function program(done: (d: Done) => void, said: Said): Command {
     .option("--explore", "the JSON Schema of explore --format json (axptr-sim-explore/1)", false)
     .action(async (o: { trace: boolean; compare: boolean; explore: boolean }) => done({ stdout: await schemaCommand(o) }));
   return p;
+}
+
+/** The options of explore that a merge does not use (each shard used them). */
+const MERGE_IGNORES = ["depth", "strategy", "shard", "maxSchedules", "workers"] as const;
+
+/** An option's name as the user wrote it: maxSchedules is --max-schedules. */
+function flag(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** commander's own errors ("error: unknown option") carry the one prefix of every error of the tool. */

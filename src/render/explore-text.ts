@@ -14,6 +14,8 @@ export interface ExploreTextOptions {
   /** The file's `explore.never` and `hazards`, to say why a class violates. */
   never: readonly string[];
   hazardsForbidden: boolean;
+  /** The words that start the tool in the replay command (default `axptr-sim`, as goldens keep it). */
+  command?: string;
 }
 
 /** Single-quotes a shell word unless it is plainly safe. */
@@ -21,8 +23,8 @@ export function shellWord(s: string): string {
   return /^[A-Za-z0-9_./@%:+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function replayCommand(file: string, token: string, strategyArg?: string): string {
-  return `axptr-sim run ${shellWord(file)}${strategyArg !== undefined ? ` --strategy ${strategyArg}` : ""} --replay '${token}'`;
+export function replayCommand(file: string, token: string, strategyArg?: string, command = "axptr-sim"): string {
+  return `${command} run ${shellWord(file)}${strategyArg !== undefined ? ` --strategy ${strategyArg}` : ""} --replay '${token}'`;
 }
 
 function plural(n: number, word: string): string {
@@ -37,7 +39,8 @@ function why(cl: ExploreClass, o: ExploreTextOptions): string {
   const reasons: string[] = [];
   if (o.never.includes(cl.outcome)) reasons.push(`never: ${cl.outcome}`);
   if (o.hazardsForbidden && cl.hazards.length > 0) reasons.push("hazards: forbidden");
-  return reasons.join(", ");
+  // A merge of shards knows only that a class violates, not the file's settings.
+  return reasons.length > 0 ? reasons.join(", ") : "explore settings";
 }
 
 export function exploreTextBlock(r: ExploreResult, o: ExploreTextOptions): string {
@@ -59,7 +62,7 @@ export function exploreTextBlock(r: ExploreResult, o: ExploreTextOptions): strin
     const hazards = cl.hazards.length === 0 ? "" : `  ${c.warn(`hazards: ${cl.hazards.join(", ")}`)}`;
     const violation = cl.violates ? `  ${c.bad(`VIOLATES ${why(cl, o)}`)}` : "";
     lines.push(`${mark} ${String(i + 1).padStart(2)}. ${String(cl.count).padStart(countW)} ${`(${share(cl.count, r.schedules)})`.padStart(8)}  ${outcome}  ${steps}${hazards}${violation}`);
-    lines.push(`        ${c.dim("replay:")} ${replayCommand(o.file, cl.witness, o.strategyArg)}`);
+    lines.push(`        ${c.dim("replay:")} ${replayCommand(o.file, cl.witness, o.strategyArg, o.command)}`);
   });
   return lines.join("\n") + "\n";
 }

@@ -98,7 +98,7 @@ describe("explore --merge", () => {
 
   it("merges all N shards into exactly the whole exploration", () => {
     const whole = cli(["explore", SEED, "--depth", "2", "--format", "json"]);
-    const r = cli(["explore", "--merge", shard("3/3"), shard("1/3"), shard("2/3")]);
+    const r = cli(["explore", "--merge", "--format", "json", shard("3/3"), shard("1/3"), shard("2/3")]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe(whole.stdout);

@@ -12,7 +12,10 @@ import { STRATEGIES } from "../../scenario/schema.js";
 import { TraceTooLarge } from "../../sim/machine.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
-import { loadAll, type Loaded } from "../io.js";
+import { loadAll, loadEach, type Loaded } from "../io.js";
+import { invocation } from "../invocation.js";
+import { fileFromJson, resultFromJson } from "../../explore/from-json.js";
+import { replayCommand } from "../../render/explore-text.js";
 
 export interface ExploreCommandOptions {
   depth?: string;
@@ -128,8 +131,8 @@ export function exploreCommand(files: readonly string[], o: ExploreCommandOption
   return violations ? { stdout, failed: new CheckFailed("") } : { stdout };
 }
 
-/** `explore --merge`: every file is a shard document (or, for --strategy all, an array of them). */
-export function mergeCommand(files: readonly string[]): { stdout: string; failed?: CheckFailed } {
+/** `explore --merge`: every file is a shard document (or, for --strategy all, an array of them). Text by default, as explore. */
+export function mergeCommand(files: readonly string[], o: { format: "text" | "json"; color: boolean } = { format: "json", color: false }): { stdout: string; stderr?: string; failed?: CheckFailed } {
   if (files.length === 0) throw new UsageError("explore --merge needs the shards' JSON files");
   const docs = files.map((file) => {
     let text: string;
@@ -153,12 +156,48 @@ export function mergeCommand(files: readonly string[]): { stdout: string; failed
       for (const d of docs) if ((d.doc as Json[]).length !== n) throw new MergeError(`${d.file} holds ${(d.doc as Json[]).length} strategies, ${docs[0]?.file} ${n}`);
       merged = Array.from({ length: n }, (_, i) => mergeShards(docs.map((d) => ({ doc: (d.doc as Json[])[i] ?? null, where: `${d.file}[${i}]` }))));
     } else merged = mergeShards(docs.map((d) => ({ doc: d.doc, where: d.file })));
-    const list = Array.isArray(merged) ? merged : [merged];
-    const violations = list.some((m) => m !== null && typeof m === "object" && !Array.isArray(m) && typeof m.violations === "number" && m.violations > 0);
-    const stdout = `${JSON.stringify(merged, null, 2)}\n`;
-    return violations ? { stdout, failed: new CheckFailed("") } : { stdout };
+    const results = (Array.isArray(merged) ? merged : [merged]).map(resultFromJson);
+    const file = fileFromJson(Array.isArray(merged) ? (merged[0] ?? null) : merged);
+    const stdout = o.format === "json" ? `${JSON.stringify(merged, null, 2)}\n` : mergedText(results, file, o.color);
+    // A merge is the last step of a CI job whose output goes to a file: a violation is explained on standard error too.
+    const said = violationLines(results, file);
+    return said.length > 0 ? { stdout, stderr: said.join("\n") + "\n", failed: new CheckFailed("") } : { stdout };
   } catch (e) {
     if (e instanceof MergeError) throw new UsageError(`explore --merge: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * The explore settings of the file the shards name, when it is there and is that scenario (a CI job's checkout):
+ * they are not in the JSON. Otherwise none: a violating class then says only that it violates the file's settings.
+ */
+function settingsOf(file: string, name: string): { never: readonly string[]; hazardsForbidden: boolean } {
+  const [l] = file === "-" || !existsSync(file) ? [] : loadEach([file]).loaded;
+  if (!l || l.scenario.name !== name) return { never: [], hazardsForbidden: false };
+  return { never: l.scenario.explore?.never ?? [], hazardsForbidden: l.scenario.explore?.hazards === "forbidden" };
+}
+
+/** Merged shards as explore prints them; replays name the strategy (whether the shards' was the file's own is not in their JSON). */
+function mergedText(results: readonly ExploreResult[], file: string, color: boolean): string {
+  const base = { color, file, ...settingsOf(file, results[0]?.scenario ?? ""), command: invocation() };
+  if (results.length > 1) return exploreTextAll(results, base);
+  const [r] = results as [ExploreResult];
+  return exploreTextBlock(r, { ...base, strategyArg: r.machine.strategy });
+}
+
+/** Each violating class in one line with the command that replays it (a merge's explanation on standard error). */
+export function violationLines(results: readonly ExploreResult[], file: string): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    if (r.violations === 0) continue;
+    const bad = r.classes.map((c, i) => ({ c, i })).filter(({ c }) => c.violates);
+    const under = results.length > 1 ? ` under ${r.machine.strategy}` : "";
+    out.push(`axptr-sim: ${file}${under}: ${bad.length} class${bad.length === 1 ? "" : "es"} (${r.violations} schedule${r.violations === 1 ? "" : "s"}) violate${bad.length === 1 ? "s" : ""} the file's explore settings:`);
+    for (const { c, i } of bad) {
+      const hazards = c.hazards.length > 0 ? `, hazards ${c.hazards.join(", ")}` : "";
+      out.push(`  class ${i + 1}: ${c.count} schedule${c.count === 1 ? "" : "s"}, outcome ${c.outcome}${hazards}; replay: ${replayCommand(file, c.witness, r.machine.strategy, invocation())}`);
+    }
+  }
+  return out;
 }

@@ -25,6 +25,8 @@ export interface RunOptions {
 /** `run PATH…` (files, folders: their scenarios, sorted; -): the output to print, and whether every expectation was met. */
 export function runCommand(paths: readonly string[], opts: RunOptions): { output: Iterable<string>; stderr?: string; failed?: CheckFailed } {
   if (opts.fences && opts.format !== "mermaid") throw new UsageError("--fences wraps Mermaid diagrams in code fences: add --format mermaid");
+  // An option a format would ignore is refused, as --fences is: the user asked for something they would not get.
+  if (opts.quiet && opts.format !== "text") throw new UsageError(`--quiet shortens the text trace: --format ${opts.format} does not use it (leave out --quiet, or use --format text)`);
   const { files, problems } = scenarioFiles(paths);
   const { loaded, problems: fileProblems } = loadEach(files);
   // When any file is invalid, nothing runs (format section 3).
