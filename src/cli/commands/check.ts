@@ -25,6 +25,8 @@ export interface CheckOptions {
   ci: boolean;
   /** GITHUB_ACTIONS is set: failures also become `::error` annotations. */
   github: boolean;
+  /** A check that finds no scenario passes (as vitest's --passWithNoTests); by default it fails. */
+  passWithNoScenarios?: boolean;
 }
 
 /** Where check looks when given no path (format section 4). */
@@ -176,6 +178,9 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${t}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
   if (listed.length > 0) out.push("", ...listed);
 
+  // A check of nothing is most often a wrong path or a wrong glob in CI: it fails, as test runners do on "no tests found".
+  const none = scenarios.length === 0 && o.passWithNoScenarios !== true;
+  if (none) out.push(`${c.bad("NO SCENARIOS")} in ${paths.join(", ")}: no file named NAME.yaml or NAME.yml (--pass-with-no-scenarios passes anyway)`);
   const passed = results.filter((r) => r.status === "passed").length;
   const failed = results.filter((r) => r.status === "failed").length;
   const missing = results.filter((r) => r.status === "missing").length;
@@ -193,7 +198,8 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
   const stdout = out.join("\n") + "\n";
   const result = invalidProblems.length > 0 ? { stdout, problems: invalidProblems } : { stdout };
-  return bad > 0 ? { ...result, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) } : result;
+  if (bad > 0) return { ...result, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) };
+  return none ? { ...result, failed: new CheckFailed("check failed: no scenarios found") } : result;
 }
 
 
