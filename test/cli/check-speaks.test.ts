@@ -1,9 +1,10 @@
 // check says what went wrong and what to do next (issue 21, points 3, 4 and 6).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli } from "../helpers/cli.js";
+import { globalLink, NO_NPM } from "../helpers/started.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "axptr-check-speaks-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -31,5 +32,38 @@ describe("check of a folder with no scenarios", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("\ncheck: 0 passed, 0 failed, 0 missing, 0 obsolete\n");
     expect(r.stderr).toBe("");
+  });
+});
+
+describe("check's next step", () => {
+  const SEED = readFileSync("scenarios/01-seed-string-across-lazy-page.yaml", "utf8");
+  /** A scenario whose golden was made, then whose expectation was changed so it fails. */
+  function failingExpectation(): { dir: string; file: string } {
+    const dir = folder({ "a b.yaml": SEED });
+    expect(cli(["check", dir, "--update"]).code).toBe(0);
+    const file = join(dir, "a b.yaml");
+    writeFileSync(file, SEED.replace('expect: { ok: "hello, world" }', 'expect: { ok: "hello, worlx" }'));
+    return { dir, file };
+  }
+
+  it("a failed expectation offers only the step that works (not --update, which refuses it), before and after --update", () => {
+    const { dir, file } = failingExpectation();
+    const fix = `  fix the expectation in ${file}, or the behaviour it describes (npx axptr-sim run '${file}')`;
+    for (const args of [[], ["--update"]]) {
+      const r = cli(["check", dir, ...args]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).not.toContain("check --update");
+      expect(r.stdout.split("\n").filter((l) => l.startsWith("  fix") || l.startsWith("  if the change"))).toEqual([fix]);
+    }
+  });
+
+  it("names the tool as the user started it: axptr-sim from a global install, npx axptr-sim otherwise", () => {
+    const dir = folder({ "a.yaml": SEED });
+    const npx = cli(["check", dir]);
+    expect(npx.stdout).toContain(`  create it with: npx axptr-sim check --update ${join(dir, "a.yaml")}\n`);
+    const global = cli(["check", dir], { env: NO_NPM, script: globalLink(join(tmp, "global")) });
+    expect(global.stdout).toContain(`  create it with: axptr-sim check --update ${join(dir, "a.yaml")}\n`);
+    const viaNpm = cli(["check", dir], { env: { ...NO_NPM, npm_command: "exec" }, script: globalLink(join(tmp, "global-npm")) });
+    expect(viaNpm.stdout).toContain(`  create it with: npx axptr-sim check --update ${join(dir, "a.yaml")}\n`);
   });
 });

@@ -1,20 +1,13 @@
 // run and compare on a file with races say, on every format, that they did not explore them (issue 21, point 1).
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BIN, cli } from "../helpers/cli.js";
+import { cli } from "../helpers/cli.js";
+import { globalLink, NO_NPM } from "../helpers/started.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "axptr-unexplored-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-/** What a global install puts on PATH: a link named axptr-sim, outside any node_modules. */
-export function globalLink(dir: string): string {
-  mkdirSync(join(dir, "bin"), { recursive: true });
-  const link = join(dir, "bin", "axptr-sim");
-  symlinkSync(BIN, link);
-  return link;
-}
-const NO_NPM = { npm_command: undefined, npm_lifecycle_event: undefined, npm_execpath: undefined };
 
 const SEED = "test/fixtures/explore/seed-races.yaml";
 const PLAIN = "scenarios/01-seed-string-across-lazy-page.yaml";

@@ -13,6 +13,8 @@ import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 import { fileProblem, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
 import { collect, identities, SCENARIO } from "../walk.js";
+import { invocation } from "../invocation.js";
+import { shellWord } from "../../render/explore-text.js";
 import { prepareEach } from "../../check/parallel.js";
 
 export interface CheckOptions {
@@ -161,18 +163,16 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       out.push(`${c.bad("MISSING")} ${label(r)}: no ${isOutcomes(r) ? "outcome golden" : "golden trace"} ${r.golden}`);
       for (const e of r.expectations) out.push(`  expectation failed: ${e}`);
       // --update does not create the golden of a failed expectation: the scenario (or the simulator) must change first.
-      if (r.expectations.length === 0) out.push(`  create it with: npx axptr-sim check --update ${r.scenario}`);
-      else out.push(`  fix the expectation in ${r.scenario}, or the behaviour it describes (npx axptr-sim run ${r.scenario})`);
+      if (r.expectations.length === 0) out.push(`  create it with: ${invocation()} check --update ${shellWord(r.scenario)}`);
+      else out.push(fixLine(r));
       continue;
     }
     out.push(`${c.bad("FAIL")} ${label(r)}: ${failureMessage(r)}`);
     for (const e of r.expectations) out.push(`  expectation failed: ${e}`);
-    if (r.diff) {
-      out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(l) : l.startsWith("-") ? c.bad(l) : l)));
-      out.push(`  if the change is intended: npx axptr-sim check --update ${r.scenario}`);
-    }
-    // --update cannot mend a failed expectation: the scenario (or the simulator) must change.
-    if (r.expectations.length > 0) out.push(`  fix the expectation in ${r.scenario}, or the behaviour it describes (npx axptr-sim run ${r.scenario})`);
+    if (r.diff) out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(l) : l.startsWith("-") ? c.bad(l) : l)));
+    // One next step that works: --update cannot mend a failed expectation (it refuses), so it is offered only when none failed.
+    if (r.expectations.length > 0) out.push(fixLine(r));
+    else if (r.diff) out.push(`  if the change is intended: ${invocation()} check --update ${shellWord(r.scenario)}`);
   }
   for (const f of invalid) out.push(`${c.bad("INVALID")} ${f}: not checked (its problems are on standard error)`);
   for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${t}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
@@ -213,6 +213,11 @@ function makeFolderFor(path: string): void {
     const reason = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
     throw new UsageError(`--output ${path}: cannot make its folder ${folder}: ${reason}`);
   }
+}
+
+/** What to do about a failed expectation: the scenario (or the simulator) must change; the run shows it. */
+function fixLine(r: CaseResult): string {
+  return `  fix the expectation in ${r.scenario}, or the behaviour it describes (${invocation()} run ${shellWord(r.scenario)})`;
 }
 
 function isOutcomes(r: CaseResult): boolean {
