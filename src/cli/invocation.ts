@@ -1,6 +1,6 @@
 // How the user started the tool, so the commands it suggests (a replay, an
 // update, an exploration) run as written from where they stand (issue 21, points 4 and 5).
-import { basename } from "node:path";
+import { basename, isAbsolute, relative } from "node:path";
 
 /** What the process saw: its script path (argv[1]) and the environment npm sets for what it starts. */
 export interface Started {
@@ -33,4 +33,11 @@ let cached: string | undefined;
 export function invocation(): string {
   cached ??= invocationOf({ script: process.argv[1], env: process.env });
   return cached;
+}
+
+/** A path as a command typed here names it: an absolute path under the current folder becomes relative; others stay as given. */
+export function pathFromHere(path: string, cwd = process.cwd()): string {
+  if (!isAbsolute(path)) return path;
+  const rel = relative(cwd, path);
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }

@@ -3,7 +3,7 @@
 import { shellWord } from "../render/explore-text.js";
 import type { Json } from "../render/json.js";
 import type { Scenario } from "../scenario/validate.js";
-import { invocation } from "./invocation.js";
+import { invocation, pathFromHere } from "./invocation.js";
 
 export interface Unexplored {
   /** The line for standard error (text formats): standard output, and so every golden, stays as it was. */
@@ -16,7 +16,7 @@ export interface Unexplored {
 export function unexploredRaces(file: string, scenario: Scenario, command: "run" | "compare"): Unexplored | undefined {
   const names = scenario.races.map((r) => r.name);
   if (names.length === 0) return undefined;
-  const explore = `${invocation()} explore ${shellWord(file)}`;
+  const explore = `${invocation()} explore ${shellWord(pathFromHere(file))}`;
   const n = names.length === 1 ? "1 race" : `${names.length} races`;
   return {
     line: `axptr-sim: ${file} has ${n} (${names.join(", ")}) that ${command} does not explore: it ran as if none fires; to run every way ${names.length === 1 ? "it" : "they"} can fire: ${explore}`,

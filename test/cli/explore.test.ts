@@ -19,13 +19,13 @@ machine   1 CPU, strategy percpu-flag, depth 1
 result    43 schedules, 3 classes: no violations
 
    1. 24  (55.8%)  completed  main#1 ok "hello, world"
-        replay: axptr-sim run ${SEED} --replay ''
+        replay: npx axptr-sim run ${SEED} --replay ''
 
    2. 11  (25.6%)  completed  main#1 err EFAULT
-        replay: axptr-sim run ${SEED} --replay 'munmap@main#1:before-step'
+        replay: npx axptr-sim run ${SEED} --replay 'munmap@main#1:before-step'
 
    3.  8  (18.6%)  killed  main#1 killed (SIGSEGV)
-        replay: axptr-sim run ${SEED} --replay 'munmap@main#1:before-read[6]'
+        replay: npx axptr-sim run ${SEED} --replay 'munmap@main#1:before-read[6]'
 `);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -54,7 +54,7 @@ result    43 schedules, 3 classes: no violations
       "exception-table         43        2           0",
       "",
     ]);
-    expect(r.stdout).toContain(`replay: axptr-sim run ${SEED} --strategy exception-table --replay 'munmap@main#1:before-step'`);
+    expect(r.stdout).toContain(`replay: npx axptr-sim run ${SEED} --strategy exception-table --replay 'munmap@main#1:before-step'`);
   });
 
   it("gives the same bytes with worker threads as without", () => {

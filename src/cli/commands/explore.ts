@@ -13,7 +13,7 @@ import { TraceTooLarge } from "../../sim/machine.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, loadEach, type Loaded } from "../io.js";
-import { invocation } from "../invocation.js";
+import { invocation, pathFromHere } from "../invocation.js";
 import { fileFromJson, resultFromJson } from "../../explore/from-json.js";
 import { replayCommand } from "../../render/explore-text.js";
 
@@ -121,7 +121,8 @@ export function exploreCommand(files: readonly string[], o: ExploreCommandOption
   else {
     const never = l.scenario.explore?.never ?? [];
     const hazardsForbidden = l.scenario.explore?.hazards === "forbidden";
-    const base = { color: o.color, file: l.file, never, hazardsForbidden };
+    // The replay commands run as printed from here: the tool as the user started it, the file from the current folder.
+    const base = { color: o.color, file: pathFromHere(l.file), never, hazardsForbidden, command: invocation() };
     stdout = all
       ? exploreTextAll(results, base)
       : exploreTextBlock(results[0] as ExploreResult, { ...base, ...(o.strategy !== undefined ? { strategyArg: o.strategy } : {}) });
@@ -157,7 +158,7 @@ export function mergeCommand(files: readonly string[], o: { format: "text" | "js
       merged = Array.from({ length: n }, (_, i) => mergeShards(docs.map((d) => ({ doc: (d.doc as Json[])[i] ?? null, where: `${d.file}[${i}]` }))));
     } else merged = mergeShards(docs.map((d) => ({ doc: d.doc, where: d.file })));
     const results = (Array.isArray(merged) ? merged : [merged]).map(resultFromJson);
-    const file = fileFromJson(Array.isArray(merged) ? (merged[0] ?? null) : merged);
+    const file = pathFromHere(fileFromJson(Array.isArray(merged) ? (merged[0] ?? null) : merged));
     const stdout = o.format === "json" ? `${JSON.stringify(merged, null, 2)}\n` : mergedText(results, file, o.color);
     // A merge is the last step of a CI job whose output goes to a file: a violation is explained on standard error too.
     const said = violationLines(results, file);
