@@ -12,7 +12,7 @@ import { InputError } from "../cli/errors.js";
 import { loadAll, simulateLoaded } from "../cli/io.js";
 import { failedExpectations, goldenPath, goldenText } from "../cli/commands/check.js";
 import { lookAt, type Seen } from "../cli/files.js";
-import { exploreForGolden, outcomesPath, outcomesText, violations } from "./outcomes.js";
+import { exploreForGolden, outcomesPath, outcomesText, violations, type Violation } from "./outcomes.js";
 
 /**
  * One scenario made ready for judging: its golden text now, its failed
@@ -20,8 +20,8 @@ import { exploreForGolden, outcomesPath, outcomesText, violations } from "./outc
  * so that on every core too), or its problems.
  */
 export type Ready = { file: string; now: string; expectations: string[]; golden: Seen; outcomes?: Outcomes };
-/** A scenario with races: its outcome golden's text now, its violating classes in words, the line of `races` (for annotations), and that golden as found. */
-export type Outcomes = { now: string; violations: string[]; line: number; golden: Seen };
+/** A scenario with races: its outcome golden's text now, its violating classes, the line of `races` (for annotations), and that golden as found. */
+export type Outcomes = { now: string; violations: Violation[]; line: number; golden: Seen };
 export type Prepared =
   | Ready
   | { file: string; problems: Problem[]; tooLarge: boolean }
@@ -47,7 +47,7 @@ export function prepareOne(file: string): Prepared {
         const r = exploreForGolden(s);
         ready.outcomes = {
           now: outcomesText(r, s, file),
-          violations: violations(r, file),
+          violations: violations(r, s),
           line: loaded.locate?.(["races"]).line ?? 1,
           golden: lookAt(outcomesPath(file), "golden"),
         };

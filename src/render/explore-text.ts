@@ -36,9 +36,14 @@ function share(count: number, total: number): string {
 }
 
 function why(cl: ExploreClass, o: ExploreTextOptions): string {
+  return violationReasons(cl, o.never, o.hazardsForbidden);
+}
+
+/** Which of the file's explore settings a violating class breaks: `never: panic`, `hazards: forbidden`. */
+export function violationReasons(cl: Pick<ExploreClass, "outcome" | "hazards">, never: readonly string[], hazardsForbidden: boolean): string {
   const reasons: string[] = [];
-  if (o.never.includes(cl.outcome)) reasons.push(`never: ${cl.outcome}`);
-  if (o.hazardsForbidden && cl.hazards.length > 0) reasons.push("hazards: forbidden");
+  if (never.includes(cl.outcome)) reasons.push(`never: ${cl.outcome}`);
+  if (hazardsForbidden && cl.hazards.length > 0) reasons.push("hazards: forbidden");
   // A merge of shards knows only that a class violates, not the file's settings.
   return reasons.length > 0 ? reasons.join(", ") : "explore settings";
 }

@@ -67,3 +67,29 @@ describe("check's next step", () => {
     expect(viaNpm.stdout).toContain(`  create it with: npx axptr-sim check --update ${join(dir, "a.yaml")}\n`);
   });
 });
+
+describe("a violating class in check", () => {
+  it("says which setting it violates, shows its witness's replay, and counts as failed (not missing)", () => {
+    const dir = folder({ "m.yaml": readFileSync("test/fixtures/explore/migration-forbidden.yaml", "utf8") });
+    expect(cli(["check", dir, "--update"]).code).toBe(1); // the .trace is written; the outcome golden is not
+    const file = join(dir, "m.yaml");
+    const r = cli(["check", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      [
+        `ok   ${file}`,
+        `FAIL ${file} (outcomes): 2 classes violate the file's explore settings; no outcome golden ${join(dir, "m.outcomes")} (none is written while a class violates)`,
+        `  explore: class 2 (9 schedules, outcome panic, hazards migrated-in-access) violates never: panic, hazards: forbidden; replay its witness: npx axptr-sim run ${file} --replay 'migrate@main#1:flag-set'`,
+        `  explore: class 3 (4 schedules, outcome completed, hazards migrated-in-access) violates hazards: forbidden; replay its witness: npx axptr-sim run ${file} --replay 'migrate@main#1:before-read[5]'`,
+        `  fix the behaviour a witness shows (replay it as above), or the explore settings in ${file}`,
+        "",
+        "check: 1 passed, 1 failed, 0 missing, 0 obsolete",
+        "",
+      ].join("\n"),
+    );
+    expect(r.stderr).toBe("axptr-sim: check failed: 1 failed, 0 missing\n");
+    // The replay shown is the violating run.
+    const replay = cli(["run", file, "--replay", "migrate@main#1:flag-set", "--format", "json"]);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ outcome: "panic" });
+  });
+});

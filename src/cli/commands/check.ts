@@ -4,7 +4,7 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { failureMessage, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
-import { outcomesPath } from "../../check/outcomes.js";
+import { outcomesPath, violationText } from "../../check/outcomes.js";
 import { palette } from "../../render/colors.js";
 import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
@@ -129,8 +129,11 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     }
     if (outcomes) {
       // The `.outcomes` golden of a scenario with races: judged like a trace golden; a violating class fails as an expectation does.
-      const oc = judgeGolden(file, outcomesPath(file), outcomes.now, outcomes.violations, outcomes.golden);
-      if (oc === undefined) continue;
+      const broken = outcomes.violations.map((v) => violationText(v, file, invocation()));
+      const judged = judgeGolden(file, outcomesPath(file), outcomes.now, broken, outcomes.golden);
+      if (judged === undefined) continue;
+      // A violating class is a failure of the scenario, not a golden still to create: it counts as failed, golden or not.
+      const oc: CaseResult = judged.status === "missing" && broken.length > 0 ? { ...judged, status: "failed", absent: true } : judged;
       results.push(oc);
       lines.set(oc, outcomes.line);
     }
@@ -168,10 +171,11 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       continue;
     }
     out.push(`${c.bad("FAIL")} ${label(r)}: ${failureMessage(r)}`);
-    for (const e of r.expectations) out.push(`  expectation failed: ${e}`);
+    // An outcome golden's failed expectations are violating classes, each already saying so.
+    for (const e of r.expectations) out.push(isOutcomes(r) ? `  ${e}` : `  expectation failed: ${e}`);
     if (r.diff) out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(l) : l.startsWith("-") ? c.bad(l) : l)));
     // One next step that works: --update cannot mend a failed expectation (it refuses), so it is offered only when none failed.
-    if (r.expectations.length > 0) out.push(fixLine(r));
+    if (r.expectations.length > 0) out.push(isOutcomes(r) ? `  fix the behaviour a witness shows (replay it as above), or the explore settings in ${r.scenario}` : fixLine(r));
     else if (r.diff) out.push(`  if the change is intended: ${invocation()} check --update ${shellWord(r.scenario)}`);
   }
   for (const f of invalid) out.push(`${c.bad("INVALID")} ${f}: not checked (its problems are on standard error)`);
