@@ -20,11 +20,14 @@ export interface RunOptions {
   color: boolean;
   /** mermaid: each diagram in a Markdown code fence. */
   fences?: boolean;
+  /** --replay: run a token whose pairs the run does not all reach, those races unfired (explore.md section 6); by default refused. */
+  allowUnfired?: boolean;
 }
 
 /** `run PATH…` (files, folders: their scenarios, sorted; -): the output to print, and whether every expectation was met. */
 export function runCommand(paths: readonly string[], opts: RunOptions): { output: Iterable<string>; stderr?: string; failed?: CheckFailed } {
   if (opts.fences && opts.format !== "mermaid") throw new UsageError("--fences wraps Mermaid diagrams in code fences: add --format mermaid");
+  if (opts.allowUnfired && opts.replay === undefined) throw new UsageError("--allow-unfired is about the pairs of a --replay token: add --replay TOKEN, or leave it out");
   // An option a format would ignore is refused, as --fences is: the user asked for something they would not get.
   if (opts.quiet && opts.format !== "text") throw new UsageError(`--quiet shortens the text trace: --format ${opts.format} does not use it (leave out --quiet, or use --format text)`);
   const { files, problems } = scenarioFiles(paths);
@@ -36,6 +39,7 @@ export function runCommand(paths: readonly string[], opts: RunOptions): { output
     // A replay explores the schedule the user asked for: only a plain run says that races went unexplored.
     const unexplored = opts.replay === undefined ? unexploredRaces(file, scenario, "run") : undefined;
     const trace = simulateLoaded({ file, scenario }, { ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { races } : {}) });
+    if (opts.replay !== undefined && !opts.allowUnfired) refuseUnplaced(file, opts.replay, trace);
     return { file, trace, ...(unexplored ? { unexplored } : {}) };
   });
   const json = opts.format === "json" || opts.format === "ndjson";
@@ -89,4 +93,18 @@ function replayed(file: string, scenario: Parameters<typeof parseToken>[0], toke
   const r = parseToken(scenario, token);
   if (!r.ok) throw new UsageError(`${file}: --replay '${token}': ${r.message}`);
   return raceEvents(scenario, r.schedule);
+}
+
+/**
+ * A replay whose pair the run never reaches (a step since removed, a renamed thread) would pass for a known
+ * failure: it is refused, naming the pair (exit 2), unless --allow-unfired (explore.md section 6's behaviour:
+ * that race is left unfired). Every pair of explore's own witnesses is reached.
+ */
+function refuseUnplaced(file: string, token: string, trace: Trace): void {
+  const [u] = trace.unfired.filter((x) => x.race !== undefined);
+  if (u === undefined) return;
+  const pair = token.split("+").find((p) => p.startsWith(`${u.race}@`)) ?? `${u.race}@${u.when}`;
+  throw new UsageError(
+    `${file}: --replay '${token}': the pair ${pair} cannot be placed: ${u.why}; the token no longer fits the file (was it made from an older version?); --allow-unfired runs it with that race unfired`,
+  );
 }
