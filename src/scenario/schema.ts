@@ -139,8 +139,8 @@ const intList = (t: PrimitiveTypeName) => {
 
 export const CONTENT_KINDS = ["str", "bytes", "fill", ...PRIMITIVE_TYPES] as const;
 
-export const ContentItem = strict({
-  at: U64,
+/** The bytes of a contents item, wherever they go: memory's contents and events' write say `at`, a reference's write starts at the reference. */
+const contentShape = {
   str: z.string().optional(),
   bytes: byteList.optional(),
   fill: integer(0n, 255n, "a byte 0..255").optional(),
@@ -157,7 +157,9 @@ export const ContentItem = strict({
   usize: intList("usize").optional(),
   isize: intList("isize").optional(),
   ptr: intList("ptr").optional(),
-}).superRefine((item, ctx) => {
+};
+
+export const ContentItem = strict({ at: U64, ...contentShape }).superRefine((item, ctx) => {
   exactlyOne(CONTENT_KINDS, "contents item")(item, ctx);
   if (item.fill !== undefined && item.len === undefined)
     ctx.addIssue({ code: "custom", path: ["len"], message: "a fill item needs len: how many bytes to fill" });
@@ -170,6 +172,22 @@ export const ContentItem = strict({
   dependentRequired: { fill: ["len"], len: ["fill"] },
 });
 export type ContentItemSpec = z.infer<typeof ContentItem>;
+
+/**
+ * `use: { write: { fill: 0 } }` and the other contents forms: the bytes the kernel stores through the
+ * reference, from its start (a real read() fills a buffer without naming each element). A fill
+ * without len fills the whole reference; what is written must fit in it.
+ */
+export const WriteContents = strict(contentShape).superRefine((item, ctx) => {
+  exactlyOne(CONTENT_KINDS, "use.write contents")(item, ctx);
+  if (item.fill === undefined && item.len !== undefined) ctx.addIssue({ code: "custom", path: ["len"], message: "len belongs to a fill item only" });
+}).meta({
+  id: "WriteContents",
+  description: "bytes stored through the reference from its start, as a contents item without at: str, bytes, fill (len optional: the whole reference), or a list of one element type",
+  ...exactlyOneJson(CONTENT_KINDS),
+  dependentRequired: { len: ["fill"] },
+});
+export type WriteContentsSpec = z.infer<typeof WriteContents>;
 
 export const Area = strict({
   name: z.string().min(1).optional(),
@@ -221,7 +239,10 @@ export type StepExpectSpec = z.infer<typeof StepExpect>;
 
 // ---- steps --------------------------------------------------------------------
 
-export const UseSpec = z.union([z.literal("read"), strict({ write: RawValue })], {
+/** A map is contents; anything else a value (or a list of them), as before. */
+const WriteSpec = z.union([WriteContents, RawValue], { error: unionError("expected a value, a list of values, or contents such as { fill: 0 }") });
+
+export const UseSpec = z.union([z.literal("read"), strict({ write: WriteSpec })], {
   error: unionError("expected use: read or use: { write: VALUE }", ["read"]),
 });
 

@@ -1,8 +1,9 @@
 // The axptr operations with the crate's order of checks (semantics section 3).
 import { decode, elementInfo, encode, type ElementInfo } from "../scenario/elements.js";
 import { hex, U64_MAX } from "../scenario/numbers.js";
-import { scalarNumber } from "../scenario/rules.js";
-import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec } from "../scenario/schema.js";
+import { isWriteContents, scalarNumber } from "../scenario/rules.js";
+import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec, WriteContentsSpec } from "../scenario/schema.js";
+import { contentBytes } from "./injector.js";
 import type { Access, StepResult, Value } from "./events.js";
 import { kernelTouch, userTouch } from "./handler.js";
 import { BlockedSignal, MAX_EVENTS, MAX_STRING_BYTES, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
@@ -194,17 +195,11 @@ function elementValues(bytes: Uint8Array, info: ElementInfo, n: bigint): Value[]
   return out;
 }
 
-function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | undefined, raw: RawValueSpec): StepResult {
-  const items = count === undefined ? [raw] : Array.isArray(raw) ? raw : [raw];
-  const size = Number(info.size);
-  const bytes = new Uint8Array(items.length * size);
-  items.forEach((item, i) => {
-    if (info.primitive) bytes.set(encode(scalarNumber(item) ?? 0n, size), i * size);
-    else if (Array.isArray(item)) bytes.set(item.map((b) => Number(scalarNumber(b) ?? 0n)), i * size);
-  });
+function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | undefined, raw: RawValueSpec | WriteContentsSpec): StepResult {
+  const { bytes, elements } = isWriteContents(raw) ? { bytes: writtenContents(raw, info.size * (count ?? 1n)), elements: count ?? 1n } : valueBytes(info, count, raw);
   const total = BigInt(bytes.length);
   // Zero-sized elements touch no memory, but each write is still a unit of work (as zero-sized reads are).
-  if (info.size === 0n) m.spend(BigInt(items.length));
+  if (info.size === 0n) m.spend(elements);
   for (const [lo, hi] of pageChunks(start, total, m.aspace.pageSize)) {
     if (kernelTouch(m, lo, "write", { site: true, interrupt: false }) === "fixup") return EFAULT;
     m.spend(elementsStartingIn(start, info.size, lo, hi));
@@ -212,6 +207,24 @@ function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | 
     m.access("write", lo, hi - lo, "kernel");
   }
   return OK;
+}
+
+/** The bytes of a written value (or list of them), element by element. */
+function valueBytes(info: ElementInfo, count: bigint | undefined, raw: RawValueSpec): { bytes: Uint8Array; elements: bigint } {
+  const items = count === undefined ? [raw] : Array.isArray(raw) ? raw : [raw];
+  const size = Number(info.size);
+  const bytes = new Uint8Array(items.length * size);
+  items.forEach((item, i) => {
+    if (info.primitive) bytes.set(encode(scalarNumber(item) ?? 0n, size), i * size);
+    else if (Array.isArray(item)) bytes.set(item.map((b) => Number(scalarNumber(b) ?? 0n)), i * size);
+  });
+  return { bytes, elements: BigInt(items.length) };
+}
+
+/** Contents written through a reference of `size` bytes, from its start (validation made them fit; a fill without len fills it all). */
+function writtenContents(c: WriteContentsSpec, size: bigint): Uint8Array {
+  if (c.fill !== undefined) return new Uint8Array(Number(c.len ?? size)).fill(Number(c.fill));
+  return contentBytes(c) ?? new Uint8Array(0);
 }
 
 /** get_as_null_terminated / get_as_str: the scan inside access_user_memory. */
