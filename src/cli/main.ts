@@ -44,10 +44,11 @@ function program(done: (d: Done) => void, said: Said): Command {
     .addOption(strategyOption())
     .option("--quiet", "text: only the step results and the summary", false)
     .option("--replay <token>", "run the schedule of an explore witness (its races fire where the token says)")
+    .option("--explain", "say why each failing region check, page check and populate failed (no area, no permission, no free frame)", false)
     .option("--allow-unfired", "--replay: run a token some of whose pairs the run never reaches (those races unfired) instead of refusing it", false)
     .option("--fences", "mermaid: each diagram in a Markdown ```mermaid code fence", false)
     .option("--no-color", "never colour the output")
-    .action((files: string[], o: { format: Format; strategy?: StrategyName; quiet: boolean; fences: boolean; replay?: string; allowUnfired: boolean; color: boolean }) => {
+    .action((files: string[], o: { format: Format; strategy?: StrategyName; quiet: boolean; fences: boolean; replay?: string; allowUnfired: boolean; explain: boolean; color: boolean }) => {
       const { replay, ...rest } = o;
       const r = runCommand(files, { ...rest, ...(replay !== undefined ? { replay } : {}), color: useColor(o.color) });
       done({ stdout: r.output, ...(r.stderr !== undefined ? { stderr: r.stderr } : {}), ...(r.failed ? { failed: r.failed } : {}) });

@@ -55,15 +55,18 @@ const Expected = z
   .meta({ id: "Expected", description: "a step's expectation (a panic's, without a message)" });
 
 /** Each event kind's own fields, beside seq, thread, step, cpu, kind, flags and nested. */
+/** Only on a refusal: the first address no area covers, the area without the access, no free frame. */
+const Why = z.string().meta({ description: "why the check or populate failed (present only then): no area at ADDR, the area A..B is PERM: no ACCESS permission, no free frame for the page ADDR" });
+
 export const EVENT_FIELDS = {
   "step-start": { op: Op, args: z.string() },
   "align-check": { addr: Address, align: Exact, ok: z.boolean() },
-  "region-check": { addr: Address, size: Exact, access: z.string().meta({ description: "the access checked: read, write, execute, joined by + (read+write)" }), ok: z.boolean() },
-  populate: { addr: Address, size: Exact, ok: z.boolean(), errno: Errno.optional() },
+  "region-check": { addr: Address, size: Exact, access: z.string().meta({ description: "the access checked: read, write, execute, joined by + (read+write)" }), ok: z.boolean(), why: Why.optional() },
+  populate: { addr: Address, size: Exact, ok: z.boolean(), errno: Errno.optional(), why: Why.optional() },
   "page-mapped": { addr: Address },
   "flag-set": {},
   "flag-clear": {},
-  "page-check": { addr: Address, ok: z.boolean() },
+  "page-check": { addr: Address, ok: z.boolean(), why: Why.optional() },
   read: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
   write: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
   execute: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },

@@ -43,12 +43,12 @@ interface Base {
 export type EventBody =
   | { kind: "step-start"; op: OpName; args: string }
   | { kind: "align-check"; addr: bigint; align: bigint; ok: boolean }
-  | { kind: "region-check"; addr: bigint; size: bigint; access: string; ok: boolean }
-  | { kind: "populate"; addr: bigint; size: bigint; ok: boolean; errno?: Errno }
+  | { kind: "region-check"; addr: bigint; size: bigint; access: string; ok: boolean; why?: string }
+  | { kind: "populate"; addr: bigint; size: bigint; ok: boolean; errno?: Errno; why?: string }
   | { kind: "page-mapped"; addr: bigint }
   | { kind: "flag-set" }
   | { kind: "flag-clear" }
-  | { kind: "page-check"; addr: bigint; ok: boolean }
+  | { kind: "page-check"; addr: bigint; ok: boolean; why?: string }
   | { kind: "read"; addr: bigint; size: bigint; mode: Mode; interrupt?: boolean }
   | { kind: "write"; addr: bigint; size: bigint; mode: Mode; interrupt?: boolean }
   | { kind: "execute"; addr: bigint; size: bigint; mode: Mode; interrupt?: boolean }

@@ -67,6 +67,8 @@ export class Machine {
   eventCount = 0;
   /** False when only the outcome matters (an exploration): events are counted, not kept. */
   keepEvents = true;
+  /** A failing check or populate says why (run --explain); off by default, so traces are as they were. */
+  explain = false;
   readonly hazards: Hazard[] = [];
   used = 0n;
   lockHolder: string | null = null;

@@ -107,7 +107,8 @@ function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, acc
   if (end > U64_MAX) overflow(m, start, size);
   m.spend();
   const inside = m.aspace.checkRegionAccess(start, end, access);
-  m.emit({ kind: "region-check", addr: start, size, access: access.join("+"), ok: inside });
+  // With --explain a refusal says why; without, the event is as goldens have it.
+  m.emit({ kind: "region-check", addr: start, size, access: access.join("+"), ok: inside, ...(inside || !m.explain ? {} : { why: m.aspace.regionRefusal(start, end, access) }) });
   if (!inside) return EFAULT;
   m.triggers.fire(m, "after-region-check");
 
@@ -121,7 +122,7 @@ function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, acc
   const limit = m.remaining;
   const r = m.aspace.populate(first, last, limit);
   m.spend(BigInt(r.mapped.length));
-  const failed = r.error === "ENOMEM" ? { errno: "ENOMEM" as const } : {};
+  const failed = r.error === "ENOMEM" ? { errno: "ENOMEM" as const, ...(m.explain ? { why: m.aspace.populateRefusal(first, last) } : {}) } : {};
   m.emit({ kind: "populate", addr: first, size: last - first, ok: r.error === undefined, ...failed });
   for (const page of r.mapped) m.emit({ kind: "page-mapped", addr: page });
   if (r.error === "limit") m.end({ status: "step-limit" });
@@ -338,7 +339,7 @@ function scan(m: Machine, start: bigint, info: ElementInfo, access: Access[], ta
       if (page + P > U64_MAX) overflow(m, page, P);
       m.spend();
       const ok = m.aspace.checkRegionAccess(page, page + P, access);
-      m.emit({ kind: "page-check", addr: page, ok });
+      m.emit({ kind: "page-check", addr: page, ok, ...(ok || !m.explain ? {} : { why: m.aspace.regionRefusal(page, page + P, access) }) });
       if (!ok) return "EFAULT";
       page += P;
     }

@@ -29,6 +29,8 @@ export interface SimulateOptions {
   keepEvents?: boolean;
   /** The start state from initialMemory(scenario), forked rather than built again. */
   start?: AddressSpace;
+  /** A failing region check, page check or populate says why (`why`): run --explain. Off, the trace is as it always was. */
+  explain?: boolean;
 }
 
 /**
@@ -61,6 +63,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     mc.budget,
   );
   m.keepEvents = options.keepEvents ?? true;
+  m.explain = options.explain ?? false;
   const races = options.races ?? [];
   const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint);
   m.triggers = injector;

@@ -22,12 +22,15 @@ export interface RunOptions {
   fences?: boolean;
   /** --replay: run a token whose pairs the run does not all reach, those races unfired (explore.md section 6); by default refused. */
   allowUnfired?: boolean;
+  /** Each failing region check, page check and populate says why (text and JSON); off, the output is as it always was. */
+  explain?: boolean;
 }
 
 /** `run PATH…` (files, folders: their scenarios, sorted; -): the output to print, and whether every expectation was met. */
 export function runCommand(paths: readonly string[], opts: RunOptions): { output: Iterable<string>; stderr?: string; failed?: CheckFailed } {
   if (opts.fences && opts.format !== "mermaid") throw new UsageError("--fences wraps Mermaid diagrams in code fences: add --format mermaid");
   if (opts.allowUnfired && opts.replay === undefined) throw new UsageError("--allow-unfired is about the pairs of a --replay token: add --replay TOKEN, or leave it out");
+  if (opts.explain && opts.format === "mermaid") throw new UsageError("--explain adds reasons to the trace's lines: --format mermaid does not show them (use text, json or ndjson)");
   // An option a format would ignore is refused, as --fences is: the user asked for something they would not get.
   if (opts.quiet && opts.format !== "text") throw new UsageError(`--quiet shortens the text trace: --format ${opts.format} does not use it (leave out --quiet, or use --format text)`);
   const { files, problems } = scenarioFiles(paths);
@@ -38,7 +41,7 @@ export function runCommand(paths: readonly string[], opts: RunOptions): { output
     const races = opts.replay === undefined ? undefined : replayed(file, scenario, opts.replay);
     // A replay explores the schedule the user asked for: only a plain run says that races went unexplored.
     const unexplored = opts.replay === undefined ? unexploredRaces(file, scenario, "run") : undefined;
-    const trace = simulateLoaded({ file, scenario }, { ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { races } : {}) });
+    const trace = simulateLoaded({ file, scenario }, { ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { races } : {}), ...(opts.explain ? { explain: true } : {}) });
     if (opts.replay !== undefined && !opts.allowUnfired) refuseUnplaced(file, opts.replay, trace);
     return { file, trace, ...(unexplored ? { unexplored } : {}) };
   });
