@@ -93,3 +93,23 @@ describe("a violating class in check", () => {
     expect(JSON.parse(replay.stdout)).toMatchObject({ outcome: "panic" });
   });
 });
+
+describe("check --exclude GLOB", () => {
+  const SEED = readFileSync("scenarios/01-seed-string-across-lazy-page.yaml", "utf8");
+  it("leaves out the scenarios a glob names (repeatable; without / a file name in any folder), and their goldens are not obsolete", () => {
+    const dir = folder({ "a.yaml": SEED, "b.yaml": SEED });
+    mkdirSync(join(dir, "wip"));
+    writeFileSync(join(dir, "wip", "c.yaml"), SEED);
+    expect(cli(["check", dir, "--update"]).code).toBe(0);
+    const r = cli(["check", "--exclude", `${dir}/wip/**`, "--exclude", "b.yaml", dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`ok   ${join(dir, "a.yaml")}\n\ncheck: 1 passed, 0 failed, 0 missing, 0 obsolete\n`);
+  });
+
+  it("a check whose every scenario is excluded finds none, and fails as such", () => {
+    const dir = folder({ "a.yaml": SEED });
+    const r = cli(["check", dir, "--exclude", "*.yaml"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`NO SCENARIOS in ${dir}`);
+  });
+});

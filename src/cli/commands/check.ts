@@ -14,6 +14,7 @@ import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 import { fileProblem, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
 import { collect, identities, SCENARIO } from "../walk.js";
 import { invocation } from "../invocation.js";
+import { excluded, excludeGlobs } from "../glob.js";
 import { shellWord } from "../../render/explore-text.js";
 import { prepareEach } from "../../check/parallel.js";
 
@@ -27,6 +28,8 @@ export interface CheckOptions {
   ci: boolean;
   /** GITHUB_ACTIONS is set: failures also become `::error` annotations. */
   github: boolean;
+  /** Globs of scenario paths not to check (--exclude, repeatable). */
+  exclude?: readonly string[];
   /** A check that finds no scenario passes (as vitest's --passWithNoTests); by default it fails. */
   passWithNoScenarios?: boolean;
 }
@@ -47,7 +50,12 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
   const same = identities();
-  const { scenarios, traces: goldensSeen, problems } = collect(paths, same, DEFAULT_FOLDER);
+  const found = collect(paths, same, DEFAULT_FOLDER);
+  const { traces: goldensSeen, problems } = found;
+  // --exclude: those scenarios are not checked, and their goldens are not obsolete.
+  const globs = excludeGlobs(o.exclude ?? []);
+  const left = found.scenarios.filter((s) => excluded(s, globs.paths, globs.names));
+  const scenarios = found.scenarios.filter((s) => !excluded(s, globs.paths, globs.names));
 
   // Each golden belongs to one scenario (a.yaml and a.yml would share a.trace), and is never a scenario.
   const owner = new Map<string, string>();
@@ -154,7 +162,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   }
   for (const w of writes) writeAtomically(w.golden, w.text, "golden", w.mode);
   const listed = [...removed.map((t) => `removed ${t} (left behind by an interrupted check --update)`), ...done];
-  const goldenSet = new Set(scenarios.flatMap((s) => [same(goldenPath(s)), same(outcomesPath(s))]));
+  const goldenSet = new Set([...scenarios, ...left].flatMap((s) => [same(goldenPath(s)), same(outcomesPath(s))]));
   const obsolete = goldensSeen.filter((t) => !goldenSet.has(same(t))).sort();
 
   for (const r of results) {
