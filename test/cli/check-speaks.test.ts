@@ -1,5 +1,5 @@
 // check says what went wrong and what to do next (issue 21, points 3, 4 and 6).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -111,5 +111,34 @@ describe("check --exclude GLOB", () => {
     const r = cli(["check", dir, "--exclude", "*.yaml"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`NO SCENARIOS in ${dir}`);
+  });
+});
+
+describe("check --update --prune", () => {
+  const SEED = readFileSync("scenarios/01-seed-string-across-lazy-page.yaml", "utf8");
+  it("removes obsolete goldens (trace and outcomes), listing each; without --update it is refused", () => {
+    const dir = folder({ "a.yaml": SEED });
+    expect(cli(["check", dir, "--update"]).code).toBe(0);
+    writeFileSync(join(dir, "gone.trace"), "old\n");
+    writeFileSync(join(dir, "old.outcomes"), "old\n");
+    const refused = cli(["check", dir, "--prune"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe("axptr-sim: --prune removes obsolete goldens, and goldens change only with --update: add --update\n");
+    expect(existsSync(join(dir, "gone.trace"))).toBe(true);
+    const r = cli(["check", dir, "--update", "--prune"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        `ok   ${join(dir, "a.yaml")}`,
+        "",
+        `unchanged ${join(dir, "a.trace")}`,
+        `removed ${join(dir, "gone.trace")} (obsolete: its scenario is gone)`,
+        `removed ${join(dir, "old.outcomes")} (obsolete: its scenario is gone)`,
+        "",
+        "check: 1 passed, 0 failed, 0 missing, 0 obsolete",
+        "",
+      ].join("\n"),
+    );
+    expect(readdirSync(dir).sort()).toEqual(["a.trace", "a.yaml"]);
   });
 });

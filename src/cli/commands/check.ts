@@ -1,6 +1,6 @@
 // `check [PATH…]`: golden traces for CI. Reads scenarios and goldens, writes
 // goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants, mkdirSync, unlinkSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { failureMessage, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
@@ -28,6 +28,8 @@ export interface CheckOptions {
   ci: boolean;
   /** GITHUB_ACTIONS is set: failures also become `::error` annotations. */
   github: boolean;
+  /** With --update: remove obsolete goldens. */
+  prune?: boolean;
   /** Globs of scenario paths not to check (--exclude, repeatable). */
   exclude?: readonly string[];
   /** A check that finds no scenario passes (as vitest's --passWithNoTests); by default it fails. */
@@ -47,6 +49,7 @@ export function goldenPath(scenarioPath: string): string {
 }
 
 export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed; problems?: Problem[] } {
+  if (o.prune && !o.update) throw new UsageError("--prune removes obsolete goldens, and goldens change only with --update: add --update");
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
   const same = identities();
@@ -146,8 +149,10 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       lines.set(oc, outcomes.line);
     }
   }
-  // Nothing is written unless every golden can be.
-  for (const folder of new Set(writes.map((w) => dirname(w.golden)))) {
+  const goldenSet = new Set([...scenarios, ...left].flatMap((s) => [same(goldenPath(s)), same(outcomesPath(s))]));
+  const stale = goldensSeen.filter((t) => !goldenSet.has(same(t))).sort();
+  // Nothing is written (or pruned) unless every golden can be.
+  for (const folder of new Set([...writes.map((w) => dirname(w.golden)), ...(o.prune ? stale.map((t) => dirname(t)) : [])])) {
     try {
       accessSync(folder, constants.W_OK);
     } catch (e) {
@@ -161,9 +166,12 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     for (const folder of folders.values()) removed.push(...removeStaleTemporaries(folder));
   }
   for (const w of writes) writeAtomically(w.golden, w.text, "golden", w.mode);
-  const listed = [...removed.map((t) => `removed ${t} (left behind by an interrupted check --update)`), ...done];
-  const goldenSet = new Set([...scenarios, ...left].flatMap((s) => [same(goldenPath(s)), same(outcomesPath(s))]));
-  const obsolete = goldensSeen.filter((t) => !goldenSet.has(same(t))).sort();
+  const listed: string[] = [...removed.map((t) => `removed ${t} (left behind by an interrupted check --update)`), ...done];
+  // --update --prune removes obsolete goldens (a link is removed, never what it points to), listing each.
+  const pruned = o.prune ? stale.filter((t) => pruneGolden(t, problems)) : [];
+  refuse(problems, o);
+  listed.push(...pruned.map((t) => `removed ${t} (obsolete: its scenario is gone)`));
+  const obsolete = stale.filter((t) => !pruned.includes(t));
 
   for (const r of results) {
     if (r.status === "passed") {
@@ -224,6 +232,17 @@ function makeFolderFor(path: string): void {
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
     throw new UsageError(`--output ${path}: cannot make its folder ${folder}: ${reason}`);
+  }
+}
+
+/** Removes an obsolete golden; a failure is a problem of that file (the check then exits 2). */
+function pruneGolden(path: string, problems: Problem[]): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (e) {
+    problems.push(fileProblem(path, `cannot remove this obsolete golden: ${reasonOf(e)}`));
+    return false;
   }
 }
 
