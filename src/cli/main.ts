@@ -64,13 +64,14 @@ function program(done: (d: Done) => void, said: Said): Command {
     .argument("[path...]", "scenario files (.yaml, .yml) or folders, searched recursively", [DEFAULT_FOLDER])
     .option("--update", "write goldens that are missing or differ (the only way a golden is written)", false)
     .option("--strict", "fail on obsolete goldens (a .trace whose scenario is gone)", false)
+    .option("--accept <path>", "write the golden of this scenario (or this golden) as --update would, and no other; repeatable", (g: string, all: string[]) => [...all, g], [] as string[])
     .option("--prune", "with --update: remove obsolete goldens (a .trace or .outcomes whose scenario is gone), listing them", false)
     .option("--exclude <glob>", "scenario paths not to check (`*`, `?`, `**`; a glob without / names files in any folder; repeatable)", (g: string, all: string[]) => [...all, g], [] as string[])
     .option("--pass-with-no-scenarios", "pass when no scenario is found (by default a check of nothing fails)", false)
     .addOption(new Option("--reporter <name>", "human, or junit (with --output)").choices(["human", "junit"]).default("human"))
     .option("--output <file>", "where the junit reporter writes")
     .option("--no-color", "never colour the output")
-    .action((paths: string[], o: { update: boolean; strict: boolean; prune: boolean; exclude: string[]; passWithNoScenarios: boolean; reporter: "human" | "junit"; output?: string; color: boolean }) => {
+    .action((paths: string[], o: { update: boolean; strict: boolean; prune: boolean; accept: string[]; exclude: string[]; passWithNoScenarios: boolean; reporter: "human" | "junit"; output?: string; color: boolean }) => {
       const r = checkCommand(paths, { ...o, color: useColor(o.color), ci: isSet(process.env.CI), github: isSet(process.env.GITHUB_ACTIONS) });
       done(r);
     });

@@ -142,3 +142,22 @@ describe("check --update --prune", () => {
     expect(readdirSync(dir).sort()).toEqual(["a.trace", "a.yaml"]);
   });
 });
+
+describe("check --accept PATH", () => {
+  const SEED = readFileSync("scenarios/01-seed-string-across-lazy-page.yaml", "utf8");
+  it("writes the golden of the scenario named (or the golden named), as --update would, and no other", () => {
+    const dir = folder({ "a.yaml": SEED, "b.yaml": SEED, "c.yaml": SEED });
+    const r = cli(["check", dir, "--accept", join(dir, "a.yaml"), "--accept", join(dir, "c.trace")]);
+    expect(r.code).toBe(1);
+    expect(readdirSync(dir).sort()).toEqual(["a.trace", "a.yaml", "b.yaml", "c.trace", "c.yaml"]);
+    expect(r.stdout).toContain(`\ncreated ${join(dir, "a.trace")}\ncreated ${join(dir, "c.trace")}\n\ncheck: 2 passed, 0 failed, 1 missing, 0 obsolete\n`);
+    expect(r.stdout).toContain(`MISSING ${join(dir, "b.yaml")}: no golden trace ${join(dir, "b.trace")}\n`);
+  });
+
+  it("a path that is no scenario of the check, nor its golden, is exit 2", () => {
+    const dir = folder({ "a.yaml": SEED });
+    const r = cli(["check", dir, "--accept", "elsewhere.yaml"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("axptr-sim: --accept elsewhere.yaml: not a scenario of this check, nor one's golden (name a .yaml checked here, or its .trace or .outcomes)\n");
+  });
+});

@@ -28,6 +28,8 @@ export interface CheckOptions {
   ci: boolean;
   /** GITHUB_ACTIONS is set: failures also become `::error` annotations. */
   github: boolean;
+  /** Scenarios (or goldens) whose goldens to write, as --update would, and no others. */
+  accept?: readonly string[];
   /** With --update: remove obsolete goldens. */
   prune?: boolean;
   /** Globs of scenario paths not to check (--exclude, repeatable). */
@@ -68,6 +70,12 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     if (other !== undefined) problems.push(fileProblem(s, `its golden ${g} is also the golden of ${other}: rename one of the two`));
     else owner.set(same(g), s);
   }
+  // --accept PATH…: the goldens of those scenarios (or those goldens) are written as --update would, and no other.
+  const accepted = new Map((o.accept ?? []).map((p) => [same(p), p]));
+  const accepts = (file: string, golden: string) => accepted.has(same(file)) || accepted.has(same(golden));
+  for (const [id, p] of accepted)
+    if (!scenarios.some((s) => same(s) === id || same(goldenPath(s)) === id || same(outcomesPath(s)) === id))
+      throw new UsageError(`--accept ${p}: not a scenario of this check, nor one's golden (name a .yaml checked here, or its .trace or .outcomes)`);
   let report: Target | undefined;
   if (o.output) {
     const id = same(o.output);
@@ -110,7 +118,8 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     }
     const stored = read?.text;
     let r = judge(file, golden, now, stored, expectations);
-    if (o.update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
+    const writing = o.update || accepts(file, golden);
+    if (writing && r.status !== "passed" && (r.status === "missing" || r.diff)) {
       // A golden records a trace whose expectations are met: --update does not write one that fails them.
       if (r.expectations.length > 0) {
         const verb = r.status === "missing" ? "not created" : "not updated";
@@ -126,7 +135,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       writes.push({ golden, text: now, ...(target.kind === "file" ? { mode: target.mode } : {}) });
       done.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
       r = judge(file, golden, now, now, r.expectations);
-    } else if (o.update) done.push(`unchanged ${golden}`);
+    } else if (writing) done.push(`unchanged ${golden}`);
     return r;
   };
   for (const { file, now, expectations, golden, outcomes } of prepared) {
@@ -161,7 +170,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   }
   refuse(problems, o);
   const removed: string[] = [];
-  if (o.update) {
+  if (o.update || accepted.size > 0) {
     const folders = new Map(scenarios.map((s) => [same(dirname(goldenPath(s))), dirname(goldenPath(s))]));
     for (const folder of folders.values()) removed.push(...removeStaleTemporaries(folder));
   }
