@@ -8,8 +8,10 @@
 // ---- scenarios: YAML text to a validated scenario, or problems with line and column
 export { loadScenario, MAX_PROBLEMS, type LoadResult, type Locate, type Scenario } from "./scenario/validate.js";
 export { formatProblem, type KeyPath, type Problem } from "./scenario/problems.js";
+export { KERNELS, type KernelName } from "./scenario/kernels.js";
 export {
   ACTIONS,
+  ALL_STRATEGIES,
   HAZARDS,
   OUTCOMES,
   STRATEGIES,
@@ -37,6 +39,7 @@ export {
 // ---- the simulator: a pure function from a scenario to its typed trace
 export { simulate, type SimulateOptions, type StrategyName } from "./sim/simulate.js";
 export { MAX_EVENTS, TraceTooLarge } from "./sim/machine.js";
+export { kernelProfile, type KernelProfile } from "./sim/kernels/index.js";
 export type {
   Access,
   Decision,

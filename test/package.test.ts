@@ -70,7 +70,7 @@ const trace: Trace = simulate(loaded.scenario, { strategy });
 const kinds: EventKind[] = trace.events.map((e) => e.kind);
 const pageSize: bigint = loaded.scenario.machine.page_size;
 const parsed = TraceDocument.parse(JSON.parse(renderJson([{ trace, file: "empty.yaml" }])));
-const outcome: "completed" | "panic" | "killed" | "deadlock" | "step-limit" = parsed.outcome;
+const outcome: "completed" | "panic" | "killed" | "deadlock" | "step-limit" | "livelock" = parsed.outcome;
 // @ts-expect-error: not a strategy
 simulate(loaded.scenario, { strategy: "per-cpu-flag" });
 const explored: ExploreResult = explore(loaded.scenario, { depth: 1, strategy, shard: { index: 1, count: 2 } });

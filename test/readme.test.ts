@@ -58,6 +58,21 @@ describe("README: the run action and the JSON event kinds", () => {
   });
 });
 
+describe("README's syscall-shapes example (kernels.md section 8)", () => {
+  it("runs as its comments say: argv[0] read holding fs, no argv[1] so not-run with why", () => {
+    const start = readme.indexOf("name: execve copies argv while holding the fs lock");
+    const text = readme.slice(start, readme.indexOf("```", start));
+    const r = cli(["run", "-", "--format", "text"], { input: text });
+    expect(r.code).toBe(0);
+    const steps = r.stdout.slice(r.stdout.indexOf("\nsteps\n") + 7, r.stdout.indexOf("\n\noutcome"));
+    expect(steps.split("\n")).toEqual([
+      "    main#1 get_as_null_terminated ptr=0xe0000 T=ptr → ok [0xe0100]",
+      '    main#2 get_as_str ptr=argv[0] (0xe0100, from main#1) hold=fs → ok "ls"',
+      "    main#3 get_as_str ptr=argv[1] (from main#1) → not-run (no pointer: main#1's value has 1 element, none at index 1)",
+    ]);
+  });
+});
+
 function nameOf(n: string): string {
   const list = readFileSync(new URL("../scenarios/README.md", import.meta.url), "utf8");
   const m = new RegExp("`" + n + "-([^`]+\\.yaml)`").exec(list);

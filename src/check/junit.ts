@@ -1,6 +1,24 @@
 // JUnit XML for CI dashboards: one testcase a scenario.
 import { formatProblem, type Problem } from "../scenario/problems.js";
 import type { CaseResult } from "./golden.js";
+import { printable } from "../scenario/printable.js";
+
+/** What the second line of every JUnit report of check begins with: check replaces an --output file only when it holds it (or with --force). */
+export const JUNIT_MARK = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="axptr-sim check"';
+
+/** Characters XML 1.0 cannot carry at all. */
+// eslint-disable-next-line no-control-regex
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+
+/** A name or a one-line message: what XML cannot carry dropped, then printable (no newline, no escape sequence, no bidi override, for a CI that prints the file). */
+function xmlName(s: string): string {
+  return escapeXml(printable(s.replace(NOT_XML, "")));
+}
+
+/** A body of lines (a diff, problems): each line as xmlName, the newlines kept. */
+function xmlLines(s: string): string {
+  return s.split("\n").map(xmlName).join("\n");
+}
 
 export function escapeXml(s: string): string {
   return s
@@ -9,7 +27,7 @@ export function escapeXml(s: string): string {
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
     // Characters XML 1.0 cannot carry at all.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+    .replace(NOT_XML, "");
 }
 
 /** `invalid`: the problems of scenarios that could not be checked, one testcase with an <error> a file. */
@@ -24,20 +42,20 @@ export function renderJunit(results: readonly CaseResult[], obsolete: readonly s
     `  <testsuite name="axptr-sim check" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0">`,
   ];
   for (const r of results) {
-    const open = `    <testcase classname="axptr-sim.check" name="${escapeXml(r.golden.endsWith(".outcomes") ? `${r.scenario} (outcomes)` : r.scenario)}" file="${escapeXml(r.scenario)}"`;
+    const open = `    <testcase classname="axptr-sim.check" name="${xmlName(r.golden.endsWith(".outcomes") ? `${r.scenario} (outcomes)` : r.scenario)}" file="${xmlName(r.scenario)}"`;
     if (r.status === "passed") {
       lines.push(`${open}/>`);
       continue;
     }
     const message = failureMessage(r);
     const body = [r.diff ?? "", ...r.expectations.map((e) => `expectation failed: ${e}`)].filter((s) => s !== "").join("\n");
-    lines.push(`${open}>`, `      <failure message="${escapeXml(message)}" type="${r.status}">${escapeXml(body)}</failure>`, "    </testcase>");
+    lines.push(`${open}>`, `      <failure message="${xmlName(message)}" type="${r.status}">${xmlLines(body)}</failure>`, "    </testcase>");
   }
   for (const f of invalidFiles) {
     const body = invalid.filter((p) => p.file === f).map(formatProblem).join("\n");
-    lines.push(`    <testcase classname="axptr-sim.check" name="${escapeXml(f)}" file="${escapeXml(f)}">`, `      <error message="invalid scenario" type="invalid">${escapeXml(body)}</error>`, "    </testcase>");
+    lines.push(`    <testcase classname="axptr-sim.check" name="${xmlName(f)}" file="${xmlName(f)}">`, `      <error message="invalid scenario" type="invalid">${xmlLines(body)}</error>`, "    </testcase>");
   }
-  if (strict) for (const o of obsolete) lines.push(`    <testcase classname="axptr-sim.check" name="${escapeXml(o)}"><failure message="obsolete golden: its scenario is gone" type="obsolete"/></testcase>`);
+  if (strict) for (const o of obsolete) lines.push(`    <testcase classname="axptr-sim.check" name="${xmlName(o)}"><failure message="obsolete golden: its scenario is gone" type="obsolete"/></testcase>`);
   lines.push("  </testsuite>", "</testsuites>");
   return lines.join("\n") + "\n";
 }

@@ -48,5 +48,5 @@ export function violations(r: ExploreResult, s: Scenario): Violation[] {
 /** A violation as a failed expectation, in words, with the command (`command`: the tool as the user started it) that replays its witness. */
 export function violationText(v: Violation, scenarioPath: string, command: string): string {
   const hazards = v.hazards.length > 0 ? `, hazards ${v.hazards.join(", ")}` : "";
-  return `explore: class ${v.index} (${v.count} schedule${v.count === 1 ? "" : "s"}, outcome ${v.outcome}${hazards}) violates ${v.why}; replay its witness: ${replayCommand(scenarioPath, v.witness, undefined, command)}`;
+  return `explore: class ${v.index} (${v.count} schedule${v.count === 1 ? "" : "s"}, outcome ${v.outcome}${hazards}) violates ${v.why}; replay its witness: ${replayCommand(scenarioPath, v.witness, undefined, undefined, command)}`;
 }

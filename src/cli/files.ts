@@ -1,7 +1,9 @@
-// The files check reads and writes beside the user's scenarios: goldens and
-// the JUnit report. Nothing here follows a symbolic link to write, replaces a
-// file that is not a regular one, or leaves a temporary file it cannot name.
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeSync } from "node:fs";
+// The files the tool reads and writes beside the user's: goldens, the JUnit
+// report, the HTML report. Every write goes through writeAtomically. Nothing
+// here follows a symbolic link to write, replaces a file that is not a
+// regular one, or leaves a temporary file it cannot name.
+import { randomBytes } from "node:crypto";
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Problem } from "../scenario/problems.js";
 import { OutputError, UsageError } from "./errors.js";
@@ -44,6 +46,28 @@ export type Target =
   | { kind: "file"; mode: number; readOnly: boolean }
   | { kind: "refused"; problem: Problem };
 
+/** What is at a path, looked at without following a link. */
+export type Entry =
+  | { kind: "missing" }
+  | { kind: "link"; to: string }
+  | { kind: "folder" }
+  | { kind: "special" }
+  | { kind: "file"; mode: number; readOnly: boolean }
+  | { kind: "unreadable"; error: unknown };
+
+export function entryAt(path: string): Entry {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ENOENT" ? { kind: "missing" } : { kind: "unreadable", error: e };
+  }
+  if (st.isSymbolicLink()) return { kind: "link", to: linkTarget(path) };
+  if (st.isDirectory()) return { kind: "folder" };
+  if (!st.isFile()) return { kind: "special" };
+  return { kind: "file", mode: st.mode & 0o7777, readOnly: (st.mode & 0o222) === 0 };
+}
+
 /**
  * Looks at a golden or report path without following a link: only a regular
  * file, or nothing, may be there. A link is refused (and where it points is
@@ -51,19 +75,20 @@ export type Target =
  * file the user never named.
  */
 export function inspectTarget(path: string, what: string): Target {
-  let st;
-  try {
-    st = lstatSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
-    return { kind: "refused", problem: fileProblem(path, `cannot look at the ${what}: ${reasonOf(e)}`) };
+  const e = entryAt(path);
+  switch (e.kind) {
+    case "missing":
+    case "file":
+      return e;
+    case "unreadable":
+      return { kind: "refused", problem: fileProblem(path, `cannot look at the ${what}: ${reasonOf(e.error)}`) };
+    case "link":
+      return { kind: "refused", problem: fileProblem(path, `the ${what} is a symbolic link to ${e.to}: check never reads or writes through a link (put a regular file there)`) };
+    case "folder":
+      return { kind: "refused", problem: fileProblem(path, `the ${what} is a folder, not a file (remove or rename it)`) };
+    case "special":
+      return { kind: "refused", problem: fileProblem(path, `the ${what} is not a regular file (a device, pipe or socket): check reads and writes regular files only`) };
   }
-  if (st.isSymbolicLink()) {
-    return { kind: "refused", problem: fileProblem(path, `the ${what} is a symbolic link to ${linkTarget(path)}: check never reads or writes through a link (put a regular file there)`) };
-  }
-  if (st.isDirectory()) return { kind: "refused", problem: fileProblem(path, `the ${what} is a folder, not a file (remove or rename it)`) };
-  if (!st.isFile()) return { kind: "refused", problem: fileProblem(path, `the ${what} is not a regular file (a device, pipe or socket): check reads and writes regular files only`) };
-  return { kind: "file", mode: st.mode & 0o7777, readOnly: (st.mode & 0o222) === 0 };
 }
 
 /** Whether the path itself is a symbolic link (false when it cannot be looked at). */
@@ -110,24 +135,36 @@ export function lookAt(path: string, what: string): Seen {
 
 /** The problem of a read-only file that --update would have to replace; the user made it read-only on purpose. */
 export function readOnlyProblem(path: string, mode: number, what: string): Problem {
-  return fileProblem(path, `the ${what} is read-only (mode ${mode.toString(8).padStart(4, "0")}): check does not replace it (make it writable, chmod u+w, if it should change)`);
+  return fileProblem(path, `the ${what} is ${readOnlyMessage(mode, "check")}`);
+}
+
+/** Why a read-only file is left alone, after "the golden is" or a path. */
+export function readOnlyMessage(mode: number, command: string): string {
+  return `read-only (mode ${mode.toString(8).padStart(4, "0")}): ${command} does not replace it (make it writable, chmod u+w, if it should change)`;
 }
 
 // ---- temporary files -------------------------------------------------------------
 
-/** `.NAME.axptr-sim-PID.tmp`: hidden, beside its target, and recognisably this tool's. */
-const TEMPORARY = /^\..+\.axptr-sim-(\d+)\.tmp$/;
+/**
+ * `.NAME.axptr-sim-PID-RANDOM.tmp`: hidden, beside its target, recognisably
+ * this tool's (the PID says whose), and not guessable (the random part), so
+ * nothing can be planted under it in advance. Older versions wrote
+ * `.NAME.axptr-sim-PID.tmp`: those are still recognised as stale.
+ */
+const TEMPORARY = /^\..+\.axptr-sim-(\d+)(?:-[0-9a-f]{12})?\.tmp$/;
 
-export function temporaryName(path: string, pid = process.pid): string {
-  return join(dirname(path), `.${basename(path)}.axptr-sim-${pid}.tmp`);
+export function temporaryName(path: string, pid = process.pid, random = randomBytes(6).toString("hex")): string {
+  return join(dirname(path), `.${basename(path)}.axptr-sim-${pid}-${random}.tmp`);
 }
 
 /** Younger temporary files of a running process may be in use by a check --update running beside this one. */
 const STALE_AFTER_MS = 10 * 60 * 1000;
 
 /**
- * Removes the temporary files an interrupted check left in a folder: those of
- * a process that no longer runs, or older than ten minutes. Returns their paths.
+ * Removes the temporary files an interrupted write left in a folder: those of
+ * a process that no longer runs, or older than ten minutes. Only names of the
+ * tool's own form, and only the entry itself (unlink never follows a link nor
+ * removes a folder). Returns their paths.
  */
 export function removeStaleTemporaries(folder: string, now = Date.now()): string[] {
   let names: string[];
@@ -145,7 +182,7 @@ export function removeStaleTemporaries(folder: string, now = Date.now()): string
       const st = lstatSync(path);
       if (!st.isFile() && !st.isSymbolicLink()) continue;
       if (isRunning(Number(m[1])) && now - st.mtimeMs < STALE_AFTER_MS) continue;
-      rmSync(path, { force: true });
+      unlinkSync(path);
       removed.push(path);
     } catch {
       // Gone meanwhile, or not ours to remove: leave it.
@@ -165,36 +202,89 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** The mode a new file gets: what the umask leaves of rw-rw-rw-, as for any file a program creates. */
+function newFileMode(): number {
+  // process.umask() without an argument is only documented as deprecated (it sets and resets it); it is the one portable way to read it.
+  return 0o666 & ~process.umask();
+}
+
+export interface WriteOptions {
+  /** The mode of the file it replaces (its permission bits are kept); a new file gets 0666 less the umask. */
+  mode?: number;
+  /** How a failure begins (`golden s/a.trace: cannot write it`); the reason follows. */
+  failure?: string;
+  /** The random part of the temporary name (tests give it; a name that is taken is tried again with another). */
+  random?: () => string;
+}
+
 /**
  * Writes a temporary file beside the target, then renames it over the target:
- * a golden is never left half-written. The temporary file is created
- * exclusively (a link planted under its name is not followed), and takes the
- * mode of the file it replaces. A path that cannot take a file is the user's
- * problem (exit 2); a full or failing device is an output error (exit 4).
+ * a file is never left half-written. The temporary file is created
+ * exclusively (O_EXCL: a link or anything else already under its name is
+ * never followed or reused; another name is tried), with mode 0600 while it is
+ * written, then given the mode of the file it replaces. The rename replaces
+ * the entry itself: a link put at the target meanwhile is replaced, not
+ * followed. A path that cannot take a file is the user's problem (exit 2); a
+ * full or failing device is an output error (exit 4).
  */
-export function writeAtomically(path: string, text: string, what: string, mode?: number): void {
-  const tmp = temporaryName(path);
+export function writeAtomically(path: string, text: string, what: string, options: number | WriteOptions = {}): void {
+  const o: WriteOptions = typeof options === "number" ? { mode: options } : options;
+  const random = o.random ?? (() => randomBytes(6).toString("hex"));
+  const failure = (e: unknown) => writeFailure(path, what, e, o.failure);
+  let tmp = "";
   let fd: number | undefined;
   try {
-    rmSync(tmp, { force: true }); // only a file of a dead process with our PID can be there
-    fd = openSync(tmp, "wx", 0o666);
+    for (let tries = 0; fd === undefined; tries++) {
+      tmp = temporaryName(path, process.pid, random());
+      try {
+        fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST" || tries >= 8) {
+          tmp = "";
+          throw e;
+        }
+      }
+    }
     const bytes = Buffer.from(text, "utf8");
     for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
-    if (mode !== undefined) fchmodSync(fd, mode);
+    // The permission bits only: a set-user-ID bit of the file it replaces must not pass to new content.
+    fchmodSync(fd, (o.mode ?? newFileMode()) & 0o777);
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, path);
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw writeFailure(path, what, e);
+    // Only the file this call created (tmp is cleared when creating it failed).
+    if (tmp !== "") {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // Already renamed or gone.
+      }
+    }
+    throw failure(e);
   }
 }
 
 /** Why a file could not be written, as the error main.ts maps: the path's fault (exit 2) or the device's (exit 4). */
-export function writeFailure(path: string, what: string, e: unknown): UsageError | OutputError {
+export function writeFailure(path: string, what: string, e: unknown, lead = `${what} ${path}: cannot write it`): UsageError | OutputError {
   const code = (e as NodeJS.ErrnoException).code ?? "";
-  const message = `${what} ${path}: cannot write it: ${code === "ENOENT" ? "no such folder" : reasonOf(e)}`;
+  const message = `${lead}: ${code === "ENOENT" ? "no such folder" : reasonOf(e)}`;
   return DEVICE_ERRORS.has(code) ? new OutputError(message) : new UsageError(message);
 }
 
+/** The first bytes of a regular file (at most `max`), read without following a link or waiting on a pipe; "" when it cannot be read. */
+export function headOf(path: string, max = 1024): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    if (!fstatSync(fd).isFile()) return "";
+    const buf = Buffer.alloc(max);
+    const n = readSync(fd, buf, 0, max, 0);
+    return buf.subarray(0, n).toString("utf8");
+  } catch {
+    return "";
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

@@ -2,10 +2,12 @@ declare const AXPTR_SIM_VERSION: string | undefined;
 
 // commander wiring, and the one place that maps errors to exit codes and exits.
 import { Command, CommanderError, Option } from "commander";
-import { STRATEGIES } from "../scenario/schema.js";
+import { ALL_STRATEGIES, STRATEGIES } from "../scenario/schema.js";
+import { KERNELS, type KernelName } from "../scenario/kernels.js";
 import { formatProblem, type Problem } from "../scenario/problems.js";
 import { CheckFailed, InputError, OutputError, UsageError } from "./errors.js";
 import { reasonOf } from "./files.js";
+import { printable } from "../scenario/printable.js";
 import { isClosedPipe, Sink } from "./output.js";
 import { useColor } from "./io.js";
 import { runCommand, type Format } from "./commands/run.js";
@@ -35,20 +37,23 @@ function program(done: (d: Done) => void, said: Said): Command {
     .configureOutput({ writeOut: said.out, writeErr: said.err, outputError: (s, write) => write(prefixed(s)) });
 
   const strategyOption = () =>
-    new Option("--strategy <name>", "override the file's machine.strategy").choices(STRATEGIES as unknown as string[]);
+    new Option("--strategy <name>", "override the file's machine.strategy").choices(ALL_STRATEGIES as unknown as string[]);
+  const kernelOption = () =>
+    new Option("--kernel <name>", "override the file's machine.kernel (a starry-* one also sets the strategy and lock)").choices(KERNELS as unknown as string[]);
 
   p.command("run")
     .description("run scenarios and print their traces (exit 1 if an expectation failed)")
     .argument("<path...>", "scenario files, or folders of them (- for standard input)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "ndjson", "mermaid"]).default("text"))
     .addOption(strategyOption())
+    .addOption(kernelOption())
     .option("--quiet", "text: only the step results and the summary", false)
     .option("--replay <token>", "run the schedule of an explore witness (its races fire where the token says)")
     .option("--explain", "say why each failing region check, page check and populate failed (no area, no permission, no free frame)", false)
     .option("--allow-unfired", "--replay: run a token some of whose pairs the run never reaches (those races unfired) instead of refusing it", false)
     .option("--fences", "mermaid: each diagram in a Markdown ```mermaid code fence", false)
     .option("--no-color", "never colour the output")
-    .action((files: string[], o: { format: Format; strategy?: StrategyName; quiet: boolean; fences: boolean; replay?: string; allowUnfired: boolean; explain: boolean; color: boolean }) => {
+    .action((files: string[], o: { format: Format; strategy?: StrategyName; kernel?: KernelName; quiet: boolean; fences: boolean; replay?: string; allowUnfired: boolean; explain: boolean; color: boolean }) => {
       const { replay, ...rest } = o;
       const r = runCommand(files, { ...rest, ...(replay !== undefined ? { replay } : {}), color: useColor(o.color) });
       done({ stdout: r.output, ...(r.stderr !== undefined ? { stderr: r.stderr } : {}), ...(r.failed ? { failed: r.failed } : {}) });
@@ -70,8 +75,9 @@ function program(done: (d: Done) => void, said: Said): Command {
     .option("--pass-with-no-scenarios", "pass when no scenario is found (by default a check of nothing fails)", false)
     .addOption(new Option("--reporter <name>", "human, or junit (with --output)").choices(["human", "junit"]).default("human"))
     .option("--output <file>", "where the junit reporter writes")
+    .option("--force", "let --output replace a file that is not an earlier JUnit report of check", false)
     .option("--no-color", "never colour the output")
-    .action((paths: string[], o: { update: boolean; strict: boolean; prune: boolean; accept: string[]; exclude: string[]; passWithNoScenarios: boolean; reporter: "human" | "junit"; output?: string; color: boolean }) => {
+    .action((paths: string[], o: { update: boolean; strict: boolean; prune: boolean; accept: string[]; exclude: string[]; passWithNoScenarios: boolean; reporter: "human" | "junit"; output?: string; force: boolean; color: boolean }) => {
       const r = checkCommand(paths, { ...o, color: useColor(o.color), ci: isSet(process.env.CI), github: isSet(process.env.GITHUB_ACTIONS) });
       done(r);
     });
@@ -79,10 +85,11 @@ function program(done: (d: Done) => void, said: Said): Command {
   p.command("compare")
     .description("run one scenario under several strategies, side by side (exit 0; 2 for a bad file or option)")
     .argument("<file>", "scenario file (- for standard input)")
-    .option("--strategies <list>", "comma-separated strategies", STRATEGIES.join(","))
+    .option("--strategies <list>", `comma-separated strategies (default: ${STRATEGIES.join(",")}, and global-flag when a kernel is named)`)
+    .option("--kernel <name>", `a kernel to compare the strategies under (${KERNELS.join(", ")}), or all: the kernels side by side`)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--no-color", "never colour the output")
-    .action((file: string, o: { strategies: string; format: "text" | "json"; color: boolean }) => {
+    .action((file: string, o: { strategies?: string; kernel?: string; format: "text" | "json"; color: boolean }) => {
       done(compareCommand(file, { ...o, color: useColor(o.color) }));
     });
 
@@ -91,6 +98,7 @@ function program(done: (d: Done) => void, said: Said): Command {
     .argument("<file...>", "the scenario file (- for standard input); with --merge, the shards' JSON files")
     .option("--depth <n>", "how many races may fire in one run: 1, 2 or 3 (default: explore.depth, else 1)")
     .option("--strategy <name>", `override the file's machine.strategy: ${STRATEGIES.join(", ")}, or all`)
+    .option("--kernel <name>", `override the file's machine.kernel: ${KERNELS.join(", ")}, or all`)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--shard <I/N>", "only the schedules whose position is I-1 modulo N (for CI matrices; merge with --merge)")
     .option("--max-schedules <n>", "refuse, before starting, an exploration of more schedules than this", "2000000")
@@ -100,7 +108,7 @@ function program(done: (d: Done) => void, said: Said): Command {
     .action(
       (
         files: string[],
-        o: { depth?: string; strategy?: string; format: "text" | "json"; shard?: string; maxSchedules: string; workers?: string; merge: boolean; color: boolean },
+        o: { depth?: string; strategy?: string; kernel?: string; format: "text" | "json"; shard?: string; maxSchedules: string; workers?: string; merge: boolean; color: boolean },
         cmd: Command,
       ) => {
         if (o.merge) {
@@ -125,8 +133,9 @@ function program(done: (d: Done) => void, said: Said): Command {
     .requiredOption("-o, --output <file>", "the HTML file to write (- for standard output)")
     .option("--force", "replace --output even when it is not an earlier axptr-sim report", false)
     .addOption(strategyOption())
+    .addOption(kernelOption())
     .option("--max-schedules <n>", "refuse a file whose races need more schedules than this (default 2000000)")
-    .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName; maxSchedules?: string }) => done(reportCommand(files, o)));
+    .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName; kernel?: KernelName; maxSchedules?: string }) => done(reportCommand(files, o)));
 
   p.command("schema")
     .description("print the JSON Schema of the scenario format (--trace: of run's JSON output; --compare: of compare's; --explore: of explore's)")
@@ -138,7 +147,7 @@ function program(done: (d: Done) => void, said: Said): Command {
 }
 
 /** The options of explore that a merge does not use (each shard used them). */
-const MERGE_IGNORES = ["depth", "strategy", "shard", "maxSchedules", "workers"] as const;
+const MERGE_IGNORES = ["depth", "strategy", "kernel", "shard", "maxSchedules", "workers"] as const;
 
 /** An option's name as the user wrote it: maxSchedules is --max-schedules. */
 function flag(key: string): string {
@@ -147,7 +156,12 @@ function flag(key: string): string {
 
 /** commander's own errors ("error: unknown option") carry the one prefix of every error of the tool. */
 function prefixed(message: string): string {
-  return message.replace(/^error: /, "axptr-sim: ");
+  // An argument it quotes may hold a newline and a workflow command: each line made printable.
+  return message
+    .replace(/^error: /, "axptr-sim: ")
+    .split("\n")
+    .map(printable)
+    .join("\n");
 }
 
 function isSet(v: string | undefined): boolean {
@@ -200,12 +214,14 @@ function report(e: unknown): Ended {
     return { code: e.exitCode === 0 ? 0 : 2 };
   }
   if (e instanceof InputError) return { code: 2, stdout: e.stdout, stderr: e.problems.map(formatProblem).join("\n") + "\n" };
-  if (e instanceof UsageError) return { code: 2, stderr: `axptr-sim: ${e.message}\n` };
-  if (e instanceof OutputError) return { code: 4, stderr: `axptr-sim: ${e.message}\n` };
+  // A message names the user's files and names: one line, nothing a terminal or a CI log would obey (printable.ts).
+  if (e instanceof UsageError) return { code: 2, stderr: `axptr-sim: ${printable(e.message)}\n` };
+  if (e instanceof OutputError) return { code: 4, stderr: `axptr-sim: ${printable(e.message)}\n` };
   // A file the system refused that no command turned into a problem of its own is still the user's file, not a bug.
   const sys = e as NodeJS.ErrnoException;
   if (sys instanceof Error && typeof sys.code === "string" && typeof sys.syscall === "string" && typeof sys.path === "string")
-    return { code: 2, stderr: `axptr-sim: ${sys.path}: cannot ${sys.syscall}: ${reasonOf(sys)}\n` };
-  const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    return { code: 2, stderr: `axptr-sim: ${printable(`${sys.path}: cannot ${sys.syscall}: ${reasonOf(sys)}`)}\n` };
+  // A bug's message may quote a name: its lines are made printable too.
+  const detail = (e instanceof Error ? (e.stack ?? e.message) : String(e)).split("\n").map(printable).join("\n");
   return { code: 3, stderr: `axptr-sim: internal error (a bug; please report it with the scenario):\n${detail}\n` };
 }

@@ -7,6 +7,7 @@ import type { Outcome } from "../sim/events.js";
 import { initialMemory, simulate, type StrategyName } from "../sim/simulate.js";
 import type { HazardKind } from "../scenario/schema.js";
 import type { Occurrence } from "./occurrence.js";
+import type { KernelName } from "../scenario/kernels.js";
 import { raceEvents, raceFilter, tokenOf, type Pair, type RaceFilter } from "./schedule.js";
 import { summarize, type ClassStep } from "./signature.js";
 
@@ -42,7 +43,7 @@ export interface ExploreClass {
 
 export interface ExploreResult {
   scenario: string;
-  machine: { cpus: number; strategy: StrategyName; page_size: bigint };
+  machine: { cpus: number; strategy: StrategyName; page_size: bigint; kernel?: KernelName };
   depth: number;
   shard: Shard | null;
   /** Schedules counted (those of the shard, when sharded). */
@@ -84,7 +85,14 @@ export function makeRunner(s: Scenario, strategy: StrategyName): Runner {
       start,
       races: raceEvents(s, pairs),
       ...(record
-        ? { onPoint: (thread, step, at, k) => occurrences.push(k === undefined ? { thread, step, at } : { thread, step, at, k }) }
+        ? {
+            // `closed`: what the kernel keeps from happening there (kernels.md section 4), for the races' filters.
+            onPoint: (thread, step, at, k, closed) => {
+              const o: Occurrence = k === undefined ? { thread, step, at } : { thread, step, at, k };
+              if (closed !== undefined) o.closed = closed;
+              occurrences.push(o);
+            },
+          }
         : {}),
     });
     return { summary: summarize(trace), occurrences };
@@ -263,7 +271,7 @@ function result(s: Scenario, opts: ExploreOptions, depth: number, shard: Shard |
   const list = classes.list();
   return {
     scenario: s.name,
-    machine: { cpus: s.machine.cpus, strategy: opts.strategy, page_size: s.machine.page_size },
+    machine: { cpus: s.machine.cpus, strategy: opts.strategy, page_size: s.machine.page_size, ...(s.machine.kernel !== undefined ? { kernel: s.machine.kernel } : {}) },
     depth,
     shard,
     schedules: classes.schedules,

@@ -2,6 +2,7 @@
 // made from, so a merge of shards prints as `explore` does (text by default).
 // The document has been checked by mergeShards; what it lacks is read as absent.
 import type { Json } from "../render/json.js";
+import { KERNELS, type KernelName } from "../scenario/kernels.js";
 import type { HazardKind, OpName } from "../scenario/schema.js";
 import type { Outcome, StepResult, Value } from "../sim/events.js";
 import type { StrategyName } from "../sim/simulate.js";
@@ -43,7 +44,13 @@ export function resultFromJson(doc: Json): ExploreResult {
   const shard = obj(d.shard);
   return {
     scenario: String(obj(d.scenario).name ?? ""),
-    machine: { cpus: int(m.cpus), strategy: String(m.strategy) as StrategyName, page_size: BigInt(typeof m.page_size === "number" || typeof m.page_size === "string" ? m.page_size : 0) },
+    machine: {
+      cpus: int(m.cpus),
+      strategy: String(m.strategy) as StrategyName,
+      page_size: BigInt(typeof m.page_size === "number" || typeof m.page_size === "string" ? m.page_size : 0),
+      // A kernel named (in the file or by --kernel) is in the document, and the merge's text and replays repeat it.
+      ...((KERNELS as readonly Json[]).includes(m.kernel ?? null) ? { kernel: m.kernel as KernelName } : {}),
+    },
     depth: int(d.depth),
     shard: d.shard === null || d.shard === undefined ? null : { index: int(shard.index), count: int(shard.count) },
     schedules: int(d.schedules),

@@ -1,5 +1,6 @@
 // Point occurrences (explore.md section 2): where an injected event could fire.
 import { TRIGGERS, type TriggerName } from "../scenario/schema.js";
+import type { ClosedAt } from "../sim/kernels/index.js";
 
 export interface Occurrence {
   thread: string;
@@ -7,6 +8,8 @@ export interface Occurrence {
   at: TriggerName;
   /** `nth` for page-check and page-fault, the element index for before-read; absent elsewhere. */
   k?: bigint;
+  /** What the kernel keeps from happening here (kernels.md sections 4 and 5): races it blocks have no such occurrence. */
+  closed?: ClosedAt;
 }
 
 /** The points whose occurrences carry a count `[k]`. */

@@ -3,6 +3,7 @@
 import type { ActionSpec, InjectedEventSpec, RaceSpec } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { RaceEvent } from "../sim/injector.js";
+import { blockedBy } from "../sim/kernels/index.js";
 import { occurrenceText, parseOccurrence, type Occurrence } from "./occurrence.js";
 
 export interface Pair {
@@ -71,6 +72,8 @@ export function raceFilter(r: RaceSpec, threadNames: ReadonlySet<string>): RaceF
     allows: (o) =>
       (at === undefined || at.has(o.at)) &&
       o.thread !== own &&
+      // The kernel's narrowing (kernels.md section 4): no schedule places the race where it cannot happen.
+      (o.closed === undefined || blockedBy(o.closed, r.do) === undefined) &&
       (everywhere || threads.has(o.thread) || steps.has(`${o.thread}#${o.step}`)),
   };
 }

@@ -2,11 +2,19 @@
 import type { RunResult, Trace } from "../sim/events.js";
 import { palette } from "./colors.js";
 import { resultJson, type Json } from "./json.js";
+import { printable as p } from "../scenario/printable.js";
 import { resultText } from "./text.js";
 
 export interface Compared {
   strategy: string;
+  /** The column's kernel, for compare --kernel all (the column is named for it). */
+  kernel?: string;
   trace: Trace;
+}
+
+/** A column's heading: its kernel under --kernel all, else its strategy. */
+function heading(r: Compared): string {
+  return r.kernel ?? r.strategy;
 }
 
 const CELL = 24;
@@ -55,18 +63,19 @@ function runCell(t: Trace, thread: string, step: number, k: number): string {
   return r.result ? shortResult(r.result) : t.outcome;
 }
 
-export function renderCompareText(name: string, file: string, runs: readonly Compared[], color: boolean): string {
+/** `kernel`: the kernel named (in the file or by --kernel; `all` for --kernel all), said only then. */
+export function renderCompareText(name: string, file: string, runs: readonly Compared[], color: boolean, kernel?: string): string {
   const c = palette(color);
   const first = runs[0]?.trace;
   const rows: [string, string[]][] = [];
   for (const [i, s] of (first?.steps ?? []).entries()) {
-    rows.push([`${s.thread}#${s.step} ${s.op}`, runs.map((r) => shortResult(r.trace.steps[i]?.result ?? { status: "not-run" }))]);
+    rows.push([`${p(s.thread)}#${s.step} ${s.op}`, runs.map((r) => shortResult(r.trace.steps[i]?.result ?? { status: "not-run" }))]);
     // Another thread switched in during this step: its run-result under each strategy.
     const during = runs.map((r) => runsOf(r.trace).filter((x) => x.thread === s.thread && x.step === s.step));
     const most = Math.max(0, ...during.map((d) => d.length));
     for (let k = 0; k < most; k++) {
       const label = during.map((d) => d[k]).find((x) => x !== undefined);
-      rows.push([`  ↳ run ${label?.to ?? "?"} ${label?.op ?? ""}`.trimEnd(), runs.map((r) => runCell(r.trace, s.thread, s.step, k))]);
+      rows.push([`  ↳ run ${p(label?.to ?? "?")} ${label?.op ?? ""}`.trimEnd(), runs.map((r) => runCell(r.trace, s.thread, s.step, k))]);
     }
   }
   rows.push(["outcome", runs.map((r) => r.trace.outcome)]);
@@ -75,35 +84,38 @@ export function renderCompareText(name: string, file: string, runs: readonly Com
   const labelW = Math.max(8, ...rows.map(([l]) => l.length));
   // Values are cut to keep columns narrow; the hazard kinds never are (a few fixed words, and the point of the row).
   const fit = (label: string, x: string) => (label === "hazards" ? x : cell(x));
-  const widths = runs.map((r, j) => Math.max(r.strategy.length, ...rows.map(([label, cells]) => fit(label, cells[j] ?? "").length)));
+  const widths = runs.map((r, j) => Math.max(heading(r).length, ...rows.map(([label, cells]) => fit(label, cells[j] ?? "").length)));
   // The last cell is not padded: trailing blanks inside a colour's escapes would survive trimEnd.
   const line = (label: string, cells: string[], style: (s: string, j: number) => string = (s) => s) =>
     [label.padEnd(labelW), ...cells.map((x, j) => style(j === cells.length - 1 ? fit(label, x) : fit(label, x).padEnd(widths[j] ?? 0), j))].join("  ").trimEnd();
   const out = [
-    `${c.bold("scenario")}  ${name}`,
-    `${c.bold("file")}      ${file}`,
+    `${c.bold("scenario")}  ${p(name)}`,
+    `${c.bold("file")}      ${p(file)}`,
+    ...(kernel === "all" ? [`${c.bold("kernels")}   each column's kernel, under its own strategy (${runs.map((r) => `${heading(r)}: ${r.strategy}`).join(", ")})`] : kernel !== undefined ? [`${c.bold("kernel")}    ${kernel}`] : []),
     "",
-    c.bold(line("", runs.map((r) => r.strategy))),
+    c.bold(line("", runs.map(heading))),
     ...rows.map(([label, cells]) =>
       line(label, cells, (s, j) => {
         const raw = cells[j] ?? "";
         if (label === "hazards") return raw === "none" ? s : c.warn(s);
-        return /^(panic|killed|deadlock|step-limit)/.test(raw) ? c.bad(s) : raw.startsWith("ok") || raw === "completed" ? c.ok(s) : s;
+        return /^(panic|killed|deadlock|step-limit|livelock)/.test(raw) ? c.bad(s) : raw.startsWith("ok") || raw === "completed" ? c.ok(s) : s;
       }),
     ),
   ];
   return out.join("\n") + "\n";
 }
 
-/** `extra`: fields the CLI adds at the end (`unexplored_races`, for a file with races). */
-export function renderCompareJson(name: string, file: string, runs: readonly Compared[], extra: { readonly [k: string]: Json } = {}): string {
+/** `kernel`: the kernel named (in the file or by --kernel; `all` for --kernel all); `extra`: fields the CLI adds at the end (`unexplored_races`, for a file with races). */
+export function renderCompareJson(name: string, file: string, runs: readonly Compared[], kernel?: string, extra: { readonly [k: string]: Json } = {}): string {
   // `runs` appears only where another thread was switched in under some strategy: other documents stay as they were.
   const switched = runs.some(({ trace }) => runsOf(trace).length > 0);
   const doc: Json = {
     format: "axptr-sim-compare/1",
     scenario: { name, file },
-    strategies: runs.map(({ strategy, trace }) => ({
+    ...(kernel !== undefined ? { machine: { kernel } } : {}),
+    strategies: runs.map(({ strategy, kernel: k, trace }) => ({
       strategy,
+      ...(k !== undefined ? { kernel: k } : {}),
       outcome: trace.outcome,
       steps: trace.steps.map((s) => ({ thread: s.thread, step: s.step, op: s.op, result: resultJson(s.result) })),
       // Each run action that happened: result null when its operation ended the whole run.

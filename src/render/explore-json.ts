@@ -6,7 +6,7 @@ export function exploreJson(r: ExploreResult, file: string): { [k: string]: Json
   return {
     format: "axptr-sim-explore/1",
     scenario: { name: r.scenario, file },
-    machine: { cpus: r.machine.cpus, strategy: r.machine.strategy, page_size: num(r.machine.page_size) },
+    machine: { cpus: r.machine.cpus, strategy: r.machine.strategy, page_size: num(r.machine.page_size), ...(r.machine.kernel !== undefined ? { kernel: r.machine.kernel } : {}) },
     depth: r.depth,
     shard: r.shard === null ? null : { index: r.shard.index, count: r.shard.count },
     schedules: r.schedules,

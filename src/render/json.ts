@@ -1,6 +1,6 @@
 // `--format json`: exactly format section 3. Big numbers as decimal strings, addresses as hex.
 import { hex } from "../scenario/numbers.js";
-import type { Expected, RunResult, StepResult, Trace, TraceEvent, Value } from "../sim/events.js";
+import type { Expected, RunResult, StepRecord, StepResult, Trace, TraceEvent, Value } from "../sim/events.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -102,7 +102,8 @@ export function traceJson(t: Trace, file: string, events = true, extra: Extra = 
   return {
     format: "axptr-sim-trace/1",
     scenario: { name: t.scenario.name, file },
-    machine: { cpus: t.machine.cpus, strategy: t.machine.strategy, page_size: num(t.machine.page_size) },
+    machine: { cpus: t.machine.cpus, strategy: t.machine.strategy, page_size: num(t.machine.page_size), ...(t.machine.kernel !== undefined ? { kernel: t.machine.kernel } : {}) },
+    ...(t.locks !== undefined ? { locks: t.locks.map((l) => ({ name: l.name, kind: l.kind })) } : {}),
     outcome: t.outcome,
     steps: t.steps.map((s) => ({
       thread: s.thread,
@@ -111,6 +112,7 @@ export function traceJson(t: Trace, file: string, events = true, extra: Extra = 
       result: resultJson(s.result),
       expected: s.expected === null ? null : resultJson(s.expected),
       met: s.met,
+      ...syscallJson(s),
     })),
     ...(events ? { events: t.events.map(eventJson) } : {}),
     hazards: t.hazards.map((h) => ({ kind: h.kind, seq: h.seq, message: h.message })),
@@ -220,4 +222,15 @@ export function* compactChunks(v: Json): Generator<string> {
     }
     yield "}";
   } else yield JSON.stringify(v);
+}
+
+/** A step's fields of kernels.md section 8, each only when it has it (a file without them keeps its bytes). */
+function syscallJson(s: StepRecord): { [k: string]: Json } {
+  const out: { [k: string]: Json } = {};
+  if (s.reason !== undefined) out.reason = s.reason;
+  const o = s.ptr_from;
+  if (o !== undefined)
+    out.ptr_from = { step: o.step, ...(o.index !== undefined ? { index: num(o.index) } : {}), ...(o.value !== undefined ? { value: hex(o.value) } : {}), label: o.label };
+  if (s.hold !== undefined) out.hold = [...s.hold];
+  return out;
 }

@@ -1,8 +1,11 @@
 // `--format text`: the trace as a person reads it, like the seed's table:
 // every event with its number, CPU, thread, step and the flag state, then
-// each step's result against its expectation, then a summary.
+// each step's result against its expectation, then a summary. Names and
+// texts from the scenario are printed through printable() (p): one line, no
+// control characters a terminal or a CI log would obey.
 import { hex } from "../scenario/numbers.js";
 import type { Expected, Flags, RunResult, StepResult, Trace, TraceEvent, Value } from "../sim/events.js";
+import { printable as p } from "../scenario/printable.js";
 import { palette, type Palette } from "./colors.js";
 
 export interface TextOptions {
@@ -21,9 +24,10 @@ export function renderText(t: Trace, file: string, opts: TextOptions): string {
 /** The text trace line by line, so a trace of hundreds of thousands of events is written without being held whole. */
 export function* textChunks(t: Trace, file: string, opts: TextOptions): Generator<string> {
   const c = palette(opts.color);
-  yield `${c.bold("scenario")}  ${t.scenario.name}\n`;
-  yield `${c.bold("file")}      ${file}\n`;
+  yield `${c.bold("scenario")}  ${p(t.scenario.name)}\n`;
+  yield `${c.bold("file")}      ${p(file)}\n`;
   yield `${c.bold("machine")}   ${machineLine(t)}\n`;
+  if (t.locks !== undefined) yield `${c.bold("locks")}     ${p(t.locks.map((l) => `${l.name} (${l.kind})`).join(", "))}\n`;
   yield `${c.bold("state")}     ${STATE_LEGEND[t.machine.strategy] ?? ""}\n`;
   if (!opts.quiet) {
     yield "\n";
@@ -34,10 +38,11 @@ export function* textChunks(t: Trace, file: string, opts: TextOptions): Generato
   for (const s of t.steps) {
     const mark = s.met === null ? " " : s.met ? c.ok("✓") : c.bad("✗");
     const expected = s.expected === null ? "" : `  (expected ${resultText(s.expected)})`;
-    const call = `${s.op} ${s.args}`.trimEnd();
-    yield `  ${mark} ${s.thread}#${s.step} ${call} → ${colorResult(s.result, c)}${s.met === false ? c.bad(expected) : c.dim(expected)}\n`;
+    const call = p(`${s.op} ${s.args}`.trimEnd());
+    const reason = s.reason !== undefined ? c.warn(` (${p(s.reason)})`) : "";
+    yield `  ${mark} ${p(s.thread)}#${s.step} ${call} → ${colorResult(s.result, c)}${reason}${s.met === false ? c.bad(expected) : c.dim(expected)}\n`;
   }
-  for (const e of t.expectations) yield `  ${e.met ? c.ok("✓") : c.bad("✗")} run: ${e.what}${e.met ? "" : c.bad(" (not met)")}\n`;
+  for (const e of t.expectations) yield `  ${e.met ? c.ok("✓") : c.bad("✗")} run: ${p(e.what)}${e.met ? "" : c.bad(" (not met)")}\n`;
   yield "\n";
   for (const line of summaryLines(t, c)) yield line + "\n";
 }
@@ -49,13 +54,19 @@ const STATE_LEGEND: Record<string, string> = {
   "per-thread-flag": "one bool per thread (1 = accessing user memory)",
   "nesting-counter": "one counter per thread (above 0 = accessing user memory)",
   "exception-table": "- (no state: the faulting instruction decides, through the exception table)",
+  "global-flag": "ACCESSING_USER_MEM, one bool for the whole machine (1 = accessing user memory)",
 };
 
 function machineLine(t: Trace): string {
   const m = t.machine;
   const kib = Number(m.page_size) / 1024;
   const frames = m.frames === "unlimited" ? "frames unlimited" : `${m.frames} frame${m.frames === 1n ? "" : "s"}`;
-  return `${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, strategy ${m.strategy}, page ${kib} KiB, ${frames}, lock ${m.aspace_lock}`;
+  return `${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, ${kernelWords(m.kernel)}strategy ${m.strategy}, page ${kib} KiB, ${frames}, lock ${m.aspace_lock}`;
+}
+
+/** "kernel NAME, " when one is named; nothing otherwise (the line stays as it was before kernels). */
+export function kernelWords(kernel: string | undefined): string {
+  return kernel === undefined ? "" : `kernel ${kernel}, `;
 }
 
 function summaryLines(t: Trace, c: Palette): string[] {
@@ -66,7 +77,7 @@ function summaryLines(t: Trace, c: Palette): string[] {
     `${c.bold("faults")}    ${s.faults} (${s.resolved} resolved) in ${s.events} events`,
     `${c.bold("hazards")}   ${t.hazards.length === 0 ? "none" : c.warn(t.hazards.map((h) => `${h.kind} (event ${h.seq})`).join(", "))}`,
   ];
-  for (const u of t.unfired) lines.push(`${c.bold("unfired")}   ${c.warn(`${u.race !== undefined ? `race ${u.race}` : `events.${u.event}`} (${u.when}) never fired: ${u.why}`)}`);
+  for (const u of t.unfired) lines.push(`${c.bold("unfired")}   ${c.warn(p(`${u.race !== undefined ? `race ${u.race}` : `events.${u.event}`} (${u.when}) never fired: ${u.why}`))}`);
   const ex = s.expectations;
   if (ex.met + ex.failed > 0) lines.push(`${c.bold("expected")}  ${ex.failed === 0 ? c.ok(`${ex.met} met`) : `${ex.met} met, ${c.bad(`${ex.failed} failed`)}`}`);
   return lines;
@@ -85,8 +96,15 @@ function* eventTable(t: Trace, c: Palette): Generator<string> {
     if (text === undefined) states.set(f, (text = flagsText(f, t.stateKeys)));
     return text;
   };
+  // A thread's name as printed, once per name (there are few names and many events).
+  const names = new Map<string, string>();
+  const nameOf = (n: string) => {
+    let text = names.get(n);
+    if (text === undefined) names.set(n, (text = p(n)));
+    return text;
+  };
   for (const e of t.events) {
-    threadW = Math.max(threadW, e.thread.length);
+    threadW = Math.max(threadW, nameOf(e.thread).length);
     stateW = Math.max(stateW, stateOf(e.flags).length);
   }
   const seqW = Math.max(3, String(t.events.length).length);
@@ -102,7 +120,7 @@ function* eventTable(t: Trace, c: Palette): Generator<string> {
     prevState = state;
     // A switched-in thread's events sit under its `run` line, its run-result back level with it.
     const indent = (e.in_run && e.kind !== "run-result" ? "  │ " : "") + "  ".repeat(e.nested ?? 0);
-    yield `${pad(String(e.seq), seqW, true)}  ${pad(String(e.cpu), 3, true)}  ${pad(e.thread, threadW)}  ${pad(String(e.step), 4, true)}  ${stateCell}  ${indent}${describe(e, c, back)}`;
+    yield `${pad(String(e.seq), seqW, true)}  ${pad(String(e.cpu), 3, true)}  ${pad(nameOf(e.thread), threadW)}  ${pad(String(e.step), 4, true)}  ${stateCell}  ${indent}${describe(e, c, back)}`;
   }
 }
 
@@ -115,9 +133,9 @@ export function flagsText(f: Flags, keys: readonly string[] = Object.keys(f)): s
   const entries = keys.filter((k) => k in f).map((k) => [k, f[k] as boolean | number] as const);
   if (entries.length === 0) return "-";
   const show = (v: boolean | number) => (typeof v === "boolean" ? (v ? "1" : "0") : String(v));
-  if (entries.length <= 4) return entries.map(([k, v]) => `${k}=${show(v)}`).join(" ");
+  if (entries.length <= 4) return entries.map(([k, v]) => `${p(k)}=${show(v)}`).join(" ");
   const set = entries.filter(([, v]) => v !== false && v !== 0);
-  return set.length === 0 ? "all 0" : `${set.map(([k, v]) => `${k}=${show(v)}`).join(" ")} rest 0`;
+  return set.length === 0 ? "all 0" : `${set.map(([k, v]) => `${p(k)}=${show(v)}`).join(" ")} rest 0`;
 }
 
 /** The reason a failing check or populate carries (run --explain): the handler's lines say theirs the same way. */
@@ -132,7 +150,7 @@ function okText(ok: boolean, c: Palette): string {
 function describe(e: TraceEvent, c: Palette, back?: string): string {
   switch (e.kind) {
     case "step-start":
-      return c.bold(`▶ ${e.op} ${e.args}`.trimEnd());
+      return c.bold(p(`▶ ${e.op} ${e.args}`.trimEnd()));
     case "align-check":
       return `align check ${hex(e.addr)} % ${e.align}: ${okText(e.ok, c)}`;
     case "region-check":
@@ -155,26 +173,31 @@ function describe(e: TraceEvent, c: Palette, back?: string): string {
       return c.warn(`PAGE FAULT at ${hex(e.addr)}: ${e.access}, ${e.mode} mode${e.interrupt ? ", in an interrupt handler" : ""}`);
     case "handler": {
       const word = e.decision === "resolved" || e.decision === "fixup" ? c.ok(e.decision) : c.bad(e.decision);
-      return `handler: ${word} (${e.reason})`;
+      return `handler: ${word} (${p(e.reason)})`;
     }
     case "injected":
-      return c.accent(`⚡ ${e.race !== undefined ? `race ${e.race} ` : ""}injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}`);
+      return c.accent(p(`⚡ ${e.race !== undefined ? `race ${e.race} ` : ""}injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}`));
     case "migrate":
       return `thread moves cpu${e.from} → cpu${e.to}`;
     case "interrupt":
       return `interrupt handler runs, ${e.access} at ${hex(e.addr)}`;
     case "lock":
+      if (e.decision === "relock") return c.bad(`${e.lock !== undefined ? `lock ${e.lock}` : "address-space lock"}: already held by this thread: the Mutex asserts (panic)`);
+      if (e.lock !== undefined) return c.bad(`lock ${e.lock}: already held by this thread: deadlock`);
       return e.decision === "deadlock" ? c.bad("address-space lock: already held by this thread: deadlock") : `address-space lock ${e.decision}`;
+    case "check":
+      return `access check ${range(e.addr, e.size)} inside the user address space: ${okText(e.ok, c)}${because(e.why, c)}`;
     case "nested-result":
       return `◀ nested ${e.op} → ${resultText(e.result)}`;
     case "run":
-      return c.accent(`⇄ thread ${e.to} switched in on cpu${e.to_cpu}${e.by !== undefined ? ` by ${e.by}` : ""}: ${`${e.op} ${e.args}`.trimEnd()}`);
+      return c.accent(p(`⇄ thread ${e.to} switched in on cpu${e.to_cpu}${e.by !== undefined ? ` by ${e.by}` : ""}: ${`${e.op} ${e.args}`.trimEnd()}`));
     case "run-result": {
-      const blocked = e.result.status === "blocked" ? ` (the address-space lock is held by thread ${e.blocked_by ?? "?"}: it sleeps, the rest does not happen here)` : "";
-      return c.accent(`⇄ thread ${e.thread}'s ${e.op} → ${resultText(e.result)}${blocked}; back to thread ${back ?? "?"}`);
+      const held = e.lock !== undefined ? `lock ${e.lock}` : "the address-space lock";
+      const blocked = e.result.status === "blocked" ? ` (${held} is held by thread ${e.blocked_by ?? "?"}: it sleeps, the rest does not happen here)` : "";
+      return c.accent(p(`⇄ thread ${e.thread}'s ${e.op} → ${resultText(e.result)}${blocked}; back to thread ${back ?? "?"}`));
     }
     case "hazard":
-      return c.warn(`⚠ HAZARD ${e.hazard}: ${e.message}`);
+      return c.warn(p(`⚠ HAZARD ${e.hazard}: ${e.message}`));
     case "step-end":
       return c.bold(`◀ ${resultText(e.result)}`);
   }
@@ -196,7 +219,7 @@ export function resultText(r: RunResult | Expected): string {
     case "err":
       return `err ${r.errno}`;
     case "panic":
-      return "message" in r ? `panic: ${r.message}` : "panic";
+      return "message" in r ? `panic: ${p(r.message)}` : "panic";
     case "killed":
       return "killed (SIGSEGV)";
     default:
@@ -243,8 +266,9 @@ function valueTextOf(v: Value): string {
     // Counted and cut in characters (code points): a cut must not split a surrogate pair.
     // Walked in place: a 64 MiB string must not become an array of 64M one-character strings.
     const count = codePoints(v);
-    if (count <= MAX_STRING) return JSON.stringify(v);
-    return `${JSON.stringify(prefix(v, MAX_STRING))}… (${count} chars)`;
+    // JSON.stringify escapes the C0 controls; p() the rest (DEL, C1, bidi, separators), in the same \uXXXX form.
+    if (count <= MAX_STRING) return p(JSON.stringify(v));
+    return `${p(JSON.stringify(prefix(v, MAX_STRING)))}… (${count} chars)`;
   }
   const shown = v.slice(0, MAX_LIST).map(valueText).join(", ");
   return v.length <= MAX_LIST ? `[${shown}]` : `[${shown}, … ${v.length - MAX_LIST} more]`;

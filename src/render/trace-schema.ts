@@ -7,10 +7,12 @@
 // fails `npm run typecheck` until it is described here.
 import { z } from "zod";
 import { hasCount } from "../explore/occurrence.js";
-import { ACCESSES, ACTIONS, ERRNOS, HAZARDS, OUTCOMES, RACE_NAME, STRATEGIES, TRIGGERS } from "../scenario/schema.js";
+import { KERNELS } from "../scenario/kernels.js";
+import { ACCESSES, ACTIONS, ALL_STRATEGIES, ERRNOS, HAZARDS, OPS, OUTCOMES, RACE_NAME, TRIGGERS } from "../scenario/schema.js";
 import type { EventBody, EventKind } from "../sim/events.js";
 
-const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "user_access", "kernel_access"] as const;
+const STRATEGIES = ALL_STRATEGIES;
+const Kernel = z.enum(KERNELS).meta({ description: "the kernel profile (kernels.md); present only when one is named, in the file or by --kernel" });
 
 const Address = z.string().regex(/^0x(0|[1-9a-f][0-9a-f]*)$/).meta({ id: "Address", description: "an address: lower-case hex, no leading zeros" });
 const Exact = z.union([z.int(), z.string().regex(/^-?[0-9]+$/)]).meta({ id: "Exact", description: "a number, exact: magnitudes beyond 2^53-1 are decimal strings" });
@@ -37,7 +39,7 @@ function results<Ok extends z.ZodRawShape>(ok: Ok) {
     z.strictObject({ status: z.literal("err"), errno: Errno }),
     z.strictObject({ status: z.literal("panic"), message: z.string() }),
     z.strictObject({ status: z.literal("killed"), signal: z.literal("SIGSEGV") }),
-    z.strictObject({ status: z.enum(["deadlock", "step-limit", "not-run"]) }),
+    z.strictObject({ status: z.enum(["deadlock", "step-limit", "livelock", "not-run"]) }),
   ]);
 }
 const Result = results({ value: Value.optional() }).meta({ id: "Result", description: "how a step ended" });
@@ -50,13 +52,16 @@ const Expected = z
     z.strictObject({ status: z.literal("ok"), value: Value.optional() }),
     z.strictObject({ status: z.literal("err"), errno: Errno }),
     z.strictObject({ status: z.literal("killed"), signal: z.literal("SIGSEGV") }),
-    z.strictObject({ status: z.enum(["panic", "deadlock", "step-limit", "not-run"]) }),
+    z.strictObject({ status: z.enum(["panic", "deadlock", "step-limit", "livelock", "not-run"]) }),
   ])
   .meta({ id: "Expected", description: "a step's expectation (a panic's, without a message)" });
 
 /** Each event kind's own fields, beside seq, thread, step, cpu, kind, flags and nested. */
 /** Only on a refusal: the first address no area covers, the area without the access, no free frame. */
-const Why = z.string().meta({ description: "why the check or populate failed (present only then): no area at ADDR, the area A..B is PERM: no ACCESS permission, no free frame for the page ADDR" });
+const Why = z.string().meta({
+  description:
+    "why the check or populate failed (present only then): no area at ADDR, the area A..B is PERM: no ACCESS permission, no free frame for the page ADDR; the range passes 2^64; a vm_* access check's range below or past the user address space",
+});
 
 export const EVENT_FIELDS = {
   "step-start": { op: Op, args: z.string() },
@@ -71,14 +76,18 @@ export const EVENT_FIELDS = {
   write: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
   execute: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
   "page-fault": { addr: Address, access: Access, mode: Mode, interrupt: z.boolean() },
-  handler: { decision: z.enum(["unhandled", "deadlock", "resolved", "segv", "fixup", "blocked"]), addr: Address, reason: z.string() },
+  handler: { decision: z.enum(["unhandled", "deadlock", "resolved", "segv", "fixup", "blocked", "exit", "retry"]), addr: Address, reason: z.string() },
   injected: { action: z.enum(ACTIONS), by: z.string().optional(), race: z.string().optional(), detail: z.string() },
   migrate: { from: Count, to: Count },
   interrupt: { addr: Address, access: Access },
-  lock: { decision: z.enum(["acquired", "released", "deadlock"]) },
+  lock: {
+    decision: z.enum(["acquired", "released", "deadlock", "relock"]),
+    lock: z.string().optional().meta({ description: "the lock, for a relock, or the `hold` lock re-taken (kernels.md section 8); absent for the address-space lock's own events" }),
+  },
+  check: { addr: Address, size: Exact, ok: z.boolean(), why: Why.optional() },
   "nested-result": { op: Op, result: Result },
   run: { to: z.string(), to_cpu: Count, op: Op, args: z.string(), by: z.string().optional() },
-  "run-result": { op: Op, result: RunResult, blocked_by: z.string().optional() },
+  "run-result": { op: Op, result: RunResult, blocked_by: z.string().optional(), lock: z.string().optional().meta({ description: "the `hold` lock that blocked it (absent: the address-space lock)" }) },
   hazard: { hazard: z.enum(HAZARDS), message: z.string() },
   "step-end": { result: Ended },
 } satisfies { [K in EventKind]: z.ZodRawShape };
@@ -126,7 +135,11 @@ export const TraceDocument = z
   .strictObject({
     format: z.literal("axptr-sim-trace/1"),
     scenario: z.strictObject({ name: z.string(), file: z.string() }),
-    machine: z.strictObject({ cpus: z.int().min(1).max(64), strategy: z.enum(STRATEGIES), page_size: Count }),
+    machine: z.strictObject({ cpus: z.int().min(1).max(64), strategy: z.enum(STRATEGIES), page_size: Count, kernel: Kernel.optional() }),
+    locks: z
+      .array(z.strictObject({ name: z.string(), kind: z.enum(["mutex", "spin"]) }))
+      .optional()
+      .meta({ description: "the file's kernel locks (kernels.md section 8), when it declares any" }),
     outcome: z.enum(OUTCOMES),
     steps: z.array(
       z.strictObject({
@@ -136,6 +149,12 @@ export const TraceDocument = z
         result: Result,
         expected: Expected.nullable(),
         met: z.boolean().nullable(),
+        reason: z.string().optional().meta({ description: "why a step that could have run is not-run: no pointer, or its thread returned (kernels.md section 8)" }),
+        ptr_from: z
+          .strictObject({ step: z.int().min(1), index: Exact.optional(), value: Address.optional(), label: z.string() })
+          .optional()
+          .meta({ description: "where a ptr: { from } step's pointer came from: the step of the same thread, the element, the pointer taken (absent when none could be had), and the trace's name for it" }),
+        hold: z.array(z.string()).optional().meta({ description: "the locks the step holds (hold)" }),
       }),
     ),
     events: z.array(TraceEventJson),
@@ -161,9 +180,11 @@ export const CompareDocument = z
   .strictObject({
     format: z.literal("axptr-sim-compare/1"),
     scenario: z.strictObject({ name: z.string(), file: z.string() }),
+    machine: z.strictObject({ kernel: z.union([Kernel, z.literal("all")]) }).optional().meta({ description: "the kernel, only when one is named (all: compare --kernel all, one column per kernel)" }),
     strategies: z.array(
       z.strictObject({
         strategy: z.enum(STRATEGIES),
+        kernel: Kernel.optional(),
         outcome: z.enum(OUTCOMES),
         steps: z.array(z.strictObject({ thread: z.string(), step: z.int().min(1), op: Op, result: Result })),
         faults: Count,
@@ -193,7 +214,7 @@ export const ExploreDocument = z
   .strictObject({
     format: z.literal("axptr-sim-explore/1"),
     scenario: z.strictObject({ name: z.string(), file: z.string() }),
-    machine: z.strictObject({ cpus: z.int().min(1).max(64), strategy: z.enum(STRATEGIES), page_size: Count }),
+    machine: z.strictObject({ cpus: z.int().min(1).max(64), strategy: z.enum(STRATEGIES), page_size: Count, kernel: Kernel.optional() }),
     depth: z.int().min(1).max(3),
     shard: z
       .strictObject({ index: z.int().min(1), count: z.int().min(1) })

@@ -1,4 +1,5 @@
 // A problem with a user's file, located precisely enough for an editor to jump to.
+import { printable } from "./printable.js";
 import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from "yaml";
 
 export type KeyPath = readonly (string | number)[];
@@ -19,17 +20,9 @@ export function pathText(path: KeyPath): string {
   return path.length === 0 ? "(file)" : path.map((k) => (k === "" ? '""' : String(k).replace(/: /g, "\\u003a "))).join(".");
 }
 
-/** `file:line:col: key.path: message`, the one line format of every input problem. */
+/** `file:line:col: key.path: message`, the one line format of every input problem; control characters (a key or a name may hold a newline) written as escapes (printable.ts), so a problem stays one line. */
 export function formatProblem(p: Problem): string {
-  return oneLine(`${p.file}:${p.line}:${p.col}: ${pathText(p.path)}: ${p.message}`);
-}
-
-/** Control characters (a key or a name may hold a newline) written as escapes, so a problem stays one line. */
-function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
-    const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  });
+  return printable(`${p.file}:${p.line}:${p.col}: ${pathText(p.path)}: ${p.message}`);
 }
 
 /** Finds the source offset of a key path: the key itself when `atKey`, else its value. Falls back to the deepest node found. */

@@ -3,7 +3,9 @@
 import { elementInfo, primitiveRange } from "./elements.js";
 import { hex, parseNumberText, U64_MAX } from "./numbers.js";
 import type { KeyPath } from "./problems.js";
+import { DEFAULT_KERNEL, isVmOp, VM_KERNELS, type KernelName } from "./kernels.js";
 import { closest } from "./suggest.js";
+import { checkHold, checkLocks, checkPtrFrom } from "./syscall-rules.js";
 import {
   PRIMITIVE_TYPES,
   type ActionSpec,
@@ -29,7 +31,7 @@ export interface RuleProblem {
 export const MAX_FILL = 256n * 1024n * 1024n;
 
 export function checkRules(s: ScenarioSpec): RuleProblem[] {
-  const out: RuleProblem[] = [];
+  const out: RuleProblem[] = vmProblems(s, s.machine.kernel ?? DEFAULT_KERNEL);
   const add = (path: KeyPath, message: string, atKey = false) => out.push({ path, message, atKey });
   const m = s.machine;
   const P = m.page_size;
@@ -66,14 +68,20 @@ export function checkRules(s: ScenarioSpec): RuleProblem[] {
   if (m.frames !== "unlimited" && framesAtStart > m.frames)
     add(["machine", "frames"], `${m.frames} frames cannot hold the ${framesAtStart} pages present at the start`);
 
-  // Threads.
+  // Threads, their steps, and the locks those hold (kernels.md section 8).
+  const locks = checkLocks(s.locks ?? [], add);
   const threads = s.threads ?? [{ name: "main", cpu: 0, steps: [] }];
   const threadNames = new Map<string, number>();
   threads.forEach((t, i) => {
     if (threadNames.has(t.name)) add(["threads", i, "name"], `thread name "${t.name}" is already used by threads.${threadNames.get(t.name)} (expected each thread name once)`);
     else threadNames.set(t.name, i);
     if (t.cpu >= m.cpus) add(["threads", i, "cpu"], `CPU ${t.cpu} does not exist (machine.cpus is ${m.cpus}: CPUs 0..${m.cpus - 1})`);
-    t.steps.forEach((st, j) => checkStep(st, ["threads", i, "steps", j], add));
+    t.steps.forEach((st, j) => {
+      const path = ["threads", i, "steps", j];
+      checkStep(st, path, add);
+      checkHold(st, path, locks, add);
+      checkPtrFrom(st, path, t.name, j + 1, t.steps.length, add);
+    });
   });
 
   // Injected events.
@@ -100,11 +108,11 @@ export function checkRules(s: ScenarioSpec): RuleProblem[] {
       add([...path, "when", "nth"], `nth counts page checks or page faults: it belongs with at: page-check or page-fault, not ${w.at}`, true);
     if (w.index !== undefined && w.at !== "before-read")
       add([...path, "when", "index"], `index belongs with at: before-read, not ${w.at}`, true);
-    checkAction(e.do, [...path, "do"], { ...ctx, cpus: m.cpus, threads: [...threadNames.keys()], interrupted: thread?.name ?? w.thread });
+    checkAction(e.do, [...path, "do"], { ...ctx, cpus: m.cpus, threads: [...threadNames.keys()], interrupted: thread?.name ?? w.thread, locks });
   });
 
   // A race interrupts whichever thread it lands in: a `run` race simply has no occurrences in its own thread's steps (explore.md section 3).
-  checkRaces(s, threads, threadNames, (d, path) => checkAction(d, path, { ...ctx, cpus: m.cpus, threads: [...threadNames.keys()], interrupted: undefined }), add);
+  checkRaces(s, threads, threadNames, (d, path) => checkAction(d, path, { ...ctx, cpus: m.cpus, threads: [...threadNames.keys()], interrupted: undefined, locks }), add);
   return out;
 }
 
@@ -115,6 +123,8 @@ export interface ActionCtx extends Ctx {
   threads: readonly string[];
   /** The thread the action interrupts (its event's `when.thread`, or the default thread), when known. */
   interrupted: string | undefined;
+  /** The locks the file declares. */
+  locks: readonly string[];
 }
 
 /** The rules of one action (`do`), wherever actions appear: one definition for events and anything else that injects them. */
@@ -127,7 +137,10 @@ export function checkAction(d: ActionSpec, dp: KeyPath, ctx: ActionCtx): void {
   if (d.map) checkArea(d.map, [...dp, "map"], ctx);
   if (d.write) checkContentValues(d.write, [...dp, "write"], add);
   if (d.migrate && d.migrate.cpu >= cpus) add([...dp, "migrate", "cpu"], noCpu(d.migrate.cpu));
-  if (d.nested) checkStep(d.nested, [...dp, "nested"], add);
+  if (d.nested) {
+    checkStep(d.nested, [...dp, "nested"], add);
+    checkHold(d.nested, [...dp, "nested"], ctx.locks, add);
+  }
   if (d.run) {
     const rp = [...dp, "run"];
     const t = d.run.thread;
@@ -141,6 +154,7 @@ export function checkAction(d: ActionSpec, dp: KeyPath, ctx: ActionCtx): void {
     }
     if (d.run.cpu !== undefined && d.run.cpu >= cpus) add([...rp, "cpu"], noCpu(d.run.cpu));
     checkStep(d.run.step, [...rp, "step"], add);
+    checkHold(d.run.step, [...rp, "step"], ctx.locks, add);
   }
 }
 
@@ -296,6 +310,30 @@ function checkContentValues(c: WriteContentsSpec, path: KeyPath, add: Ctx["add"]
   });
 }
 
+// ---- kernels ----------------------------------------------------------------
+
+/**
+ * The vm_* steps (threads', nested, run, races') under a kernel that has no
+ * starry-vm copies (kernels.md section 7). Also asked by the CLI for the
+ * kernel a --kernel puts in effect.
+ */
+export function vmProblems(s: ScenarioSpec, kernel: KernelName): RuleProblem[] {
+  if (VM_KERNELS.includes(kernel)) return [];
+  const out: RuleProblem[] = [];
+  const look = (st: StepSpec | NestedStepSpec, path: KeyPath) => {
+    if (isVmOp(st.op))
+      out.push({ path: [...path, "op"], message: `${st.op} is a starry-vm user copy: it exists only under machine.kernel ${VM_KERNELS.join(" and ")}, not under ${kernel}` });
+  };
+  const inAction = (d: ActionSpec, path: KeyPath) => {
+    if (d.nested) look(d.nested, [...path, "nested"]);
+    if (d.run) look(d.run.step, [...path, "run", "step"]);
+  };
+  (s.threads ?? []).forEach((t, i) => t.steps.forEach((st, j) => look(st, ["threads", i, "steps", j])));
+  s.events.forEach((e, i) => inAction(e.do, ["events", i, "do"]));
+  s.races.forEach((r, i) => inAction(r.do, ["races", i, "do"]));
+  return out;
+}
+
 // ---- steps ------------------------------------------------------------------
 
 function yields(st: StepSpec | NestedStepSpec): "value" | "none" {
@@ -305,6 +343,8 @@ function yields(st: StepSpec | NestedStepSpec): "value" | "none" {
       return st.use === "read" ? "value" : "none";
     case "get_as_null_terminated":
     case "get_as_str":
+    case "vm_read":
+    case "vm_load_string":
       return "value";
     default:
       return "none";
@@ -312,13 +352,15 @@ function yields(st: StepSpec | NestedStepSpec): "value" | "none" {
 }
 
 function checkStep(st: StepSpec | NestedStepSpec, path: KeyPath, add: Ctx["add"]): void {
-  if (st.op === "get" || st.op === "get_as_slice") {
+  if (st.op === "vm_write" && st.len !== undefined && st.len > MAX_FILL)
+    add([...path, "len"], `a vm_write fill of ${st.len} bytes is larger than the ${MAX_FILL} bytes (256 MiB) a fill may be`);
+  if (st.op === "get" || st.op === "get_as_slice" || st.op === "vm_read") {
     if (typeof st.type !== "string") {
       const { size, align } = st.type;
       if ((align & (align - 1n)) !== 0n) add([...path, "type", "align"], `align ${align} is not a power of two (expected 1, 2, 4, 8, …)`);
       else if (size % align !== 0n) add([...path, "type", "size"], `size ${size} is not a multiple of align ${align}, as every Rust type's is`);
     }
-    if (st.use !== undefined && st.use !== "read") {
+    if (st.op !== "vm_read" && st.use !== undefined && st.use !== "read") {
       if (!st.mut) add([...path, "use"], "use: { write } needs mut: true (a UserConstPtr gives a shared reference, which cannot be written)");
       const count = st.op === "get_as_slice" ? st.len : undefined;
       const w = st.use.write;
@@ -337,10 +379,11 @@ function checkStep(st: StepSpec | NestedStepSpec, path: KeyPath, add: Ctx["add"]
     add(ep, `a ${st.op} step${st.op === "get" || st.op === "get_as_slice" ? " without use: read" : ""} yields no value: expect ok instead`);
     return;
   }
-  if (st.op === "get_as_str") {
-    if (typeof value !== "string") add(ep, "get_as_str yields a string: expected a quoted string");
+  if (st.op === "get_as_str" || st.op === "vm_load_string") {
+    if (typeof value !== "string") add(ep, `${st.op} yields a string: expected a quoted string`);
     return;
   }
+  if (st.op === "vm_read") return checkValue(value, st.type, st.len, ep, add, "expected");
   if (st.op === "get_as_null_terminated") checkValue(value, st.type, -1n, ep, add, "expected");
   else if (st.op === "get_as_slice") checkValue(value, st.type, st.len, ep, add, "expected");
   else if (st.op === "get") checkValue(value, st.type, undefined, ep, add, "expected");

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { primitiveRange } from "./elements.js";
 import { I64_MIN, U64_MAX, describe, toInteger } from "./numbers.js";
 import { closest, unknownKeyMessages } from "./suggest.js";
+import { KERNELS, KERNEL_STRATEGY } from "./kernels.js";
 
 // ---- numbers -------------------------------------------------------------
 
@@ -107,8 +108,12 @@ function exactlyOne(keys: readonly string[], what: string) {
 export const ACCESSES = ["read", "write", "execute"] as const;
 export const Access = z.enum(ACCESSES);
 
+/** The five strategies of semantics.md: `compare` and `--strategy all` when no kernel is named. */
 export const STRATEGIES = ["none", "percpu-flag", "per-thread-flag", "nesting-counter", "exception-table"] as const;
-export const Strategy = z.enum(STRATEGIES);
+/** Every strategy, `global-flag` (kernels.md section 6) last: what `compare` shows when a kernel is named. */
+export const ALL_STRATEGIES = [...STRATEGIES, "global-flag"] as const;
+export const Strategy = z.enum(ALL_STRATEGIES);
+export const Kernel = z.enum(KERNELS);
 
 export const Perm = z
   .string()
@@ -228,7 +233,7 @@ export const RawValue = z.union(
 export type RawValueSpec = z.infer<typeof RawValue>;
 
 export const ERRNOS = ["EFAULT", "EILSEQ", "ENOMEM"] as const;
-export const RUN_ENDS = ["panic", "killed", "deadlock", "step-limit"] as const;
+export const RUN_ENDS = ["panic", "killed", "deadlock", "step-limit", "livelock"] as const;
 export const STEP_EXPECT_WORDS = ["ok", ...RUN_ENDS, "not-run"] as const;
 
 export const StepExpect = z.union(
@@ -242,11 +247,107 @@ export type StepExpectSpec = z.infer<typeof StepExpect>;
 /** A map is contents; anything else a value (or a list of them), as before. */
 const WriteSpec = z.union([WriteContents, RawValue], { error: unionError("expected a value, a list of values, or contents such as { fill: 0 }") });
 
-export const UseSpec = z.union([z.literal("read"), strict({ write: WriteSpec })], {
-  error: unionError("expected use: read or use: { write: VALUE }", ["read"]),
+/** `{ read: true }` says the same as `read` (the form kernels.md's cases use). */
+const readObject = strict({ read: z.literal(true) }).transform(() => "read" as const);
+
+const ReadUse = z.union([z.literal("read"), readObject], {
+  error: unionError("expected use: read or use: { read: true } (the kernel reads the result again)", ["read"]),
+});
+
+export const UseSpec = z.union([z.literal("read"), readObject, strict({ write: WriteSpec })], {
+  error: unionError("expected use: read, use: { read: true } or use: { write: VALUE }", ["read"]),
 });
 
 const common = { nullable: z.boolean().default(false) };
+
+// ---- syscall shapes (kernels.md section 8): pointers from results, held locks --------
+
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** `ptr: { from: N, index: K }`: element K of step N's `ok` list (its number without index). */
+export interface PtrFromSpec {
+  from: number;
+  index?: bigint;
+}
+
+const FROM_KEYS = ["from", "index"] as const;
+const STEP_FROM = "a step number from 1";
+const INDEX_FROM = "an element index from 0";
+
+/**
+ * The mapping form of `ptr`, checked by hand: each of its problems must let
+ * the union below go on (`continue`), so that the union reports it rather
+ * than "one of the forms allowed here".
+ */
+const ptrFrom = z.custom<Record<string, unknown>>(isMapping).transform((obj, ctx): PtrFromSpec => {
+  const unknown = Object.keys(obj).filter((k) => !(FROM_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) ctx.issues.push({ code: "unrecognized_keys", keys: unknown, message: unknownKeyMessages(unknown, FROM_KEYS), input: obj, continue: true });
+  const number = (key: string, min: bigint, max: bigint, what: string): bigint | undefined => {
+    const v = obj[key];
+    if (v === undefined) return undefined;
+    const r = toInteger(v, min, max, what);
+    if (r.ok) return r.value;
+    ctx.issues.push({ code: "custom", message: r.message, input: v, path: [key], params: { number: true }, continue: true });
+    return undefined;
+  };
+  if (obj.from === undefined) ctx.issues.push({ code: "custom", message: `required key is missing (expected ${STEP_FROM})`, input: undefined, path: ["from"], continue: true });
+  const from = number("from", 1n, 1n << 32n, STEP_FROM);
+  const index = number("index", 0n, U64_MAX, INDEX_FROM);
+  return { from: Number(from ?? 0n), ...(index !== undefined ? { index } : {}) };
+});
+
+/** `ptr` as a number: U64's checks, giving way (an aborting issue) to ptrFrom when it is a mapping. */
+const ptrNumber = numberInput.transform((input, ctx) => {
+  if (isMapping(input)) {
+    ctx.issues.push({ code: "custom", message: "a mapping", input });
+    return z.NEVER;
+  }
+  const r = toInteger(input, 0n, U64_MAX, "an unsigned 64-bit number");
+  if (r.ok) return r.value;
+  ctx.issues.push({ code: "custom", message: r.message, input, params: { number: true }, continue: true });
+  return z.NEVER;
+});
+
+const PTR_MISSING = "required key is missing (expected a number: decimal or 0x hex)";
+const ptrFromJson = {
+  type: "object",
+  description: "a pointer from an earlier step's result: element index (from 0) of step from's ok list, or its number without index",
+  properties: { from: { type: "integer", minimum: 1, description: "an earlier step of this thread, from 1" }, index: { type: "integer", minimum: 0 } },
+  required: ["from"],
+  additionalProperties: false,
+};
+/** A thread's own step: a number, or a pointer from an earlier result. */
+const PtrSource = z.union([ptrNumber, ptrFrom], { error: (iss) => (iss.input === undefined ? PTR_MISSING : undefined) });
+/** A nested or run step has no earlier steps of its own: a mapping there is an error of the file. */
+const NestedPtr = z.union(
+  [
+    ptrNumber,
+    z.custom<Record<string, unknown>>(isMapping).transform((_, ctx): bigint => {
+      ctx.issues.push({
+        code: "custom",
+        message: "a pointer from an earlier result (ptr: { from }) is for a thread's own steps: a nested or run step has none before it (expected a number: decimal or 0x hex)",
+        input: _,
+        continue: true,
+      });
+      return z.NEVER;
+    }),
+  ],
+  { error: (iss) => (iss.input === undefined ? PTR_MISSING : undefined) },
+);
+// Made when the JSON Schema is: hintedNumber's patterns are defined further down.
+const U64_HINT = { what: "an unsigned 64-bit number", min: 0n, max: U64_MAX };
+const jsonOverrides = new WeakMap<z.ZodType, () => Record<string, unknown>>([
+  [PtrSource, () => ({ description: "the user pointer: an address, or a pointer from an earlier step's result", anyOf: [hintedNumber(U64_HINT), ptrFromJson] })],
+  [NestedPtr, () => hintedNumber(U64_HINT)],
+]);
+
+export const LOCK_KINDS = ["mutex", "spin"] as const;
+export const Lock = strict({ name: z.string().min(1), kind: z.enum(LOCK_KINDS) }).meta({
+  id: "Lock",
+  description: "a kernel lock that steps may hold (hold: [name]): a sleeping mutex, or a spin lock taken with IRQs and preemption off",
+});
+export type LockSpec = z.infer<typeof Lock>;
+const hold = { hold: z.array(z.string().min(1)).optional() };
 
 // The rules between a step's keys that the JSON Schema can say too.
 const USE_WRITE_NEEDS_MUT = { if: { properties: { use: { type: "object" } }, required: ["use"] }, then: { properties: { mut: { const: true } }, required: ["mut"] } };
@@ -259,18 +360,32 @@ function stepJson(usable: boolean, extra: z.ZodRawShape) {
   return rules.length === 0 ? {} : { allOf: rules };
 }
 
-function stepShapes<E extends z.ZodRawShape>(extra: E) {
+function stepShapes<E extends z.ZodRawShape, P extends z.ZodType>(extra: E, ptr: P) {
   return [
-    strict({ op: z.literal("get"), ptr: U64, type: ElementType.default("u8"), mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra }).meta(stepJson(true, extra)),
-    strict({ op: z.literal("get_as_slice"), ptr: U64, type: ElementType.default("u8"), len: U64, mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra }).meta(stepJson(true, extra)),
-    strict({ op: z.literal("get_as_null_terminated"), ptr: U64, type: PrimitiveType.default("u8"), mut: z.boolean().default(false), ...common, ...extra }).meta(stepJson(false, extra)),
-    strict({ op: z.literal("get_as_str"), ptr: U64, ...common, ...extra }).meta(stepJson(false, extra)),
-    strict({ op: z.literal("user_access"), addr: U64, access: Access, ...extra }),
-    strict({ op: z.literal("kernel_access"), addr: U64, access: Access, ...extra }),
+    strict({ op: z.literal("get"), ptr, type: ElementType.default("u8"), mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra, ...hold }).meta(stepJson(true, extra)),
+    strict({ op: z.literal("get_as_slice"), ptr, type: ElementType.default("u8"), len: U64, mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra, ...hold }).meta(stepJson(true, extra)),
+    // use: read only: the kernel reads the borrowed result again (kernels.md section 3).
+    strict({ op: z.literal("get_as_null_terminated"), ptr, type: PrimitiveType.default("u8"), mut: z.boolean().default(false), use: ReadUse.optional(), ...common, ...extra, ...hold }).meta(stepJson(false, extra)),
+    strict({ op: z.literal("get_as_str"), ptr, use: ReadUse.optional(), ...common, ...extra, ...hold }).meta(stepJson(false, extra)),
+    strict({ op: z.literal("user_access"), addr: U64, access: Access, ...extra, ...hold }),
+    strict({ op: z.literal("kernel_access"), addr: U64, access: Access, ...extra, ...hold }),
+    // StarryOS's starry-vm copies (kernels.md section 7); the rules check the kernel has them.
+    strict({ op: z.literal("vm_read"), ptr, len: U64, type: ElementType.default("u8"), ...extra, ...hold }),
+    strict({ op: z.literal("vm_write"), ptr, bytes: byteList.optional(), fill: integer(0n, 255n, "a byte 0..255").optional(), len: U64.optional(), ...extra, ...hold })
+      .superRefine(vmWriteShape)
+      .meta({ ...exactlyOneJson(["bytes", "fill"]), dependentRequired: { fill: ["len"], len: ["fill"] } }),
+    strict({ op: z.literal("vm_load_string"), ptr, ...extra, ...hold }),
   ] as const;
 }
 
-const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "user_access", "kernel_access"] as const;
+/** vm_write's data: bytes, or fill with len (as a contents item's). */
+function vmWriteShape(st: { bytes?: unknown; fill?: unknown; len?: unknown }, ctx: z.RefinementCtx): void {
+  exactlyOne(["bytes", "fill"], "vm_write")(st, ctx);
+  if (st.fill !== undefined && st.len === undefined) ctx.addIssue({ code: "custom", path: ["len"], message: "a fill needs len: how many bytes to write" });
+  if (st.fill === undefined && st.len !== undefined) ctx.addIssue({ code: "custom", path: ["len"], message: "len belongs to a fill only" });
+}
+
+export const OPS = ["get", "get_as_slice", "get_as_null_terminated", "get_as_str", "user_access", "kernel_access", "vm_read", "vm_write", "vm_load_string"] as const;
 /** A step whose op is missing, misspelt or not a step at all. */
 function opError(iss: { input?: unknown }): string {
   const ops = `one of ${OPS.join(", ")}`;
@@ -283,11 +398,12 @@ function opError(iss: { input?: unknown }): string {
   return `expected op to be ${ops}, got ${describe(op)}${near !== undefined ? ` (did you mean "${near}"?)` : ""}`;
 }
 
-export const NestedStep = z.discriminatedUnion("op", stepShapes({}), { error: opError }).meta({ id: "NestedStep" });
-export const Step = z.discriminatedUnion("op", stepShapes({ expect: StepExpect.optional() }), { error: opError }).meta({ id: "Step", description: "one axptr operation or memory access" });
+export const NestedStep = z.discriminatedUnion("op", stepShapes({}, NestedPtr), { error: opError }).meta({ id: "NestedStep" });
+export const Step = z.discriminatedUnion("op", stepShapes({ expect: StepExpect.optional() }, PtrSource), { error: opError }).meta({ id: "Step", description: "one axptr operation or memory access" });
 export type StepSpec = z.infer<typeof Step>;
 export type NestedStepSpec = z.infer<typeof NestedStep>;
 export type OpName = StepSpec["op"];
+export type StrategyName = z.infer<typeof Strategy>;
 
 // ---- injected events ------------------------------------------------------
 
@@ -369,19 +485,29 @@ export type ExploreSpec = z.infer<typeof Explore>;
 // ---- the whole file ---------------------------------------------------------
 
 export const OUTCOMES = ["completed", ...RUN_ENDS] as const;
-export const HAZARDS = ["migrated-in-access", "flag-cleared-early", "interrupt-in-access", "foreign-flag", "stranded-flag"] as const;
+export const HAZARDS = ["migrated-in-access", "flag-cleared-early", "interrupt-in-access", "foreign-flag", "stranded-flag", "stranded-by-exit"] as const;
 export type HazardKind = (typeof HAZARDS)[number];
 
 export const Machine = strict({
   cpus: smallInt(1, 64, "a CPU count").default(1),
   // The rules check the page size; the JSON Schema lists the sizes.
   page_size: hint(integerOf(0n, U64_MAX, "an unsigned 64-bit number"), { what: "a page size: a power of two from 4096 to 65536", values: [4096n, 8192n, 16384n, 32768n, 65536n] }).default(4096n),
-  strategy: Strategy.default("percpu-flag"),
+  // Absent: the kernel's (a starry-* one fixes it), else percpu-flag; filled in below.
+  kernel: Kernel.optional(),
+  strategy: Strategy.optional().meta({ default: "percpu-flag" }),
   aspace: strict({ base: U64.optional(), size: U64.optional() }).optional(),
   frames: z.union([z.literal("unlimited"), U64], { error: unionError('expected a frame count or "unlimited"', ["unlimited"]) }).default("unlimited"),
   aspace_lock: z.enum(["per-check", "held"]).default("per-check"),
   budget: integer(1n, U64_MAX, "a positive count of units of work").default(100_000_000n),
-}).transform(({ aspace, ...m }) => ({ ...m, aspace: addressSpace(aspace, m.page_size) }));
+}).transform(({ aspace, strategy, ...m }, ctx) => {
+  const fixed = m.kernel === undefined ? undefined : KERNEL_STRATEGY[m.kernel];
+  // kernels.md section 1: under a starry-* kernel the strategy and the lock discipline are the kernel's.
+  if (fixed !== undefined && strategy !== undefined && strategy !== fixed)
+    ctx.addIssue({ code: "custom", path: ["strategy"], message: `machine.strategy ${strategy} contradicts machine.kernel ${m.kernel}, whose state is ${fixed} (a starry-* kernel fixes the strategy: leave machine.strategy out or write ${fixed})` });
+  if (fixed !== undefined && m.aspace_lock === "held")
+    ctx.addIssue({ code: "custom", path: ["aspace_lock"], message: `machine.aspace_lock held contradicts machine.kernel ${m.kernel}, which takes the lock per check (leave machine.aspace_lock out or write per-check)` });
+  return { ...m, strategy: strategy ?? fixed ?? "percpu-flag", aspace: addressSpace(aspace, m.page_size) };
+});
 export type MachineSpec = z.infer<typeof Machine>;
 
 /**
@@ -400,6 +526,8 @@ function addressSpace(given: { base?: bigint | undefined; size?: bigint | undefi
 export const Thread = strict({
   name: z.string().min(1),
   cpu: smallInt(0, 63, "a CPU number").default(0),
+  // kernels.md section 8: `return` is the syscall's `?`, its later steps not-run after an err.
+  on_error: z.enum(["continue", "return"]).optional(),
   steps: z.array(Step).default([]),
 });
 export type ThreadSpec = z.infer<typeof Thread>;
@@ -410,6 +538,7 @@ export const Scenario = strict({
   machine: Machine.default(() => Machine.parse({})),
   memory: z.array(Area).default([]),
   threads: z.array(Thread).optional(),
+  locks: z.array(Lock).optional(),
   events: z.array(InjectedEvent).default([]),
   races: z.array(Race).default([]),
   explore: Explore.optional(),
@@ -446,7 +575,11 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     override: (ctx) => {
       const h = numberHints.get(ctx.zodSchema as unknown as z.ZodType);
       const json = ctx.jsonSchema as Record<string, unknown>;
-      if (h) {
+      const own = jsonOverrides.get(ctx.zodSchema as unknown as z.ZodType);
+      if (own) {
+        for (const key of Object.keys(json)) delete json[key];
+        Object.assign(json, own());
+      } else if (h) {
         // A number with a range or a list of values: said inline, beside the general "Number".
         for (const key of Object.keys(json)) delete json[key];
         Object.assign(json, hintedNumber(h));

@@ -1,6 +1,7 @@
 // The trace: one union of typed events keyed on `kind`, and step results.
 import type { HazardKind, OpName } from "../scenario/schema.js";
 import type { MemorySnapshot } from "./memory-map.js";
+import type { PointerOrigin } from "./pointers.js";
 
 export type Access = "read" | "write" | "execute";
 export type Mode = "kernel" | "user";
@@ -17,16 +18,20 @@ export type StepResult =
   | { status: "killed"; signal: "SIGSEGV" }
   | { status: "deadlock" }
   | { status: "step-limit" }
+  | { status: "livelock" }
   | { status: "not-run" };
 
-export type RunEnd = Extract<StepResult, { status: "panic" | "killed" | "deadlock" | "step-limit" }>;
+export type RunEnd = Extract<StepResult, { status: "panic" | "killed" | "deadlock" | "step-limit" | "livelock" }>;
 export type Outcome = "completed" | RunEnd["status"];
 
 /** A `run` action's operation: a step's result, or `blocked` (it needs the address-space lock another thread holds). */
 export type RunResult = StepResult | { status: "blocked" };
 
 /** `blocked`: only for a thread switched in by `run`, whose handler needs the lock another thread holds. */
-export type Decision = "unhandled" | "deadlock" | "resolved" | "segv" | "fixup" | "blocked";
+/** `exit`, `retry`: the StarryOS handlers of kernels.md section 2. */
+export type Decision = "unhandled" | "deadlock" | "resolved" | "segv" | "fixup" | "blocked" | "exit" | "retry";
+/** `relock`: a starry-* kernel's Mutex asserting on a lock its own thread holds (kernels.md section 2). */
+export type LockDecision = "acquired" | "released" | "deadlock" | "relock";
 
 interface Base {
   seq: number;
@@ -57,10 +62,11 @@ export type EventBody =
   | { kind: "injected"; action: string; by?: string; race?: string; detail: string }
   | { kind: "migrate"; from: number; to: number }
   | { kind: "interrupt"; addr: bigint; access: Access }
-  | { kind: "lock"; decision: "acquired" | "released" | "deadlock" }
+  | { kind: "lock"; decision: LockDecision; lock?: string }
+  | { kind: "check"; addr: bigint; size: bigint; ok: boolean; why?: string }
   | { kind: "nested-result"; op: OpName; result: StepResult }
   | { kind: "run"; to: string; to_cpu: number; op: OpName; args: string; by?: string }
-  | { kind: "run-result"; op: OpName; result: RunResult; blocked_by?: string }
+  | { kind: "run-result"; op: OpName; result: RunResult; blocked_by?: string; lock?: string }
   | { kind: "hazard"; hazard: HazardKind; message: string }
   | { kind: "step-end"; result: StepResult };
 
@@ -70,7 +76,7 @@ export type EventKind = TraceEvent["kind"];
 /** Every kind of event the simulator emits, in the README's order (the type below keeps the list complete). */
 export const EVENT_KINDS = [
   "step-start", "align-check", "region-check", "populate", "page-mapped", "flag-set", "flag-clear", "page-check",
-  "read", "write", "execute", "page-fault", "handler", "injected", "migrate", "interrupt", "lock",
+  "read", "write", "execute", "page-fault", "handler", "injected", "migrate", "interrupt", "lock", "check",
   "nested-result", "run", "run-result", "hazard", "step-end",
 ] as const satisfies readonly EventKind[];
 // A compile error here names a kind missing from EVENT_KINDS.
@@ -86,7 +92,7 @@ export interface Hazard {
 export type Expected =
   | { status: "ok"; value?: Value }
   | { status: "err"; errno: Errno }
-  | { status: "panic" | "killed" | "deadlock" | "step-limit" | "not-run" };
+  | { status: "panic" | "killed" | "deadlock" | "step-limit" | "livelock" | "not-run" };
 
 export interface StepRecord {
   thread: string;
@@ -97,6 +103,12 @@ export interface StepRecord {
   result: StepResult;
   expected: Expected | null;
   met: boolean | null;
+  /** Why a step that could have run did not (kernels.md section 8: no pointer, or its thread returned). */
+  reason?: string;
+  /** Where its pointer came from (a `ptr: { from }` step). */
+  ptr_from?: PointerOrigin;
+  /** The locks it holds (`hold`). */
+  hold?: readonly string[];
 }
 
 export interface RunExpectation {
@@ -116,7 +128,10 @@ export interface Unfired {
 
 export interface Trace {
   scenario: { name: string; description?: string };
-  machine: { cpus: number; strategy: string; page_size: bigint; frames: bigint | "unlimited"; aspace_lock: string };
+  /** `kernel` only when one is named (in the file or by --kernel): without, the trace is as before kernels existed. */
+  machine: { cpus: number; strategy: string; page_size: bigint; frames: bigint | "unlimited"; aspace_lock: string; kernel?: string };
+  /** The file's kernel locks (kernels.md section 8), when it declares any. */
+  locks?: readonly { name: string; kind: "mutex" | "spin" }[];
   outcome: Outcome;
   steps: StepRecord[];
   events: TraceEvent[];

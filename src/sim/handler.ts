@@ -7,6 +7,8 @@ export interface FaultSite {
   /** One of axptr's user-access sites (matters to the exception-table strategy only). */
   site: boolean;
   interrupt: boolean;
+  /** A user-copy site (a vm_* copy): the only fixup entries of the late StarryOS kernels (kernels.md section 2). */
+  copy?: boolean;
 }
 
 /**
@@ -14,7 +16,7 @@ export interface FaultSite {
  * be retried (resolved) or the operation must fail with EFAULT (fixup); every
  * other decision ends the run.
  */
-export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, where: FaultSite): "resolved" | "fixup" {
+export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, where: FaultSite, lastRetry?: number): "resolved" | "fixup" | "retry" {
   m.spend();
   m.faults++;
   m.emit({ kind: "page-fault", addr, access, mode, interrupt: where.interrupt });
@@ -30,15 +32,16 @@ export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, 
       `An interrupt handler's own fault at ${hex(addr)} was judged by the interrupted user access's state: a kernel bug is taken for a user access, and the handler resolves it or kills the user process instead of reporting the bug.`,
     );
   }
-  if (mode === "kernel" && !where.interrupt && accessing && m.strategy.perCpu && !m.ownsSlot(m.thread, String(ctx.cpu))) {
-    const owners = m.slotOwners(String(ctx.cpu), m.thread);
+  const slot = m.strategy.sharedSlot(ctx);
+  if (mode === "kernel" && !where.interrupt && accessing && slot !== undefined && !m.ownsSlot(m.thread, slot)) {
+    const owners = m.slotOwners(slot, m.thread);
     const whose = owners.length > 0 ? `, which ${owners.map((t) => `thread ${t}`).join(" and ")} set for ${owners.length === 1 ? "its own" : "their own"} open access` : "";
     m.hazard(
       "foreign-flag",
-      `Thread ${m.thread}'s kernel-mode fault at ${hex(addr)} was judged by cpu${ctx.cpu}'s flag${whose}: another thread's protection covers this thread's access, so a kernel bug is taken for a user access (resolved, or the process killed) instead of being reported.`,
+      `Thread ${m.thread}'s kernel-mode fault at ${hex(addr)} was judged by ${m.strategy.slotText(slot).flag}${whose}: another thread's protection covers this thread's access, so a kernel bug is taken for a user access (resolved, or the process killed) instead of being reported.`,
     );
   }
-  const { decision, reason, mapped } = decide(m, addr, access, mode, accessing);
+  const { decision, reason, mapped } = decide(m, addr, access, mode, accessing, where.copy === true);
   m.emit({ kind: "handler", decision, addr, reason });
   switch (decision) {
     case "resolved":
@@ -48,7 +51,19 @@ export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, 
     case "fixup":
       return "fixup";
     case "unhandled":
+      // The late StarryOS handler returns false under the flag too: axcpu's own panic.
+      if (mode === "kernel" && accessing && m.kernel.unresolved === "copy-fixup") return m.end({ status: "panic", message: `Unhandled Supervisor Page Fault @${hex(addr)}` });
       return m.end({ status: "panic", message: `Unhandled kernel page fault @${hex(addr)}` });
+    case "exit":
+      m.hazard(
+        "stranded-by-exit",
+        `Thread ${m.thread} was killed from inside the page-fault trap (do_exit) in the middle of a user access: access_user_memory never ends, so cpu${m.cpu}'s state stays "accessing" for every later task on cpu${m.cpu}, whose own kernel bugs it will hide.`,
+      );
+      return m.end({ status: "killed", signal: "SIGSEGV" });
+    case "retry":
+      // A second retry with nothing injected since the first faults the same way forever: preemption is off, the signal never delivered.
+      if (lastRetry !== undefined && lastRetry === m.injections) return m.end({ status: "livelock" });
+      return "retry";
     case "deadlock":
       return m.end({ status: "deadlock" });
     case "blocked":
@@ -59,8 +74,12 @@ export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, 
   }
 }
 
-function decide(m: Machine, addr: bigint, access: Access, mode: Mode, accessing: boolean): { decision: Decision; reason: string; mapped?: boolean } {
-  if (mode === "kernel" && !accessing) return { decision: "unhandled", reason: "kernel mode and is_accessing_user_memory() is false: a kernel bug" };
+function decide(m: Machine, addr: bigint, access: Access, mode: Mode, accessing: boolean, copy: boolean): { decision: Decision; reason: string; mapped?: boolean } {
+  const copyFixups = m.kernel.unresolved === "copy-fixup";
+  if (mode === "kernel" && !accessing) {
+    if (copyFixups && copy) return { decision: "fixup", reason: "kernel mode and is_accessing_user_memory() is false, at a user_copy site: the exception table sends it to its fixup (EFAULT)" };
+    return { decision: "unhandled", reason: "kernel mode and is_accessing_user_memory() is false: a kernel bug" };
+  }
   if (m.lockHeld && m.lockHolder === m.thread)
     return { decision: "deadlock", reason: "the handler waits for the address-space lock its own thread holds" };
   if (m.lockHeld && m.lockHolder !== null)
@@ -76,18 +95,35 @@ function decide(m: Machine, addr: bigint, access: Access, mode: Mode, accessing:
   const why = r === "no-area" ? `no area holds ${hex(addr)}` : r === "no-permission" ? `the area does not allow ${access}` : "no free frame";
   if (mode === "kernel" && accessing && m.strategy.fixups)
     return { decision: "fixup", reason: `${why}: the exception table sends the access to its fixup (EFAULT)` };
+  if (mode === "kernel" && accessing) {
+    switch (m.kernel.unresolved) {
+      case "exit":
+        return { decision: "exit", reason: `${why}: do_exit(SIGSEGV) from inside the trap; the access never ends` };
+      case "retry":
+        return { decision: "retry", reason: `${why}: SIGSEGV queued and the fault counted as handled: the access faults again` };
+      case "copy-fixup":
+        if (copy) return { decision: "fixup", reason: `${why}: a user_copy site, the exception table sends it to its fixup (EFAULT)` };
+        return { decision: "unhandled", reason: `${why}: the handler returns false and only user_copy has fixup entries: a kernel panic` };
+      case "segv":
+        break;
+    }
+  }
   return { decision: "segv", reason: `${why}: SIGSEGV to the process` };
 }
 
 /** A kernel-mode access to one address, faulting and retrying as the handler decides. */
 export function kernelTouch(m: Machine, addr: bigint, access: Access, where: FaultSite): "ok" | "fixup" {
+  let lastRetry: number | undefined;
   while (!m.aspace.accessible(addr, access)) {
-    if (pageFault(m, addr, access, "kernel", where) === "fixup") return "fixup";
+    const r = pageFault(m, addr, access, "kernel", where, lastRetry);
+    if (r === "fixup") return "fixup";
+    if (r === "retry") lastRetry = m.injections;
   }
   return "ok";
 }
 
 /** A user-mode access: resolved, or the process is killed. */
 export function userTouch(m: Machine, addr: bigint, access: Access): void {
+  // A user-mode fault is never retried by the kernel's rules: resolved, or the process is killed.
   while (!m.aspace.accessible(addr, access)) pageFault(m, addr, access, "user", { site: false, interrupt: false });
 }

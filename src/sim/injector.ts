@@ -9,6 +9,8 @@ import type { Machine } from "./machine.js";
 import type { AddressSpace } from "./memory.js";
 import { permText } from "./describe.js";
 import { kernelTouch } from "./handler.js";
+import { blockedBy, closedAt, type ClosedAt } from "./kernels/index.js";
+import { spinClosed } from "./locks.js";
 import { runAnother } from "./run-action.js";
 
 interface Armed {
@@ -21,6 +23,8 @@ interface Armed {
   race?: string;
   /** Why it can never fire where it is placed (a `run` race in its own thread's steps). */
   inert?: string;
+  /** Why its kernel kept it from happening at its point (kernels.md sections 4 and 5), when it did. */
+  blocked?: string;
 }
 
 /** An event a schedule adds after the file's own: a race placed at one point occurrence. */
@@ -31,8 +35,11 @@ export interface RaceEvent {
   inert?: string;
 }
 
-/** Told of every trigger point the outer operation reaches, in order (`count`: nth, or the element index). */
-export type PointListener = (thread: string, step: number, at: TriggerName, count: bigint | undefined) => void;
+/**
+ * Told of every trigger point the outer operation reaches, in order (`count`: nth, or the element index;
+ * `closed`: what the kernel keeps from happening there, absent when nothing is).
+ */
+export type PointListener = (thread: string, step: number, at: TriggerName, count: bigint | undefined, closed?: ClosedAt) => void;
 
 export class Injector {
   private readonly armed: Armed[];
@@ -61,7 +68,11 @@ export class Injector {
    */
   fire(m: Machine, at: TriggerName, count?: bigint): void {
     if (!m.outer) return;
-    this.onPoint?.(m.thread, m.step, at, count);
+    const k = m.kernel;
+    const kernelClosed = k.preemption || k.interrupts || k.mappingLocked ? closedAt(k, { op: m.op, at, inAccess: m.openCount(m.thread) > 0 }, m.cpu) : undefined;
+    // A spin lock the thread holds closes preemption and interrupts too (kernels.md section 8).
+    const closed = m.locks.any ? spinClosed(m, kernelClosed) : kernelClosed;
+    this.onPoint?.(m.thread, m.step, at, count, closed);
     for (const a of this.armed) {
       const w = a.spec.when;
       if (a.inert !== undefined) continue;
@@ -70,6 +81,11 @@ export class Injector {
       if (count !== undefined) {
         const want = at === "before-read" ? (w.index ?? 0n) : (w.nth ?? 1n);
         if (a.spec.repeat ? count < want : count !== want) continue;
+      }
+      const blocked = blockedBy(closed, a.spec.do);
+      if (blocked !== undefined) {
+        a.blocked = blocked;
+        continue;
       }
       a.fired = true;
       runAction(m, a.spec, a.race);
@@ -84,6 +100,11 @@ export class Injector {
   /** Why the armed event `i` can never fire, when that is known before the run. */
   inertReason(i: number): string | undefined {
     return this.armed[i]?.inert;
+  }
+
+  /** Why the kernel kept the armed event `i` from happening where it was reached, if it did. */
+  blockedReason(i: number): string | undefined {
+    return this.armed[i]?.blocked;
   }
 
   /** The first element index from `from` on at which a before-read trigger of this step would fire, if any. */
@@ -116,6 +137,7 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
   // The detail is text for a trace: an exploration keeps none, so it is not made there.
   const injected = (action: string, detail: () => string) => {
     m.spend();
+    m.injections++;
     m.emit({ kind: "injected", action, ...by, detail: m.keepEvents ? detail() : "" });
   };
   if (d.unmap) {

@@ -1,8 +1,10 @@
 // The running machine: address space, strategy, CPUs and threads, the
 // address-space lock, the budget of work, and the trace being written.
-import type { HazardKind, NestedStepSpec, TriggerName } from "../scenario/schema.js";
+import type { HazardKind, NestedStepSpec, OpName, TriggerName } from "../scenario/schema.js";
 import type { EventBody, Flags, Hazard, Mode, RunEnd, StepResult, TraceEvent } from "./events.js";
+import { HeldLocks } from "./locks.js";
 import type { AddressSpace } from "./memory.js";
+import { kernelProfile, type KernelProfile } from "./kernels/index.js";
 import type { Context, Strategy, Token } from "./strategies/index.js";
 
 export interface Triggers {
@@ -84,6 +86,8 @@ export class Machine {
   /** A `run` action's operation is under way: its events carry `in_run`, and it neither counts nor fires triggers. */
   inRun = false;
   step = 0;
+  /** The op of the step under way (the kernel's preemption rules depend on it). */
+  op: OpName = "get";
   /** The outer operation's own page checks and faults in this step, for `nth`. */
   pageChecks = 0;
   faultsInStep = 0;
@@ -92,6 +96,12 @@ export class Machine {
   private pending: PendingRead | undefined;
   /** The injected events (set by the run loop). */
   triggers: Triggers = { fire: () => {}, nextReadTrigger: () => undefined, unfired: () => [] };
+  /** The `hold` locks taken now (kernels.md section 8). */
+  locks = new HeldLocks([], "deadlock");
+  /** The kernel whose handler and scheduler rules apply (kernels.md). */
+  kernel: KernelProfile = kernelProfile(undefined);
+  /** Injected actions so far: a retry with none since the last one is a livelock (kernels.md section 2). */
+  injections = 0;
   /** Runs a nested operation (set by the run loop; breaks the ops ↔ injector cycle). */
   runNested: (step: NestedStepSpec) => StepResult = () => ({ status: "not-run" });
 
@@ -276,18 +286,19 @@ export class Machine {
       return;
     }
     const owners = cleared && token ? this.slotOwners(token.slot, this.thread) : [];
-    if (owners.length > 0) {
+    if (owners.length > 0 && token) {
       const whose = owners.map((t) => `thread ${t}`).join(" and ");
+      const { flag, where } = this.strategy.slotText(token.slot);
       this.hazard(
         "flag-cleared-early",
-        `Thread ${this.thread}'s access ended and cleared cpu${token?.slot}'s flag, which the still-open access of ${whose} had set: that access is no longer protected on cpu${token?.slot}, and its next fault there will be treated as a kernel bug.`,
+        `Thread ${this.thread}'s access ended and cleared ${flag}, which the still-open access of ${whose} had set: that access is no longer protected ${where}, and its next fault there will be treated as a kernel bug.`,
       );
     }
   }
 
-  /** Under per-CPU state: whether the slot `token` names is set (its end is what clears it). */
+  /** Under state threads share (per-CPU, global): whether the slot `token` names is set (its end is what clears it). */
   private perCpuSlotSet(token: Token): boolean {
-    if (!this.strategy.perCpu || !token) return false;
+    if (this.strategy.sharedSlot(this.ctx) === undefined || !token) return false;
     return this.strategy.accessing({ thread: this.thread, cpu: Number(token.slot), interrupt: false, site: true });
   }
 }

@@ -210,8 +210,10 @@ export class AddressSpace {
       const areaEnd = Math.min(last, this.index(a.end));
       // Walk the gaps between present runs only: a present stretch is skipped in one go.
       for (let p = this.present.nextAbsent(page); p < areaEnd; p = this.present.nextAbsent(p)) {
+        // A page that gets no frame is not made present, so it costs no unit: ENOMEM comes before the budget.
+        if (this.freeFrames === 0n) return { mapped, error: "ENOMEM" };
         if (BigInt(mapped.length) >= limit) return { mapped, error: "limit" };
-        if (!this.takeFrame()) return { mapped, error: "ENOMEM" };
+        this.takeFrame();
         this.addPresent(p, p + 1);
         mapped.push(BigInt(p) * this.pageSize);
       }

@@ -8,6 +8,7 @@ import type { Access, StepResult, Value } from "./events.js";
 import { kernelTouch, userTouch } from "./handler.js";
 import { BlockedSignal, MAX_EVENTS, MAX_STRING_BYTES, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
 import { minB } from "./memory.js";
+import { vmCopy } from "./vm.js";
 
 const I64_MAX = (1n << 63n) - 1n;
 const EFAULT: StepResult = { status: "err", errno: "EFAULT" };
@@ -50,15 +51,26 @@ export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}): Ste
       return useWrite(m, st.ptr, info, count, st.use.write);
     }
     case "get_as_null_terminated":
-      return outerLock(() => {
+    case "get_as_str": {
+      const type = st.op === "get_as_str" ? "c_char" : st.type;
+      const access: Access[] = st.op === "get_as_null_terminated" && st.mut ? ["read", "write"] : ["read"];
+      let scanned: bigint | undefined;
+      const result = outerLock((): StepResult => {
         if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-        return checksLock(() => nullTerminated(m, st.ptr, st.type, st.mut ? ["read", "write"] : ["read"], false));
+        return checksLock(() => nullTerminated(m, st.ptr, type, access, st.op === "get_as_str", (len) => (scanned = len)));
       });
-    case "get_as_str":
-      return outerLock(() => {
-        if (st.nullable && st.ptr === 0n) return { status: "ok", value: null };
-        return checksLock(() => nullTerminated(m, st.ptr, "c_char", ["read"], true));
-      });
+      // use: read, the kernel reading the borrowed result again later (kernels.md section 3); the value stays the scan's.
+      if (st.use === undefined || result.status !== "ok" || scanned === undefined) return result;
+      m.triggers.fire(m, "before-use");
+      const info = elementInfo(type);
+      if (scanned === 0n) return result;
+      const used = useRead(m, st.ptr, info, scanned, false);
+      return used.status === "ok" ? result : used;
+    }
+    case "vm_read":
+    case "vm_write":
+    case "vm_load_string":
+      return vmCopy(m, st);
     case "user_access":
       // The access completes after any fault: its unit is spent then (a fault takes the last unit first).
       userTouch(m, st.addr, st.access);
@@ -104,6 +116,12 @@ function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, acc
 
   // The range is built before the check runs: an overflow panics before the check costs its unit.
   const end = start + size;
+  if (end > U64_MAX && m.kernel.rangeOverflowFails) {
+    // try_from_start_size (kernels.md section 4): the check spends its unit and fails.
+    m.spend();
+    m.emit({ kind: "region-check", addr: start, size, access: access.join("+"), ok: false, ...(m.explain ? { why: "the range passes 2^64: try_from_start_size fails" } : {}) });
+    return EFAULT;
+  }
   if (end > U64_MAX) overflow(m, start, size);
   m.spend();
   const inside = m.aspace.checkRegionAccess(start, end, access);
@@ -132,7 +150,7 @@ function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, acc
 }
 
 /** The pieces of [start, start+size) that lie in one page each. */
-function* pageChunks(start: bigint, size: bigint, P: bigint): Generator<[bigint, bigint]> {
+export function* pageChunks(start: bigint, size: bigint, P: bigint): Generator<[bigint, bigint]> {
   let a = start;
   const end = start + size;
   while (a < end) {
@@ -143,20 +161,20 @@ function* pageChunks(start: bigint, size: bigint, P: bigint): Generator<[bigint,
 }
 
 /** Elements of `size` bytes from `base` whose first byte lies in [lo, hi). */
-function elementsStartingIn(base: bigint, size: bigint, lo: bigint, hi: bigint): bigint {
+export function elementsStartingIn(base: bigint, size: bigint, lo: bigint, hi: bigint): bigint {
   const ceilDiv = (x: bigint) => (x + size - 1n) / size;
   return ceilDiv(hi - base) - ceilDiv(lo - base);
 }
 
 /** Refuses a value too large to keep (each element a number, each struct a list of bytes; a zero-sized one still a list). */
-function checkValueSize(elements: bigint, info: ElementInfo): void {
+export function checkValueSize(elements: bigint, info: ElementInfo): void {
   const cells = info.primitive ? elements : elements * (info.size > 0n ? info.size : 1n);
   if (cells > MAX_VALUE_ELEMENTS)
     throw new TraceTooLarge(`a value of ${elements} ${info.name} elements is larger than the ${MAX_VALUE_ELEMENTS} numbers a step may yield (a struct element counts its bytes, a zero-sized one counts 1); read fewer elements`);
 }
 
 /** The kernel reads through its reference: plain kernel accesses (user-access sites to the exception table). */
-function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | undefined): StepResult {
+export function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | undefined, keep = true): StepResult {
   const n = count ?? 1n;
   if (info.size === 0n) {
     // Zero-sized elements touch no memory, but each read is still a unit of work.
@@ -165,8 +183,8 @@ function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | u
     const values = Array.from({ length: Number(n) }, (): Value => []);
     return { status: "ok", value: count === undefined ? (values[0] ?? null) : values };
   }
-  // A read the budget cannot finish ends in step-limit: its bytes are never needed, so they are not kept.
-  const finishes = n <= m.remaining;
+  // A read the budget cannot finish ends in step-limit: its bytes are never needed, so they are not kept (nor a use's that is only a read).
+  const finishes = keep && n <= m.remaining;
   if (finishes) checkValueSize(n, info);
   const chunks: Uint8Array[] = [];
   for (const [lo, hi] of pageChunks(start, n * info.size, m.aspace.pageSize)) {
@@ -175,18 +193,19 @@ function useRead(m: Machine, start: bigint, info: ElementInfo, count: bigint | u
     if (finishes) chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
     m.access("read", lo, hi - lo, "kernel");
   }
+  if (!keep) return OK;
   const values = elementValues(concat(chunks), info, n);
   return { status: "ok", value: count === undefined ? (values[0] ?? null) : values };
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
+export function concat(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) (out.set(c, at), (at += c.length));
   return out;
 }
 
-function elementValues(bytes: Uint8Array, info: ElementInfo, n: bigint): Value[] {
+export function elementValues(bytes: Uint8Array, info: ElementInfo, n: bigint): Value[] {
   const size = Number(info.size);
   const out: Value[] = [];
   for (let i = 0; i < Number(n); i++) {
@@ -228,8 +247,8 @@ function writtenContents(c: WriteContentsSpec, size: bigint): Uint8Array {
   return contentBytes(c) ?? new Uint8Array(0);
 }
 
-/** get_as_null_terminated / get_as_str: the scan inside access_user_memory. */
-function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, access: Access[], asStr: boolean): StepResult {
+/** get_as_null_terminated / get_as_str: the scan inside access_user_memory; `scanned` is told the length found. */
+function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, access: Access[], asStr: boolean, scanned: (len: bigint) => void): StepResult {
   const info = elementInfo(type);
   m.spend();
   const aligned = start % info.align === 0n;
@@ -239,17 +258,59 @@ function nullTerminated(m: Machine, start: bigint, type: PrimitiveTypeName, acce
 
   const token = m.beginAccess();
   m.triggers.fire(m, "flag-set");
-  const sink = asStr ? utf8Sink() : bytesSink((bytes) => checkValueSize(BigInt(bytes) / info.size, info));
-  const scanned = scan(m, start, info, access, sink.take);
+  // A borrowed str is decoded after the access ended, from a second read (kernels.md section 3): the scan keeps only its length.
+  const borrowed = asStr && m.kernel.borrowedDecode;
+  const sink = borrowed ? lengthSink() : asStr ? utf8Sink() : bytesSink((bytes) => checkValueSize(BigInt(bytes) / info.size, info));
+  const found = scan(m, start, info, access, sink.take);
   m.triggers.fire(m, "flag-clear");
   m.endAccess(token);
-  if (scanned === "EFAULT") return EFAULT;
+  if (found === "EFAULT") return EFAULT;
+  if (sink.kind === "length") {
+    scanned(sink.finish());
+    return decodeBorrowed(m, start, sink.finish());
+  }
   if (sink.kind === "utf8") {
+    scanned(BigInt(sink.length()));
     const text = sink.finish();
     return text === undefined ? { status: "err", errno: "EILSEQ" } : { status: "ok", value: text };
   }
   const bytes = sink.finish();
-  return { status: "ok", value: elementValues(bytes, info, BigInt(bytes.length) / info.size) };
+  const len = BigInt(bytes.length) / info.size;
+  scanned(len);
+  return { status: "ok", value: elementValues(bytes, info, len) };
+}
+
+/**
+ * str::from_utf8 over the borrow, after access_user_memory ended: an ordinary
+ * kernel read of [start, start+len), never a user-access site (no fixup entry).
+ */
+function decodeBorrowed(m: Machine, start: bigint, len: bigint): StepResult {
+  const chunks: Uint8Array[] = [];
+  for (const [lo, hi] of pageChunks(start, len, m.aspace.pageSize)) {
+    kernelTouch(m, lo, "read", { site: false, interrupt: false });
+    m.spend(hi - lo);
+    chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
+    m.access("read", lo, hi - lo, "kernel");
+  }
+  try {
+    return { status: "ok", value: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(concat(chunks)) };
+  } catch {
+    return { status: "err", errno: "EILSEQ" };
+  }
+}
+
+/** Counts the bytes a scan found (a borrowed str is read again to decode it). */
+function lengthSink() {
+  let total = 0;
+  return {
+    kind: "length" as const,
+    take: (_buf: Uint8Array, start: number, end: number) => {
+      total += end - start;
+      if (total > MAX_STRING_BYTES)
+        throw new TraceTooLarge(`a get_as_str string would pass ${MAX_STRING_BYTES} bytes (256 MiB, the longest string a step may yield); end the string with a NUL within 256 MiB`);
+    },
+    finish: (): bigint => BigInt(total),
+  };
 }
 
 /**
@@ -307,7 +368,7 @@ function utf8Sink() {
     pieces.push(text);
     return pieces.join("");
   };
-  return { kind: "utf8" as const, take, finish };
+  return { kind: "utf8" as const, take, finish, length: () => total };
 }
 
 function bytesSink(check: (bytes: number) => void) {

@@ -5,6 +5,7 @@ import type { NestedStepSpec } from "../scenario/schema.js";
 import { describeArgs } from "./describe.js";
 import type { RunResult } from "./events.js";
 import { BlockedSignal, type Machine } from "./machine.js";
+import { withHeld } from "./locks.js";
 import { runOp } from "./ops.js";
 
 /**
@@ -19,16 +20,19 @@ export function runAnother(m: Machine, thread: string, cpu: number, step: Nested
   try {
     let result: RunResult;
     let holder: string | undefined;
+    // kernels.md section 8: the syscall takes its `hold` locks first; one another thread holds makes it sleep at once.
+    const busy = m.locks.heldByOther(step.hold, thread);
     try {
+      if (busy !== undefined) throw new BlockedSignal(busy.holder);
       // Another system call entering axptr 0.1: under `held` it takes the lock before anything else.
-      result = runOp(m, step, { lockFirst: true });
+      result = withHeld(m, step.hold, () => runOp(m, step, { lockFirst: true }));
     } catch (e) {
       if (!(e instanceof BlockedSignal)) throw e;
       // The thread would sleep until the lock is free: what it did so far stays done, the rest never happens here.
       result = { status: "blocked" };
       holder = e.holder;
     }
-    m.emit({ kind: "run-result", op: step.op, result, ...(holder !== undefined ? { blocked_by: holder } : {}) });
+    m.emit({ kind: "run-result", op: step.op, result, ...(holder !== undefined ? { blocked_by: holder } : {}), ...(busy !== undefined ? { lock: busy.lock } : {}) });
   } finally {
     m.restore(back);
   }

@@ -12,15 +12,21 @@ import { snapshotOf } from "./memory-map.js";
 import { runOp } from "./ops.js";
 import { describeArgs } from "./describe.js";
 import { neverReached } from "./points.js";
+import { HeldLocks, withHeld } from "./locks.js";
+import { pointerLabels, pointerText, resolvePointer } from "./pointers.js";
 
 export { describeArgs };
 import { makeStrategy } from "./strategies/index.js";
+import { kernelProfile } from "./kernels/index.js";
+import { VM_KERNELS, type KernelName } from "../scenario/kernels.js";
 
 export type StrategyName = z.infer<typeof StrategySchema>;
 
 export interface SimulateOptions {
-  /** Overrides the file's machine.strategy (`run --strategy`, `compare`). */
+  /** Overrides the file's machine.strategy (`run --strategy`, `compare`); a starry-* kernel's own strategy wins. */
   strategy?: StrategyName;
+  /** Overrides the file's machine.kernel (`--kernel`): a starry-* one also sets the strategy and the lock discipline. */
+  kernel?: KernelName;
   /** Races placed at points (a schedule of explore.md section 3): injected events added after the file's own. */
   races?: readonly RaceEvent[];
   /** Told of every point occurrence the run reaches, in order (explore.md section 2). */
@@ -51,7 +57,11 @@ export function initialMemory(scenario: Scenario): AddressSpace {
 
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): Trace {
   const mc = scenario.machine;
-  const strategyName = options.strategy ?? mc.strategy;
+  const kernelName = options.kernel ?? mc.kernel;
+  const kernel = kernelProfile(kernelName);
+  const strategyName = kernel.strategy ?? options.strategy ?? mc.strategy;
+  // A starry-* kernel takes the lock per check, whatever the file says (kernels.md section 1).
+  const aspaceLock = kernel.strategy !== undefined ? "per-check" : mc.aspace_lock;
   const P = mc.page_size;
   const aspace = options.start ? options.start.fork() : initialMemory(scenario);
   const threadNames = scenario.threads.map((t) => t.name);
@@ -59,9 +69,10 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
     aspace,
     makeStrategy(strategyName, mc.cpus, threadNames),
     new Map(scenario.threads.map((t) => [t.name, t.cpu])),
-    mc.aspace_lock === "held",
+    aspaceLock === "held",
     mc.budget,
   );
+  m.kernel = kernel;
   m.keepEvents = options.keepEvents ?? true;
   m.explain = options.explain ?? false;
   const races = options.races ?? [];
@@ -69,39 +80,67 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   m.triggers = injector;
   // An exploration keeps signatures, not traces: no memory pictures (most of a short run's allocations).
   const memoryAtStart = m.keepEvents ? snapshotOf(aspace) : undefined;
-  m.runNested = (st: NestedStepSpec) => runOp(m, st);
+  m.locks = new HeldLocks(scenario.locks ?? [], kernel.relock);
+  m.runNested = (st: NestedStepSpec) => withHeld(m, st.hold, () => runOp(m, st));
 
   const steps: StepRecord[] = [];
   let ended: RunEnd | undefined;
   for (const thread of scenario.threads) {
+    const results: StepResult[] = [];
+    // kernels.md section 8: after an err, a thread with on_error: return has gone back to user space.
+    let returned: string | undefined;
+    const labels = pointerLabels(thread.steps, scenario.memory, P);
     thread.steps.forEach((st, i) => {
       let result: StepResult;
+      let reason: string | undefined;
+      const p = resolvePointer(st, thread.name, results, labels[i] ?? "");
+      // The step's arguments as the trace shows them, a pointer from a result with where it came from.
+      const args = () => describeArgs(p.ok ? p.step : st, p.origin && pointerText(p.origin, thread.name));
       if (ended) result = { status: "not-run" };
-      else {
-        const r = runStep(m, thread.name, i + 1, st);
+      else if (returned !== undefined || !p.ok) {
+        result = { status: "not-run" };
+        reason = returned ?? (p.ok ? undefined : p.reason);
+      } else {
+        const r = runStep(m, thread.name, i + 1, p.step, args);
         result = r.result;
         if (r.ended) ended = r.ended;
       }
+      if (result.status === "err" && thread.on_error === "return" && returned === undefined)
+        returned = `${thread.name}#${i + 1} returned ${result.errno} (on_error: return)`;
+      results.push(result);
       const expected = expectedOf(st);
       // Without a trace to keep, nobody reads the arguments' text: not making it saves an exploration much of its time.
-      steps.push({ thread: thread.name, step: i + 1, op: st.op, args: m.keepEvents ? describeArgs(st) : "", result, expected, met: met(expected, result) });
+      steps.push({
+        thread: thread.name,
+        step: i + 1,
+        op: st.op,
+        args: m.keepEvents ? args() : "",
+        result,
+        expected,
+        met: met(expected, result),
+        ...(reason !== undefined ? { reason } : {}),
+        ...(p.origin !== undefined ? { ptr_from: p.origin } : {}),
+        ...(st.hold !== undefined && st.hold.length > 0 ? { hold: st.hold } : {}),
+      });
     });
   }
 
   const outcome: Outcome = ended ? ended.status : "completed";
+  const vm = VM_KERNELS.includes(kernel.name);
   let unfiredList: Unfired[] | undefined;
   const unfired = (): Unfired[] =>
     injector.unfired().map((i) => {
       const own = scenario.events[i];
-      if (own !== undefined) return { event: i, ...unfiredEvent(scenario, own, steps) };
+      if (own !== undefined) return { event: i, ...unfiredEvent(scenario, own, steps, injector.blockedReason(i), vm) };
       const r = races[i - scenario.events.length] as RaceEvent;
-      return { race: r.race, ...unfiredEvent(scenario, r.spec, steps, r.inert) };
+      return { race: r.race, ...unfiredEvent(scenario, r.spec, steps, r.inert ?? injector.blockedReason(i), vm) };
     });
   const expectations = runExpectations(scenario, outcome, m.hazards.map((h) => h.kind));
   const judged = [...steps.map((s) => s.met), ...expectations.map((e) => e.met)].filter((x): x is boolean => x !== null);
   return {
     scenario: { name: scenario.name, ...(scenario.description !== undefined ? { description: scenario.description } : {}) },
-    machine: { cpus: mc.cpus, strategy: strategyName, page_size: P, frames: mc.frames, aspace_lock: mc.aspace_lock },
+    machine: { cpus: mc.cpus, strategy: strategyName, page_size: P, frames: mc.frames, aspace_lock: aspaceLock, ...(kernelName !== undefined ? { kernel: kernelName } : {}) },
+    ...(scenario.locks !== undefined && scenario.locks.length > 0 ? { locks: scenario.locks } : {}),
     outcome,
     steps,
     events: m.events,
@@ -122,9 +161,10 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   };
 }
 
-function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): { result: StepResult; ended?: RunEnd } {
+function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec, args: () => string): { result: StepResult; ended?: RunEnd } {
   m.thread = thread;
   m.step = step;
+  m.op = st.op;
   m.pageChecks = 0;
   m.faultsInStep = 0;
   m.depth = 0;
@@ -132,10 +172,14 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): 
   let result: StepResult;
   let ended: RunEnd | undefined;
   try {
-    m.emit({ kind: "step-start", op: st.op, args: m.keepEvents ? describeArgs(st) : "" });
-    m.triggers.fire(m, "before-step");
-    result = runOp(m, st);
-    m.triggers.fire(m, "after-step");
+    m.emit({ kind: "step-start", op: st.op, args: m.keepEvents ? args() : "" });
+    // `hold` locks are the thread's from before its before-step point to after its after-step point.
+    result = withHeld(m, st.hold, () => {
+      m.triggers.fire(m, "before-step");
+      const r = runOp(m, st);
+      m.triggers.fire(m, "after-step");
+      return r;
+    });
   } catch (e) {
     if (!(e instanceof RunEndSignal)) throw e;
     result = e.result;
@@ -152,19 +196,19 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec): 
   return ended ? { result, ended } : { result };
 }
 
-function unfiredEvent(s: Scenario, e: InjectedEventSpec, steps: readonly StepRecord[], inert?: string): Pick<Unfired, "when" | "why"> {
+function unfiredEvent(s: Scenario, e: InjectedEventSpec, steps: readonly StepRecord[], inert?: string, vm = false): Pick<Unfired, "when" | "why"> {
   const thread = e.when.thread ?? s.threads[0]?.name ?? "main";
   const step = Number(e.when.step);
   const at = e.when.at;
   const count = e.when.nth !== undefined ? ` nth ${e.when.nth}` : e.when.index !== undefined ? ` index ${e.when.index}` : "";
   const record = steps.find((r) => r.thread === thread && r.step === step);
   const spec = s.threads.find((t) => t.name === thread)?.steps[step - 1];
-  const never = spec && neverReached(spec, at);
+  const never = spec && neverReached(spec, at, vm);
   let why: string;
   if (inert !== undefined) why = inert;
   else if (!s.threads.some((t) => t.name === thread)) why = `the scenario has no thread named "${thread}"`;
   else if (!record) why = `thread "${thread}" has no step ${step}`;
-  else if (record.result.status === "not-run") why = "the run ended before this step";
+  else if (record.result.status === "not-run") why = record.reason !== undefined ? `the step did not run: ${record.reason}` : "the run ended before this step";
   else if (never !== undefined) why = never;
   else why = `the step never got there (a check failed first, the run ended, or there were fewer page checks, faults or elements)`;
   return { when: `${thread}#${step} at ${at}${count}`, why };

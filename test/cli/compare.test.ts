@@ -90,7 +90,7 @@ describe("axptr-sim compare", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
-      'axptr-sim: --strategies: unknown strategy "percpu-flags" (known: none, percpu-flag, per-thread-flag, nesting-counter, exception-table)\n',
+      'axptr-sim: --strategies: unknown strategy "percpu-flags" (known: none, percpu-flag, per-thread-flag, nesting-counter, exception-table, global-flag)\n',
     );
   });
 

@@ -10,6 +10,19 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const lines = (out: string, word: string) => out.split("\n").filter((l) => l.includes(word)).map((l) => l.replace(/^.*?(region check|page check|populate)/, "$1"));
 
 describe("run --explain", () => {
+  it("under a kernel: a range past 2^64 and a vm_* access check outside the user address space", () => {
+    const range = cli(["run", "scenarios/55-starry-range-past-2-64-is-efault.yaml", "--explain"]);
+    expect(lines(range.stdout, "fails")).toEqual(["region check 0xfffffffffffff000..0x10000000000000000 needs read: fails (the range passes 2^64: try_from_start_size fails)"]);
+    const vm = (ptr: string) => {
+      const file = join(tmp, `vm-${ptr}.yaml`);
+      writeFileSync(file, `name: vm_read refused\nmachine: { cpus: 1, kernel: starry-2025-08 }\nthreads: [{ name: main, steps: [{ op: vm_read, ptr: ${ptr}, len: 8192, type: u8 }] }]\n`);
+      return cli(["run", file, "--explain"]).stdout.split("\n").filter((l) => l.includes("access check")).map((l) => l.replace(/^.*?access check/, "access check"));
+    };
+    expect(vm("0xfffffffffffff000")).toEqual(["access check 0xfffffffffffff000..0x10000000000001000 inside the user address space: fails (the range passes 2^64)"]);
+    expect(vm("0x7ffffffff000")).toEqual(["access check 0x7ffffffff000..0x800000001000 inside the user address space: fails (the range ends past the user address space 0x1000..0x800000000000)"]);
+    expect(vm("0x0")).toEqual(["access check 0x0..0x2000 inside the user address space: fails (the range starts below the user address space 0x1000..0x800000000000)"]);
+  });
+
   it("a page check refused for want of permission, and one with no area", () => {
     const perm = cli(["run", "scenarios/06-wrong-permission-pointer.yaml", "--explain"]);
     expect(perm.code).toBe(0);

@@ -1,7 +1,7 @@
 // The file primitives of check, directly: what a failed write maps to (a full
 // disk cannot be made in a test), the temporary file's name, and a link
 // planted under that name.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -48,20 +48,40 @@ describe("a file that cannot be written", () => {
 });
 
 describe("temporary files", () => {
-  it("are named .NAME.axptr-sim-PID.tmp beside their target", () => {
-    expect(temporaryName("s/a.trace", 42)).toBe("s/.a.trace.axptr-sim-42.tmp");
-    expect(temporaryName("a.trace", 42)).toBe(".a.trace.axptr-sim-42.tmp");
+  it("are named .NAME.axptr-sim-PID-RANDOM.tmp beside their target: 12 random hex digits, a new part each time", () => {
+    expect(temporaryName("s/a.trace", 42, "0123456789ab")).toBe("s/.a.trace.axptr-sim-42-0123456789ab.tmp");
+    expect(temporaryName("a.trace", 42, "0123456789ab")).toBe(".a.trace.axptr-sim-42-0123456789ab.tmp");
+    expect(temporaryName("a.trace", 42)).toMatch(/^\.a\.trace\.axptr-sim-42-[0-9a-f]{12}\.tmp$/);
+    expect(temporaryName("a.trace", 42)).not.toBe(temporaryName("a.trace", 42));
   });
 
-  it("a link planted under the temporary name is not followed: its target stays as it was", () => {
+  it("a link planted under the temporary name is not followed: another name is taken, the link's target stays as it was", () => {
     const victim = join(dir, "victim.txt");
     writeFileSync(victim, "keep me\n");
     const golden = join(dir, "a.trace");
-    symlinkSync(victim, temporaryName(golden));
-    writeAtomically(golden, "the golden\n", "golden");
+    const planted = temporaryName(golden, process.pid, "aaaaaaaaaaaa");
+    symlinkSync(victim, planted);
+    // The predictable name of earlier versions too.
+    symlinkSync(victim, join(dir, `.a.trace.axptr-sim-${process.pid}.tmp`));
+    const parts = ["aaaaaaaaaaaa", "bbbbbbbbbbbb"];
+    writeAtomically(golden, "the golden\n", "golden", { random: () => parts.shift() ?? "cccccccccccc" });
+    expect(parts).toEqual([]);
     expect(readFileSync(victim, "utf8")).toBe("keep me\n");
     expect(readFileSync(golden, "utf8")).toBe("the golden\n");
-    expect(existsSync(temporaryName(golden))).toBe(false);
+    expect(lstatSync(planted).isSymbolicLink()).toBe(true);
+    expect(existsSync(temporaryName(golden, process.pid, "bbbbbbbbbbbb"))).toBe(false);
+  });
+
+  it("keeps the permission bits of the file it replaces, never a set-user-ID or sticky bit", () => {
+    const golden = join(dir, "suid.trace");
+    writeAtomically(golden, "x", "golden", 0o4755);
+    expect(statSync(golden).mode & 0o7777).toBe(0o755);
+  });
+
+  it("a new file gets 0666 less the umask, as any file a program creates", () => {
+    const golden = join(dir, "new.trace");
+    writeAtomically(golden, "x", "golden");
+    expect(statSync(golden).mode & 0o777).toBe(0o666 & ~process.umask());
   });
 
   it("a failed write leaves no temporary file behind", () => {

@@ -306,3 +306,14 @@ threads: [{ name: main, steps: [{ op: get, ptr: 0x10000000, type: { size: 0x1000
     expect(r.stderr).toBe("-:1:1: (file): too large to trace: a value of 1 {size: 268435456, align: 1} elements is larger than the 1048576 numbers a step may yield (a struct element counts its bytes, a zero-sized one counts 1); read fewer elements\n");
   });
 });
+
+describe("populate at the end of the budget (issue 22)", () => {
+  // semantics.md section 6 charges a unit per page made present; a page that gets no frame is not made present,
+  // so with both units spent on the align and region checks the step is Err(ENOMEM), not step-limit.
+  it("is ENOMEM when no frame is free, with the two units spent on the checks", () => {
+    const r = cli(["run", "test/fixtures/sim/enomem-at-budget-end.yaml", "--format", "json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("{\n  \"format\": \"axptr-sim-trace/1\",\n  \"scenario\": {\n    \"name\": \"populate with no free frame at the budget's end is ENOMEM\",\n    \"file\": \"test/fixtures/sim/enomem-at-budget-end.yaml\"\n  },\n  \"machine\": {\n    \"cpus\": 1,\n    \"strategy\": \"percpu-flag\",\n    \"page_size\": 4096\n  },\n  \"outcome\": \"completed\",\n  \"steps\": [\n    {\"thread\":\"main\",\"step\":1,\"op\":\"get\",\"result\":{\"status\":\"err\",\"errno\":\"ENOMEM\"},\"expected\":null,\"met\":null}\n  ],\n  \"events\": [\n    {\"seq\":1,\"thread\":\"main\",\"step\":1,\"cpu\":0,\"kind\":\"step-start\",\"op\":\"get\",\"args\":\"ptr=0x10000 T=u32\",\"flags\":{\"cpu0\":false}},\n    {\"seq\":2,\"thread\":\"main\",\"step\":1,\"cpu\":0,\"kind\":\"align-check\",\"addr\":\"0x10000\",\"align\":4,\"ok\":true,\"flags\":{\"cpu0\":false}},\n    {\"seq\":3,\"thread\":\"main\",\"step\":1,\"cpu\":0,\"kind\":\"region-check\",\"addr\":\"0x10000\",\"size\":4,\"access\":\"read\",\"ok\":true,\"flags\":{\"cpu0\":false}},\n    {\"seq\":4,\"thread\":\"main\",\"step\":1,\"cpu\":0,\"kind\":\"populate\",\"addr\":\"0x10000\",\"size\":4096,\"ok\":false,\"errno\":\"ENOMEM\",\"flags\":{\"cpu0\":false}},\n    {\"seq\":5,\"thread\":\"main\",\"step\":1,\"cpu\":0,\"kind\":\"step-end\",\"result\":{\"status\":\"err\",\"errno\":\"ENOMEM\"},\"flags\":{\"cpu0\":false}}\n  ],\n  \"hazards\": [],\n  \"unfired\": [],\n  \"expectations\": [],\n  \"summary\": {\n    \"events\": 5,\n    \"faults\": 0,\n    \"resolved\": 0,\n    \"expectations\": {\n      \"met\": 0,\n      \"failed\": 0\n    }\n  }\n}\n");
+  });
+});

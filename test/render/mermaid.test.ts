@@ -170,6 +170,19 @@ events:
     expect(d).toContain("  actor A_kswapd___evil___1 as kswapd#59; #quot;evil#quot; #35;1");
   });
 
+  it("escapes the file name in its first comment line as every label: no %%{init} directive, no line break", () => {
+    const t = run(bundled("01-seed-string-across-lazy-page.yaml"));
+    const d = renderMermaid(t, 'x %%{init: {"themeCSS": ".messageText {display:none}"}}%%\n%%{init}%%.yaml', { color: false });
+    expect(d.split("\n").slice(0, 3)).toEqual([
+      "sequenceDiagram",
+      "  %% x #37;#37;#123;init: #123;#quot;themeCSS#quot;: #quot;.messageText #123;display:none#125;#quot;#125;#125;#37;#37; #37;#37;#123;init#125;#37;#37;.yaml",
+      "  title seed example: a string that runs onto a page not mapped yet",
+    ]);
+    expect(d).not.toMatch(/%%\{/);
+    // Bidi overrides in a label become spaces, as control characters do.
+    expect(esc("a\u202eb\u2066c")).toBe("a b c");
+  });
+
   it("puts several files one after another, or each in a Markdown fence", () => {
     const a = run(bundled("01-seed-string-across-lazy-page.yaml"));
     const b = run(bundled("02-seed-without-flag-panics.yaml"));

@@ -127,6 +127,21 @@ describe("memory map", () => {
     ]);
   });
 
+  it("keeps the run row of a thread whose name holds a / (kworker/0:1), and the nested row of a thread named kworker/net", () => {
+    const source = (name: string) => readFileSync(join(ROOT, "scenarios", name), "utf8");
+    const yaml = source("33-preempting-thread-clears-flag.yaml").replace(/\bname: a\b/, "name: kworker/0:1").replace(/thread: a,/, "thread: kworker/0:1,").replace(/\bname: b\b/, "name: x/n1").replace(/thread: b\b/, "thread: x/n1");
+    const svg = drawing(renderMemoryMap(run(yaml)) ?? "");
+    expect(titles(svg, "range")).toEqual([
+      "kworker/0:1#1 get_as_str 0x1b0ffc..0x1b1000 → panic: Unhandled kernel page fault @0x1b1000",
+      'kworker/0:1#1 ⇄ x/n1 get_as_str 0x1c0000..0x1c0003 → ok "-v"',
+    ]);
+    const nested = source("25-nested-access-clears-flag.yaml").replace(/\bname: main\b/, "name: kworker/net").replace(/thread: main\b/g, "thread: kworker/net");
+    expect(titles(drawing(renderMemoryMap(run(nested)) ?? ""), "range")).toEqual([
+      "kworker/net#1 get_as_str 0x170ffe..0x171000 → panic: Unhandled kernel page fault @0x171000",
+      'kworker/net#1 nested get_as_str 0x180000..0x180003 → ok "in"',
+    ]);
+  });
+
   it("shows an area unmapped during the run as gone at the end, and a fault outside every area in a gap", () => {
     const freed = renderMemoryMap(bundled("12-freed-mid-scan.yaml")) ?? "";
     expect(titles(row(freed, "start"), "area")).toEqual(["buf: 0xb0000..0xb2000, r--, 2 pages (at the start)"]);

@@ -115,6 +115,15 @@ describe("the compare JSON Schema", () => {
     }
   }, 60_000);
 
+  it("accepts compare --kernel all and compare under a named kernel (kernels.md section 1)", () => {
+    const compare = validator(ajv(), "compare");
+    for (const args of [["--kernel", "all"], ["--kernel", "axptr-0.1"]]) {
+      const r = cli(["compare", "--format", "json", ...args, "scenarios/56-openat-path-under-every-kernel.yaml"]);
+      expect(r.code).toBe(0);
+      expect(compare(JSON.parse(r.stdout)), args.join(" ")).toBe("valid");
+    }
+  });
+
   it("--trace and --compare together are a command-line mistake", () => {
     const r = cli(["schema", "--trace", "--compare"]);
     expect(r.code).toBe(2);
@@ -145,7 +154,7 @@ describe("the explore JSON Schema", () => {
   });
 
   it("accepts `explore --format json` of every bundled scenario with races", () => {
-    expect(RACES.length).toBe(6);
+    expect(RACES.length).toBe(10);
     const explore = validator(ajv(), "explore");
     for (const f of RACES) {
       const doc = explored([f]);
@@ -154,6 +163,13 @@ describe("the explore JSON Schema", () => {
       expect(ExploreDocument.parse(doc).scenario.file).toBe(f);
     }
   }, 60_000);
+
+  it("accepts explore --kernel all (one document per kernel, each naming it)", () => {
+    const explore = validator(ajv(), "explore");
+    const all = explored(["--kernel", "all", "scenarios/41-races-migration-two-cpus.yaml"]) as { machine: { kernel: string } }[];
+    expect(all.map((d) => d.machine.kernel)).toEqual(["axptr-doc", "axptr-0.1", "starry-2025-04", "starry-2025-07", "starry-2025-08", "starry-2025-12"]);
+    expect(explore(all)).toBe("valid");
+  });
 
   it("accepts --strategy all (an array, one document per strategy), a shard, and the shards merged", () => {
     const explore = validator(ajv(), "explore");

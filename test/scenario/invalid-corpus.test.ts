@@ -188,7 +188,7 @@ describe("hostile inputs made on the spot", () => {
   it("50,000 unknown keys", () => {
     const path = write("many-keys.yaml", made("many-keys.yaml"));
     const r = validate([path]);
-    const allowed = "allowed here: name, description, machine, memory, threads, events, races, explore, expect";
+    const allowed = "allowed here: name, description, machine, memory, threads, locks, events, races, explore, expect";
     const lines = Array.from({ length: 100 }, (_, i) => `${path}:${i + 2}:1: k${i}: unknown key "k${i}" (${allowed})`);
     expectRefused(r, [...lines, `${path}:102:1: (file): 49900 more problems from here on not shown (only the first 100 of a file are)`]);
     expect(r.ms).toBeLessThan(HANG_GUARD_MS);

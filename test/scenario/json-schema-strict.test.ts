@@ -51,6 +51,12 @@ const NOT_SHAPE: Record<string, string> = {
   "race-during-leading-zero.yaml": "during's THREAD#STEP text, read against the threads",
   "race-migrate-cpu-out-of-range.yaml": "a CPU below machine.cpus (the schema checks 0..63)",
   "race-run-unknown-thread.yaml": "run.thread names a thread",
+  // kernels.md section 8: references between parts of the file.
+  "hold-undeclared-lock.yaml": "hold names a lock declared under locks",
+  "lock-declared-twice.yaml": "names unique across locks",
+  "ptr-from-itself.yaml": "ptr.from names an earlier step of the same thread",
+  "ptr-from-later-step.yaml": "ptr.from names an earlier step of the same thread",
+  "ptr-from-no-step.yaml": "ptr.from names an earlier step of the same thread",
   // Values judged against the step's type, len, op and use.
   "write-value-too-big.yaml": "a value that fits the step's type",
   "write-list-length.yaml": "a list as long as the slice's len",

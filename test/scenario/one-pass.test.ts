@@ -34,9 +34,9 @@ describe("one pass", () => {
     expect(problems(text)).toEqual([
       "4:14: memory.0.start: start 0x10001 is not page-aligned (page size 0x1000)",
       "7:10: threads.0.cpu: CPU 3 does not exist (machine.cpus is 2: CPUs 0..1)",
-      '9:41: threads.0.steps.0.bogus: unknown key "bogus" (allowed here: op, ptr, nullable, expect)',
+      '9:41: threads.0.steps.0.bogus: unknown key "bogus" (allowed here: op, ptr, use, nullable, expect, hold)',
       "10:39: threads.0.steps.1.use: use: { write } needs mut: true (a UserConstPtr gives a shared reference, which cannot be written)",
-      '11:20: expect.outcome: expected one of completed, panic, killed, deadlock, step-limit, got the string "complete" (did you mean "completed"?)',
+      '11:20: expect.outcome: expected one of completed, panic, killed, deadlock, step-limit, livelock, got the string "complete" (did you mean "completed"?)',
     ]);
   });
 

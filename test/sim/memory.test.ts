@@ -156,6 +156,22 @@ describe("populate_area", () => {
     expect(as.freeFrames).toBe(0n);
   });
 
+  it("gives ENOMEM, not limit, when the page at the limit has no frame: a page not made present costs no unit", () => {
+    const as = space(1n);
+    area(as, 0x10000n, 3n, "rw", { eager: false });
+    expect(as.populate(0x10000n, 0x13000n, 1n)).toEqual({ mapped: [0x10000n], error: "ENOMEM" });
+    const none = space(0n);
+    area(none, 0x10000n, 1n, "rw", { eager: false });
+    expect(none.populate(0x10000n, 0x11000n, 0n)).toEqual({ mapped: [], error: "ENOMEM" });
+  });
+
+  it("stops at the limit when the page there has a frame", () => {
+    const as = space(5n);
+    area(as, 0x10000n, 3n, "rw", { eager: false });
+    expect(as.populate(0x10000n, 0x13000n, 1n)).toEqual({ mapped: [0x10000n], error: "limit" });
+    expect(as.freeFrames).toBe(4n);
+  });
+
   it("gives ENOMEM at a page outside any area, keeping the pages made present before", () => {
     const as = space();
     area(as, 0x10000n, 2n, "rw", { eager: false });

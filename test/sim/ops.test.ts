@@ -1,6 +1,6 @@
 // The axptr operations (semantics.md section 3), run through loadScenario + simulate.
 import { describe, expect, it } from "vitest";
-import { EFAULT, EILSEQ, lines, ofKind, result, results, run, stepLines } from "./helpers.js";
+import { EFAULT, EILSEQ, ENOMEM, lines, ofKind, result, results, run, stepLines } from "./helpers.js";
 
 /** A scenario with the given memory list and steps (YAML flow items, one per line) on thread main. */
 function scn(memory: string[], steps: string[], extra = ""): string {
@@ -130,6 +130,20 @@ describe("get", () => {
 });
 
 describe("get_as_slice", () => {
+  it("with the budget's last unit left and one frame for two lazy pages: the first page mapped, then ENOMEM (issue 22)", () => {
+    const t = run(scn(["{ start: 0x10000, pages: 2, perm: rw, populate: false }"], ["{ op: get_as_slice, ptr: 0x10000, type: u8, len: 8192 }"], "machine: { frames: 1, budget: 3 }"));
+    expect(t.outcome).toBe("completed");
+    expect(result(t, 1)).toEqual(ENOMEM);
+    expect(lines(t)).toEqual([
+      "step-start op=get_as_slice",
+      "align-check addr=0x10000 align=1 ok=true",
+      "region-check addr=0x10000 size=8192 access=read ok=true",
+      "populate addr=0x10000 size=8192 ok=false errno=ENOMEM",
+      "page-mapped addr=0x10000",
+      "step-end result=err:ENOMEM",
+    ]);
+  });
+
   it("reads len elements", () => {
     const t = run(scn(["{ start: 0x10000, pages: 1, perm: r, contents: [{ at: 0x10100, u16: [1, 2, 0xffff] }] }"], ["{ op: get_as_slice, ptr: 0x10100, type: u16, len: 3, use: read }"]));
     expect(result(t, 1)).toEqual({ status: "ok", value: [1n, 2n, 0xffffn] });

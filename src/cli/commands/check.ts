@@ -1,17 +1,19 @@
 // `check [PATH…]`: golden traces for CI. Reads scenarios and goldens, writes
 // goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
+// Every name and path it prints goes through printable() (p): see src/scenario/printable.ts.
 import { accessSync, constants, mkdirSync, unlinkSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { failureMessage, renderJunit } from "../../check/junit.js";
+import { failureMessage, JUNIT_MARK, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
 import { outcomesPath, violationText } from "../../check/outcomes.js";
 import { palette } from "../../render/colors.js";
 import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
+import { printable as p } from "../../scenario/printable.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
-import { fileProblem, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
+import { fileProblem, headOf, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
 import { collect, identities, SCENARIO } from "../walk.js";
 import { invocation } from "../invocation.js";
 import { excluded, excludeGlobs } from "../glob.js";
@@ -23,6 +25,8 @@ export interface CheckOptions {
   strict: boolean;
   reporter: "human" | "junit";
   output?: string;
+  /** Replace --output even when it is not an earlier JUnit report of check. */
+  force?: boolean;
   color: boolean;
   /** CI is set: said in the report, and (as always) nothing is written without --update. */
   ci: boolean;
@@ -54,6 +58,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   if (o.prune && !o.update) throw new UsageError("--prune removes obsolete goldens, and goldens change only with --update: add --update");
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
+  if (o.force && !o.output) throw new UsageError("--force lets --output replace a file that is not a JUnit report of check: add --reporter junit --output FILE");
   const same = identities();
   const found = collect(paths, same, DEFAULT_FOLDER);
   const { traces: goldensSeen, problems } = found;
@@ -89,6 +94,9 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     report = inspectTarget(o.output, "--output file");
     if (report.kind === "refused") problems.push(report.problem);
     else if (report.kind === "file" && report.readOnly) problems.push(readOnlyProblem(o.output, report.mode, "--output file"));
+    // Only a report check wrote is replaced: --output names a file, and a typo must not cost the file it names.
+    else if (report.kind === "file" && !o.force && !headOf(o.output).startsWith(JUNIT_MARK))
+      problems.push(fileProblem(o.output, "the --output file exists and is not a JUnit report of axptr-sim check: check does not replace it (name another file, or add --force to replace it)"));
   }
 
   // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
@@ -188,28 +196,29 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       continue;
     }
     if (r.status === "missing") {
-      out.push(`${c.bad("MISSING")} ${label(r)}: no ${isOutcomes(r) ? "outcome golden" : "golden trace"} ${r.golden}`);
-      for (const e of r.expectations) out.push(`  expectation failed: ${e}`);
+      out.push(`${c.bad("MISSING")} ${label(r)}: no ${isOutcomes(r) ? "outcome golden" : "golden trace"} ${p(r.golden)}`);
+      for (const e of r.expectations) out.push(`  expectation failed: ${p(e)}`);
       // --update does not create the golden of a failed expectation: the scenario (or the simulator) must change first.
-      if (r.expectations.length === 0) out.push(`  create it with: ${invocation()} check --update ${shellWord(r.scenario)}`);
+      if (r.expectations.length === 0) out.push(`  create it with: ${p(`${invocation()} check --update ${shellWord(r.scenario)}`)}`);
       else out.push(fixLine(r));
       continue;
     }
-    out.push(`${c.bad("FAIL")} ${label(r)}: ${failureMessage(r)}`);
+    out.push(`${c.bad("FAIL")} ${label(r)}: ${p(failureMessage(r))}`);
     // An outcome golden's failed expectations are violating classes, each already saying so.
-    for (const e of r.expectations) out.push(isOutcomes(r) ? `  ${e}` : `  expectation failed: ${e}`);
-    if (r.diff) out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(l) : l.startsWith("-") ? c.bad(l) : l)));
+    for (const e of r.expectations) out.push(isOutcomes(r) ? `  ${p(e)}` : `  expectation failed: ${p(e)}`);
+    // A stored golden is the user's file, and may hold anything: its lines are made printable too.
+    if (r.diff) out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(p(l)) : l.startsWith("-") ? c.bad(p(l)) : p(l))));
     // One next step that works: --update cannot mend a failed expectation (it refuses), so it is offered only when none failed.
-    if (r.expectations.length > 0) out.push(isOutcomes(r) ? `  fix the behaviour a witness shows (replay it as above), or the explore settings in ${r.scenario}` : fixLine(r));
-    else if (r.diff) out.push(`  if the change is intended: ${invocation()} check --update ${shellWord(r.scenario)}`);
+    if (r.expectations.length > 0) out.push(isOutcomes(r) ? `  fix the behaviour a witness shows (replay it as above), or the explore settings in ${p(r.scenario)}` : fixLine(r));
+    else if (r.diff) out.push(`  if the change is intended: ${p(`${invocation()} check --update ${shellWord(r.scenario)}`)}`);
   }
-  for (const f of invalid) out.push(`${c.bad("INVALID")} ${f}: not checked (its problems are on standard error)`);
-  for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${t}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
-  if (listed.length > 0) out.push("", ...listed);
+  for (const f of invalid) out.push(`${c.bad("INVALID")} ${p(f)}: not checked (its problems are on standard error)`);
+  for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${p(t)}: its scenario is gone (delete it${o.strict ? "" : "; --strict fails on it"})`);
+  if (listed.length > 0) out.push("", ...listed.map(p));
 
   // A check of nothing is most often a wrong path or a wrong glob in CI: it fails, as test runners do on "no tests found".
   const none = scenarios.length === 0 && o.passWithNoScenarios !== true;
-  if (none) out.push(`${c.bad("NO SCENARIOS")} in ${paths.join(", ")}: no file named NAME.yaml or NAME.yml (--pass-with-no-scenarios passes anyway)`);
+  if (none) out.push(`${c.bad("NO SCENARIOS")} in ${p(paths.join(", "))}: no file named NAME.yaml or NAME.yml (--pass-with-no-scenarios passes anyway)`);
   const passed = results.filter((r) => r.status === "passed").length;
   const failed = results.filter((r) => r.status === "failed").length;
   const missing = results.filter((r) => r.status === "missing").length;
@@ -257,7 +266,7 @@ function pruneGolden(path: string, problems: Problem[]): boolean {
 
 /** What to do about a failed expectation: the scenario (or the simulator) must change; the run shows it. */
 function fixLine(r: CaseResult): string {
-  return `  fix the expectation in ${r.scenario}, or the behaviour it describes (${invocation()} run ${shellWord(r.scenario)})`;
+  return `  ${p(`fix the expectation in ${r.scenario}, or the behaviour it describes (${invocation()} run ${shellWord(r.scenario)})`)}`;
 }
 
 function isOutcomes(r: CaseResult): boolean {
@@ -266,7 +275,7 @@ function isOutcomes(r: CaseResult): boolean {
 
 /** A case as the report names it: the scenario, and "(outcomes)" for its outcome golden. */
 function label(r: CaseResult): string {
-  return isOutcomes(r) ? `${r.scenario} (outcomes)` : r.scenario;
+  return p(isOutcomes(r) ? `${r.scenario} (outcomes)` : r.scenario);
 }
 
 export function failedExpectations(t: Trace): string[] {
@@ -296,12 +305,12 @@ function markLine(l: Loaded, trace: Trace, r: CaseResult): number {
 function annotations(results: readonly CaseResult[], obsolete: readonly string[], marks: ReadonlyMap<CaseResult, number>): string[] {
   const failures = results
     .filter((r) => r.status !== "passed")
-    .map((r) => `::error file=${prop(r.scenario)},line=${marks.get(r) ?? 1},title=${prop("axptr-sim check")}::${esc(failureMessage(r))}`);
-  return [...failures, ...obsolete.map((t) => `::error file=${prop(t)},line=1,title=${prop("axptr-sim check")}::obsolete golden: its scenario is gone`)];
+    .map((r) => `::error file=${prop(p(r.scenario))},line=${marks.get(r) ?? 1},title=${prop("axptr-sim check")}::${esc(p(failureMessage(r)))}`);
+  return [...failures, ...obsolete.map((t) => `::error file=${prop(p(t))},line=1,title=${prop("axptr-sim check")}::obsolete golden: its scenario is gone`)];
 }
 
 function problemAnnotations(problems: readonly Problem[]): string {
-  return problems.map((p) => `::error file=${prop(p.file)},line=${p.line},col=${p.col},title=${prop("axptr-sim check")}::${esc(formatProblem(p))}`).join("\n") + "\n";
+  return problems.map((q) => `::error file=${prop(p(q.file))},line=${q.line},col=${q.col},title=${prop("axptr-sim check")}::${esc(formatProblem(q))}`).join("\n") + "\n";
 }
 
 const esc = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");

@@ -8,7 +8,10 @@ import { MergeError, mergeShards } from "../../explore/merge.js";
 import { exploreJson, renderExploreJson } from "../../render/explore-json.js";
 import { exploreTextAll, exploreTextBlock } from "../../render/explore-text.js";
 import type { Json } from "../../render/json.js";
-import { STRATEGIES } from "../../scenario/schema.js";
+import { ALL_STRATEGIES, STRATEGIES } from "../../scenario/schema.js";
+import { isStarry, KERNELS } from "../../scenario/kernels.js";
+import { printable as p } from "../../scenario/printable.js";
+import { checkStrategyOption, parseKernel, withKernel } from "../kernel.js";
 import { TraceTooLarge } from "../../sim/machine.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
@@ -20,6 +23,8 @@ import { replayCommand } from "../../render/explore-text.js";
 export interface ExploreCommandOptions {
   depth?: string;
   strategy?: string;
+  /** --kernel NAME, or all: each kernel in kernels.md's order (kernels.md section 1). */
+  kernel?: string;
   format: "text" | "json";
   shard?: string;
   maxSchedules?: string;
@@ -52,10 +57,11 @@ export function parseMax(text: string | undefined): number {
   return n;
 }
 
-function strategiesOf(text: string | undefined, fileStrategy: StrategyName): { list: StrategyName[]; all: boolean; overridden: boolean } {
+/** `named`: a kernel is named (in the file or by --kernel): global-flag joins `all`, last. */
+function strategiesOf(text: string | undefined, fileStrategy: StrategyName, named = false): { list: StrategyName[]; all: boolean; overridden: boolean } {
   if (text === undefined) return { list: [fileStrategy], all: false, overridden: false };
-  if (text === "all") return { list: [...STRATEGIES], all: true, overridden: true };
-  if (!(STRATEGIES as readonly string[]).includes(text)) throw new UsageError(`--strategy ${JSON.stringify(text)}: expected all or one of ${STRATEGIES.join(", ")}`);
+  if (text === "all") return { list: [...(named ? ALL_STRATEGIES : STRATEGIES)], all: true, overridden: true };
+  if (!(ALL_STRATEGIES as readonly string[]).includes(text)) throw new UsageError(`--strategy ${JSON.stringify(text)}: expected all or one of ${ALL_STRATEGIES.join(", ")}`);
   return { list: [text as StrategyName], all: false, overridden: true };
 }
 
@@ -80,7 +86,14 @@ function parallelOf(text: string | undefined): Parallel | undefined {
 }
 
 /** Runs the exploration(s) of one loaded file; throws typed errors for the CLI. */
-export function exploreLoaded(l: Loaded, o: ExploreCommandOptions): ExploreResult[] {
+export function exploreLoaded(given: Loaded, o: ExploreCommandOptions): ExploreResult[] {
+  const kernel = parseKernel(o.kernel, true);
+  if (kernel === "all") {
+    if (o.strategy !== undefined) throw new UsageError(`--strategy ${o.strategy} cannot be given with --kernel all: the starry-* kernels fix their strategies`);
+    return KERNELS.flatMap((k) => exploreLoaded(withKernel(given, k), { ...o, kernel: undefined }));
+  }
+  checkStrategyOption(given, o.strategy, kernel);
+  const l = withKernel(given, kernel);
   const { file, scenario } = l;
   if (scenario.races.length === 0)
     throw new InputError([{ file, line: 1, col: 1, path: ["races"], message: "the scenario has no races: nothing to explore (add a races: list; see README, \"Finding races\")" }]);
@@ -88,7 +101,7 @@ export function exploreLoaded(l: Loaded, o: ExploreCommandOptions): ExploreResul
   const shard = parseShard(o.shard);
   const max = parseMax(o.maxSchedules);
   const parallel = parallelOf(o.workers);
-  const { list } = strategiesOf(o.strategy, scenario.machine.strategy);
+  const { list } = strategiesOf(o.strategy, scenario.machine.strategy, scenario.machine.kernel !== undefined);
   return list.map((strategy) => {
     try {
       return explore(scenario, {
@@ -115,7 +128,8 @@ export function exploreCommand(files: readonly string[], o: ExploreCommandOption
   if (files.length !== 1) throw new UsageError(`explore takes one scenario file (got ${files.length}); to merge shards use explore --merge A.json B.json …`);
   const [l] = loadAll(files) as [Loaded];
   const results = exploreLoaded(l, o);
-  const all = o.strategy === "all";
+  const byKernel = o.kernel === "all";
+  const all = o.strategy === "all" || byKernel;
   let stdout: string;
   if (o.format === "json") stdout = renderExploreJson(results.map((r) => exploreJson(r, l.file)), !all);
   else {
@@ -124,8 +138,8 @@ export function exploreCommand(files: readonly string[], o: ExploreCommandOption
     // The replay commands run as printed from here: the tool as the user started it, the file from the current folder.
     const base = { color: o.color, file: pathFromHere(l.file), never, hazardsForbidden, command: invocation() };
     stdout = all
-      ? exploreTextAll(results, base)
-      : exploreTextBlock(results[0] as ExploreResult, { ...base, ...(o.strategy !== undefined ? { strategyArg: o.strategy } : {}) });
+      ? exploreTextAll(results, { ...base, ...(o.kernel !== undefined && !byKernel ? { kernelArg: o.kernel } : {}) }, byKernel)
+      : exploreTextBlock(results[0] as ExploreResult, { ...base, ...(o.strategy !== undefined ? { strategyArg: o.strategy } : {}), ...(o.kernel !== undefined ? { kernelArg: o.kernel } : {}) });
   }
   const violations = results.some((r) => r.violations > 0);
   // No summary line: explore writes nothing to standard error but its progress (explore.md section 5).
@@ -179,25 +193,44 @@ function settingsOf(file: string, name: string): { never: readonly string[]; haz
   return { never: l.scenario.explore?.never ?? [], hazardsForbidden: l.scenario.explore?.hazards === "forbidden" };
 }
 
-/** Merged shards as explore prints them; replays name the strategy (whether the shards' was the file's own is not in their JSON). */
+/**
+ * Merged shards as explore prints them; replays name the strategy (whether the shards' was the file's own is not in their JSON)
+ * and the kernel the documents name, except a starry-* kernel's strategy, which it fixes (and --strategy beside it is refused).
+ * Several documents differing by kernel are explore --kernel all's: one line per kernel, each replayed with its --kernel.
+ */
 function mergedText(results: readonly ExploreResult[], file: string, color: boolean): string {
   const base = { color, file, ...settingsOf(file, results[0]?.scenario ?? ""), command: invocation() };
-  if (results.length > 1) return exploreTextAll(results, base);
+  const kernels = new Set(results.map((r) => r.machine.kernel));
+  if (results.length > 1 && kernels.size > 1) return exploreTextAll(results, base, true);
+  if (results.length > 1) return exploreTextAll(results, { ...base, ...kernelOf(results[0] as ExploreResult) });
   const [r] = results as [ExploreResult];
-  return exploreTextBlock(r, { ...base, strategyArg: r.machine.strategy });
+  return exploreTextBlock(r, { ...base, ...replayArgs(r) });
+}
+
+/** The --kernel a merged result's replay repeats (none when no kernel was named). */
+function kernelOf(r: ExploreResult): { kernelArg?: string } {
+  return r.machine.kernel !== undefined ? { kernelArg: r.machine.kernel } : {};
+}
+
+/** The --kernel and --strategy a merged result's replay names. */
+function replayArgs(r: ExploreResult): { kernelArg?: string; strategyArg?: string } {
+  return { ...kernelOf(r), ...(r.machine.kernel !== undefined && isStarry(r.machine.kernel) ? {} : { strategyArg: r.machine.strategy }) };
 }
 
 /** Each violating class in one line with the command that replays it (a merge's explanation on standard error). */
 export function violationLines(results: readonly ExploreResult[], file: string): string[] {
   const out: string[] = [];
+  const byKernel = new Set(results.map((r) => r.machine.kernel)).size > 1;
   for (const r of results) {
     if (r.violations === 0) continue;
     const bad = r.classes.map((c, i) => ({ c, i })).filter(({ c }) => c.violates);
-    const under = results.length > 1 ? ` under ${r.machine.strategy}` : "";
-    out.push(`axptr-sim: ${file}${under}: ${bad.length} class${bad.length === 1 ? "" : "es"} (${r.violations} schedule${r.violations === 1 ? "" : "s"}) violate${bad.length === 1 ? "s" : ""} the file's explore settings:`);
+    const under = results.length > 1 ? ` under ${byKernel ? (r.machine.kernel ?? "") : r.machine.strategy}` : "";
+    // Shards of --kernel all replay as explore --kernel all prints them: each with its --kernel (and the file's strategy).
+    const { kernelArg, strategyArg } = byKernel ? { ...kernelOf(r), strategyArg: undefined } : replayArgs(r);
+    out.push(p(`axptr-sim: ${file}${under}: ${bad.length} class${bad.length === 1 ? "" : "es"} (${r.violations} schedule${r.violations === 1 ? "" : "s"}) violate${bad.length === 1 ? "s" : ""} the file's explore settings:`));
     for (const { c, i } of bad) {
       const hazards = c.hazards.length > 0 ? `, hazards ${c.hazards.join(", ")}` : "";
-      out.push(`  class ${i + 1}: ${c.count} schedule${c.count === 1 ? "" : "s"}, outcome ${c.outcome}${hazards}; replay: ${replayCommand(file, c.witness, r.machine.strategy, invocation())}`);
+      out.push(p(`  class ${i + 1}: ${c.count} schedule${c.count === 1 ? "" : "s"}, outcome ${c.outcome}${hazards}; replay: ${replayCommand(file, c.witness, strategyArg, kernelArg, invocation())}`));
     }
   }
   return out;

@@ -1,5 +1,4 @@
-import { closeSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { explore, TooManySchedules, type ExploreClass } from "../../explore/explore.js";
 import { witnessTrace } from "../../explore/witness.js";
 import { GENERATOR, renderReport, type ReportSection } from "../../render/report/index.js";
@@ -7,48 +6,46 @@ import { renderRaces, timelineClasses } from "../../render/report/races.js";
 import { TraceTooLarge } from "../../sim/machine.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import { InputError, UsageError } from "../errors.js";
+import { entryAt, headOf, readOnlyMessage, removeStaleTemporaries, writeAtomically, writeFailure } from "../files.js";
+import { printable } from "../../scenario/printable.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 import { grouped, parseMax } from "./explore.js";
+import { checkStrategyOption, withKernel } from "../kernel.js";
+import type { KernelName } from "../../scenario/kernels.js";
 
 export interface ReportOptions {
   output: string;
   force: boolean;
   strategy?: StrategyName;
+  /** --kernel: overrides the file's machine.kernel (kernels.md section 1). */
+  kernel?: KernelName;
   /** Refuse a file whose races would need more schedules than this (default: explore's). */
   maxSchedules?: string;
 }
 
 /**
- * `report FILE… -o OUT`: the HTML report, written to OUT (atomically: a
+ * `report FILE… -o OUT`: the HTML report, written to OUT (writeAtomically: a
  * temporary file beside it, then renamed) or to standard output for `-o -`.
  * An existing OUT is replaced only when it is an earlier axptr-sim report, or
  * with --force: nothing else the user wrote is overwritten.
  */
 export function reportCommand(files: readonly string[], opts: ReportOptions): { stdout?: string; stderr?: string } {
   const max = parseMax(opts.maxSchedules);
-  const loaded = loadAll(files);
+  // The kernel in effect is put on each file before anything runs (its vm_* steps checked against it).
+  const loaded = loadAll(files).map((l) => (checkStrategyOption(l, opts.strategy, opts.kernel), withKernel(l, opts.kernel)));
   const html = renderReport(
     loaded.map((l) => {
-      const races = racesSection(l, opts.strategy, max);
+      const races = racesSection(l, opts.strategy, max, opts.kernel);
       return { file: l.file, trace: simulateLoaded(l, opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { sections: [races] } : {}) };
     }),
     { color: false },
   );
   if (opts.output === "-") return { stdout: html };
-  refuseToClobber(opts.output, opts.force);
-  const tmp = join(dirname(opts.output), `.${basename(opts.output)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, html);
-    renameSync(tmp, opts.output);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was left behind
-    }
-    throw new UsageError(`cannot write ${opts.output}: ${reason(e)}`);
-  }
-  return { stderr: `axptr-sim: wrote ${opts.output} (${loaded.length} scenario${loaded.length === 1 ? "" : "s"})\n` };
+  const mode = replaceable(opts.output, opts.force);
+  const removed = removeStaleTemporaries(dirname(opts.output));
+  writeAtomically(opts.output, html, "report", { ...(mode !== undefined ? { mode } : {}), failure: `cannot write ${opts.output}` });
+  const said = removed.map((t) => `axptr-sim: removed ${printable(t)} (left behind by an interrupted write)\n`).join("");
+  return { stderr: `${said}axptr-sim: wrote ${printable(opts.output)} (${loaded.length} scenario${loaded.length === 1 ? "" : "s"})\n` };
 }
 
 /**
@@ -56,7 +53,7 @@ export function reportCommand(files: readonly string[], opts: ReportOptions): { 
  * strategy (the file's, as check's outcome golden, unless --strategy), and
  * the witness runs of the classes that get a timeline.
  */
-function racesSection(l: Loaded, strategy: StrategyName | undefined, max: number): ReportSection | undefined {
+function racesSection(l: Loaded, strategy: StrategyName | undefined, max: number, kernel?: KernelName): ReportSection | undefined {
   const s = l.scenario;
   if (s.races.length === 0) return undefined;
   const depth = s.explore?.depth ?? 1;
@@ -67,6 +64,7 @@ function racesSection(l: Loaded, strategy: StrategyName | undefined, max: number
     return renderRaces(r, witnesses, {
       file: l.file,
       ...(strategy !== undefined ? { strategyArg: strategy } : {}),
+      ...(kernel !== undefined ? { kernelArg: kernel } : {}),
       never: s.explore?.never ?? [],
       hazardsForbidden: s.explore?.hazards === "forbidden",
     });
@@ -81,42 +79,30 @@ function racesSection(l: Loaded, strategy: StrategyName | undefined, max: number
   }
 }
 
-function refuseToClobber(out: string, force: boolean): void {
-  let isFile: boolean;
-  try {
-    const st = statSync(out);
-    if (st.isDirectory()) throw new UsageError(`${out} is a folder: -o names the HTML file to write`);
-    isFile = st.isFile();
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    return; // nothing there yet
+/**
+ * Whether -o may be written, and the mode to keep: nothing there yet, or an
+ * earlier report (any regular file with --force). Never a link, a folder, a
+ * pipe or a device, --force or not (the rename would replace the link or the
+ * device's name with a plain file); never a read-only file, as check.
+ */
+function replaceable(out: string, force: boolean): number | undefined {
+  const e = entryAt(out);
+  switch (e.kind) {
+    case "missing":
+      return undefined;
+    case "folder":
+      throw new UsageError(`${out} is a folder: -o names the HTML file to write`);
+    case "link":
+      throw new UsageError(`${out} is a symbolic link to ${e.to}: report never writes through a link, nor replaces one, even with --force (choose another -o)`);
+    case "special":
+      throw new UsageError(`${out} is not a regular file (a device, pipe or socket): report writes regular files only, even with --force (-o - writes to standard output)`);
+    case "unreadable":
+      throw writeFailure(out, "report", e.error, `cannot write ${out}`);
+    case "file":
+      if (e.readOnly) throw new UsageError(`${out} is ${readOnlyMessage(e.mode, "report")}`);
+      if (!force && !headOf(out).includes(`<meta name="generator" content="${GENERATOR}">`)) {
+        throw new UsageError(`${out} exists and is not an axptr-sim report: not overwritten (choose another -o, or add --force)`);
+      }
+      return e.mode;
   }
-  if (force) return;
-  if (!isFile || !startsLikeReport(out)) {
-    throw new UsageError(`${out} exists and is not an axptr-sim report: not overwritten (choose another -o, or add --force)`);
-  }
-}
-
-/** Whether the file's first bytes carry the report's generator mark. */
-function startsLikeReport(file: string): boolean {
-  try {
-    const fd = openSync(file, "r");
-    try {
-      const buf = Buffer.alloc(1024);
-      const n = readSync(fd, buf, 0, buf.length, 0);
-      return buf.subarray(0, n).toString("utf8").includes(`<meta name="generator" content="${GENERATOR}">`);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return false;
-  }
-}
-
-function reason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such folder";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "EISDIR") return "is a folder";
-  return e instanceof Error ? e.message : String(e);
 }

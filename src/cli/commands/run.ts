@@ -7,6 +7,8 @@ import type { Trace } from "../../sim/events.js";
 import { parseToken, raceEvents } from "../../explore/schedule.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadEach, scenarioFiles, simulateLoaded } from "../io.js";
+import { checkStrategyOption, withKernel } from "../kernel.js";
+import type { KernelName } from "../../scenario/kernels.js";
 import { unexploredRaces } from "../unexplored.js";
 
 export type Format = "text" | "json" | "ndjson" | "mermaid";
@@ -14,6 +16,8 @@ export type Format = "text" | "json" | "ndjson" | "mermaid";
 export interface RunOptions {
   format: Format;
   strategy?: StrategyName;
+  /** --kernel: overrides the file's machine.kernel (kernels.md section 1). */
+  kernel?: KernelName;
   quiet: boolean;
   /** An explore witness: the schedule to run (explore.md section 6). */
   replay?: string;
@@ -37,10 +41,12 @@ export function runCommand(paths: readonly string[], opts: RunOptions): { output
   const { loaded, problems: fileProblems } = loadEach(files);
   // When any file is invalid, nothing runs (format section 3).
   if (problems.length + fileProblems.length > 0) throw new InputError([...problems, ...fileProblems]);
-  const traces = loaded.map(({ file, scenario }) => {
+  // Every file is checked against --kernel and --strategy before anything runs.
+  const effective = loaded.map((l) => (checkStrategyOption(l, opts.strategy, opts.kernel), withKernel(l, opts.kernel)));
+  const traces = effective.map(({ file, scenario }) => {
     const races = opts.replay === undefined ? undefined : replayed(file, scenario, opts.replay);
     // A replay explores the schedule the user asked for: only a plain run says that races went unexplored.
-    const unexplored = opts.replay === undefined ? unexploredRaces(file, scenario, "run") : undefined;
+    const unexplored = opts.replay === undefined ? unexploredRaces(file, scenario, "run", opts.kernel) : undefined;
     const trace = simulateLoaded({ file, scenario }, { ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { races } : {}), ...(opts.explain ? { explain: true } : {}) });
     if (opts.replay !== undefined && !opts.allowUnfired) refuseUnplaced(file, opts.replay, trace);
     return { file, trace, ...(unexplored ? { unexplored } : {}) };

@@ -1,4 +1,5 @@
 import { formatProblem, type Problem } from "../../scenario/problems.js";
+import { printable } from "../../scenario/printable.js";
 import { eventsNeverReached } from "../../sim/points.js";
 import { InputError } from "../errors.js";
 import { loadEach, scenarioFiles, type Loaded } from "../io.js";
@@ -12,7 +13,7 @@ import { loadEach, scenarioFiles, type Loaded } from "../io.js";
 export function validateCommand(paths: readonly string[]): { stdout: string; stderr?: string } {
   const { files, problems: folderProblems } = scenarioFiles(paths);
   const { loaded, problems } = loadEach(files);
-  const stdout = loaded.map((l) => `${l.file}: valid (${l.scenario.name})\n`).join("");
+  const stdout = loaded.map((l) => `${printable(`${l.file}: valid (${l.scenario.name})`)}\n`).join("");
   const warnings = loaded.flatMap(neverFires);
   const all = [...folderProblems, ...problems];
   // With problems (exit 2), the warnings follow them on standard error.

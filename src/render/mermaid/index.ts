@@ -6,7 +6,7 @@
 // notes, faults are `alt` blocks labelled with the handler's decision,
 // hazards are notes in a highlighted `rect`, each step's result ends it.
 import { hex } from "../../scenario/numbers.js";
-import type { Flags, Trace, TraceEvent } from "../../sim/events.js";
+import type { Flags, StepRecord, Trace, TraceEvent } from "../../sim/events.js";
 import { genericText } from "../generic.js";
 import { resultText } from "../text.js";
 import { esc, idOf } from "./text.js";
@@ -30,6 +30,8 @@ function stateLabel(strategy: string, key: string): string {
       return `flag of thread ${key}`;
     case "nesting-counter":
       return `counter of thread ${key}`;
+    case "global-flag":
+      return "ACCESSING_USER_MEM (global)";
     default:
       return `state ${key}`;
   }
@@ -73,6 +75,9 @@ function diagram(t: Trace, file: string): string {
       if (!byLabels.includes(by)) byLabels.push(by);
     }
   }
+  // Steps that could have run but did not (kernels.md section 8) are notes over their thread, in step order.
+  const notRun = t.steps.filter((s) => s.reason !== undefined);
+  for (const s of notRun) if (!threads.includes(s.thread)) threads.push(s.thread);
   // The state participants: every key the run sets or consults, in the trace's key order.
   let prev: Flags | undefined;
   for (const e of events) {
@@ -90,8 +95,8 @@ function diagram(t: Trace, file: string): string {
   const PF = "PF";
   const MEM = "MEM";
 
-  // eslint-disable-next-line no-control-regex
-  const out: string[] = ["sequenceDiagram", `  %% ${file.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "?")}`];
+  // The file is escaped as every label: a `%%{init: …}%%` directive in its name would restyle the diagram. Not cut: a path is not drawn.
+  const out: string[] = ["sequenceDiagram", `  %% ${esc(file, Infinity)}`];
   out.push(`  title ${esc(t.scenario.name)}`);
   for (const th of threads) out.push(`  participant ${T(th)} as Kernel code (${esc(th, 40)})`);
   if (usesAccess) out.push(`  participant ${AUM} as access_user_memory()`);
@@ -115,6 +120,7 @@ function diagram(t: Trace, file: string): string {
   /** The threads that another thread's run preempted, innermost last (its result returns to them). */
   const interrupted: string[] = [];
   let before: Flags | undefined;
+  const sayNotRun = (s: StepRecord) => say(`Note over ${T(s.thread)}: ${esc(`${s.thread}#${s.step} ${s.op} ${s.args}`.trimEnd())} → not-run: ${esc(s.reason ?? "")}`);
 
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as TraceEvent;
@@ -133,6 +139,7 @@ function diagram(t: Trace, file: string): string {
     const caller = (inAccess.get(e.thread) ?? 0) > 0 && !isInterrupt(e) ? AUM : th;
     switch (e.kind) {
       case "step-start":
+        while (notRun.length > 0 && t.steps.indexOf(notRun[0] as StepRecord) < t.steps.findIndex((s) => s.thread === e.thread && s.step === e.step)) sayNotRun(notRun.shift() as StepRecord);
         say(`Note over ${th}: ▶ ${esc(`${e.thread}#${e.step} ${e.op} ${e.args}`.trimEnd())}`);
         break;
       case "align-check":
@@ -231,10 +238,17 @@ function diagram(t: Trace, file: string): string {
         break;
       case "lock":
         say(
-          e.decision === "deadlock"
-            ? `Note over ${th}: address-space lock already held by this thread: deadlock`
-            : `Note over ${th}: address-space lock ${e.decision}`,
+          e.decision === "relock"
+            ? `Note over ${th}: ${e.lock !== undefined ? `lock ${esc(e.lock, 40)}` : "address-space lock"} already held by this thread: the Mutex asserts (panic)`
+            : e.lock !== undefined
+              ? `Note over ${th}: lock ${esc(e.lock, 40)} already held by this thread: deadlock`
+              : e.decision === "deadlock"
+                ? `Note over ${th}: address-space lock already held by this thread: deadlock`
+                : `Note over ${th}: address-space lock ${e.decision}`,
         );
+        break;
+      case "check":
+        say(`Note over ${th}: access check ${hex(e.addr)}+${e.size} inside the user address space: ${e.ok ? "ok" : "fails"}`);
         break;
       case "nested-result":
         say(`Note over ${th}: ◀ nested ${e.op} → ${esc(resultText(e.result))}`);
@@ -246,7 +260,7 @@ function diagram(t: Trace, file: string): string {
         break;
       case "run-result": {
         const back = interrupted.pop();
-        const text = esc(`${e.op} → ${resultText(e.result)}${e.result.status === "blocked" ? ` (the lock is held by ${e.blocked_by ?? "another thread"}: it sleeps)` : ""}`);
+        const text = esc(`${e.op} → ${resultText(e.result)}${e.result.status === "blocked" ? ` (${e.lock !== undefined ? `lock ${e.lock}` : "the lock"} is held by ${e.blocked_by ?? "another thread"}: it sleeps)` : ""}`);
         say(back !== undefined ? `${th} -->> ${T(back)}: ⇄ ${text}` : `Note over ${th}: ⇄ ${text}`);
         break;
       }
@@ -279,6 +293,7 @@ function diagram(t: Trace, file: string): string {
     open.pop();
     lines.push("  ".repeat(1 + open.length) + "end");
   }
+  for (const s of notRun) sayNotRun(s);
   if (events.length === 0) lines.push(`  Note over ${MEM}: no events`);
   return [...out, ...lines].join("\n") + "\n";
 }

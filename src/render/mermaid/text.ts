@@ -1,5 +1,5 @@
 // Text that Mermaid never misreads: its separators and markup become entity
-// codes (`#59;` for `;`), control characters and newlines become spaces, and
+// codes (`#59;` for `;`), control characters, newlines and bidi controls become spaces, and
 // long text is cut (a diagram is for looking at; the text trace has it all).
 
 /** Characters Mermaid (or the Markdown fence around it) would take for syntax, as Mermaid entity codes. */
@@ -30,10 +30,10 @@ export function cut(s: string, max = MAX_TEXT): string {
   return i >= s.length ? s : s.slice(0, keep) + "…";
 }
 
-/** Text for a message, note, block label or participant alias: one line, cut, escaped. */
+/** Text for a message, note, block label, participant alias or the file comment: one line, cut, escaped. */
 export function esc(s: string, max = MAX_TEXT): string {
   // eslint-disable-next-line no-control-regex
-  const oneLine = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
+  const oneLine = s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, " ");
   return cut(oneLine, max).replace(/[#;"<>`%{}&]/g, (c) => ENTITY[c] ?? c);
 }
 

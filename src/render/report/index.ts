@@ -10,7 +10,7 @@ import { renderMemoryMap } from "../svg/memory-map.js";
 import { renderTimeline } from "../svg/timeline.js";
 import { xml } from "../svg/xml.js";
 import { resultOnce as resultText } from "../svg/marks.js";
-import { textChunks } from "../text.js";
+import { kernelWords, textChunks } from "../text.js";
 import { CSS } from "./style.js";
 
 /** Extra content for one scenario's part of the report, HTML made by a renderer (escaped there). */
@@ -98,6 +98,8 @@ function stateCaption(t: Trace): string {
       return "One lane per thread: its flag over the events (raised while true).";
     case "nesting-counter":
       return "One lane per thread: its counter over the events (raised while above 0, with the count).";
+    case "global-flag":
+      return "One lane: the machine's one ACCESSING_USER_MEM flag over the events (raised while true).";
     default:
       return `One lane per CPU: ${t.machine.strategy} keeps no state, so the lanes carry only the marks.`;
   }
@@ -111,7 +113,7 @@ function summary(t: Trace): string {
   const m = t.machine;
   const frames = m.frames === "unlimited" ? "frames unlimited" : `${m.frames} frame${m.frames === 1n ? "" : "s"}`;
   const rows: [string, string][] = [
-    ["machine", xml(`${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, strategy ${m.strategy}, page ${Number(m.page_size) / 1024} KiB, ${frames}, lock ${m.aspace_lock}`)],
+    ["machine", xml(`${m.cpus} CPU${m.cpus === 1 ? "" : "s"}, ${kernelWords(m.kernel)}strategy ${m.strategy}, page ${Number(m.page_size) / 1024} KiB, ${frames}, lock ${m.aspace_lock}`)],
     ["outcome", outcomeBadge(t)],
     ["faults", xml(`${t.summary.faults} (${t.summary.resolved} resolved) in ${t.summary.events} events`)],
     [
@@ -144,7 +146,7 @@ function steps(t: Trace): string {
   const rows = t.steps.map((s) => {
     const mark = s.met === null ? "" : s.met ? '<span class="met">✓</span>' : '<span class="failed">✗</span>';
     const expected = s.expected === null ? "" : xml(resultText(s.expected));
-    return `<tr><td>${mark}</td><td class="mono">${xml(`${s.thread}#${s.step}`)}</td><td class="mono">${xml(`${s.op} ${s.args}`.trimEnd())}</td><td class="mono">${xml(resultText(s.result))}</td><td class="mono">${expected}</td></tr>`;
+    return `<tr><td>${mark}</td><td class="mono">${xml(`${s.thread}#${s.step}`)}</td><td class="mono">${xml(`${s.op} ${s.args}`.trimEnd())}</td><td class="mono">${xml(resultText(s.result) + (s.reason !== undefined ? ` (${s.reason})` : ""))}</td><td class="mono">${expected}</td></tr>`;
   });
   return `<table class="steps"><thead><tr><th></th><th>step</th><th>call</th><th>result</th><th>expected</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }

@@ -20,6 +20,8 @@ export interface RacesOptions {
   file: string;
   /** The strategy to name in the replay command, when it is not the file's own. */
   strategyArg?: string;
+  /** The --kernel the replay command repeats (report --kernel NAME). */
+  kernelArg?: string;
   /** The file's `explore.never` and `hazards`, to say why a class violates. */
   never: readonly string[];
   hazardsForbidden: boolean;
@@ -97,7 +99,7 @@ function classItem(cl: ExploreClass, i: number, r: ExploreResult, witness: Trace
   const steps = `<ul class="checks steps">${cl.steps.map((s) => `<li class="mono">${xml(`${s.thread}#${s.step} ${s.op}: ${resultText(s.result)}`)}</li>`).join("")}</ul>`;
   const hazards = cl.hazards.length === 0 ? `<p>hazards: none</p>` : `<p>hazards: ${cl.hazards.map((h) => `<span class="badge warn">⚠ ${xml(h)}</span>`).join(" ")}</p>`;
   const token = cl.witness === "" ? "(the schedule where no race fires)" : cl.witness;
-  const replay = `<p>witness: <code>${xml(token)}</code> (schedule ${cl.witnessIndex} of the exploration); replay: <code class="replay">${xml(replayCommand(o.file, cl.witness, o.strategyArg))}</code></p>`;
+  const replay = `<p>witness: <code>${xml(token)}</code> (schedule ${cl.witnessIndex} of the exploration); replay: <code class="replay">${xml(replayCommand(o.file, cl.witness, o.strategyArg, o.kernelArg))}</code></p>`;
   const parts = [`<li class="class${cl.violates ? " violates" : ""}" data-class="${n}">`, head, steps, hazards, replay];
   if (witness !== undefined) {
     const races = [...new Set(witness.events.flatMap((e) => (e.kind === "injected" && e.race !== undefined ? [e.race] : [])))];

@@ -62,6 +62,8 @@ svg .mark.fault.fixup * { fill: #d9a520; }
 svg .mark.fault.segv * { fill: var(--bad); }
 svg .mark.fault.unhandled * { stroke: var(--bad); stroke-width: 3.5; fill: none; }
 svg .mark.fault.deadlock * { fill: #7b3fa0; }
+svg .mark.fault.exit * { fill: var(--bad); }
+svg .mark.fault.retry * { fill: none; stroke: #7b3fa0; stroke-width: 2; }
 svg .mark.fault.undecided * { fill: var(--paper); }
 svg .mark.fault.blocked *, svg .mark.blocked rect { fill: var(--dim); }
 svg .mark.run path { fill: none; stroke: var(--on); stroke-width: 1.6; }

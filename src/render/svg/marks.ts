@@ -59,8 +59,9 @@ export function stepRanges(t: Trace): StepRange[] {
     if (e.kind === "align-check") take(k, e.addr, e.addr);
     else if (e.kind === "region-check") take(k, e.addr, e.addr + e.size);
     else if ((e.kind === "read" || e.kind === "write" || e.kind === "execute") && !e.interrupt) take(k, e.addr, e.addr + e.size);
-    else if ((e.kind === "nested-result" && k.includes("/n")) || e.kind === "run-result") {
-      const outer = k.slice(0, k.indexOf("/"));
+    else if ((e.kind === "nested-result" && /\/n\d+$/.test(k)) || e.kind === "run-result") {
+      // The row's own part is after its last `/`: a thread's name may hold one (`kworker/0:1`).
+      const outer = k.slice(0, k.lastIndexOf("/"));
       const list = inner.get(outer) ?? [];
       const label = e.kind === "run-result" ? `${outer} ⇄ ${e.thread} ${e.op}` : `${outer} nested ${e.op}`;
       list.push({ key: k, label, result: resultOnce(e.result) });
@@ -151,7 +152,7 @@ export function faultsOf(t: Trace): Fault[] {
 }
 
 /** The decisions in the order the legends list them. */
-export const DECISIONS = ["resolved", "fixup", "segv", "unhandled", "deadlock", "blocked"] as const;
+export const DECISIONS = ["resolved", "fixup", "segv", "unhandled", "deadlock", "blocked", "exit", "retry"] as const;
 
 /** Decision → a shape and a word: the picture reads in black and white too. */
 export const DECISION_WORD: Record<Fault["decision"], string> = {
@@ -161,6 +162,8 @@ export const DECISION_WORD: Record<Fault["decision"], string> = {
   unhandled: "panic",
   deadlock: "deadlock",
   blocked: "blocked",
+  exit: "exit (killed in the trap)",
+  retry: "retry",
   undecided: "undecided",
 };
 
@@ -188,6 +191,14 @@ export function faultMark(f: Fault, x: number, y: number): string {
     case "blocked":
       // Two bars, as a pause sign: the thread sleeps on the lock.
       shape = el("rect", { x: x - r, y: y - r, width: 4, height: 2 * r }) + el("rect", { x: x + r - 4, y: y - r, width: 4, height: 2 * r });
+      break;
+    case "exit":
+      // SIGSEGV's triangle upside down: killed, but from inside the trap.
+      shape = el("path", { d: `M${x} ${y + r + 1}L${x + r + 1} ${y - r}L${x - r - 1} ${y - r}Z` });
+      break;
+    case "retry":
+      // Two rings: the same fault again.
+      shape = el("circle", { cx: x, cy: y, r }) + el("circle", { cx: x, cy: y, r: r - 3 });
       break;
     default:
       shape = el("circle", { cx: x, cy: y, r, "stroke-dasharray": "2 2" });

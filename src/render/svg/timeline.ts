@@ -65,7 +65,7 @@ export function lanesOf(t: Trace): Lane[] {
     return Array.from({ length: t.machine.cpus }, (_, i) => ({ key: `cpu${i}`, label: `cpu${i}: no state`, stateful: false }));
   }
   const label = (k: string) =>
-    s === "percpu-flag" ? `ACCESSING_USER_MEM ${k}` : s === "per-thread-flag" ? `flag of thread ${k}` : s === "nesting-counter" ? `counter of thread ${k}` : `${s} ${k}`;
+    s === "percpu-flag" || s === "global-flag" ? `ACCESSING_USER_MEM ${k}` : s === "per-thread-flag" ? `flag of thread ${k}` : s === "nesting-counter" ? `counter of thread ${k}` : `${s} ${k}`;
   return t.stateKeys.map((k) => ({ key: k, label: label(k), stateful: true }));
 }
 
@@ -204,7 +204,7 @@ export function renderTimeline(t: Trace): string {
         mark = `<g class="mark run">${title(`event ${e.seq}: thread ${e.to} switched in on cpu${e.to_cpu}${e.by ? ` by ${e.by}` : ""}: ${e.op} ${e.args}${more}`.trimEnd())}${el("path", { d: `M${x - 7} ${y - 3}L${x + 7} ${y - 3}M${x + 3} ${y - 7}L${x + 7} ${y - 3}L${x + 3} ${y + 1}M${x + 7} ${y + 4}L${x - 7} ${y + 4}M${x - 3} ${y}L${x - 7} ${y + 4}L${x - 3} ${y + 8}` })}</g>`;
         break;
       case "run-result":
-        if (e.result.status === "blocked") mark = `<g class="mark blocked">${title(`event ${e.seq}: thread ${e.thread}'s ${e.op} is blocked (the address-space lock is held by ${e.blocked_by ?? "another thread"})${more}`)}${el("rect", { x: x - 5, y: y - 6, width: 3.5, height: 12 })}${el("rect", { x: x + 1.5, y: y - 6, width: 3.5, height: 12 })}</g>`;
+        if (e.result.status === "blocked") mark = `<g class="mark blocked">${title(`event ${e.seq}: thread ${e.thread}'s ${e.op} is blocked (${e.lock !== undefined ? `lock ${e.lock}` : "the address-space lock"} is held by ${e.blocked_by ?? "another thread"})${more}`)}${el("rect", { x: x - 5, y: y - 6, width: 3.5, height: 12 })}${el("rect", { x: x + 1.5, y: y - 6, width: 3.5, height: 12 })}</g>`;
         break;
       default:
         // A kind added after this renderer (markClass gives it "other"; the kinds it gives no mark never get here): a small tick, named in its title.

@@ -6,6 +6,8 @@ export function exceptionTableStrategy(): Strategy {
   return {
     fixups: true,
     perCpu: false,
+    sharedSlot: () => undefined,
+    slotText: (slot) => ({ flag: slot, where: slot }),
     keys: [],
     begin: () => null,
     end: () => {},

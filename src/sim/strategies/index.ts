@@ -1,7 +1,8 @@
-// The five designs by name.
+// The six designs by name (global-flag: kernels.md section 6).
 import type { z } from "zod";
 import type { Strategy as StrategyName } from "../../scenario/schema.js";
 import { exceptionTableStrategy } from "./exception-table.js";
+import { globalFlagStrategy } from "./global-flag.js";
 import { nestingCounterStrategy } from "./nesting-counter.js";
 import { noneStrategy } from "./none.js";
 import { perThreadFlagStrategy } from "./per-thread-flag.js";
@@ -24,6 +25,8 @@ function keepingFlags(s: Strategy): Strategy {
   return {
     fixups: s.fixups,
     perCpu: s.perCpu,
+    sharedSlot: (ctx) => s.sharedSlot(ctx),
+    slotText: (slot) => s.slotText(slot),
     keys: s.keys,
     begin: (ctx) => ((flags = undefined), s.begin(ctx)),
     end: (token, ctx) => ((flags = undefined), s.end(token, ctx)),
@@ -45,5 +48,7 @@ function byName(name: z.infer<typeof StrategyName>, cpus: number, threads: reado
       return nestingCounterStrategy(threads);
     case "exception-table":
       return exceptionTableStrategy();
+    case "global-flag":
+      return globalFlagStrategy();
   }
 }

@@ -6,6 +6,8 @@ export function nestingCounterStrategy(threads: readonly string[]): Strategy {
   return {
     fixups: false,
     perCpu: false,
+    sharedSlot: () => undefined,
+    slotText: (slot) => ({ flag: slot, where: slot }),
     keys: threads,
     begin: (ctx) => {
       depth.set(ctx.thread, (depth.get(ctx.thread) ?? 0) + 1);

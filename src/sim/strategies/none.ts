@@ -5,6 +5,8 @@ export function noneStrategy(): Strategy {
   return {
     fixups: false,
     perCpu: false,
+    sharedSlot: () => undefined,
+    slotText: (slot) => ({ flag: slot, where: slot }),
     keys: [],
     begin: () => null,
     end: () => {},

@@ -7,6 +7,8 @@ export function perThreadFlagStrategy(threads: readonly string[]): Strategy {
   return {
     fixups: false,
     perCpu: false,
+    sharedSlot: () => undefined,
+    slotText: (slot) => ({ flag: slot, where: slot }),
     keys: threads,
     begin: (ctx) => {
       flag.set(ctx.thread, true);

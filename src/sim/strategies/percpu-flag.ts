@@ -7,6 +7,8 @@ export function percpuFlagStrategy(cpus: number): Strategy {
   return {
     fixups: false,
     perCpu: true,
+    sharedSlot: (ctx) => String(ctx.cpu),
+    slotText: (slot) => ({ flag: `cpu${slot}'s flag`, where: `on cpu${slot}` }),
     keys: flag.map((_, i) => `cpu${i}`),
     begin: (ctx) => {
       flag[ctx.cpu] = true;

@@ -22,6 +22,14 @@ export interface Strategy {
   readonly fixups: boolean;
   /** The state is the CPU's, not the thread's: a thread that migrates mid-access leaves it behind. */
   readonly perCpu: boolean;
+  /**
+   * The slot a kernel fault on this context is judged by when threads share
+   * it (a CPU's flag, the one global flag); undefined for per-thread state.
+   * Shared slots give foreign-flag and another thread's flag-cleared-early.
+   */
+  sharedSlot(ctx: Context): string | undefined;
+  /** A shared slot in words, for hazard messages: "cpu0's flag", where: "on cpu0". */
+  slotText(slot: string): { flag: string; where: string };
   /** The keys of `flags()` in CPU or file thread order (an object cannot keep "2" before "1"). */
   readonly keys: readonly string[];
   /** `access_user_memory` begins on this context. */
