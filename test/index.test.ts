@@ -36,8 +36,9 @@ function load(file: string): Scenario {
   return r.scenario;
 }
 
+/** As the CLI renders: started here (a clone), it names itself npx axptr-sim in replay commands. */
 function textOptions(s: Scenario, file: string) {
-  return { color: false, file, never: s.explore?.never ?? [], hazardsForbidden: s.explore?.hazards === "forbidden" };
+  return { color: false, file, never: s.explore?.never ?? [], hazardsForbidden: s.explore?.hazards === "forbidden", command: "npx axptr-sim" };
 }
 
 describe("the exploration from the package root", () => {

@@ -16,6 +16,8 @@ export interface CaseResult {
   expectations: string[];
   /** The step where the first difference is, when it is in a step. */
   step?: { thread: string; step: number };
+  /** Failed although the golden is not there yet: a violating class fails whether or not its outcome golden exists. */
+  absent?: true;
 }
 
 /** A golden checked out with CRLF line endings is the same golden. */

@@ -63,7 +63,12 @@ export function renderJunit(results: readonly CaseResult[], obsolete: readonly s
 export function failureMessage(r: CaseResult): string {
   if (r.status === "missing") return `no golden trace ${r.golden}`;
   const parts: string[] = [];
-  if (r.diff) parts.push(`trace differs from ${r.golden} at ${r.where}`);
-  if (r.expectations.length > 0) parts.push(`${r.expectations.length} expectation${r.expectations.length === 1 ? "" : "s"} failed`);
+  const n = r.expectations.length;
+  const outcomes = r.golden.endsWith(".outcomes");
+  // An outcome golden's failed expectations are its violating classes: said first, they are why it fails.
+  if (outcomes && n > 0) parts.push(`${n} class${n === 1 ? "" : "es"} violate${n === 1 ? "s" : ""} the file's explore settings`);
+  if (r.absent) parts.push(`no outcome golden ${r.golden} (none is written while a class violates)`);
+  if (r.diff) parts.push(`${outcomes ? "outcomes differ" : "trace differs"} from ${r.golden} at ${r.where}`);
+  if (!outcomes && n > 0) parts.push(`${n} expectation${n === 1 ? "" : "s"} failed`);
   return parts.join("; ");
 }

@@ -2,7 +2,7 @@
 // `foo.yaml` for a scenario with races, the plain-text explore output.
 import { basename } from "node:path";
 import { explore, type ExploreResult } from "../explore/explore.js";
-import { exploreTextBlock, replayCommand } from "../render/explore-text.js";
+import { exploreTextBlock, replayCommand, violationReasons } from "../render/explore-text.js";
 import type { Scenario } from "../scenario/validate.js";
 
 export function outcomesPath(scenarioPath: string): string {
@@ -24,11 +24,29 @@ export function outcomesText(r: ExploreResult, s: Scenario, scenarioPath: string
   });
 }
 
-/** Each violating class as a failed expectation, in words, with the command that shows it. */
-export function violations(r: ExploreResult, scenarioPath: string): string[] {
+/** A violating class, as check reports it (plain data: it is made in a worker thread). */
+export interface Violation {
+  /** The class's number in the text, from 1. */
+  index: number;
+  count: number;
+  outcome: string;
+  hazards: readonly string[];
+  /** Which settings it violates: `never: panic`, `hazards: forbidden`. */
+  why: string;
+  witness: string;
+}
+
+/** Each violating class, with the settings it violates and its witness. */
+export function violations(r: ExploreResult, s: Scenario): Violation[] {
+  const never = s.explore?.never ?? [];
+  const forbidden = s.explore?.hazards === "forbidden";
   return r.classes.flatMap((c, i) =>
-    c.violates
-      ? [`explore: class ${i + 1} (${c.count} schedule${c.count === 1 ? "" : "s"}, outcome ${c.outcome}${c.hazards.length > 0 ? `, hazards ${c.hazards.join(", ")}` : ""}) violates explore settings; see it with ${replayCommand(scenarioPath, c.witness)}`]
-      : [],
+    c.violates ? [{ index: i + 1, count: c.count, outcome: c.outcome, hazards: c.hazards, why: violationReasons(c, never, forbidden), witness: c.witness }] : [],
   );
+}
+
+/** A violation as a failed expectation, in words, with the command (`command`: the tool as the user started it) that replays its witness. */
+export function violationText(v: Violation, scenarioPath: string, command: string): string {
+  const hazards = v.hazards.length > 0 ? `, hazards ${v.hazards.join(", ")}` : "";
+  return `explore: class ${v.index} (${v.count} schedule${v.count === 1 ? "" : "s"}, outcome ${v.outcome}${hazards}) violates ${v.why}; replay its witness: ${replayCommand(scenarioPath, v.witness, undefined, undefined, command)}`;
 }

@@ -50,12 +50,14 @@ function program(done: (d: Done) => void, said: Said): Command {
     .addOption(kernelOption())
     .option("--quiet", "text: only the step results and the summary", false)
     .option("--replay <token>", "run the schedule of an explore witness (its races fire where the token says)")
+    .option("--explain", "say why each failing region check, page check and populate failed (no area, no permission, no free frame)", false)
+    .option("--allow-unfired", "--replay: run a token some of whose pairs the run never reaches (those races unfired) instead of refusing it", false)
     .option("--fences", "mermaid: each diagram in a Markdown ```mermaid code fence", false)
     .option("--no-color", "never colour the output")
-    .action((files: string[], o: { format: Format; strategy?: StrategyName; kernel?: KernelName; quiet: boolean; fences: boolean; replay?: string; color: boolean }) => {
+    .action((files: string[], o: { format: Format; strategy?: StrategyName; kernel?: KernelName; quiet: boolean; fences: boolean; replay?: string; allowUnfired: boolean; explain: boolean; color: boolean }) => {
       const { replay, ...rest } = o;
       const r = runCommand(files, { ...rest, ...(replay !== undefined ? { replay } : {}), color: useColor(o.color) });
-      done({ stdout: r.output, ...(r.failed ? { failed: r.failed } : {}) });
+      done({ stdout: r.output, ...(r.stderr !== undefined ? { stderr: r.stderr } : {}), ...(r.failed ? { failed: r.failed } : {}) });
     });
 
   p.command("validate")
@@ -68,11 +70,15 @@ function program(done: (d: Done) => void, said: Said): Command {
     .argument("[path...]", "scenario files (.yaml, .yml) or folders, searched recursively", [DEFAULT_FOLDER])
     .option("--update", "write goldens that are missing or differ (the only way a golden is written)", false)
     .option("--strict", "fail on obsolete goldens (a .trace whose scenario is gone)", false)
+    .option("--accept <path>", "write the golden of this scenario (or this golden) as --update would, and no other; repeatable", (g: string, all: string[]) => [...all, g], [] as string[])
+    .option("--prune", "with --update: remove obsolete goldens (a .trace or .outcomes whose scenario is gone), listing them", false)
+    .option("--exclude <glob>", "scenario paths not to check (`*`, `?`, `**`; a glob without / names files in any folder; repeatable)", (g: string, all: string[]) => [...all, g], [] as string[])
+    .option("--pass-with-no-scenarios", "pass when no scenario is found (by default a check of nothing fails)", false)
     .addOption(new Option("--reporter <name>", "human, or junit (with --output)").choices(["human", "junit"]).default("human"))
     .option("--output <file>", "where the junit reporter writes")
     .option("--force", "let --output replace a file that is not an earlier JUnit report of check", false)
     .option("--no-color", "never colour the output")
-    .action((paths: string[], o: { update: boolean; strict: boolean; reporter: "human" | "junit"; output?: string; force: boolean; color: boolean }) => {
+    .action((paths: string[], o: { update: boolean; strict: boolean; prune: boolean; accept: string[]; exclude: string[]; passWithNoScenarios: boolean; reporter: "human" | "junit"; output?: string; force: boolean; color: boolean }) => {
       const r = checkCommand(paths, { ...o, color: useColor(o.color), ci: isSet(process.env.CI), github: isSet(process.env.GITHUB_ACTIONS) });
       done(r);
     });
@@ -85,7 +91,7 @@ function program(done: (d: Done) => void, said: Said): Command {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--no-color", "never colour the output")
     .action((file: string, o: { strategies?: string; kernel?: string; format: "text" | "json"; color: boolean }) => {
-      done({ stdout: compareCommand(file, { ...o, color: useColor(o.color) }) });
+      done(compareCommand(file, { ...o, color: useColor(o.color) }));
     });
 
   p.command("explore")
@@ -104,8 +110,15 @@ function program(done: (d: Done) => void, said: Said): Command {
       (
         files: string[],
         o: { depth?: string; strategy?: string; kernel?: string; format: "text" | "json"; shard?: string; maxSchedules: string; workers?: string; merge: boolean; color: boolean },
+        cmd: Command,
       ) => {
-        if (o.merge) return done(mergeCommand(files));
+        if (o.merge) {
+          // What --merge does not use is refused, not ignored: each shard was explored with its own options.
+          const unused = MERGE_IGNORES.filter((k) => cmd.getOptionValueSource(k) === "cli");
+          if (unused.length > 0)
+            throw new UsageError(`explore --merge: ${unused.map(flag).join(", ")} ${unused.length === 1 ? "is" : "are"} not used by a merge (give ${unused.length === 1 ? "it" : "them"} to each shard's explore); --merge takes --format and --no-color`);
+          return done(mergeCommand(files, { format: o.format, color: useColor(o.color) }));
+        }
         const progress = process.stderr.isTTY === true ? progressLine(process.stderr) : undefined;
         try {
           done(exploreCommand(files, { ...o, color: useColor(o.color), ...(progress ? { progress: progress.update, states: progress.states } : {}) }));
@@ -132,6 +145,14 @@ function program(done: (d: Done) => void, said: Said): Command {
     .option("--explore", "the JSON Schema of explore --format json (axptr-sim-explore/1)", false)
     .action(async (o: { trace: boolean; compare: boolean; explore: boolean }) => done({ stdout: await schemaCommand(o) }));
   return p;
+}
+
+/** The options of explore that a merge does not use (each shard used them). */
+const MERGE_IGNORES = ["depth", "strategy", "kernel", "shard", "maxSchedules", "workers"] as const;
+
+/** An option's name as the user wrote it: maxSchedules is --max-schedules. */
+function flag(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** commander's own errors ("error: unknown option") carry the one prefix of every error of the tool. */

@@ -27,7 +27,7 @@ function classKey(c: Obj): string {
 
 function describeDoc(d: Obj): string {
   const m = isObj(d.machine) ? d.machine : {};
-  return JSON.stringify([isObj(d.scenario) ? d.scenario.name : null, m.cpus ?? null, m.strategy ?? null, m.page_size ?? null, d.depth ?? null]);
+  return JSON.stringify([isObj(d.scenario) ? d.scenario.name : null, m.cpus ?? null, m.strategy ?? null, m.page_size ?? null, m.kernel ?? null, d.depth ?? null]);
 }
 
 /** A zod issue's path as a key: `classes[0].count`. */

@@ -105,7 +105,8 @@ export function renderCompareText(name: string, file: string, runs: readonly Com
   return out.join("\n") + "\n";
 }
 
-export function renderCompareJson(name: string, file: string, runs: readonly Compared[], kernel?: string): string {
+/** `kernel`: the kernel named (in the file or by --kernel; `all` for --kernel all); `extra`: fields the CLI adds at the end (`unexplored_races`, for a file with races). */
+export function renderCompareJson(name: string, file: string, runs: readonly Compared[], kernel?: string, extra: { readonly [k: string]: Json } = {}): string {
   // `runs` appears only where another thread was switched in under some strategy: other documents stay as they were.
   const switched = runs.some(({ trace }) => runsOf(trace).length > 0);
   const doc: Json = {
@@ -123,6 +124,7 @@ export function renderCompareJson(name: string, file: string, runs: readonly Com
       resolved: trace.summary.resolved,
       hazards: trace.hazards.map((h) => ({ kind: h.kind, seq: h.seq, message: h.message })),
     })),
+    ...extra,
   };
   return JSON.stringify(doc, null, 2) + "\n";
 }

@@ -17,6 +17,8 @@ export interface ExploreTextOptions {
   /** The file's `explore.never` and `hazards`, to say why a class violates. */
   never: readonly string[];
   hazardsForbidden: boolean;
+  /** The words that start the tool in the replay command (default `axptr-sim`, as goldens keep it). */
+  command?: string;
 }
 
 /** Single-quotes a shell word unless it is plainly safe. */
@@ -24,8 +26,9 @@ export function shellWord(s: string): string {
   return /^[A-Za-z0-9_./@%:+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function replayCommand(file: string, token: string, strategyArg?: string, kernelArg?: string): string {
-  return `axptr-sim run ${shellWord(file)}${kernelArg !== undefined ? ` --kernel ${kernelArg}` : ""}${strategyArg !== undefined ? ` --strategy ${strategyArg}` : ""} --replay '${token}'`;
+/** `command`: the words that start the tool (explore and check pass the invocation the user ran). */
+export function replayCommand(file: string, token: string, strategyArg?: string, kernelArg?: string, command = "axptr-sim"): string {
+  return `${command} run ${shellWord(file)}${kernelArg !== undefined ? ` --kernel ${kernelArg}` : ""}${strategyArg !== undefined ? ` --strategy ${strategyArg}` : ""} --replay '${token}'`;
 }
 
 function plural(n: number, word: string): string {
@@ -37,10 +40,16 @@ function share(count: number, total: number): string {
 }
 
 function why(cl: ExploreClass, o: ExploreTextOptions): string {
+  return violationReasons(cl, o.never, o.hazardsForbidden);
+}
+
+/** Which of the file's explore settings a violating class breaks: `never: panic`, `hazards: forbidden`. */
+export function violationReasons(cl: Pick<ExploreClass, "outcome" | "hazards">, never: readonly string[], hazardsForbidden: boolean): string {
   const reasons: string[] = [];
-  if (o.never.includes(cl.outcome)) reasons.push(`never: ${cl.outcome}`);
-  if (o.hazardsForbidden && cl.hazards.length > 0) reasons.push("hazards: forbidden");
-  return reasons.join(", ");
+  if (never.includes(cl.outcome)) reasons.push(`never: ${cl.outcome}`);
+  if (hazardsForbidden && cl.hazards.length > 0) reasons.push("hazards: forbidden");
+  // A merge of shards knows only that a class violates, not the file's settings.
+  return reasons.length > 0 ? reasons.join(", ") : "explore settings";
 }
 
 export function exploreTextBlock(r: ExploreResult, o: ExploreTextOptions): string {
@@ -62,7 +71,7 @@ export function exploreTextBlock(r: ExploreResult, o: ExploreTextOptions): strin
     const hazards = cl.hazards.length === 0 ? "" : `  ${c.warn(`hazards: ${cl.hazards.join(", ")}`)}`;
     const violation = cl.violates ? `  ${c.bad(`VIOLATES ${why(cl, o)}`)}` : "";
     lines.push(`${mark} ${String(i + 1).padStart(2)}. ${String(cl.count).padStart(countW)} ${`(${share(cl.count, r.schedules)})`.padStart(8)}  ${outcome}  ${steps}${hazards}${violation}`);
-    lines.push(`        ${c.dim("replay:")} ${p(replayCommand(o.file, cl.witness, o.strategyArg, o.kernelArg))}`);
+    lines.push(`        ${c.dim("replay:")} ${p(replayCommand(o.file, cl.witness, o.strategyArg, o.kernelArg, o.command))}`);
   });
   return lines.join("\n") + "\n";
 }

@@ -87,8 +87,18 @@ function flagsJson(f: TraceEvent["flags"], keys: readonly string[]): string {
   return text;
 }
 
+/** What the CLI adds at the end of a document: `unexplored_races` for a file whose races the run did not explore. */
+export type Extra = { readonly [k: string]: Json };
+
+/** One file's trace as the JSON renderers take it. */
+export interface TraceOf {
+  trace: Trace;
+  file: string;
+  extra?: Extra;
+}
+
 /** The whole document for one file, without events when `events` is false (ndjson's last line). */
-export function traceJson(t: Trace, file: string, events = true): { [k: string]: Json } {
+export function traceJson(t: Trace, file: string, events = true, extra: Extra = {}): { [k: string]: Json } {
   return {
     format: "axptr-sim-trace/1",
     scenario: { name: t.scenario.name, file },
@@ -109,6 +119,7 @@ export function traceJson(t: Trace, file: string, events = true): { [k: string]:
     unfired: t.unfired.map((u) => ({ ...(u.event !== undefined ? { event: u.event } : {}), ...(u.race !== undefined ? { race: u.race } : {}), when: u.when, why: u.why })),
     expectations: t.expectations.map((e) => ({ what: e.what, met: e.met })),
     summary: t.summary,
+    ...extra,
   };
 }
 
@@ -117,18 +128,18 @@ export function traceJson(t: Trace, file: string, events = true): { [k: string]:
  * events stays readable and diffable. Made in pieces, so a huge trace (a
  * 64 MiB string value) is written without being copied into one string.
  */
-export function* jsonChunks(traces: readonly { trace: Trace; file: string }[], single: boolean): Generator<string> {
+export function* jsonChunks(traces: readonly TraceOf[], single: boolean): Generator<string> {
   if (single) {
     const first = traces[0];
-    if (first) yield* docChunks(first.trace, first.file, "");
+    if (first) yield* docChunks(first.trace, first.file, "", first.extra);
     else yield "null";
     yield "\n";
     return;
   }
   yield "[";
-  for (const [i, { trace, file }] of traces.entries()) {
+  for (const [i, { trace, file, extra }] of traces.entries()) {
     yield i === 0 ? "\n" : ",\n";
-    yield* docChunks(trace, file, "  ");
+    yield* docChunks(trace, file, "  ", extra);
   }
   yield "\n]\n";
 }
@@ -138,8 +149,8 @@ export function renderJson(traces: readonly { trace: Trace; file: string }[], si
   return [...jsonChunks(traces, single)].join("");
 }
 
-function* docChunks(trace: Trace, file: string, indent: string): Generator<string> {
-  const doc = traceJson(trace, file, false);
+function* docChunks(trace: Trace, file: string, indent: string, extra?: Extra): Generator<string> {
+  const doc = traceJson(trace, file, false, extra);
   const lines = (key: string, items: readonly Json[]): Generator<string> => listChunks(key, items, indent);
   let first = true;
   yield `${indent}{`;

@@ -138,6 +138,11 @@ export function flagsText(f: Flags, keys: readonly string[] = Object.keys(f)): s
   return set.length === 0 ? "all 0" : `${set.map(([k, v]) => `${p(k)}=${show(v)}`).join(" ")} rest 0`;
 }
 
+/** The reason a failing check or populate carries (run --explain): the handler's lines say theirs the same way. */
+function because(why: string | undefined, c: Palette): string {
+  return why === undefined ? "" : c.bad(` (${why})`);
+}
+
 function okText(ok: boolean, c: Palette): string {
   return ok ? c.ok("ok") : c.bad("fails");
 }
@@ -149,9 +154,9 @@ function describe(e: TraceEvent, c: Palette, back?: string): string {
     case "align-check":
       return `align check ${hex(e.addr)} % ${e.align}: ${okText(e.ok, c)}`;
     case "region-check":
-      return `region check ${range(e.addr, e.size)} needs ${e.access}: ${okText(e.ok, c)}`;
+      return `region check ${range(e.addr, e.size)} needs ${e.access}: ${okText(e.ok, c)}${because(e.why, c)}`;
     case "populate":
-      return `populate ${range(e.addr, e.size)}: ${e.ok ? c.ok("ok") : c.bad(e.errno ?? "stopped, the budget ran out")}`;
+      return `populate ${range(e.addr, e.size)}: ${e.ok ? c.ok("ok") : c.bad(e.errno ?? "stopped, the budget ran out")}${because(e.why, c)}`;
     case "page-mapped":
       return `page ${hex(e.addr)} mapped`;
     case "flag-set":
@@ -159,7 +164,7 @@ function describe(e: TraceEvent, c: Palette, back?: string): string {
     case "flag-clear":
       return c.accent(`access_user_memory ends${Object.keys(e.flags).length === 0 ? " (this design keeps no state)" : ": state cleared"}`);
     case "page-check":
-      return `page check ${hex(e.addr)}: ${okText(e.ok, c)}`;
+      return `page check ${hex(e.addr)}: ${okText(e.ok, c)}${because(e.why, c)}`;
     case "read":
     case "write":
     case "execute":
@@ -181,7 +186,7 @@ function describe(e: TraceEvent, c: Palette, back?: string): string {
       if (e.lock !== undefined) return c.bad(`lock ${e.lock}: already held by this thread: deadlock`);
       return e.decision === "deadlock" ? c.bad("address-space lock: already held by this thread: deadlock") : `address-space lock ${e.decision}`;
     case "check":
-      return `access check ${range(e.addr, e.size)} inside the user address space: ${okText(e.ok, c)}`;
+      return `access check ${range(e.addr, e.size)} inside the user address space: ${okText(e.ok, c)}${because(e.why, c)}`;
     case "nested-result":
       return `◀ nested ${e.op} → ${resultText(e.result)}`;
     case "run":

@@ -57,15 +57,21 @@ const Expected = z
   .meta({ id: "Expected", description: "a step's expectation (a panic's, without a message)" });
 
 /** Each event kind's own fields, beside seq, thread, step, cpu, kind, flags and nested. */
+/** Only on a refusal: the first address no area covers, the area without the access, no free frame. */
+const Why = z.string().meta({
+  description:
+    "why the check or populate failed (present only then): no area at ADDR, the area A..B is PERM: no ACCESS permission, no free frame for the page ADDR; the range passes 2^64; a vm_* access check's range below or past the user address space",
+});
+
 export const EVENT_FIELDS = {
   "step-start": { op: Op, args: z.string() },
   "align-check": { addr: Address, align: Exact, ok: z.boolean() },
-  "region-check": { addr: Address, size: Exact, access: z.string().meta({ description: "the access checked: read, write, execute, joined by + (read+write)" }), ok: z.boolean() },
-  populate: { addr: Address, size: Exact, ok: z.boolean(), errno: Errno.optional() },
+  "region-check": { addr: Address, size: Exact, access: z.string().meta({ description: "the access checked: read, write, execute, joined by + (read+write)" }), ok: z.boolean(), why: Why.optional() },
+  populate: { addr: Address, size: Exact, ok: z.boolean(), errno: Errno.optional(), why: Why.optional() },
   "page-mapped": { addr: Address },
   "flag-set": {},
   "flag-clear": {},
-  "page-check": { addr: Address, ok: z.boolean() },
+  "page-check": { addr: Address, ok: z.boolean(), why: Why.optional() },
   read: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
   write: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
   execute: { addr: Address, size: Exact, mode: Mode, interrupt: z.boolean().optional() },
@@ -78,7 +84,7 @@ export const EVENT_FIELDS = {
     decision: z.enum(["acquired", "released", "deadlock", "relock"]),
     lock: z.string().optional().meta({ description: "the lock, for a relock, or the `hold` lock re-taken (kernels.md section 8); absent for the address-space lock's own events" }),
   },
-  check: { addr: Address, size: Exact, ok: z.boolean() },
+  check: { addr: Address, size: Exact, ok: z.boolean(), why: Why.optional() },
   "nested-result": { op: Op, result: Result },
   run: { to: z.string(), to_cpu: Count, op: Op, args: z.string(), by: z.string().optional() },
   "run-result": { op: Op, result: RunResult, blocked_by: z.string().optional(), lock: z.string().optional().meta({ description: "the `hold` lock that blocked it (absent: the address-space lock)" }) },
@@ -114,6 +120,16 @@ export const TraceEventJson = z
   .meta({ id: "Event", description: "one event of the trace, keyed on kind" });
 
 const Hazard = z.strictObject({ kind: z.enum(HAZARDS), seq: z.int().min(1), message: z.string() });
+
+/** run and compare on a file with races: they ran it as if none fires (only then is the field there). */
+const UnexploredRaces = z
+  .strictObject({
+    count: z.int().min(1),
+    names: z.array(z.string()).meta({ description: "the races, in file order" }),
+    explore: z.string().meta({ description: "the command that explores them, as the user started the tool" }),
+  })
+  .optional()
+  .meta({ description: "present only for a file with races: this command ran it as if no race fires; explore runs every way they can" });
 
 export const TraceDocument = z
   .strictObject({
@@ -151,6 +167,7 @@ export const TraceDocument = z
       resolved: Count,
       expectations: z.strictObject({ met: Count, failed: Count }),
     }),
+    unexplored_races: UnexploredRaces,
   })
   .meta({ id: "Trace", description: "the result of one scenario" });
 
@@ -179,6 +196,7 @@ export const CompareDocument = z
           .meta({ description: "each run action that happened (only when one did under some strategy); result null when it ended the whole run" }),
       }),
     ),
+    unexplored_races: UnexploredRaces,
   })
   .meta({ id: "Compare", description: "one scenario under several strategies" });
 export type CompareJson = z.infer<typeof CompareDocument>;

@@ -10,7 +10,7 @@ import {
   PRIMITIVE_TYPES,
   type ActionSpec,
   type AreaSpec,
-  type ContentItemSpec,
+  type WriteContentsSpec,
   type ElementTypeSpec,
   type NestedStepSpec,
   type PrimitiveTypeName,
@@ -282,7 +282,7 @@ function checkArea(a: AreaSpec, path: KeyPath, ctx: Ctx): { start: bigint; end: 
 }
 
 /** Which kind a contents item is, and its element list when it has one. */
-export function contentKind(c: ContentItemSpec): { kind: "str" | "bytes" | "fill" | PrimitiveTypeName; values?: readonly bigint[] } {
+export function contentKind(c: WriteContentsSpec): { kind: "str" | "bytes" | "fill" | PrimitiveTypeName; values?: readonly bigint[] } {
   if (c.str !== undefined) return { kind: "str" };
   if (c.fill !== undefined) return { kind: "fill" };
   if (c.bytes !== undefined) return { kind: "bytes", values: c.bytes };
@@ -293,7 +293,7 @@ export function contentKind(c: ContentItemSpec): { kind: "str" | "bytes" | "fill
   return { kind: "bytes", values: [] };
 }
 
-export function contentLength(c: ContentItemSpec): bigint {
+export function contentLength(c: WriteContentsSpec): bigint {
   const { kind, values } = contentKind(c);
   if (kind === "str") return BigInt(Buffer.byteLength(c.str ?? "", "utf8"));
   if (kind === "fill") return c.len ?? 0n;
@@ -301,7 +301,7 @@ export function contentLength(c: ContentItemSpec): bigint {
   return BigInt(values?.length ?? 0) * elementInfo(kind).size;
 }
 
-function checkContentValues(c: ContentItemSpec, path: KeyPath, add: Ctx["add"]): void {
+function checkContentValues(c: WriteContentsSpec, path: KeyPath, add: Ctx["add"]): void {
   const { kind, values } = contentKind(c);
   if (kind === "str" || kind === "fill" || kind === "bytes" || !values) return;
   const [lo, hi] = primitiveRange(kind);
@@ -363,7 +363,9 @@ function checkStep(st: StepSpec | NestedStepSpec, path: KeyPath, add: Ctx["add"]
     if (st.op !== "vm_read" && st.use !== undefined && st.use !== "read") {
       if (!st.mut) add([...path, "use"], "use: { write } needs mut: true (a UserConstPtr gives a shared reference, which cannot be written)");
       const count = st.op === "get_as_slice" ? st.len : undefined;
-      checkValue(st.use.write, st.type, count, [...path, "use", "write"], add, "write");
+      const w = st.use.write;
+      if (isWriteContents(w)) checkWriteContents(w, elementInfo(st.type).size * (count ?? 1n), [...path, "use", "write"], add);
+      else checkValue(w, st.type, count, [...path, "use", "write"], add, "write");
     }
   }
   if (!("expect" in st) || st.expect === undefined || typeof st.expect === "string" || !("ok" in st.expect)) return;
@@ -412,6 +414,21 @@ function checkValue(v: RawValueSpec, t: ElementTypeSpec, count: bigint | undefin
   const [lo, hi] = primitiveRange(t as PrimitiveTypeName);
   if (n === undefined) add(path, `expected a ${typeName(t)} number, got ${Array.isArray(v) ? "a list" : JSON.stringify(v === null ? null : String(v))}`);
   else if (n < lo || n > hi) add(path, `${n} does not fit ${typeName(t)} (${lo}..${hi})`);
+}
+
+/** `use: { write }` holds contents (a map) rather than a value. */
+export function isWriteContents(w: RawValueSpec | WriteContentsSpec): w is WriteContentsSpec {
+  return w !== null && typeof w === "object" && !Array.isArray(w);
+}
+
+/** Contents written through a reference: their values fit their type, and their bytes fit the reference. */
+function checkWriteContents(c: WriteContentsSpec, size: bigint, path: KeyPath, add: Ctx["add"]): void {
+  checkContentValues(c, path, add);
+  // A fill without len fills the whole reference.
+  if (c.fill !== undefined && c.len === undefined) return;
+  const n = contentLength(c);
+  const { kind } = contentKind(c);
+  if (n > size) add([...path, kind === "fill" ? "len" : kind], `${n} bytes do not fit the reference, which has ${size} byte${size === 1n ? "" : "s"}`);
 }
 
 function typeName(t: ElementTypeSpec): string {

@@ -144,8 +144,8 @@ const intList = (t: PrimitiveTypeName) => {
 
 export const CONTENT_KINDS = ["str", "bytes", "fill", ...PRIMITIVE_TYPES] as const;
 
-export const ContentItem = strict({
-  at: U64,
+/** The bytes of a contents item, wherever they go: memory's contents and events' write say `at`, a reference's write starts at the reference. */
+const contentShape = {
   str: z.string().optional(),
   bytes: byteList.optional(),
   fill: integer(0n, 255n, "a byte 0..255").optional(),
@@ -162,7 +162,9 @@ export const ContentItem = strict({
   usize: intList("usize").optional(),
   isize: intList("isize").optional(),
   ptr: intList("ptr").optional(),
-}).superRefine((item, ctx) => {
+};
+
+export const ContentItem = strict({ at: U64, ...contentShape }).superRefine((item, ctx) => {
   exactlyOne(CONTENT_KINDS, "contents item")(item, ctx);
   if (item.fill !== undefined && item.len === undefined)
     ctx.addIssue({ code: "custom", path: ["len"], message: "a fill item needs len: how many bytes to fill" });
@@ -175,6 +177,22 @@ export const ContentItem = strict({
   dependentRequired: { fill: ["len"], len: ["fill"] },
 });
 export type ContentItemSpec = z.infer<typeof ContentItem>;
+
+/**
+ * `use: { write: { fill: 0 } }` and the other contents forms: the bytes the kernel stores through the
+ * reference, from its start (a real read() fills a buffer without naming each element). A fill
+ * without len fills the whole reference; what is written must fit in it.
+ */
+export const WriteContents = strict(contentShape).superRefine((item, ctx) => {
+  exactlyOne(CONTENT_KINDS, "use.write contents")(item, ctx);
+  if (item.fill === undefined && item.len !== undefined) ctx.addIssue({ code: "custom", path: ["len"], message: "len belongs to a fill item only" });
+}).meta({
+  id: "WriteContents",
+  description: "bytes stored through the reference from its start, as a contents item without at: str, bytes, fill (len optional: the whole reference), or a list of one element type",
+  ...exactlyOneJson(CONTENT_KINDS),
+  dependentRequired: { len: ["fill"] },
+});
+export type WriteContentsSpec = z.infer<typeof WriteContents>;
 
 export const Area = strict({
   name: z.string().min(1).optional(),
@@ -226,6 +244,9 @@ export type StepExpectSpec = z.infer<typeof StepExpect>;
 
 // ---- steps --------------------------------------------------------------------
 
+/** A map is contents; anything else a value (or a list of them), as before. */
+const WriteSpec = z.union([WriteContents, RawValue], { error: unionError("expected a value, a list of values, or contents such as { fill: 0 }") });
+
 /** `{ read: true }` says the same as `read` (the form kernels.md's cases use). */
 const readObject = strict({ read: z.literal(true) }).transform(() => "read" as const);
 
@@ -233,7 +254,7 @@ const ReadUse = z.union([z.literal("read"), readObject], {
   error: unionError("expected use: read or use: { read: true } (the kernel reads the result again)", ["read"]),
 });
 
-export const UseSpec = z.union([z.literal("read"), readObject, strict({ write: RawValue })], {
+export const UseSpec = z.union([z.literal("read"), readObject, strict({ write: WriteSpec })], {
   error: unionError("expected use: read, use: { read: true } or use: { write: VALUE }", ["read"]),
 });
 

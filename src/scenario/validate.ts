@@ -4,7 +4,8 @@ import { parseYaml, uniqueProblems } from "./load.js";
 import { isScalar } from "yaml";
 import { describe, parseNumberText, quoteString, quoteText, shownNumber } from "./numbers.js";
 import { nodeAt, offsetOf, problemAt, type KeyPath, type Problem } from "./problems.js";
-import { checkRules } from "./rules.js";
+import { checkRules, type RuleProblem } from "./rules.js";
+import { repaired, trustworthy } from "./repair.js";
 import { Scenario as ScenarioSchema, type ScenarioSpec, type ThreadSpec } from "./schema.js";
 import { closest } from "./suggest.js";
 
@@ -42,6 +43,7 @@ function loadEvery(text: string, file: string): LoadResult {
   const at = (path: readonly (string | number)[], message: string, atKey = false) =>
     problemAt(file, lines, offsetOf(doc, path, atKey), path, message);
 
+  const ruleAt = (p: RuleProblem) => at(p.path, p.atKey ? p.message : leadingNumberAsWritten(doc, p.path, p.message), p.atKey);
   // reportInput: the problems below look at what was found (a number as written, an empty file).
   const result = ScenarioSchema.safeParse(data, { error: messageFor, reportInput: true });
   if (!result.success) {
@@ -72,18 +74,26 @@ function loadEvery(text: string, file: string): LoadResult {
       if (iss.code === "custom" && params?.number === true) return [at(path, asWritten(doc, path, iss.input, iss.message))];
       return [at(path, iss.message)];
     });
-    return { ok: false, problems: sortProblems(problems.filter((p) => !(p.message.startsWith("required key") && suggested.has(JSON.stringify(p.path))))) };
+    const schemaProblems = problems.filter((p) => !(p.message.startsWith("required key") && suggested.has(JSON.stringify(p.path))));
+    // The rules too, on the file with what the schema refused taken out (a file past the limit already says enough).
+    const fixed = schemaProblems.length < MAX_PROBLEMS ? repaired(data, parseQuietly) : undefined;
+    const rules = fixed ? trustworthy(checkRules(fixed.spec), fixed.out).map((p) => ruleAt(p)) : [];
+    return { ok: false, problems: sortProblems([...schemaProblems, ...rules]) };
   }
   const spec = result.data;
   const ruleProblems = checkRules(spec);
-  if (ruleProblems.length > 0) {
-    return { ok: false, problems: sortProblems(ruleProblems.map((p) => at(p.path, p.atKey ? p.message : leadingNumberAsWritten(doc, p.path, p.message), p.atKey))) };
-  }
+  if (ruleProblems.length > 0) return { ok: false, problems: sortProblems(ruleProblems.map(ruleAt)) };
   const threads = spec.threads ?? [{ name: "main", cpu: 0, steps: [] }];
   return { ok: true, scenario: { ...spec, threads }, locate: (path) => lines.linePos(offsetOf(doc, path)) };
 }
 
 const MISSING = "required key is missing";
+
+/** The schema's verdict without the messages (the repaired copy's own problems are not reported). */
+function parseQuietly(data: unknown) {
+  const r = ScenarioSchema.safeParse(data);
+  return r.success ? { success: true as const, data: r.data } : { success: false as const, issues: r.error.issues };
+}
 
 /**
  * A number's message quotes the number as parsed (a bigint, a float); the

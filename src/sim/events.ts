@@ -48,12 +48,12 @@ interface Base {
 export type EventBody =
   | { kind: "step-start"; op: OpName; args: string }
   | { kind: "align-check"; addr: bigint; align: bigint; ok: boolean }
-  | { kind: "region-check"; addr: bigint; size: bigint; access: string; ok: boolean }
-  | { kind: "populate"; addr: bigint; size: bigint; ok: boolean; errno?: Errno }
+  | { kind: "region-check"; addr: bigint; size: bigint; access: string; ok: boolean; why?: string }
+  | { kind: "populate"; addr: bigint; size: bigint; ok: boolean; errno?: Errno; why?: string }
   | { kind: "page-mapped"; addr: bigint }
   | { kind: "flag-set" }
   | { kind: "flag-clear" }
-  | { kind: "page-check"; addr: bigint; ok: boolean }
+  | { kind: "page-check"; addr: bigint; ok: boolean; why?: string }
   | { kind: "read"; addr: bigint; size: bigint; mode: Mode; interrupt?: boolean }
   | { kind: "write"; addr: bigint; size: bigint; mode: Mode; interrupt?: boolean }
   | { kind: "execute"; addr: bigint; size: bigint; mode: Mode; interrupt?: boolean }
@@ -63,7 +63,7 @@ export type EventBody =
   | { kind: "migrate"; from: number; to: number }
   | { kind: "interrupt"; addr: bigint; access: Access }
   | { kind: "lock"; decision: LockDecision; lock?: string }
-  | { kind: "check"; addr: bigint; size: bigint; ok: boolean }
+  | { kind: "check"; addr: bigint; size: bigint; ok: boolean; why?: string }
   | { kind: "nested-result"; op: OpName; result: StepResult }
   | { kind: "run"; to: string; to_cpu: number; op: OpName; args: string; by?: string }
   | { kind: "run-result"; op: OpName; result: RunResult; blocked_by?: string; lock?: string }

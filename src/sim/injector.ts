@@ -1,7 +1,7 @@
 // Injected events (semantics section 5): which trigger fires when, and what
 // each action does to the machine.
 import { contentKind, spanOf } from "../scenario/rules.js";
-import type { ContentItemSpec, InjectedEventSpec, TriggerName } from "../scenario/schema.js";
+import type { ContentItemSpec, InjectedEventSpec, TriggerName, WriteContentsSpec } from "../scenario/schema.js";
 import { encode, elementInfo } from "../scenario/elements.js";
 import { hex } from "../scenario/numbers.js";
 import type { Access, Trace } from "./events.js";
@@ -295,7 +295,7 @@ export function writeContentsTo(aspace: AddressSpace, c: ContentItemSpec): void 
 }
 
 /** The bytes of a contents item (undefined for a fill, which is written page by page). */
-export function contentBytes(c: ContentItemSpec): Uint8Array | undefined {
+export function contentBytes(c: WriteContentsSpec): Uint8Array | undefined {
   // A race's write runs in thousands of schedules: its bytes are made once per item (callers only read them).
   if (CONTENT_BYTES.has(c)) return CONTENT_BYTES.get(c);
   const bytes = makeContentBytes(c);
@@ -303,9 +303,9 @@ export function contentBytes(c: ContentItemSpec): Uint8Array | undefined {
   return bytes;
 }
 
-const CONTENT_BYTES = new WeakMap<ContentItemSpec, Uint8Array | undefined>();
+const CONTENT_BYTES = new WeakMap<WriteContentsSpec, Uint8Array | undefined>();
 
-function makeContentBytes(c: ContentItemSpec): Uint8Array | undefined {
+function makeContentBytes(c: WriteContentsSpec): Uint8Array | undefined {
   const { kind, values } = contentKind(c);
   if (kind === "str") return new TextEncoder().encode(c.str ?? "");
   if (kind === "fill") return undefined;

@@ -70,6 +70,8 @@ export class Machine {
   eventCount = 0;
   /** False when only the outcome matters (an exploration): events are counted, not kept. */
   keepEvents = true;
+  /** A failing check or populate says why (run --explain); off by default, so traces are as they were. */
+  explain = false;
   readonly hazards: Hazard[] = [];
   used = 0n;
   lockHolder: string | null = null;
@@ -136,6 +138,7 @@ export class Machine {
   clone(): Machine {
     const c = new Machine(this.aspace.fork(), this.strategy.clone(), new Map(this.cpuOf), this.lockHeld, this.budget);
     c.keepEvents = this.keepEvents;
+    c.explain = this.explain;
     c.kernel = this.kernel;
     c.op = this.op;
     c.injections = this.injections;

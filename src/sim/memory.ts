@@ -2,6 +2,7 @@
 // and the axmm primitives. Sparse: every action costs in proportion to its
 // own range and to what lies in it (runs of present pages, fills, written
 // blocks), never to an area's size or to the whole address space.
+import { hex } from "../scenario/numbers.js";
 import type { Perms } from "../scenario/schema.js";
 import type { Access } from "./events.js";
 import { Hasher } from "./fingerprint.js";
@@ -155,6 +156,35 @@ export class AddressSpace {
       if (at >= end) return true;
     }
     return false;
+  }
+
+  /**
+   * Why checkRegionAccess refused [start, end): the first address no area covers, or the first
+   * area without the access. Looked for only after a refusal, so checks that pass cost nothing more.
+   */
+  regionRefusal(start: bigint, end: bigint, access: readonly Access[]): string {
+    let at = start;
+    for (let i = this.areaIndex(start); i < this.areas.length; i++) {
+      const a = this.areas[i] as Area;
+      if (a.start > at) break;
+      const missing = access.filter((x) => !a.perm[x]);
+      if (missing.length > 0) return `the area ${hex(a.start)}..${hex(a.end)} is ${permText(a.perm)}: no ${missing.join("+")} permission`;
+      at = a.end;
+      if (at >= end) return "";
+    }
+    return `no area at ${hex(at)}`;
+  }
+
+  /**
+   * Why populate of [start, end) gave ENOMEM, looked for after it did: the first page not present
+   * has no area (unmapped after the region check), or had no free frame.
+   */
+  populateRefusal(start: bigint, end: bigint): string {
+    for (let page = start; page < end; page += this.pageSize) {
+      if (!this.areaAt(page)) return `no area at ${hex(page)}: unmapped since the region check`;
+      if (!this.present.has(this.index(page))) return `no free frame for the page ${hex(page)}`;
+    }
+    return "";
   }
 
   private takeFrame(): boolean {
@@ -471,3 +501,8 @@ export class AddressSpace {
 
 export const minB = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 export const maxB = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+
+/** Permissions as a trace shows them: r, w, x or -, in that order. */
+function permText(p: Perms): string {
+  return `${p.read ? "r" : "-"}${p.write ? "w" : "-"}${p.execute ? "x" : "-"}`;
+}

@@ -1,8 +1,9 @@
 // The axptr operations with the crate's order of checks (semantics section 3).
 import { decode, elementInfo, encode, type ElementInfo } from "../scenario/elements.js";
 import { hex, U64_MAX } from "../scenario/numbers.js";
-import { scalarNumber } from "../scenario/rules.js";
-import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec } from "../scenario/schema.js";
+import { isWriteContents, scalarNumber } from "../scenario/rules.js";
+import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec, WriteContentsSpec } from "../scenario/schema.js";
+import { contentBytes } from "./injector.js";
 import type { Access, StepResult, Value } from "./events.js";
 import { kernelTouch, userTouch } from "./handler.js";
 import type { Token } from "./strategies/index.js";
@@ -145,13 +146,14 @@ function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, acc
   if (end > U64_MAX && m.kernel.rangeOverflowFails) {
     // try_from_start_size (kernels.md section 4): the check spends its unit and fails.
     m.spend();
-    m.emit({ kind: "region-check", addr: start, size, access: access.join("+"), ok: false });
+    m.emit({ kind: "region-check", addr: start, size, access: access.join("+"), ok: false, ...(m.explain ? { why: "the range passes 2^64: try_from_start_size fails" } : {}) });
     return EFAULT;
   }
   if (end > U64_MAX) overflow(m, start, size);
   m.spend();
   const inside = m.aspace.checkRegionAccess(start, end, access);
-  m.emit({ kind: "region-check", addr: start, size, access: access.join("+"), ok: inside });
+  // With --explain a refusal says why; without, the event is as goldens have it.
+  m.emit({ kind: "region-check", addr: start, size, access: access.join("+"), ok: inside, ...(inside || !m.explain ? {} : { why: m.aspace.regionRefusal(start, end, access) }) });
   if (!inside) return EFAULT;
   m.triggers.fire(m, "after-region-check");
 
@@ -165,7 +167,7 @@ function checkRegion(m: Machine, start: bigint, size: bigint, align: bigint, acc
   const limit = m.remaining;
   const r = m.aspace.populate(first, last, limit);
   m.spend(BigInt(r.mapped.length));
-  const failed = r.error === "ENOMEM" ? { errno: "ENOMEM" as const } : {};
+  const failed = r.error === "ENOMEM" ? { errno: "ENOMEM" as const, ...(m.explain ? { why: m.aspace.populateRefusal(first, last) } : {}) } : {};
   m.emit({ kind: "populate", addr: first, size: last - first, ok: r.error === undefined, ...failed });
   for (const page of r.mapped) m.emit({ kind: "page-mapped", addr: page });
   if (r.error === "limit") m.end({ status: "step-limit" });
@@ -248,17 +250,11 @@ export function elementValues(bytes: Uint8Array, info: ElementInfo, n: bigint): 
   return out;
 }
 
-function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | undefined, raw: RawValueSpec): StepResult {
-  const items = count === undefined ? [raw] : Array.isArray(raw) ? raw : [raw];
-  const size = Number(info.size);
-  const bytes = new Uint8Array(items.length * size);
-  items.forEach((item, i) => {
-    if (info.primitive) bytes.set(encode(scalarNumber(item) ?? 0n, size), i * size);
-    else if (Array.isArray(item)) bytes.set(item.map((b) => Number(scalarNumber(b) ?? 0n)), i * size);
-  });
+function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | undefined, raw: RawValueSpec | WriteContentsSpec): StepResult {
+  const { bytes, elements } = isWriteContents(raw) ? { bytes: writtenContents(raw, info.size * (count ?? 1n)), elements: count ?? 1n } : valueBytes(info, count, raw);
   const total = BigInt(bytes.length);
   // Zero-sized elements touch no memory, but each write is still a unit of work (as zero-sized reads are).
-  if (info.size === 0n) m.spend(BigInt(items.length));
+  if (info.size === 0n) m.spend(elements);
   for (const [lo, hi] of pageChunks(start, total, m.aspace.pageSize)) {
     if (m.outer) m.progress = () => `w|${lo}`;
     if (kernelTouch(m, lo, "write", { site: true, interrupt: false }) === "fixup") return EFAULT;
@@ -267,6 +263,24 @@ function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | 
     m.access("write", lo, hi - lo, "kernel");
   }
   return OK;
+}
+
+/** The bytes of a written value (or list of them), element by element. */
+function valueBytes(info: ElementInfo, count: bigint | undefined, raw: RawValueSpec): { bytes: Uint8Array; elements: bigint } {
+  const items = count === undefined ? [raw] : Array.isArray(raw) ? raw : [raw];
+  const size = Number(info.size);
+  const bytes = new Uint8Array(items.length * size);
+  items.forEach((item, i) => {
+    if (info.primitive) bytes.set(encode(scalarNumber(item) ?? 0n, size), i * size);
+    else if (Array.isArray(item)) bytes.set(item.map((b) => Number(scalarNumber(b) ?? 0n)), i * size);
+  });
+  return { bytes, elements: BigInt(items.length) };
+}
+
+/** Contents written through a reference of `size` bytes, from its start (validation made them fit; a fill without len fills it all). */
+function writtenContents(c: WriteContentsSpec, size: bigint): Uint8Array {
+  if (c.fill !== undefined) return new Uint8Array(Number(c.len ?? size)).fill(Number(c.fill));
+  return contentBytes(c) ?? new Uint8Array(0);
 }
 
 /** get_as_null_terminated / get_as_str: the scan inside access_user_memory; `scanned` is told the length found. */
@@ -578,7 +592,7 @@ function scan(
         if (page + P > U64_MAX) overflow(m, page, P);
         m.spend();
         const ok = m.aspace.checkRegionAccess(page, page + P, access);
-        m.emit({ kind: "page-check", addr: page, ok });
+        m.emit({ kind: "page-check", addr: page, ok, ...(ok || !m.explain ? {} : { why: m.aspace.regionRefusal(page, page + P, access) }) });
         if (!ok) return "EFAULT";
         page += P;
       }

@@ -41,6 +41,8 @@ export interface SimulateOptions {
   start?: AddressSpace;
   /** Watches every point from inside the run, with the state's fingerprint (an exploration forking there). */
   probe?: PointProbe;
+  /** A failing region check, page check or populate says why (`why`): run --explain. Off, the trace is as it always was. */
+  explain?: boolean;
 }
 
 /**
@@ -100,6 +102,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
   );
   m.kernel = kernel;
   m.keepEvents = options.keepEvents ?? true;
+  m.explain = options.explain ?? false;
   const races = options.races ?? [];
   const injector = new Injector(scenario.events, threadNames[0] ?? "main", races, options.onPoint, options.probe, options.pointsWanted);
   // An exploration keeps signatures, not traces: no memory pictures (most of a short run's allocations).

@@ -35,8 +35,16 @@ function checkAccess(m: Machine, ptr: bigint, size: bigint): boolean {
   m.spend();
   const end = ptr + size;
   const ok = ptr >= m.aspace.base && end <= m.aspace.end && end <= U64_MAX + 1n;
-  m.emit({ kind: "check", addr: ptr, size, ok });
+  // With --explain a refusal says why (issue 21, point 10); without, the event is as goldens have it.
+  m.emit({ kind: "check", addr: ptr, size, ok, ...(ok || !m.explain ? {} : { why: accessRefusal(m, ptr, end) }) });
   return ok;
+}
+
+/** Why check_access refused [ptr, end): the range passes 2^64, or starts below or ends past the user address space. */
+function accessRefusal(m: Machine, ptr: bigint, end: bigint): string {
+  if (end > U64_MAX + 1n) return "the range passes 2^64";
+  const space = `${hex(m.aspace.base)}..${hex(m.aspace.end)}`;
+  return ptr < m.aspace.base ? `the range starts below the user address space ${space}` : `the range ends past the user address space ${space}`;
 }
 
 /**

@@ -18,11 +18,12 @@ export function unprivileged(): { uid?: number; gid?: number } {
 
 export function cli(
   args: readonly string[],
-  opts: { input?: string; cwd?: string; env?: Record<string, string | undefined>; uid?: number; gid?: number } = {},
+  opts: { input?: string; cwd?: string; env?: Record<string, string | undefined>; uid?: number; gid?: number; script?: string } = {},
 ): CliResult {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, CI: undefined, GITHUB_ACTIONS: undefined, ...opts.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  // `script`: another path to the CLI (a link named as a global install's is), for what depends on how it was started.
+  const r = spawnSync(process.execPath, [opts.script ?? BIN, ...args], {
     encoding: "utf8",
     input: opts.input ?? "",
     cwd: opts.cwd ?? ROOT,

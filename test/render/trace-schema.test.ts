@@ -187,7 +187,7 @@ describe("the explore JSON Schema", () => {
         writeFileSync(file, JSON.stringify(doc));
         return file;
       });
-      const merged = cli(["explore", "--merge", ...shards]);
+      const merged = cli(["explore", "--merge", "--format", "json", ...shards]);
       expect(merged.stderr).toBe("");
       expect(explore(JSON.parse(merged.stdout))).toBe("valid");
     } finally {

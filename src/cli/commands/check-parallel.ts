@@ -10,7 +10,7 @@ import type { Problem } from "../../scenario/problems.js";
 import { runPool, servePool } from "../../workers/pool.js";
 import { TooManySchedules } from "../../explore/explore.js";
 import { grouped } from "./explore.js";
-import { exploreForGolden, outcomesPath, outcomesText, violations } from "../../check/outcomes.js";
+import { exploreForGolden, outcomesPath, outcomesText, violations, type Violation } from "../../check/outcomes.js";
 import { InputError } from "../errors.js";
 import { loadAll, simulateLoaded } from "../io.js";
 import { lookAt, type Seen } from "../files.js";
@@ -22,8 +22,8 @@ import { failedExpectations, goldenPath, goldenText } from "./check.js";
  * so that on every core too), or its problems.
  */
 export type Ready = { file: string; now: string; expectations: string[]; golden: Seen; outcomes?: Outcomes };
-/** A scenario with races: its outcome golden's text now, its violating classes in words, the line of `races` (for annotations), and that golden as found. */
-export type Outcomes = { now: string; violations: string[]; line: number; golden: Seen };
+/** A scenario with races: its outcome golden's text now, its violating classes, the line of `races` (for annotations), and that golden as found. */
+export type Outcomes = { now: string; violations: Violation[]; line: number; golden: Seen };
 export type Prepared =
   | Ready
   | { file: string; problems: Problem[]; tooLarge: boolean }
@@ -47,7 +47,7 @@ export function prepareOne(file: string): Prepared {
         const r = exploreForGolden(s);
         ready.outcomes = {
           now: outcomesText(r, s, file),
-          violations: violations(r, file),
+          violations: violations(r, s),
           line: loaded.locate?.(["races"]).line ?? 1,
           golden: lookAt(outcomesPath(file), "golden"),
         };

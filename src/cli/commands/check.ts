@@ -1,11 +1,11 @@
 // `check [PATH…]`: golden traces for CI. Reads scenarios and goldens, writes
 // goldens only with --update (atomically), reports in words, JUnit or GitHub annotations.
 // Every name and path it prints goes through printable() (p): see src/scenario/printable.ts.
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants, mkdirSync, unlinkSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { failureMessage, JUNIT_MARK, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
-import { outcomesPath } from "../../check/outcomes.js";
+import { outcomesPath, violationText } from "../../check/outcomes.js";
 import { palette } from "../../render/colors.js";
 import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
@@ -15,6 +15,9 @@ import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 import { fileProblem, headOf, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
 import { collect, identities, SCENARIO } from "../walk.js";
+import { invocation } from "../invocation.js";
+import { excluded, excludeGlobs } from "../glob.js";
+import { shellWord } from "../../render/explore-text.js";
 import { prepareEach } from "./check-parallel.js";
 
 export interface CheckOptions {
@@ -29,6 +32,14 @@ export interface CheckOptions {
   ci: boolean;
   /** GITHUB_ACTIONS is set: failures also become `::error` annotations. */
   github: boolean;
+  /** Scenarios (or goldens) whose goldens to write, as --update would, and no others. */
+  accept?: readonly string[];
+  /** With --update: remove obsolete goldens. */
+  prune?: boolean;
+  /** Globs of scenario paths not to check (--exclude, repeatable). */
+  exclude?: readonly string[];
+  /** A check that finds no scenario passes (as vitest's --passWithNoTests); by default it fails. */
+  passWithNoScenarios?: boolean;
 }
 
 /** Where check looks when given no path (format section 4). */
@@ -44,11 +55,17 @@ export function goldenPath(scenarioPath: string): string {
 }
 
 export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed; problems?: Problem[] } {
+  if (o.prune && !o.update) throw new UsageError("--prune removes obsolete goldens, and goldens change only with --update: add --update");
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
   if (o.force && !o.output) throw new UsageError("--force lets --output replace a file that is not a JUnit report of check: add --reporter junit --output FILE");
   const same = identities();
-  const { scenarios, traces: goldensSeen, problems } = collect(paths, same, DEFAULT_FOLDER);
+  const found = collect(paths, same, DEFAULT_FOLDER);
+  const { traces: goldensSeen, problems } = found;
+  // --exclude: those scenarios are not checked, and their goldens are not obsolete.
+  const globs = excludeGlobs(o.exclude ?? []);
+  const left = found.scenarios.filter((s) => excluded(s, globs.paths, globs.names));
+  const scenarios = found.scenarios.filter((s) => !excluded(s, globs.paths, globs.names));
 
   // Each golden belongs to one scenario (a.yaml and a.yml would share a.trace), and is never a scenario.
   const owner = new Map<string, string>();
@@ -58,6 +75,12 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     if (other !== undefined) problems.push(fileProblem(s, `its golden ${g} is also the golden of ${other}: rename one of the two`));
     else owner.set(same(g), s);
   }
+  // --accept PATH…: the goldens of those scenarios (or those goldens) are written as --update would, and no other.
+  const accepted = new Map((o.accept ?? []).map((p) => [same(p), p]));
+  const accepts = (file: string, golden: string) => accepted.has(same(file)) || accepted.has(same(golden));
+  for (const [id, p] of accepted)
+    if (!scenarios.some((s) => same(s) === id || same(goldenPath(s)) === id || same(outcomesPath(s)) === id))
+      throw new UsageError(`--accept ${p}: not a scenario of this check, nor one's golden (name a .yaml checked here, or its .trace or .outcomes)`);
   let report: Target | undefined;
   if (o.output) {
     const id = same(o.output);
@@ -103,7 +126,8 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     }
     const stored = read?.text;
     let r = judge(file, golden, now, stored, expectations);
-    if (o.update && r.status !== "passed" && (r.status === "missing" || r.diff)) {
+    const writing = o.update || accepts(file, golden);
+    if (writing && r.status !== "passed" && (r.status === "missing" || r.diff)) {
       // A golden records a trace whose expectations are met: --update does not write one that fails them.
       if (r.expectations.length > 0) {
         const verb = r.status === "missing" ? "not created" : "not updated";
@@ -119,7 +143,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       writes.push({ golden, text: now, ...(target.kind === "file" ? { mode: target.mode } : {}) });
       done.push(`${r.status === "missing" ? "created" : "updated"} ${golden}`);
       r = judge(file, golden, now, now, r.expectations);
-    } else if (o.update) done.push(`unchanged ${golden}`);
+    } else if (writing) done.push(`unchanged ${golden}`);
     return r;
   };
   for (const { file, now, expectations, golden, outcomes } of prepared) {
@@ -133,14 +157,22 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     }
     if (outcomes) {
       // The `.outcomes` golden of a scenario with races: judged like a trace golden; a violating class fails as an expectation does.
-      const oc = judgeGolden(file, outcomesPath(file), outcomes.now, outcomes.violations, outcomes.golden);
-      if (oc === undefined) continue;
+      const broken = outcomes.violations.map((v) => violationText(v, file, invocation()));
+      const judged = judgeGolden(file, outcomesPath(file), outcomes.now, broken, outcomes.golden);
+      if (judged === undefined) continue;
+      // A violating class is a failure of the scenario, not a golden still to create: it counts as failed, golden or not.
+      const oc: CaseResult = judged.status === "missing" && broken.length > 0 ? { ...judged, status: "failed", absent: true } : judged;
       results.push(oc);
       lines.set(oc, outcomes.line);
     }
   }
-  // Nothing is written unless every golden can be.
-  for (const folder of new Set(writes.map((w) => dirname(w.golden)))) {
+  // An outcome golden is live only while its scenario has races (an invalid scenario keeps both: it could not be looked at).
+  const raceless = new Set(prepared.filter((p) => p.outcomes === undefined).map((p) => same(outcomesPath(p.file))));
+  const goldenSet = new Set([...scenarios, ...left].flatMap((s) => [same(goldenPath(s)), same(outcomesPath(s))]).filter((g) => !raceless.has(g)));
+  const stale = goldensSeen.filter((t) => !goldenSet.has(same(t))).sort();
+  const why = (t: string) => (raceless.has(same(t)) ? "its scenario has no races" : "its scenario is gone");
+  // Nothing is written (or pruned) unless every golden can be.
+  for (const folder of new Set([...writes.map((w) => dirname(w.golden)), ...(o.prune ? stale.map((t) => dirname(t)) : [])])) {
     try {
       accessSync(folder, constants.W_OK);
     } catch (e) {
@@ -149,17 +181,17 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   }
   refuse(problems, o);
   const removed: string[] = [];
-  if (o.update) {
+  if (o.update || accepted.size > 0) {
     const folders = new Map(scenarios.map((s) => [same(dirname(goldenPath(s))), dirname(goldenPath(s))]));
     for (const folder of folders.values()) removed.push(...removeStaleTemporaries(folder));
   }
   for (const w of writes) writeAtomically(w.golden, w.text, "golden", w.mode);
-  const listed = [...removed.map((t) => `removed ${t} (left behind by an interrupted check --update)`), ...done];
-  // An outcome golden is live only while its scenario has races (an invalid scenario keeps both: it could not be looked at).
-  const raceless = new Set(prepared.filter((p) => p.outcomes === undefined).map((p) => same(outcomesPath(p.file))));
-  const goldenSet = new Set(scenarios.flatMap((s) => [same(goldenPath(s)), same(outcomesPath(s))]).filter((g) => !raceless.has(g)));
-  const obsolete = goldensSeen.filter((t) => !goldenSet.has(same(t))).sort();
-  const why = (t: string) => (raceless.has(same(t)) ? "its scenario has no races" : "its scenario is gone");
+  const listed: string[] = [...removed.map((t) => `removed ${t} (left behind by an interrupted check --update)`), ...done];
+  // --update --prune removes obsolete goldens (a link is removed, never what it points to), listing each.
+  const pruned = o.prune ? stale.filter((t) => pruneGolden(t, problems)) : [];
+  refuse(problems, o);
+  listed.push(...pruned.map((t) => `removed ${t} (obsolete: ${why(t)})`));
+  const obsolete = stale.filter((t) => !pruned.includes(t));
 
   for (const r of results) {
     if (r.status === "passed") {
@@ -170,24 +202,26 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
       out.push(`${c.bad("MISSING")} ${label(r)}: no ${isOutcomes(r) ? "outcome golden" : "golden trace"} ${p(r.golden)}`);
       for (const e of r.expectations) out.push(`  expectation failed: ${p(e)}`);
       // --update does not create the golden of a failed expectation: the scenario (or the simulator) must change first.
-      if (r.expectations.length === 0) out.push(`  create it with: npx axptr-sim check --update ${p(r.scenario)}`);
-      else out.push(`  fix the expectation in ${p(r.scenario)}, or the behaviour it describes (npx axptr-sim run ${p(r.scenario)})`);
+      if (r.expectations.length === 0) out.push(`  create it with: ${p(`${invocation()} check --update ${shellWord(r.scenario)}`)}`);
+      else out.push(fixLine(r));
       continue;
     }
     out.push(`${c.bad("FAIL")} ${label(r)}: ${p(failureMessage(r))}`);
-    for (const e of r.expectations) out.push(`  expectation failed: ${p(e)}`);
-    if (r.diff) {
-      // A stored golden is the user's file, and may hold anything: its lines are made printable too.
-      out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(p(l)) : l.startsWith("-") ? c.bad(p(l)) : p(l))));
-      out.push(`  if the change is intended: npx axptr-sim check --update ${p(r.scenario)}`);
-    }
-    // --update cannot mend a failed expectation: the scenario (or the simulator) must change.
-    if (r.expectations.length > 0) out.push(`  fix the expectation in ${p(r.scenario)}, or the behaviour it describes (npx axptr-sim run ${p(r.scenario)})`);
+    // An outcome golden's failed expectations are violating classes, each already saying so.
+    for (const e of r.expectations) out.push(isOutcomes(r) ? `  ${p(e)}` : `  expectation failed: ${p(e)}`);
+    // A stored golden is the user's file, and may hold anything: its lines are made printable too.
+    if (r.diff) out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(p(l)) : l.startsWith("-") ? c.bad(p(l)) : p(l))));
+    // One next step that works: --update cannot mend a failed expectation (it refuses), so it is offered only when none failed.
+    if (r.expectations.length > 0) out.push(isOutcomes(r) ? `  fix the behaviour a witness shows (replay it as above), or the explore settings in ${p(r.scenario)}` : fixLine(r));
+    else if (r.diff) out.push(`  if the change is intended: ${p(`${invocation()} check --update ${shellWord(r.scenario)}`)}`);
   }
   for (const f of invalid) out.push(`${c.bad("INVALID")} ${p(f)}: not checked (its problems are on standard error)`);
   for (const t of obsolete) out.push(`${o.strict ? c.bad("OBSOLETE") : c.warn("obsolete")} ${p(t)}: ${p(why(t))} (delete it${o.strict ? "" : "; --strict fails on it"})`);
   if (listed.length > 0) out.push("", ...listed.map(p));
 
+  // A check of nothing is most often a wrong path or a wrong glob in CI: it fails, as test runners do on "no tests found".
+  const none = scenarios.length === 0 && o.passWithNoScenarios !== true;
+  if (none) out.push(`${c.bad("NO SCENARIOS")} in ${p(paths.join(", "))}: no file named NAME.yaml or NAME.yml (--pass-with-no-scenarios passes anyway)`);
   const passed = results.filter((r) => r.status === "passed").length;
   const failed = results.filter((r) => r.status === "failed").length;
   const missing = results.filter((r) => r.status === "missing").length;
@@ -205,7 +239,8 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
   const stdout = out.join("\n") + "\n";
   const result = invalidProblems.length > 0 ? { stdout, problems: invalidProblems } : { stdout };
-  return bad > 0 ? { ...result, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) } : result;
+  if (bad > 0) return { ...result, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) };
+  return none ? { ...result, failed: new CheckFailed("check failed: no scenarios found") } : result;
 }
 
 
@@ -219,6 +254,22 @@ function makeFolderFor(path: string): void {
     const reason = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
     throw new UsageError(`--output ${path}: cannot make its folder ${folder}: ${reason}`);
   }
+}
+
+/** Removes an obsolete golden; a failure is a problem of that file (the check then exits 2). */
+function pruneGolden(path: string, problems: Problem[]): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (e) {
+    problems.push(fileProblem(path, `cannot remove this obsolete golden: ${reasonOf(e)}`));
+    return false;
+  }
+}
+
+/** What to do about a failed expectation: the scenario (or the simulator) must change; the run shows it. */
+function fixLine(r: CaseResult): string {
+  return `  ${p(`fix the expectation in ${r.scenario}, or the behaviour it describes (${invocation()} run ${shellWord(r.scenario)})`)}`;
 }
 
 function isOutcomes(r: CaseResult): boolean {

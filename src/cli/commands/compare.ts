@@ -5,6 +5,7 @@ import type { StrategyName } from "../../sim/simulate.js";
 import { UsageError } from "../errors.js";
 import { loadAll, simulateLoaded } from "../io.js";
 import { kernelInEffect, parseKernel, withKernel } from "../kernel.js";
+import { unexploredRaces } from "../unexplored.js";
 
 export interface CompareOptions {
   /** Comma-separated; default: the five strategies, and global-flag last when a kernel is named. */
@@ -16,7 +17,7 @@ export interface CompareOptions {
 }
 
 /** `compare FILE`: informs, so it never fails on the file's expectations. */
-export function compareCommand(file: string, o: CompareOptions): string {
+export function compareCommand(file: string, o: CompareOptions): { stdout: string; stderr?: string } {
   const kernel = parseKernel(o.kernel, true);
   const [loaded] = loadAll([file]);
   if (!loaded) throw new UsageError(`${file}: nothing to compare`);
@@ -42,5 +43,8 @@ export function compareCommand(file: string, o: CompareOptions): string {
     runs = [...new Set(names)].map((strategy) => ({ strategy, trace: simulateLoaded(l, { strategy: strategy as StrategyName }) }));
     named = k;
   }
-  return o.format === "json" ? renderCompareJson(name, file, runs, named) : renderCompareText(name, file, runs, o.color, named);
+  // The races this command ran as if none fires, explored under the --kernel given here (one kernel, or each).
+  const unexplored = unexploredRaces(file, loaded.scenario, "compare", o.kernel);
+  if (o.format === "json") return { stdout: renderCompareJson(name, file, runs, named, unexplored?.json) };
+  return { stdout: renderCompareText(name, file, runs, o.color, named), ...(unexplored ? { stderr: unexplored.line + "\n" } : {}) };
 }

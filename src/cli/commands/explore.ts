@@ -9,12 +9,16 @@ import { exploreJson, renderExploreJson } from "../../render/explore-json.js";
 import { exploreTextAll, exploreTextBlock } from "../../render/explore-text.js";
 import type { Json } from "../../render/json.js";
 import { ALL_STRATEGIES, STRATEGIES } from "../../scenario/schema.js";
-import { KERNELS } from "../../scenario/kernels.js";
+import { isStarry, KERNELS } from "../../scenario/kernels.js";
+import { printable as p } from "../../scenario/printable.js";
 import { checkStrategyOption, parseKernel, withKernel } from "../kernel.js";
 import { TraceTooLarge } from "../../sim/machine.js";
 import type { StrategyName } from "../../sim/simulate.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
-import { loadAll, readInput, type Loaded } from "../io.js";
+import { loadAll, loadEach, readInput, type Loaded } from "../io.js";
+import { invocation, pathFromHere } from "../invocation.js";
+import { fileFromJson, resultFromJson } from "../../explore/from-json.js";
+import { replayCommand } from "../../render/explore-text.js";
 
 /** The largest shard --merge reads: a class's witness may hold megabytes of values. */
 const MAX_SHARD_BYTES = 64 * 1024 * 1024;
@@ -139,7 +143,8 @@ export function exploreCommand(files: readonly string[], o: ExploreCommandOption
   else {
     const never = l.scenario.explore?.never ?? [];
     const hazardsForbidden = l.scenario.explore?.hazards === "forbidden";
-    const base = { color: o.color, file: l.file, never, hazardsForbidden };
+    // The replay commands run as printed from here: the tool as the user started it, the file from the current folder.
+    const base = { color: o.color, file: pathFromHere(l.file), never, hazardsForbidden, command: invocation() };
     stdout = all
       ? exploreTextAll(results, { ...base, ...(o.kernel !== undefined && !byKernel ? { kernelArg: o.kernel } : {}) }, byKernel)
       : exploreTextBlock(results[0] as ExploreResult, { ...base, ...(o.strategy !== undefined ? { strategyArg: o.strategy } : {}), ...(o.kernel !== undefined ? { kernelArg: o.kernel } : {}) });
@@ -149,8 +154,8 @@ export function exploreCommand(files: readonly string[], o: ExploreCommandOption
   return violations ? { stdout, failed: new CheckFailed("") } : { stdout };
 }
 
-/** `explore --merge`: every file is a shard document (or, for --strategy all, an array of them). */
-export function mergeCommand(files: readonly string[]): { stdout: string; failed?: CheckFailed } {
+/** `explore --merge`: every file is a shard document (or, for --strategy all, an array of them). Text by default, as explore. */
+export function mergeCommand(files: readonly string[], o: { format: "text" | "json"; color: boolean } = { format: "json", color: false }): { stdout: string; stderr?: string; failed?: CheckFailed } {
   if (files.length === 0) throw new UsageError("explore --merge needs the shards' JSON files");
   const docs = files.map((file) => {
     // Read as a scenario is (bounded, folders and unreadable files refused in words), with room for large classes.
@@ -172,12 +177,67 @@ export function mergeCommand(files: readonly string[]): { stdout: string; failed
       for (const d of docs) if ((d.doc as Json[]).length !== n) throw new MergeError(`${d.file} holds ${(d.doc as Json[]).length} strategies, ${docs[0]?.file} ${n}`);
       merged = Array.from({ length: n }, (_, i) => mergeShards(docs.map((d) => ({ doc: (d.doc as Json[])[i] ?? null, where: `${d.file}[${i}]` }))));
     } else merged = mergeShards(docs.map((d) => ({ doc: d.doc, where: d.file })));
-    const list = Array.isArray(merged) ? merged : [merged];
-    const violations = list.some((m) => m !== null && typeof m === "object" && !Array.isArray(m) && typeof m.violations === "number" && m.violations > 0);
-    const stdout = `${JSON.stringify(merged, null, 2)}\n`;
-    return violations ? { stdout, failed: new CheckFailed("") } : { stdout };
+    const results = (Array.isArray(merged) ? merged : [merged]).map(resultFromJson);
+    const file = pathFromHere(fileFromJson(Array.isArray(merged) ? (merged[0] ?? null) : merged));
+    const stdout = o.format === "json" ? `${JSON.stringify(merged, null, 2)}\n` : mergedText(results, file, o.color);
+    // A merge is the last step of a CI job whose output goes to a file: a violation is explained on standard error too.
+    const said = violationLines(results, file);
+    return said.length > 0 ? { stdout, stderr: said.join("\n") + "\n", failed: new CheckFailed("") } : { stdout };
   } catch (e) {
     if (e instanceof MergeError) throw new UsageError(`explore --merge: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * The explore settings of the file the shards name, when it is there and is that scenario (a CI job's checkout):
+ * they are not in the JSON. Otherwise none: a violating class then says only that it violates the file's settings.
+ */
+function settingsOf(file: string, name: string): { never: readonly string[]; hazardsForbidden: boolean } {
+  const [l] = file === "-" || !existsSync(file) ? [] : loadEach([file]).loaded;
+  if (!l || l.scenario.name !== name) return { never: [], hazardsForbidden: false };
+  return { never: l.scenario.explore?.never ?? [], hazardsForbidden: l.scenario.explore?.hazards === "forbidden" };
+}
+
+/**
+ * Merged shards as explore prints them; replays name the strategy (whether the shards' was the file's own is not in their JSON)
+ * and the kernel the documents name, except a starry-* kernel's strategy, which it fixes (and --strategy beside it is refused).
+ * Several documents differing by kernel are explore --kernel all's: one line per kernel, each replayed with its --kernel.
+ */
+function mergedText(results: readonly ExploreResult[], file: string, color: boolean): string {
+  const base = { color, file, ...settingsOf(file, results[0]?.scenario ?? ""), command: invocation() };
+  const kernels = new Set(results.map((r) => r.machine.kernel));
+  if (results.length > 1 && kernels.size > 1) return exploreTextAll(results, base, true);
+  if (results.length > 1) return exploreTextAll(results, { ...base, ...kernelOf(results[0] as ExploreResult) });
+  const [r] = results as [ExploreResult];
+  return exploreTextBlock(r, { ...base, ...replayArgs(r) });
+}
+
+/** The --kernel a merged result's replay repeats (none when no kernel was named). */
+function kernelOf(r: ExploreResult): { kernelArg?: string } {
+  return r.machine.kernel !== undefined ? { kernelArg: r.machine.kernel } : {};
+}
+
+/** The --kernel and --strategy a merged result's replay names. */
+function replayArgs(r: ExploreResult): { kernelArg?: string; strategyArg?: string } {
+  return { ...kernelOf(r), ...(r.machine.kernel !== undefined && isStarry(r.machine.kernel) ? {} : { strategyArg: r.machine.strategy }) };
+}
+
+/** Each violating class in one line with the command that replays it (a merge's explanation on standard error). */
+export function violationLines(results: readonly ExploreResult[], file: string): string[] {
+  const out: string[] = [];
+  const byKernel = new Set(results.map((r) => r.machine.kernel)).size > 1;
+  for (const r of results) {
+    if (r.violations === 0) continue;
+    const bad = r.classes.map((c, i) => ({ c, i })).filter(({ c }) => c.violates);
+    const under = results.length > 1 ? ` under ${byKernel ? (r.machine.kernel ?? "") : r.machine.strategy}` : "";
+    // Shards of --kernel all replay as explore --kernel all prints them: each with its --kernel (and the file's strategy).
+    const { kernelArg, strategyArg } = byKernel ? { ...kernelOf(r), strategyArg: undefined } : replayArgs(r);
+    out.push(p(`axptr-sim: ${file}${under}: ${bad.length} class${bad.length === 1 ? "" : "es"} (${r.violations} schedule${r.violations === 1 ? "" : "s"}) violate${bad.length === 1 ? "s" : ""} the file's explore settings:`));
+    for (const { c, i } of bad) {
+      const hazards = c.hazards.length > 0 ? `, hazards ${c.hazards.join(", ")}` : "";
+      out.push(p(`  class ${i + 1}: ${c.count} schedule${c.count === 1 ? "" : "s"}, outcome ${c.outcome}${hazards}; replay: ${replayCommand(file, c.witness, strategyArg, kernelArg, invocation())}`));
+    }
+  }
+  return out;
 }

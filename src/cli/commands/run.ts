@@ -9,6 +9,7 @@ import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadEach, scenarioFiles, simulateLoaded } from "../io.js";
 import { checkStrategyOption, withKernel } from "../kernel.js";
 import type { KernelName } from "../../scenario/kernels.js";
+import { unexploredRaces } from "../unexplored.js";
 
 export type Format = "text" | "json" | "ndjson" | "mermaid";
 
@@ -23,11 +24,19 @@ export interface RunOptions {
   color: boolean;
   /** mermaid: each diagram in a Markdown code fence. */
   fences?: boolean;
+  /** --replay: run a token whose pairs the run does not all reach, those races unfired (explore.md section 6); by default refused. */
+  allowUnfired?: boolean;
+  /** Each failing region check, page check and populate says why (text and JSON); off, the output is as it always was. */
+  explain?: boolean;
 }
 
 /** `run PATH…` (files, folders: their scenarios, sorted; -): the output to print, and whether every expectation was met. */
-export function runCommand(paths: readonly string[], opts: RunOptions): { output: Iterable<string>; failed?: CheckFailed } {
+export function runCommand(paths: readonly string[], opts: RunOptions): { output: Iterable<string>; stderr?: string; failed?: CheckFailed } {
   if (opts.fences && opts.format !== "mermaid") throw new UsageError("--fences wraps Mermaid diagrams in code fences: add --format mermaid");
+  if (opts.allowUnfired && opts.replay === undefined) throw new UsageError("--allow-unfired is about the pairs of a --replay token: add --replay TOKEN, or leave it out");
+  if (opts.explain && opts.format === "mermaid") throw new UsageError("--explain adds reasons to the trace's lines: --format mermaid does not show them (use text, json or ndjson)");
+  // An option a format would ignore is refused, as --fences is: the user asked for something they would not get.
+  if (opts.quiet && opts.format !== "text") throw new UsageError(`--quiet shortens the text trace: --format ${opts.format} does not use it (leave out --quiet, or use --format text)`);
   const { files, problems } = scenarioFiles(paths);
   const { loaded, problems: fileProblems } = loadEach(files);
   // When any file is invalid, nothing runs (format section 3).
@@ -36,16 +45,24 @@ export function runCommand(paths: readonly string[], opts: RunOptions): { output
   const effective = loaded.map((l) => (checkStrategyOption(l, opts.strategy, opts.kernel), withKernel(l, opts.kernel)));
   const traces = effective.map(({ file, scenario }) => {
     const races = opts.replay === undefined ? undefined : replayed(file, scenario, opts.replay);
-    return { file, trace: simulateLoaded({ file, scenario }, { ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { races } : {}) }) };
+    // A replay explores the schedule the user asked for: only a plain run says that races went unexplored.
+    const unexplored = opts.replay === undefined ? unexploredRaces(file, scenario, "run", opts.kernel) : undefined;
+    const trace = simulateLoaded({ file, scenario }, { ...(opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { races } : {}), ...(opts.explain ? { explain: true } : {}) });
+    if (opts.replay !== undefined && !opts.allowUnfired) refuseUnplaced(file, opts.replay, trace);
+    return { file, trace, ...(unexplored ? { unexplored } : {}) };
   });
+  const json = opts.format === "json" || opts.format === "ndjson";
+  const said = json ? [] : traces.flatMap((t) => (t.unexplored ? [t.unexplored.line] : []));
+  const stderr = said.length > 0 ? { stderr: said.map((l) => l + "\n").join("") } : {};
+  const docs = traces.map(({ file, trace, unexplored }) => ({ file, trace, ...(unexplored ? { extra: unexplored.json } : {}) }));
   let output: Iterable<string>;
-  if (opts.format === "json") output = jsonChunks(traces, paths.length === 1 && files[0] === paths[0]) /* one file: a document; a folder: an array */;
-  else if (opts.format === "ndjson") output = ndjsonChunks(traces);
+  if (opts.format === "json") output = jsonChunks(docs, paths.length === 1 && files[0] === paths[0]) /* one file: a document; a folder: an array */;
+  else if (opts.format === "ndjson") output = ndjsonChunks(docs);
   else if (opts.format === "mermaid") output = [renderMermaidAll(traces, { color: opts.color, fences: opts.fences ?? false })];
   else output = textOf(traces, opts);
   output = batched(output);
   const failed = traces.reduce((n, t) => n + t.trace.summary.expectations.failed, 0);
-  return failed > 0 ? { output, failed: new CheckFailed(`${failed} expectation${failed === 1 ? "" : "s"} failed`) } : { output };
+  return failed > 0 ? { output, ...stderr, failed: new CheckFailed(`${failed} expectation${failed === 1 ? "" : "s"} failed`) } : { output, ...stderr };
 }
 
 /** Text traces one after another, a blank line between them. */
@@ -85,4 +102,18 @@ function replayed(file: string, scenario: Parameters<typeof parseToken>[0], toke
   const r = parseToken(scenario, token);
   if (!r.ok) throw new UsageError(`${file}: --replay '${token}': ${r.message}`);
   return raceEvents(scenario, r.schedule);
+}
+
+/**
+ * A replay whose pair the run never reaches (a step since removed, a renamed thread) would pass for a known
+ * failure: it is refused, naming the pair (exit 2), unless --allow-unfired (explore.md section 6's behaviour:
+ * that race is left unfired). Every pair of explore's own witnesses is reached.
+ */
+function refuseUnplaced(file: string, token: string, trace: Trace): void {
+  const [u] = trace.unfired.filter((x) => x.race !== undefined);
+  if (u === undefined) return;
+  const pair = token.split("+").find((p) => p.startsWith(`${u.race}@`)) ?? `${u.race}@${u.when}`;
+  throw new UsageError(
+    `${file}: --replay '${token}': the pair ${pair} cannot be placed: ${u.why}; the token no longer fits the file (was it made from an older version?); --allow-unfired runs it with that race unfired`,
+  );
 }
