@@ -28,16 +28,9 @@ export class Hasher {
   }
 
   string(s: string): void {
-    let a = this.a;
-    let b = this.b;
-    for (let i = 0; i < s.length; i++) {
-      const x = s.charCodeAt(i);
-      a = Math.imul(a ^ x, 0x01000193);
-      b = Math.imul(b ^ x, 0x5bd1e995) ^ (b >>> 15);
-    }
+    this.chars(s);
     // The length ends each string: "ab","c" and "a","bc" differ.
-    this.a = Math.imul(a ^ s.length ^ 0x9e3779b9, 0x01000193);
-    this.b = b;
+    this.a = Math.imul(this.a ^ s.length ^ 0x9e3779b9, 0x01000193);
   }
 
   /** A string's characters, without marking where it ends: pieces of one text in any cut hash alike. */
