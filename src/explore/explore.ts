@@ -14,7 +14,7 @@
 import type { HazardKind } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { Outcome } from "../sim/events.js";
-import type { Fork, PointProbe, StatePrint } from "../sim/injector.js";
+import type { Fork, PointProbe } from "../sim/injector.js";
 import { kernelProfile, type ClosedAt } from "../sim/kernels/index.js";
 import type { Trace } from "../sim/events.js";
 import { MAX_EVENTS, TraceTooLarge } from "../sim/machine.js";
@@ -61,10 +61,16 @@ interface Band {
   cells: (Entry | undefined)[];
 }
 
-/** A subtree's result: bands[l] for l more pairs; the most events a run under it ends with. */
+/**
+ * A subtree's result: bands[l] for l more pairs; the most events a run under
+ * it ends with; the most units of work one spends, and whether one ran out
+ * of budget (then its result depended on the units spent before it).
+ */
 interface Sub {
   bands: Band[];
   maxEvents: number;
+  maxUnits: bigint;
+  limited: boolean;
 }
 
 /** A fork: race `race` fired at `occ`, and what follows. */
@@ -74,11 +80,26 @@ interface Child {
   sub: Sub;
 }
 
+/** A state's key: its fingerprint's two halves. */
+interface Key {
+  high: number;
+  low: number;
+}
+
+/** A sub-result worked out, with its state's other half (states whose high halves are equal share a bucket). */
+interface Known {
+  low: number;
+  sub: Sub;
+  events: number;
+  units: bigint;
+}
+
 /** A point the run reached from a fork: its state's key (undefined: merged with none), its forks. */
 interface Link {
-  key: StatePrint | undefined;
+  key: Key | undefined;
   children: Child[];
   events: number;
+  units: bigint;
 }
 
 /** The engine cannot give the reference's exact answer here (a trace near its cap): the reference runs instead. */
@@ -113,8 +134,12 @@ function addShifted(into: Band, from: Band, offset: number, pair: Child | undefi
 function combine(children: readonly Child[], rest: Sub, levels: number, n: number): Sub {
   if (children.length === 0) return rest;
   const bands: Band[] = [rest.bands[0] as Band];
-  let maxEvents = rest.maxEvents;
-  for (const c of children) maxEvents = Math.max(maxEvents, c.sub.maxEvents);
+  let { maxEvents, maxUnits, limited } = rest;
+  for (const c of children) {
+    maxEvents = Math.max(maxEvents, c.sub.maxEvents);
+    if (c.sub.maxUnits > maxUnits) maxUnits = c.sub.maxUnits;
+    limited ||= c.sub.limited;
+  }
   for (let l = 1; l <= levels; l++) {
     const band: Band = { total: 0, cells: [] };
     let offset = 0;
@@ -128,7 +153,13 @@ function combine(children: readonly Child[], rest: Sub, levels: number, n: numbe
     if (b !== undefined && b.total > 0) addShifted(band, b, offset, undefined, n);
     bands.push(band);
   }
-  return { bands, maxEvents };
+  return { bands, maxEvents, maxUnits, limited };
+}
+
+function popcount(x: number): number {
+  let n = 0;
+  for (let y = x; y !== 0; y &= y - 1) n++;
+  return n;
 }
 
 function occurrenceOf(thread: string, step: number, at: Occurrence["at"], k: bigint | undefined, closed?: ClosedAt): Occurrence {
@@ -144,8 +175,8 @@ function sameOccurrence(o: Occurrence, thread: string, step: number, at: Occurre
 
 /** Works out sub-results from forks, merging equal states. */
 class Engine {
-  /** Sub-results by state: by the address space's print first (one string object for many states, hashed once), then the rest. */
-  private readonly memo = new Map<string, Map<string, { sub: Sub; events: number }>>();
+  /** Sub-results by state: by the high half of its fingerprint, then the low. */
+  private readonly memo = new Map<number, Known[]>();
   private readonly start: AddressSpace;
   /** The kernel retries a fault it cannot resolve (kernels.md section 2): its handler keeps a count the state does not show. */
   private readonly retries: boolean;
@@ -170,9 +201,14 @@ class Engine {
     private readonly live = true,
   ) {
     this.start = initialMemory(s);
+    this.budget = s.machine.budget;
+    this.races = s.races;
     this.retries = kernelProfile(s.machine.kernel).unresolved === "retry";
     this.readsWanted = s.races.some((r) => r.at === undefined || r.at.includes("before-read"));
   }
+
+  private readonly budget: bigint;
+  private readonly races: Scenario["races"];
 
   /** Some race may fire at a before-read point (one for each element a scan or use reads). */
   private readonly readsWanted: boolean;
@@ -204,14 +240,24 @@ class Engine {
           from = last.race + 1;
         }
         // Under a retrying kernel a fault's point holds the handler's own count of retries, undescribed: merged with none.
-        const state = this.retries && at === "page-fault" ? undefined : print();
-        const key = state === undefined ? undefined : { space: state.space, rest: `${used}|${from}|${at}|${count ?? ""}|${state.rest}` };
-        if (key !== undefined) {
-          const known = this.memo.get(key.space)?.get(key.rest);
+        const more = k < this.depth;
+        const state = this.retries && at === "page-fault" ? undefined : print({ faults: more && this.mayTake(used, "page-fault"), checks: more && this.mayTake(used, "page-check") });
+        let key: Key | undefined;
+        let units = 0n;
+        if (state !== undefined) {
+          const h = state.hash;
+          units = state.units;
+          // Where the schedule is besides the machine: the races placed, the first one still placeable here, the point.
+          h.int(used);
+          h.int(this.firstPlaceable(used, from, thread, step, at, count, closed));
+          h.string(at);
+          h.num(count === undefined ? 0 : Number(count) + 1);
+          key = { high: h.high, low: h.low };
+          const known = this.find(key, units);
           if (known !== undefined) {
             const maxEvents = known.sub.maxEvents - known.events + events;
             if (maxEvents > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
-            hit = { bands: known.sub.bands, maxEvents };
+            hit = { bands: known.sub.bands, maxEvents, maxUnits: known.sub.maxUnits - known.units + units, limited: known.sub.limited };
             throw stop;
           }
         }
@@ -220,11 +266,15 @@ class Engine {
         const occ = occurrenceOf(thread, step, at, count, closed);
         const children = this.forks(pairs, used, occ, from, fork);
         if (k === 0) for (const c of children) for (const b of c.sub.bands) this.covered += b.total;
-        chain.push({ key, children, events });
+        chain.push({ key, children, events, units });
       },
       // Each element's before-read is a point only where some race may take one: a scan no race can stop in runs through.
       perElement: () => active && this.readsWanted,
+      end: (units) => {
+        finalUnits = units;
+      },
     };
+    let finalUnits = 0n;
     let rest: Sub;
     try {
       // A fork goes on in a copy of its parent's run where the parent can be copied there; else the schedule runs from the start.
@@ -233,7 +283,7 @@ class Engine {
       const summary = summarize(trace);
       const cells: (Entry | undefined)[] = [];
       cells[this.classOf(summary) * this.n] = { count: 1, min: 0, wit: null };
-      rest = { bands: [{ total: 1, cells }], maxEvents: trace.summary.events };
+      rest = { bands: [{ total: 1, cells }], maxEvents: trace.summary.events, maxUnits: finalUnits, limited: trace.outcome === "step-limit" };
       if (!fired && before !== undefined) {
         // The run ended while a point's events fired: races not yet placed there may still be, and change nothing.
         const from = active ? 0 : (last as Pair).race + 1;
@@ -249,9 +299,10 @@ class Engine {
       const link = chain[i] as Link;
       rest = combine(link.children, rest, levels, this.n);
       if (link.key !== undefined) {
-        let bySpace = this.memo.get(link.key.space);
-        if (bySpace === undefined) this.memo.set(link.key.space, (bySpace = new Map()));
-        bySpace.set(link.key.rest, { sub: rest, events: link.events });
+        const bucket = this.memo.get(link.key.high);
+        const known = { low: link.key.low, sub: rest, events: link.events, units: link.units };
+        if (bucket === undefined) this.memo.set(link.key.high, [known]);
+        else bucket.push(known);
       }
     }
     if (k === 0) {
@@ -259,6 +310,44 @@ class Engine {
       this.firsts.unshift(...firsts);
     }
     return rest;
+  }
+
+  /**
+   * A state worked out that equals this one, `units` spent: the same units, or
+   * (no run under it ran out of budget) any, as long as the most a run under
+   * it spends, moved by the difference, stays within the budget.
+   */
+  private find(key: Key, units: bigint): Known | undefined {
+    const bucket = this.memo.get(key.high);
+    if (bucket !== undefined)
+      for (const k of bucket) if (k.low === key.low && (k.units === units || (!k.sub.limited && k.sub.maxUnits - k.units + units <= this.budget))) return k;
+    return undefined;
+  }
+
+  /** Whether a race not placed yet may fire at the nth `at` point of a step (then the step's count of them is part of a state). */
+  private mayTake(used: number, at: "page-fault" | "page-check"): boolean {
+    for (let r = 0; r < this.races.length; r++) {
+      if ((used & (1 << r)) !== 0) continue;
+      const on = (this.races[r] as Scenario["races"][number]).at;
+      if (on === undefined || on.includes(at)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The first race, from `from` on, that may still be placed at this point
+   * (the races' count when none): runs that differ only in `from` but agree
+   * on it have the same forks here.
+   */
+  private firstPlaceable(used: number, from: number, thread: string, step: number, at: Occurrence["at"], count: bigint | undefined, closed: ClosedAt | undefined): number {
+    if (this.depth - popcount(used) <= 0) return this.filters.length;
+    let occ: Occurrence | undefined;
+    for (let r = from; r < this.filters.length; r++) {
+      if ((used & (1 << r)) !== 0) continue;
+      occ ??= occurrenceOf(thread, step, at, count, closed);
+      if ((this.filters[r] as RaceFilter).allows(occ)) return r;
+    }
+    return this.filters.length;
   }
 
   private classOf(summary: ReturnType<typeof summarize>): number {

@@ -46,6 +46,27 @@ export class Hasher {
     this.b = b;
   }
 
+  /** A 32-bit whole number (or the low 32 bits of one). */
+  int(x: number): void {
+    this.a = Math.imul(this.a ^ x, 0x01000193);
+    this.b = Math.imul(this.b ^ x, 0x5bd1e995) ^ (this.b >>> 15);
+  }
+
+  /** A non-negative whole number below 2^53: its two halves. */
+  num(x: number): void {
+    this.int(x | 0);
+    this.int((x / 0x100000000) | 0);
+  }
+
+  /** The two halves of the fingerprint (a state's key: `high` picks the bucket, `low` tells a bucket's states apart). */
+  get high(): number {
+    return this.a | 0;
+  }
+
+  get low(): number {
+    return this.b | 0;
+  }
+
   copy(): Hasher {
     const h = new Hasher();
     h.a = this.a;

@@ -1,5 +1,6 @@
 // Injected events (semantics section 5): which trigger fires when, and what
 // each action does to the machine.
+import type { Hasher } from "./fingerprint.js";
 import { contentKind, spanOf } from "../scenario/rules.js";
 import type { ContentItemSpec, InjectedEventSpec, TriggerName, WriteContentsSpec } from "../scenario/schema.js";
 import { encode, elementInfo } from "../scenario/elements.js";
@@ -56,18 +57,32 @@ export interface PointProbe {
     at: TriggerName,
     count: bigint | undefined,
     closed: ClosedAt | undefined,
-    print: () => StatePrint | undefined,
+    print: (what: PrintWhat) => StatePrint | undefined,
     events: number,
     fork: () => Fork | undefined,
   ): void;
   /** Whether every element of a scan must be a point now (true) or reads may run on to the next event. */
   perElement(): boolean;
+  /** The run is over, with `units` of work spent. */
+  end?(units: bigint): void;
 }
 
-/** A state's fingerprint: the address space's (one string shared by many states), then the rest. */
+/**
+ * A state's fingerprint, being made (a fresh Hasher each call: the one who
+ * asks adds what it knows of the state), and the units of work spent so far,
+ * which the fingerprint leaves out: two runs that differ only in them have
+ * the same future while neither runs out of budget, and the one who asks
+ * knows how much its future spends.
+ */
 export interface StatePrint {
-  space: string;
-  rest: string;
+  hash: Hasher;
+  units: bigint;
+}
+
+/** Which of a step's point counters can still matter (some race or event may yet fire at the nth fault or page check): the others are left out. */
+export interface PrintWhat {
+  faults: boolean;
+  checks: boolean;
 }
 
 /** A run at a point, to be gone on from in a copy (undefined from `fork` where that cannot be done). */
@@ -79,7 +94,7 @@ export interface Fork {
 export class Injector {
   private readonly armed: Armed[];
   /** The state's fingerprint, for the probe (set by the run loop). */
-  print: () => StatePrint | undefined = () => undefined;
+  print: (what: PrintWhat) => StatePrint | undefined = () => undefined;
   /** A fork of the run at the point being fired (set by the run loop when there is a probe). */
   forkAt: ((at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined) => Fork | undefined) | undefined;
 
@@ -147,6 +162,12 @@ export class Injector {
     const c = new Injector([], "", races, undefined, probe);
     c.armed.unshift(...this.armed.map((a) => ({ ...a })));
     return c;
+  }
+
+  /** Whether an event not fired yet waits for the nth page fault (`page-fault`) or page check (`page-check`): then that count is part of a state. */
+  waitsFor(at: TriggerName): boolean {
+    for (const a of this.armed) if (a.spec.when.at === at && (!a.fired || a.spec.repeat)) return true;
+    return false;
   }
 
   /** Which of the file's own events (not races) have fired, as text: a part of the state's fingerprint. */

@@ -7,11 +7,14 @@ import type { AddressSpace } from "./memory.js";
 import { kernelProfile, type KernelProfile } from "./kernels/index.js";
 import type { Context, Strategy, Token } from "./strategies/index.js";
 import type { OpResume } from "./ops.js";
+import type { PrintWhat } from "./injector.js";
 
 export interface Triggers {
   fire(m: Machine, at: TriggerName, count?: bigint): void;
   nextReadTrigger(m: Machine, from: bigint): bigint | undefined;
   unfired(): number[];
+  /** Whether an event not fired yet waits for the nth point `at` (the step's count of them is then part of a state). */
+  waitsFor(at: TriggerName): boolean;
 }
 
 /** Thrown to stop the run: a panic, a kill, a deadlock or the end of the budget. Caught by the run loop only. */
@@ -96,7 +99,7 @@ export class Machine {
   resolved = 0;
   private pending: PendingRead | undefined;
   /** The injected events (set by the run loop). */
-  triggers: Triggers = { fire: () => {}, nextReadTrigger: () => undefined, unfired: () => [] };
+  triggers: Triggers = { fire: () => {}, nextReadTrigger: () => undefined, unfired: () => [], waitsFor: () => false };
   /** The `hold` locks taken now (kernels.md section 8). */
   locks = new HeldLocks([], "deadlock");
   /**
@@ -220,7 +223,7 @@ export class Machine {
    * Counters only a trace shows (events, faults) are left out, and so is the
    * address space (its own `print`, kept apart: it is one string for many states).
    */
-  print(): string | undefined {
+  print(what: PrintWhat): string | undefined {
     const progress = this.progress?.();
     if (progress === undefined) return undefined;
     let open = "";
@@ -230,7 +233,12 @@ export class Machine {
     if (this.hazardsPrinted?.n !== this.hazards.length) this.hazardsPrinted = { n: this.hazards.length, text: [...new Set(this.hazards.map((h) => h.kind))].sort().join(",") };
     const hazards = this.hazardsPrinted.text;
     const flags = flagsPrint(this.strategy.flags());
-    return `${this.thread}#${this.step}|${this.used}|${this.lockHolder ?? ""}|${this.pageChecks}|${this.faultsInStep}|${cpus}|${open}|${flags}|${hazards}|${this.injections}|${this.locks.print()}|${this.progressOuter}|${progress}`;
+    // Left out: the units spent (StatePrint says why), the point counters nothing waits for, and (but under a kernel
+    // that retries, whose handler compares it) the count of injections.
+    const checks = what.checks || this.triggers.waitsFor("page-check") ? this.pageChecks : "";
+    const faults = what.faults || this.triggers.waitsFor("page-fault") ? this.faultsInStep : "";
+    const injections = this.kernel.unresolved === "retry" ? this.injections : "";
+    return `${this.thread}#${this.step}|${this.lockHolder ?? ""}|${checks}|${faults}|${cpus}|${open}|${flags}|${hazards}|${injections}|${this.locks.print()}|${this.progressOuter}|${progress}`;
   }
 
   /** The hazard kinds as `print` writes them, while no hazard is added (hazards are only ever added). */

@@ -53,7 +53,7 @@ export class AddressSpace {
   presentCount = 0n;
   /** Bumped by every change but `freeFrames`: the fingerprint made before it is stale. */
   private mutations = 0;
-  private printed: { at: number; frames: bigint | null; text: string } | undefined;
+  private printed: { at: number; frames: bigint | null; text: string; high: number; low: number } | undefined;
   /** Bumped by every change of the areas (the fingerprint's areas part is remade). */
   private areaChanges = 0;
   private parts: { version: number; areas: number; text: string } | undefined;
@@ -489,8 +489,18 @@ export class AddressSpace {
     let present = "";
     for (const [lo, hi] of this.present.runs()) present += `${lo}-${hi},`;
     const text = `${this.freeFrames === null ? "u" : this.freeFrames.toString()}|${present}|${(this.parts as { text: string }).text}`;
-    this.printed = { at: this.mutations, frames: this.freeFrames, text };
+    const h = new Hasher();
+    h.string(text);
+    this.printed = { at: this.mutations, frames: this.freeFrames, text, high: h.high, low: h.low };
     return text;
+  }
+
+  /** Adds the space's print to a state's fingerprint: its own hash, made once per change (not its text, each time). */
+  hashInto(h: Hasher): void {
+    this.print();
+    const p = this.printed as { high: number; low: number };
+    h.int(p.high);
+    h.int(p.low);
   }
 
   /** Eviction: pages become not present (frames freed), their bytes kept for the next fault. Returns how many were present. */

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
 import { expectedOf, met } from "./expect.js";
 import { Injector, writeContentsTo, type PointListener, type PointProbe, type RaceEvent } from "./injector.js";
-import { stringPrint } from "./fingerprint.js";
+import { Hasher, stringPrint } from "./fingerprint.js";
 import { resultKey } from "./result-key.js";
 import { Machine, RunEndSignal } from "./machine.js";
 import { AddressSpace } from "./memory.js";
@@ -118,9 +118,16 @@ function wire(run: Run): void {
   const { m, injector } = run;
   m.triggers = injector;
   m.runNested = (st: NestedStepSpec) => withHeld(m, st.hold, () => runOp(m, st));
-  injector.print = () => {
-    const p = m.print();
-    return p === undefined ? undefined : { space: m.aspace.print(), rest: `${p}|${run.done}|${injector.firedPrint()}` };
+  injector.print = (what) => {
+    const p = m.print(what);
+    if (p === undefined) return undefined;
+    // Hashed, not joined: a state's key is two numbers, so the memo keeps no text of the states it has seen.
+    const h = new Hasher();
+    m.aspace.hashInto(h);
+    h.string(p);
+    h.string(run.done);
+    h.string(injector.firedPrint());
+    return { hash: h, units: m.used };
   };
   if (run.options.probe === undefined) return;
   injector.forkAt = (at, count, closed) => {
@@ -196,6 +203,7 @@ function go(run: Run, resume?: OpResume): Trace {
 
   const races = run.races;
   const outcome: Outcome = ended ? ended.status : "completed";
+  options.probe?.end?.(m.used);
   const vm = VM_KERNELS.includes(m.kernel.name);
   let unfiredList: Unfired[] | undefined;
   const unfired = (): Unfired[] =>
