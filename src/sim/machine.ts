@@ -8,6 +8,7 @@ import { kernelProfile, type KernelProfile } from "./kernels/index.js";
 import type { Context, Strategy, Token } from "./strategies/index.js";
 import type { OpResume } from "./ops.js";
 import type { PrintWhat } from "./injector.js";
+import type { Hasher } from "./fingerprint.js";
 
 export interface Triggers {
   fire(m: Machine, at: TriggerName, count?: bigint): void;
@@ -217,28 +218,44 @@ export class Machine {
   }
 
   /**
-   * Everything the rest of the run depends on, at a point of the step's own
-   * operation (explore.md section 2), as a string: equal strings, equal
-   * futures. Undefined when the operation does not describe its progress.
-   * Counters only a trace shows (events, faults) are left out, and so is the
-   * address space (its own `print`, kept apart: it is one string for many states).
+   * Adds everything the rest of the run depends on, at a point of the step's
+   * own operation (explore.md section 2), to a state's fingerprint: equal
+   * fingerprints, equal futures. False (nothing added) when the operation
+   * does not describe its progress. Counters only a trace shows (events,
+   * faults) are left out, and so are the units spent (StatePrint says why),
+   * the point counters nothing waits for, and (but under a kernel that
+   * retries, whose handler compares it) the count of injections. The address
+   * space hashes itself.
    */
-  print(what: PrintWhat): string | undefined {
+  hashInto(h: Hasher, what: PrintWhat): boolean {
     const progress = this.progress?.();
-    if (progress === undefined) return undefined;
-    let open = "";
-    for (const [t, tokens] of this.open) open += `${t}:${tokens.map((k) => k?.slot ?? "-").join(".")};`;
-    let cpus = "";
-    for (const c of this.cpuOf.values()) cpus += `${c},`;
+    if (progress === undefined) return false;
+    h.string(this.thread);
+    h.int(this.step);
+    h.string(this.lockHolder ?? "");
+    h.int(what.checks || this.triggers.waitsFor("page-check") ? this.pageChecks : -1);
+    h.int(what.faults || this.triggers.waitsFor("page-fault") ? this.faultsInStep : -1);
+    h.int(this.cpuOf.size);
+    for (const c of this.cpuOf.values()) h.int(c);
+    h.int(this.open.size);
+    for (const [t, tokens] of this.open) {
+      h.string(t);
+      h.int(tokens.length);
+      for (const k of tokens) h.string(k?.slot ?? "-");
+    }
+    const flags = this.strategy.flags();
+    for (const k in flags) {
+      h.string(k);
+      const v = flags[k];
+      h.int(v === true ? -1 : v === false ? -2 : (v as number));
+    }
     if (this.hazardsPrinted?.n !== this.hazards.length) this.hazardsPrinted = { n: this.hazards.length, text: [...new Set(this.hazards.map((h) => h.kind))].sort().join(",") };
-    const hazards = this.hazardsPrinted.text;
-    const flags = flagsPrint(this.strategy.flags());
-    // Left out: the units spent (StatePrint says why), the point counters nothing waits for, and (but under a kernel
-    // that retries, whose handler compares it) the count of injections.
-    const checks = what.checks || this.triggers.waitsFor("page-check") ? this.pageChecks : "";
-    const faults = what.faults || this.triggers.waitsFor("page-fault") ? this.faultsInStep : "";
-    const injections = this.kernel.unresolved === "retry" ? this.injections : "";
-    return `${this.thread}#${this.step}|${this.lockHolder ?? ""}|${checks}|${faults}|${cpus}|${open}|${flags}|${hazards}|${injections}|${this.locks.print()}|${this.progressOuter}|${progress}`;
+    h.string(this.hazardsPrinted.text);
+    h.int(this.kernel.unresolved === "retry" ? this.injections : -1);
+    h.string(this.locks.print());
+    h.string(this.progressOuter);
+    h.string(progress);
+    return true;
   }
 
   /** The hazard kinds as `print` writes them, while no hazard is added (hazards are only ever added). */
@@ -387,14 +404,6 @@ export class Machine {
 }
 
 /** A strategy's state as text: made once per state object (the strategy keeps one until begin or end). */
-const FLAGS_PRINTED = new WeakMap<Flags, string>();
-
-function flagsPrint(f: Flags): string {
-  let text = FLAGS_PRINTED.get(f);
-  if (text === undefined) FLAGS_PRINTED.set(f, (text = JSON.stringify(f)));
-  return text;
-}
-
 function sameFlags(a: Flags, b: Flags): boolean {
   let n = 0;
   for (const k in b) {

@@ -9,16 +9,21 @@ import { Hasher } from "./fingerprint.js";
 import { copyInto, FillRuns, PageRuns, SortedKeys } from "./runs.js";
 
 /** A written block's fingerprint, while the block is unchanged: forks share blocks, so their prints are made once. */
-const BLOCK_PRINTS = new WeakMap<Uint8Array, string>();
+const BLOCK_PRINTS = new WeakMap<Uint8Array, { high: number; low: number }>();
 
-function blockPrint(block: Uint8Array): string {
+/** Adds a block's fingerprint to `h`: its bytes hashed four at a time (a block is whole 32-bit words), kept while it is unchanged. */
+function blockPrint(block: Uint8Array, h: Hasher): void {
   let p = BLOCK_PRINTS.get(block);
   if (p === undefined) {
-    const h = new Hasher();
-    h.bytes(block);
-    BLOCK_PRINTS.set(block, (p = h.text()));
+    const b = new Hasher();
+    if (block.byteOffset % 4 === 0 && block.length % 4 === 0) {
+      const words = new Int32Array(block.buffer, block.byteOffset, block.length >> 2);
+      for (let i = 0; i < words.length; i++) b.int(words[i] as number);
+    } else b.bytes(block);
+    BLOCK_PRINTS.set(block, (p = { high: b.high, low: b.low }));
   }
-  return p;
+  h.int(p.high);
+  h.int(p.low);
 }
 
 export interface Area {
@@ -53,10 +58,9 @@ export class AddressSpace {
   presentCount = 0n;
   /** Bumped by every change but `freeFrames`: the fingerprint made before it is stale. */
   private mutations = 0;
-  private printed: { at: number; frames: bigint | null; text: string; high: number; low: number } | undefined;
   /** Bumped by every change of the areas (the fingerprint's areas part is remade). */
   private areaChanges = 0;
-  private parts: { version: number; areas: number; text: string } | undefined;
+  private parts: { version: number; areas: number; high: number; low: number } | undefined;
 
   constructor(
     readonly pageSize: bigint,
@@ -94,7 +98,6 @@ export class AddressSpace {
     c.madeUp = this.madeUp ??= new Map();
     c.mutations = this.mutations;
     c.version = this.version;
-    c.printed = this.printed;
     c.areaChanges = this.areaChanges;
     c.parts = this.parts;
     return c;
@@ -470,37 +473,35 @@ export class AddressSpace {
   }
 
   /**
-   * Everything a later access can see (areas, present pages, frames, bytes),
-   * as a short string: equal spaces print equally (written blocks by their
-   * fingerprints). Remade only after a change.
+   * Adds everything a later access can see (areas, present pages, frames,
+   * bytes) to a state's fingerprint: equal spaces hash equally (written
+   * blocks by their own fingerprints). The areas and the bytes change far
+   * less often than presence (each fault), so their part is hashed once per
+   * change of them, and kept.
    */
-  print(): string {
-    const kept = this.printed;
-    if (kept !== undefined && kept.at === this.mutations && kept.frames === this.freeFrames) return kept.text;
-    // The areas and the bytes change far less often than presence (each fault): their parts are kept apart.
+  hashInto(h: Hasher): void {
     const parts = this.parts;
     if (parts === undefined || parts.version !== this.version || parts.areas !== this.areaChanges) {
-      let areas = "";
-      for (const a of this.areas) areas += `${a.start.toString(16)}-${a.end.toString(16)}${a.perm.read ? "r" : ""}${a.perm.write ? "w" : ""}${a.perm.execute ? "x" : ""}${a.eager ? "e" : ""}:${a.name ?? ""},`;
-      let bytes = this.fills.print();
-      for (const k of this.blockKeys.keys) bytes += `${k}:${blockPrint(this.blocks.get(k) as Uint8Array)},`;
-      this.parts = { version: this.version, areas: this.areaChanges, text: `${areas}|${bytes}` };
+      const p = new Hasher();
+      p.int(this.areas.length);
+      for (const a of this.areas) {
+        p.string(a.start.toString(16));
+        p.string(a.end.toString(16));
+        p.int((a.perm.read ? 1 : 0) | (a.perm.write ? 2 : 0) | (a.perm.execute ? 4 : 0) | (a.eager ? 8 : 0));
+        p.string(a.name ?? "");
+      }
+      p.string(this.fills.print());
+      p.int(this.blockKeys.keys.length);
+      for (const k of this.blockKeys.keys) {
+        p.num(k);
+        blockPrint(this.blocks.get(k) as Uint8Array, p);
+      }
+      this.parts = { version: this.version, areas: this.areaChanges, high: p.high, low: p.low };
     }
-    let present = "";
-    for (const [lo, hi] of this.present.runs()) present += `${lo}-${hi},`;
-    const text = `${this.freeFrames === null ? "u" : this.freeFrames.toString()}|${present}|${(this.parts as { text: string }).text}`;
-    const h = new Hasher();
-    h.string(text);
-    this.printed = { at: this.mutations, frames: this.freeFrames, text, high: h.high, low: h.low };
-    return text;
-  }
-
-  /** Adds the space's print to a state's fingerprint: its own hash, made once per change (not its text, each time). */
-  hashInto(h: Hasher): void {
-    this.print();
-    const p = this.printed as { high: number; low: number };
-    h.int(p.high);
-    h.int(p.low);
+    h.string(this.freeFrames === null ? "u" : this.freeFrames.toString());
+    this.present.hashInto(h);
+    h.int((this.parts as { high: number }).high);
+    h.int((this.parts as { low: number }).low);
   }
 
   /** Eviction: pages become not present (frames freed), their bytes kept for the next fault. Returns how many were present. */

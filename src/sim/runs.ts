@@ -3,6 +3,7 @@
 // runs it touches, never to the pages of an area or of the whole space.
 // Page numbers are plain numbers: an address over the smallest page (4 KiB)
 // is below 2^52, exact in a double.
+import type { Hasher } from "./fingerprint.js";
 
 /** A set of page numbers as sorted, disjoint, non-adjacent runs [start, end). */
 export class PageRuns {
@@ -107,6 +108,15 @@ export class PageRuns {
   copyFrom(other: PageRuns): void {
     copyInto(this.starts, other.starts);
     copyInto(this.ends, other.ends);
+  }
+
+  /** Adds the runs to a fingerprint. */
+  hashInto(h: Hasher): void {
+    h.int(this.starts.length);
+    for (let i = 0; i < this.starts.length; i++) {
+      h.num(this.starts[i] as number);
+      h.num(this.ends[i] as number);
+    }
   }
 
   /** Every run, in order (for tests and recounts). */

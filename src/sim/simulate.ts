@@ -119,12 +119,10 @@ function wire(run: Run): void {
   m.triggers = injector;
   m.runNested = (st: NestedStepSpec) => withHeld(m, st.hold, () => runOp(m, st));
   injector.print = (what) => {
-    const p = m.print(what);
-    if (p === undefined) return undefined;
     // Hashed, not joined: a state's key is two numbers, so the memo keeps no text of the states it has seen.
     const h = new Hasher();
+    if (!m.hashInto(h, what)) return undefined;
     m.aspace.hashInto(h);
-    h.string(p);
     h.string(run.done);
     h.string(injector.firedPrint());
     return { hash: h, units: m.used };
