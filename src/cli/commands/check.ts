@@ -228,12 +228,12 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   const invalidCount = invalid.length > 0 ? `, ${invalid.length} invalid` : "";
   out.push("", `check: ${passed} passed, ${failed} failed, ${missing} missing, ${obsolete.length} obsolete${invalidCount}${o.ci && !o.update ? " (CI: goldens are written only with --update)" : ""}`);
 
-  if (o.github) out.push(...annotations(results, o.strict ? obsolete : [], lines));
+  if (o.github) out.push(...annotations(results, o.strict ? obsolete : [], lines, why));
   // In GitHub Actions an invalid scenario is also marked on its own line.
   if (o.github && invalidProblems.length > 0) out.push(problemAnnotations(invalidProblems).trimEnd());
   if (o.reporter === "junit" && o.output) {
     removeStaleTemporaries(dirname(o.output));
-    writeAtomically(o.output, renderJunit(results, obsolete, o.strict, invalidProblems), "--output", report?.kind === "file" ? report.mode : undefined);
+    writeAtomically(o.output, renderJunit(results, obsolete, o.strict, invalidProblems, why), "--output", report?.kind === "file" ? report.mode : undefined);
   }
 
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
@@ -305,11 +305,12 @@ function markLine(l: Loaded, trace: Trace, r: CaseResult): number {
   return ti < 0 ? 1 : l.locate(["threads", ti, "steps", step.step - 1]).line;
 }
 
-function annotations(results: readonly CaseResult[], obsolete: readonly string[], marks: ReadonlyMap<CaseResult, number>): string[] {
+/** `why`: why an obsolete golden is obsolete, as the text report says it. */
+function annotations(results: readonly CaseResult[], obsolete: readonly string[], marks: ReadonlyMap<CaseResult, number>, why: (golden: string) => string): string[] {
   const failures = results
     .filter((r) => r.status !== "passed")
     .map((r) => `::error file=${prop(p(r.scenario))},line=${marks.get(r) ?? 1},title=${prop("axptr-sim check")}::${esc(p(failureMessage(r)))}`);
-  return [...failures, ...obsolete.map((t) => `::error file=${prop(p(t))},line=1,title=${prop("axptr-sim check")}::obsolete golden: its scenario is gone`)];
+  return [...failures, ...obsolete.map((t) => `::error file=${prop(p(t))},line=1,title=${prop("axptr-sim check")}::${esc(p(`obsolete golden: ${why(t)}`))}`)];
 }
 
 function problemAnnotations(problems: readonly Problem[]): string {
