@@ -79,8 +79,13 @@ function program(done: (d: Done) => void, said: Said): Command {
     .option("--force", "let --output replace a file that is not an earlier JUnit report of check", false)
     .option("--no-color", "never colour the output")
     .action((paths: string[], o: { update: boolean; strict: boolean; prune: boolean; accept: string[]; exclude: string[]; passWithNoScenarios: boolean; reporter: "human" | "junit"; output?: string; force: boolean; color: boolean }) => {
-      const r = checkCommand(paths, { ...o, color: useColor(o.color), ci: isSet(process.env.CI), github: isSet(process.env.GITHUB_ACTIONS) });
-      done(r);
+      // A progress line on a terminal's standard error only, cleared before the report is printed.
+      const progress = process.stderr.isTTY === true ? progressLine(process.stderr) : undefined;
+      try {
+        done(checkCommand(paths, { ...o, color: useColor(o.color), ci: isSet(process.env.CI), github: isSet(process.env.GITHUB_ACTIONS), ...(progress ? { progress } : {}) }));
+      } finally {
+        progress?.clear();
+      }
     });
 
   p.command("compare")

@@ -18,7 +18,7 @@ import { collect, identities, SCENARIO } from "../walk.js";
 import { invocation } from "../invocation.js";
 import { excluded, excludeGlobs } from "../glob.js";
 import { shellWord } from "../../render/explore-text.js";
-import { prepareEach } from "./check-parallel.js";
+import { prepareEach, type CheckProgress } from "./check-parallel.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -40,6 +40,8 @@ export interface CheckOptions {
   exclude?: readonly string[];
   /** A check that finds no scenario passes (as vitest's --passWithNoTests); by default it fails. */
   passWithNoScenarios?: boolean;
+  /** A progress line (on a terminal only): files done, and a long exploration's states. */
+  progress?: CheckProgress;
 }
 
 /** Where check looks when given no path (format section 4). */
@@ -102,7 +104,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
   // An invalid scenario is reported (exit 2, after everything) and the others are checked;
   // what check cannot safely look at (links, permissions, folders in the way) stops it before anything is written.
-  const { ready: prepared, problems: invalidProblems, invalid } = prepareEach(scenarios);
+  const { ready: prepared, problems: invalidProblems, invalid } = prepareEach(scenarios, undefined, o.progress);
   // Every golden was looked at (never through a link, src/cli/files.ts) with its scenario: one check cannot look at stops it before anything is printed or written.
   for (const p of prepared) if (p.golden.target.kind === "refused") problems.push(p.golden.target.problem);
   refuse(problems, o);
