@@ -47,6 +47,7 @@ export function progressLine(stream: NodeJS.WriteStream): {
     },
     clear() {
       if (shown) stream.write("\r\x1b[2K");
+      shown = false;
     },
   };
 }

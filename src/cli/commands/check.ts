@@ -6,14 +6,16 @@ import { basename, dirname } from "node:path";
 import { failureMessage, JUNIT_MARK, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
 import { outcomesPath, violationText } from "../../check/outcomes.js";
+import { changeOf, reviewable, type Change } from "../../check/review.js";
 import { palette } from "../../render/colors.js";
+import { diffRows } from "../../render/diff.js";
 import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
 import { printable as p } from "../../scenario/printable.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
-import { fileProblem, headOf, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
+import { fileProblem, headOf, lookAt, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
 import { collect, identities, SCENARIO } from "../walk.js";
 import { invocation } from "../invocation.js";
 import { excluded, excludeGlobs } from "../glob.js";
@@ -42,6 +44,21 @@ export interface CheckOptions {
   passWithNoScenarios?: boolean;
   /** A progress line (on a terminal only): files done, and a long exploration's states. */
   progress?: CheckProgress;
+  /** check --review's first pass: nothing is written; the goldens --update would write come back as changes, with what was prepared. */
+  plan?: boolean;
+  /** check --review's last pass: what its first pass prepared (the traces reviewed, not made again), the goldens looked at again. */
+  reuse?: PreparedSet;
+}
+
+/** What check made ready on every core (src/cli/commands/check-parallel.ts). */
+export type PreparedSet = ReturnType<typeof prepareEach>;
+
+export interface CheckDone {
+  stdout: string;
+  failed?: CheckFailed;
+  problems?: Problem[];
+  /** With `plan`: the goldens to review, in file order, and what was prepared for the last pass. */
+  plan?: { changes: Change[]; prepared: PreparedSet };
 }
 
 /** Where check looks when given no path (format section 4). */
@@ -56,7 +73,7 @@ export function goldenPath(scenarioPath: string): string {
   return scenarioPath.replace(SCENARIO, ".trace");
 }
 
-export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed; problems?: Problem[] } {
+export function checkCommand(paths: readonly string[], o: CheckOptions): CheckDone {
   if (o.prune && !o.update) throw new UsageError("--prune removes obsolete goldens, and goldens change only with --update: add --update");
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
@@ -104,7 +121,8 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
   // An invalid scenario is reported (exit 2, after everything) and the others are checked;
   // what check cannot safely look at (links, permissions, folders in the way) stops it before anything is written.
-  const { ready: prepared, problems: invalidProblems, invalid } = prepareEach(scenarios, undefined, o.progress);
+  const made = o.reuse ? again(o.reuse) : prepareEach(scenarios, undefined, o.progress);
+  const { ready: prepared, problems: invalidProblems, invalid } = made;
   // Every golden was looked at (never through a link, src/cli/files.ts) with its scenario: one check cannot look at stops it before anything is printed or written.
   for (const p of prepared) if (p.golden.target.kind === "refused") problems.push(p.golden.target.problem);
   refuse(problems, o);
@@ -116,6 +134,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   /** What --update does to each golden, in the order of the scenarios. */
   const done: string[] = [];
   const lines = new Map<CaseResult, number>();
+  const changes: Change[] = [];
   /** Judges one golden (as looked at and read with its scenario) and plans its write under --update. */
   const judgeGolden = (file: string, golden: string, now: string, expectations: string[], { target, read }: Seen): CaseResult | undefined => {
     if (target.kind === "refused") {
@@ -128,6 +147,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     }
     const stored = read?.text;
     let r = judge(file, golden, now, stored, expectations);
+    if (o.plan && reviewable(r)) changes.push(changeOf(r, now, target.kind === "file" && target.readOnly ? target.mode : undefined));
     const writing = o.update || accepts(file, golden);
     if (writing && r.status !== "passed" && (r.status === "missing" || r.diff)) {
       // A golden records a trace whose expectations are met: --update does not write one that fails them.
@@ -212,7 +232,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     // An outcome golden's failed expectations are violating classes, each already saying so.
     for (const e of r.expectations) out.push(isOutcomes(r) ? `  ${p(e)}` : `  expectation failed: ${p(e)}`);
     // A stored golden is the user's file, and may hold anything: its lines are made printable too.
-    if (r.diff) out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(p(l)) : l.startsWith("-") ? c.bad(p(l)) : p(l))));
+    if (r.diff) out.push(...diffRows(r.diff, o.color));
     // One next step that works: --update cannot mend a failed expectation (it refuses), so it is offered only when none failed.
     if (r.expectations.length > 0) out.push(isOutcomes(r) ? `  fix the behaviour a witness shows (replay it as above), or the explore settings in ${p(r.scenario)}` : fixLine(r));
     else if (r.diff) out.push(`  if the change is intended: ${p(`${invocation()} check --update ${shellWord(r.scenario)}`)}`);
@@ -240,11 +260,19 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
 
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
   const stdout = out.join("\n") + "\n";
-  const result = invalidProblems.length > 0 ? { stdout, problems: invalidProblems } : { stdout };
+  const result: CheckDone = { stdout, ...(invalidProblems.length > 0 ? { problems: invalidProblems } : {}), ...(o.plan ? { plan: { changes, prepared: made } } : {}) };
   if (bad > 0) return { ...result, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) };
   return none ? { ...result, failed: new CheckFailed("check failed: no scenarios found") } : result;
 }
 
+
+/** What an earlier pass prepared, its goldens looked at again (they may have changed since). */
+function again(set: PreparedSet): PreparedSet {
+  return {
+    ...set,
+    ready: set.ready.map((r) => ({ ...r, golden: lookAt(goldenPath(r.file), "golden"), ...(r.outcomes ? { outcomes: { ...r.outcomes, golden: lookAt(outcomesPath(r.file), "golden") } } : {}) })),
+  };
+}
 
 /** --output may name a file in folders that do not exist yet (reports/junit.xml): they are made, as other reporters do. */
 function makeFolderFor(path: string): void {
