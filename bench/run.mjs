@@ -7,6 +7,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "nod
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { HOSTILE_FILES, HOSTILE_MADE, hostileLimitMs } from "./hostile.mjs";
+import { checkSplit, manyScenarios } from "./check-split.mjs";
+
+// One section alone: AXPTR_BENCH_ONLY=check-split runs section 3b only (check beside two processes), on
+// AXPTR_BENCH_COPIES folders of 1,000 scenarios (default 10) for AXPTR_BENCH_ROUNDS rounds (default 5).
+if (process.env.AXPTR_BENCH_ONLY === "check-split") {
+  const copies = Number(process.env.AXPTR_BENCH_COPIES ?? 10);
+  const alone = mkdtempSync(join(tmpdir(), "axptr-bench-check-"));
+  const many = join(alone, "many");
+  manyScenarios(many, "bin/axptr-sim.js", copies);
+  const ok = await checkSplit("bin/axptr-sim.js", many, Array.from({ length: copies }, (_, i) => join(many, `d${i}`)), { rounds: Number(process.env.AXPTR_BENCH_ROUNDS ?? 5) });
+  rmSync(alone, { recursive: true, force: true });
+  process.exit(ok ? 0 : 1);
+}
 
 const node = process.execPath;
 const tmp = mkdtempSync(join(tmpdir(), "axptr-bench-"));
@@ -177,6 +190,10 @@ console.log(
   `     one thread keeps ${(oneCpu / oneMs).toFixed(2)} cores busy; the same CPU time spread over ${cores} cores would take ` +
     `${(oneCpu / oneMs / cores).toFixed(2)}x its time, before the second isolate's own compiling (CPU +${((everyCpu - oneCpu) / 1000).toFixed(2)} s)`,
 );
+
+// 3b. check on every core against the same files split across two independent one-thread processes started
+// together (issue 21: within 10%), side by side, in alternating order (bench/check-split.mjs).
+await checkSplit(bin, dir, Array.from({ length: 10 }, (_, copy) => join(dir, `d${copy}`)), { rounds: 5, report });
 
 // 4. Issue 8's resource cases: each finishes, or is refused (exit 2), within 10 s and 1 GB.
 const cases = {

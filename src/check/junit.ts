@@ -30,8 +30,17 @@ export function escapeXml(s: string): string {
     .replace(NOT_XML, "");
 }
 
-/** `invalid`: the problems of scenarios that could not be checked, one testcase with an <error> a file. */
-export function renderJunit(results: readonly CaseResult[], obsolete: readonly string[], strict: boolean, invalid: readonly Problem[] = []): string {
+/**
+ * `invalid`: the problems of scenarios that could not be checked, one testcase with an <error> a file.
+ * `why`: why an obsolete golden is obsolete, as the text report says it.
+ */
+export function renderJunit(
+  results: readonly CaseResult[],
+  obsolete: readonly string[],
+  strict: boolean,
+  invalid: readonly Problem[] = [],
+  why: (golden: string) => string = () => "its scenario is gone",
+): string {
   const invalidFiles = [...new Set(invalid.map((p) => p.file))];
   const failures = results.filter((r) => r.status !== "passed").length + (strict ? obsolete.length : 0);
   const tests = results.length + (strict ? obsolete.length : 0) + invalidFiles.length;
@@ -55,7 +64,7 @@ export function renderJunit(results: readonly CaseResult[], obsolete: readonly s
     const body = invalid.filter((p) => p.file === f).map(formatProblem).join("\n");
     lines.push(`    <testcase classname="axptr-sim.check" name="${xmlName(f)}" file="${xmlName(f)}">`, `      <error message="invalid scenario" type="invalid">${xmlLines(body)}</error>`, "    </testcase>");
   }
-  if (strict) for (const o of obsolete) lines.push(`    <testcase classname="axptr-sim.check" name="${xmlName(o)}"><failure message="obsolete golden: its scenario is gone" type="obsolete"/></testcase>`);
+  if (strict) for (const o of obsolete) lines.push(`    <testcase classname="axptr-sim.check" name="${xmlName(o)}"><failure message="${xmlName(`obsolete golden: ${why(o)}`)}" type="obsolete"/></testcase>`);
   lines.push("  </testsuite>", "</testsuites>");
   return lines.join("\n") + "\n";
 }

@@ -9,9 +9,9 @@ export function outcomesPath(scenarioPath: string): string {
   return scenarioPath.replace(/\.ya?ml$/i, ".outcomes");
 }
 
-/** The exploration with the file's own settings (depth, strategy). */
-export function exploreForGolden(s: Scenario): ExploreResult {
-  return explore(s, { depth: s.explore?.depth ?? 1, strategy: s.machine.strategy });
+/** The exploration with the file's own settings (depth, strategy); `onStates`: told now and then how far it is (a progress line). */
+export function exploreForGolden(s: Scenario, onStates?: (states: number, schedules: number) => void): ExploreResult {
+  return explore(s, { depth: s.explore?.depth ?? 1, strategy: s.machine.strategy, ...(onStates ? { onStates } : {}) });
 }
 
 /** The golden text: no colour, the file named without its folder. */

@@ -7,6 +7,7 @@ import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readd
 import { basename, dirname, join } from "node:path";
 import type { Problem } from "../scenario/problems.js";
 import { OutputError, UsageError } from "./errors.js";
+import { readOnlyMessage } from "../check/read-only.js";
 
 /** An operating-system error in words (its code in parentheses where the words are ours). */
 export function reasonOf(e: unknown): string {
@@ -138,10 +139,7 @@ export function readOnlyProblem(path: string, mode: number, what: string): Probl
   return fileProblem(path, `the ${what} is ${readOnlyMessage(mode, "check")}`);
 }
 
-/** Why a read-only file is left alone, after "the golden is" or a path. */
-export function readOnlyMessage(mode: number, command: string): string {
-  return `read-only (mode ${mode.toString(8).padStart(4, "0")}): ${command} does not replace it (make it writable, chmod u+w, if it should change)`;
-}
+export { readOnlyMessage } from "../check/read-only.js";
 
 // ---- temporary files -------------------------------------------------------------
 

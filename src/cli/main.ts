@@ -14,6 +14,7 @@ import { runCommand, type Format } from "./commands/run.js";
 import { validateCommand } from "./commands/validate.js";
 import { schemaCommand } from "./commands/schema.js";
 import { checkCommand, DEFAULT_FOLDER } from "./commands/check.js";
+import { reviewCommand } from "./commands/check-review.js";
 import { compareCommand } from "./commands/compare.js";
 import { exploreCommand, mergeCommand } from "./commands/explore.js";
 import { progressLine } from "./progress.js";
@@ -72,15 +73,24 @@ function program(done: (d: Done) => void, said: Said): Command {
     .option("--strict", "fail on obsolete goldens (a .trace whose scenario is gone)", false)
     .option("--accept <path>", "write the golden of this scenario (or this golden) as --update would, and no other; repeatable", (g: string, all: string[]) => [...all, g], [] as string[])
     .option("--prune", "with --update: remove obsolete goldens (a .trace or .outcomes whose scenario is gone), listing them", false)
+    .option("--review", "on a terminal: show each golden that differs or is missing, and accept, reject or skip it (a, r, s; A: all remaining; q: quit)", false)
     .option("--exclude <glob>", "scenario paths not to check (`*`, `?`, `**`; a glob without / names files in any folder; repeatable)", (g: string, all: string[]) => [...all, g], [] as string[])
     .option("--pass-with-no-scenarios", "pass when no scenario is found (by default a check of nothing fails)", false)
     .addOption(new Option("--reporter <name>", "human, or junit (with --output)").choices(["human", "junit"]).default("human"))
     .option("--output <file>", "where the junit reporter writes")
     .option("--force", "let --output replace a file that is not an earlier JUnit report of check", false)
     .option("--no-color", "never colour the output")
-    .action((paths: string[], o: { update: boolean; strict: boolean; prune: boolean; accept: string[]; exclude: string[]; passWithNoScenarios: boolean; reporter: "human" | "junit"; output?: string; force: boolean; color: boolean }) => {
-      const r = checkCommand(paths, { ...o, color: useColor(o.color), ci: isSet(process.env.CI), github: isSet(process.env.GITHUB_ACTIONS) });
-      done(r);
+    .action(async (paths: string[], o: { update: boolean; strict: boolean; prune: boolean; review: boolean; accept: string[]; exclude: string[]; passWithNoScenarios: boolean; reporter: "human" | "junit"; output?: string; force: boolean; color: boolean }) => {
+      // A progress line on a terminal's standard error only, cleared before the report is printed.
+      const progress = process.stderr.isTTY === true ? progressLine(process.stderr) : undefined;
+      try {
+        const { review, ...rest } = o;
+        const options = { ...rest, color: useColor(o.color), ci: isSet(process.env.CI), github: isSet(process.env.GITHUB_ACTIONS), ...(progress ? { progress } : {}) };
+        if (!review) return done(checkCommand(paths, options));
+        done(await reviewCommand(paths, options, { input: process.stdin, output: process.stdout, ...(progress ? { clear: progress.clear } : {}) }));
+      } finally {
+        progress?.clear();
+      }
     });
 
   p.command("compare")

@@ -80,6 +80,35 @@ describe("check and .outcomes goldens", () => {
     );
   });
 
+  it("the GitHub annotation and the JUnit report of an obsolete golden give the text's reason (no races; gone)", () => {
+    const dir = folder("raceless-ci", { "seed.yaml": "test/fixtures/explore/seed-races.yaml" });
+    expect(cli(["check", "--update", dir]).code).toBe(0);
+    const text = readFileSync(join(dir, "seed.yaml"), "utf8");
+    writeFileSync(join(dir, "seed.yaml"), text.slice(0, text.indexOf("\nraces:") + 1));
+    writeFileSync(join(dir, "gone.trace"), "old\n");
+    const junit = join(tmp, "raceless-ci.xml");
+    const r = cli(["check", "--strict", dir, "--reporter", "junit", "--output", junit], { env: { GITHUB_ACTIONS: "true" } });
+    expect(r.code).toBe(1);
+    const at = (f: string) => join(dir, f).replace(/:/g, "%3A").replace(/,/g, "%2C");
+    expect(r.stdout).toBe(
+      [
+        `ok   ${join(dir, "seed.yaml")}`,
+        `OBSOLETE ${join(dir, "gone.trace")}: its scenario is gone (delete it)`,
+        `OBSOLETE ${join(dir, "seed.outcomes")}: its scenario has no races (delete it)`,
+        "",
+        "check: 1 passed, 0 failed, 0 missing, 2 obsolete",
+        `::error file=${at("gone.trace")},line=1,title=axptr-sim check::obsolete golden: its scenario is gone`,
+        `::error file=${at("seed.outcomes")},line=1,title=axptr-sim check::obsolete golden: its scenario has no races`,
+        "",
+      ].join("\n"),
+    );
+    const xml = readFileSync(junit, "utf8");
+    expect(xml.split("\n").filter((l) => l.includes('type="obsolete"'))).toEqual([
+      `    <testcase classname="axptr-sim.check" name="${join(dir, "gone.trace")}"><failure message="obsolete golden: its scenario is gone" type="obsolete"/></testcase>`,
+      `    <testcase classname="axptr-sim.check" name="${join(dir, "seed.outcomes")}"><failure message="obsolete golden: its scenario has no races" type="obsolete"/></testcase>`,
+    ]);
+  });
+
   it("an outcome golden whose scenario is gone is obsolete", () => {
     const dir = folder("obsolete", { "seed.yaml": "test/fixtures/explore/seed-races.yaml" });
     expect(cli(["check", "--update", dir]).code).toBe(0);

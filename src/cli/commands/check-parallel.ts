@@ -34,7 +34,13 @@ const MIN_FILES = 64;
 /** Files a thread takes at a time: large enough to be cheap to hand out, small enough to share the tail. */
 const CHUNK = 16;
 
-export function prepareOne(file: string): Prepared {
+/** What check's progress line is told (src/cli/progress.ts): files done of all, and a long exploration's states on this thread. */
+export interface CheckProgress {
+  files: (done: number, total: number) => void;
+  states: (states: number, schedules: number, label: string) => void;
+}
+
+export function prepareOne(file: string, progress?: CheckProgress): Prepared {
   try {
     const [loaded] = loadAll([file]);
     if (!loaded) return { file, problems: [], tooLarge: false };
@@ -44,7 +50,7 @@ export function prepareOne(file: string): Prepared {
       const s = loaded.scenario;
       if (s.races.length > 0) {
         // The exploration runs here too, so a worker does it when there are workers.
-        const r = exploreForGolden(s);
+        const r = exploreForGolden(s, progress ? (n, covered) => progress.states(n, covered, file) : undefined);
         ready.outcomes = {
           now: outcomesText(r, s, file),
           violations: violations(r, s),
@@ -76,7 +82,7 @@ export function prepareOne(file: string): Prepared {
  */
 export function prepareAll(files: readonly string[], bundle: string | undefined = bundlePath()): Ready[] {
   const threads = threadCount();
-  const all = threads > 1 && files.length >= MIN_FILES && bundle !== undefined ? inParallel(files, threads - 1, bundle) : files.map(prepareOne);
+  const all = threads > 1 && files.length >= MIN_FILES && bundle !== undefined ? inParallel(files, threads - 1, bundle) : files.map((f) => prepareOne(f));
   const invalid = all.flatMap((p) => ("problems" in p && !p.tooLarge ? p.problems : []));
   if (invalid.length > 0) throw new InputError(invalid);
   for (const p of all) {
@@ -91,9 +97,19 @@ export function prepareAll(files: readonly string[], bundle: string | undefined 
  * ones (and their names) instead of a throw: `check` goes on past them.
  * A file too large to trace and an internal error still throw.
  */
-export function prepareEach(files: readonly string[], bundle: string | undefined = bundlePath()): { ready: Ready[]; problems: Problem[]; invalid: string[] } {
+export function prepareEach(
+  files: readonly string[],
+  bundle: string | undefined = bundlePath(),
+  progress?: CheckProgress,
+): { ready: Ready[]; problems: Problem[]; invalid: string[] } {
   const threads = threadCount();
-  const all = threads > 1 && files.length >= MIN_FILES && bundle !== undefined ? inParallel(files, threads - 1, bundle) : files.map(prepareOne);
+  const all =
+    threads > 1 && files.length >= MIN_FILES && bundle !== undefined
+      ? inParallel(files, threads - 1, bundle, progress)
+      : files.map((f, i) => {
+          progress?.files(i, files.length);
+          return prepareOne(f, progress);
+        });
   const bad = all.filter((p): p is Extract<Prepared, { problems: Problem[] }> => "problems" in p && !p.tooLarge);
   for (const p of all) {
     if ("error" in p) throw new Error(`while checking ${p.file}: ${p.error}`);
@@ -122,22 +138,29 @@ function workerScript(bundle: string): string {
 const CHECK_KIND = "axptr-sim-check";
 
 /** The files cut into chunks, prepared on this thread and `workers` worker threads (the pool: src/workers/pool.ts). */
-function inParallel(files: readonly string[], workers: number, bundle: string): Prepared[] {
+function inParallel(files: readonly string[], workers: number, bundle: string, progress?: CheckProgress): Prepared[] {
   const chunks = Math.ceil(files.length / CHUNK);
+  progress?.files(0, files.length);
   const results = runPool({
     script: workerScript(bundle),
     kind: CHECK_KIND,
     data: files,
     chunks,
     threads: workers + 1,
-    here: (c) => prepareChunk(files, c),
+    here: (c, done) => prepareChunk(files, c, done, progress),
+    ...(progress ? { progress: (done: number) => progress.files(done, files.length) } : {}),
   });
   return results.flat();
 }
 
-function prepareChunk(files: readonly string[], c: number): Prepared[] {
-  return files.slice(c * CHUNK, (c + 1) * CHUNK).map(prepareOne);
+/** `done(n)`: n files of the chunk prepared (the pool adds up every thread's); `progress`: on this thread only, a long exploration's states. */
+function prepareChunk(files: readonly string[], c: number, done?: (n: number) => void, progress?: CheckProgress): Prepared[] {
+  return files.slice(c * CHUNK, (c + 1) * CHUNK).map((f, i) => {
+    const p = prepareOne(f, progress);
+    done?.(i + 1);
+    return p;
+  });
 }
 
 // In a worker started by the pool: prepare the chunks it takes.
-servePool(CHECK_KIND, prepareChunk);
+servePool(CHECK_KIND, (files: readonly string[], c: number, done: (n: number) => void) => prepareChunk(files, c, done));

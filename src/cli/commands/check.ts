@@ -6,19 +6,21 @@ import { basename, dirname } from "node:path";
 import { failureMessage, JUNIT_MARK, renderJunit } from "../../check/junit.js";
 import { judge, type CaseResult } from "../../check/golden.js";
 import { outcomesPath, violationText } from "../../check/outcomes.js";
+import { changeOf, reviewable, type Change } from "../../check/review.js";
 import { palette } from "../../render/colors.js";
+import { diffRows } from "../../render/diff.js";
 import { renderText, resultText } from "../../render/text.js";
 import type { Trace } from "../../sim/events.js";
 import { formatProblem, type Problem } from "../../scenario/problems.js";
 import { printable as p } from "../../scenario/printable.js";
 import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
-import { fileProblem, headOf, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
+import { fileProblem, headOf, lookAt, inspectTarget, readOnlyProblem, reasonOf, removeStaleTemporaries, writeAtomically, writeFailure, type Seen, type Target } from "../files.js";
 import { collect, identities, SCENARIO } from "../walk.js";
 import { invocation } from "../invocation.js";
 import { excluded, excludeGlobs } from "../glob.js";
 import { shellWord } from "../../render/explore-text.js";
-import { prepareEach } from "./check-parallel.js";
+import { prepareEach, type CheckProgress } from "./check-parallel.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -40,6 +42,23 @@ export interface CheckOptions {
   exclude?: readonly string[];
   /** A check that finds no scenario passes (as vitest's --passWithNoTests); by default it fails. */
   passWithNoScenarios?: boolean;
+  /** A progress line (on a terminal only): files done, and a long exploration's states. */
+  progress?: CheckProgress;
+  /** check --review's first pass: nothing is written; the goldens --update would write come back as changes, with what was prepared. */
+  plan?: boolean;
+  /** check --review's last pass: what its first pass prepared (the traces reviewed, not made again), the goldens looked at again. */
+  reuse?: PreparedSet;
+}
+
+/** What check made ready on every core (src/cli/commands/check-parallel.ts). */
+export type PreparedSet = ReturnType<typeof prepareEach>;
+
+export interface CheckDone {
+  stdout: string;
+  failed?: CheckFailed;
+  problems?: Problem[];
+  /** With `plan`: the goldens to review, in file order, and what was prepared for the last pass. */
+  plan?: { changes: Change[]; prepared: PreparedSet };
 }
 
 /** Where check looks when given no path (format section 4). */
@@ -54,7 +73,7 @@ export function goldenPath(scenarioPath: string): string {
   return scenarioPath.replace(SCENARIO, ".trace");
 }
 
-export function checkCommand(paths: readonly string[], o: CheckOptions): { stdout: string; failed?: CheckFailed; problems?: Problem[] } {
+export function checkCommand(paths: readonly string[], o: CheckOptions): CheckDone {
   if (o.prune && !o.update) throw new UsageError("--prune removes obsolete goldens, and goldens change only with --update: add --update");
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
@@ -102,7 +121,8 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
   // An invalid scenario is reported (exit 2, after everything) and the others are checked;
   // what check cannot safely look at (links, permissions, folders in the way) stops it before anything is written.
-  const { ready: prepared, problems: invalidProblems, invalid } = prepareEach(scenarios);
+  const made = o.reuse ? again(o.reuse) : prepareEach(scenarios, undefined, o.progress);
+  const { ready: prepared, problems: invalidProblems, invalid } = made;
   // Every golden was looked at (never through a link, src/cli/files.ts) with its scenario: one check cannot look at stops it before anything is printed or written.
   for (const p of prepared) if (p.golden.target.kind === "refused") problems.push(p.golden.target.problem);
   refuse(problems, o);
@@ -114,6 +134,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   /** What --update does to each golden, in the order of the scenarios. */
   const done: string[] = [];
   const lines = new Map<CaseResult, number>();
+  const changes: Change[] = [];
   /** Judges one golden (as looked at and read with its scenario) and plans its write under --update. */
   const judgeGolden = (file: string, golden: string, now: string, expectations: string[], { target, read }: Seen): CaseResult | undefined => {
     if (target.kind === "refused") {
@@ -126,6 +147,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     }
     const stored = read?.text;
     let r = judge(file, golden, now, stored, expectations);
+    if (o.plan && reviewable(r)) changes.push(changeOf(r, now, target.kind === "file" && target.readOnly ? target.mode : undefined));
     const writing = o.update || accepts(file, golden);
     if (writing && r.status !== "passed" && (r.status === "missing" || r.diff)) {
       // A golden records a trace whose expectations are met: --update does not write one that fails them.
@@ -210,7 +232,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
     // An outcome golden's failed expectations are violating classes, each already saying so.
     for (const e of r.expectations) out.push(isOutcomes(r) ? `  ${p(e)}` : `  expectation failed: ${p(e)}`);
     // A stored golden is the user's file, and may hold anything: its lines are made printable too.
-    if (r.diff) out.push(...r.diff.trimEnd().split("\n").map((l) => "  " + (l.startsWith("+") ? c.ok(p(l)) : l.startsWith("-") ? c.bad(p(l)) : p(l))));
+    if (r.diff) out.push(...diffRows(r.diff, o.color));
     // One next step that works: --update cannot mend a failed expectation (it refuses), so it is offered only when none failed.
     if (r.expectations.length > 0) out.push(isOutcomes(r) ? `  fix the behaviour a witness shows (replay it as above), or the explore settings in ${p(r.scenario)}` : fixLine(r));
     else if (r.diff) out.push(`  if the change is intended: ${p(`${invocation()} check --update ${shellWord(r.scenario)}`)}`);
@@ -228,21 +250,29 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): { stdou
   const invalidCount = invalid.length > 0 ? `, ${invalid.length} invalid` : "";
   out.push("", `check: ${passed} passed, ${failed} failed, ${missing} missing, ${obsolete.length} obsolete${invalidCount}${o.ci && !o.update ? " (CI: goldens are written only with --update)" : ""}`);
 
-  if (o.github) out.push(...annotations(results, o.strict ? obsolete : [], lines));
+  if (o.github) out.push(...annotations(results, o.strict ? obsolete : [], lines, why));
   // In GitHub Actions an invalid scenario is also marked on its own line.
   if (o.github && invalidProblems.length > 0) out.push(problemAnnotations(invalidProblems).trimEnd());
   if (o.reporter === "junit" && o.output) {
     removeStaleTemporaries(dirname(o.output));
-    writeAtomically(o.output, renderJunit(results, obsolete, o.strict, invalidProblems), "--output", report?.kind === "file" ? report.mode : undefined);
+    writeAtomically(o.output, renderJunit(results, obsolete, o.strict, invalidProblems, why), "--output", report?.kind === "file" ? report.mode : undefined);
   }
 
   const bad = failed + missing + (o.strict ? obsolete.length : 0);
   const stdout = out.join("\n") + "\n";
-  const result = invalidProblems.length > 0 ? { stdout, problems: invalidProblems } : { stdout };
+  const result: CheckDone = { stdout, ...(invalidProblems.length > 0 ? { problems: invalidProblems } : {}), ...(o.plan ? { plan: { changes, prepared: made } } : {}) };
   if (bad > 0) return { ...result, failed: new CheckFailed(`check failed: ${failed} failed, ${missing} missing${o.strict ? `, ${obsolete.length} obsolete` : ""}`) };
   return none ? { ...result, failed: new CheckFailed("check failed: no scenarios found") } : result;
 }
 
+
+/** What an earlier pass prepared, its goldens looked at again (they may have changed since). */
+function again(set: PreparedSet): PreparedSet {
+  return {
+    ...set,
+    ready: set.ready.map((r) => ({ ...r, golden: lookAt(goldenPath(r.file), "golden"), ...(r.outcomes ? { outcomes: { ...r.outcomes, golden: lookAt(outcomesPath(r.file), "golden") } } : {}) })),
+  };
+}
 
 /** --output may name a file in folders that do not exist yet (reports/junit.xml): they are made, as other reporters do. */
 function makeFolderFor(path: string): void {
@@ -305,11 +335,12 @@ function markLine(l: Loaded, trace: Trace, r: CaseResult): number {
   return ti < 0 ? 1 : l.locate(["threads", ti, "steps", step.step - 1]).line;
 }
 
-function annotations(results: readonly CaseResult[], obsolete: readonly string[], marks: ReadonlyMap<CaseResult, number>): string[] {
+/** `why`: why an obsolete golden is obsolete, as the text report says it. */
+function annotations(results: readonly CaseResult[], obsolete: readonly string[], marks: ReadonlyMap<CaseResult, number>, why: (golden: string) => string): string[] {
   const failures = results
     .filter((r) => r.status !== "passed")
     .map((r) => `::error file=${prop(p(r.scenario))},line=${marks.get(r) ?? 1},title=${prop("axptr-sim check")}::${esc(p(failureMessage(r)))}`);
-  return [...failures, ...obsolete.map((t) => `::error file=${prop(p(t))},line=1,title=${prop("axptr-sim check")}::obsolete golden: its scenario is gone`)];
+  return [...failures, ...obsolete.map((t) => `::error file=${prop(p(t))},line=1,title=${prop("axptr-sim check")}::${esc(p(`obsolete golden: ${why(t)}`))}`)];
 }
 
 function problemAnnotations(problems: readonly Problem[]): string {
