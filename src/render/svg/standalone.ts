@@ -5,7 +5,8 @@ import { PLAIN_COLOURS, svgStyle } from "./style.js";
 import { xml } from "./xml.js";
 
 /** The comment that marks a file as one of these pictures (`report --svg` may then replace it). */
-export const SVG_GENERATOR = "<!-- generator: axptr-sim report --svg -->";
+// Not "--svg": a comment may not hold two hyphens in a row (XML 1.0, section 2.5).
+export const SVG_GENERATOR = "<!-- generator: axptr-sim report, a picture alone -->";
 
 /**
  * `svg` (an `<svg …>` element made by renderTimeline or renderMemoryMap) as a
