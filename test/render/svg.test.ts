@@ -186,7 +186,7 @@ describe("pictures that scale with the page (issue 21 point 13)", () => {
       `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 944 202" role="img" aria-label="state timeline of ${NAME}">`,
     );
     const map = renderMemoryMap(t) ?? "";
-    expect(map.slice(0, map.indexOf(">") + 1)).toBe(`<svg xmlns="http://www.w3.org/2000/svg" class="memory-map" viewBox="0 0 620 360" role="img" aria-label="memory map of ${NAME}">`);
+    expect(map.slice(0, map.indexOf(">") + 1)).toBe(`<svg xmlns="http://www.w3.org/2000/svg" class="memory-map" viewBox="0 0 944 336" role="img" aria-label="memory map of ${NAME}">`);
   });
 
   it("take the figure's width in the report, height from the viewBox", () => {

@@ -21,8 +21,12 @@ const LEFT = 220;
 const CELL = 56;
 const SKIP = 52;
 const HOLE = 44;
-/** The legend needs this much room, whatever the map's. */
-const MIN_WIDTH = 620;
+/**
+ * At least as wide as the narrowest timeline (timeline.ts: 240 + 680 + 24):
+ * in the report both pictures take the page's width, so a map of a few pages
+ * would otherwise be drawn larger than the timeline under it, its text too.
+ */
+const MIN_WIDTH = 944;
 /** At most this many page cells; beyond, the least telling pages fold into runs. */
 export const MAX_CELLS = 40;
 const TOP = 44;
