@@ -65,6 +65,9 @@ mkdirSync("dist", { recursive: true });
 for (const name of readdirSync(out)) renameSync(`${out}/${name}`, `dist/${name}`);
 rmSync(out, { recursive: true, force: true });
 
+// The cache of the previous build goes first: V8 checks a cache against its script by the source's length only,
+// so a bundle changed in place (620 → 944) would run the old cache's compiled code, and the warm-up would keep it.
+rmSync("dist/axptr-sim.cache", { force: true });
 // The warm-up runs where users run it (the cache keeps the script's file name), writing the cache beside it.
 const r = spawnSync(process.execPath, ["dist/launch.js", "run", "-"], {
   input: warmup,

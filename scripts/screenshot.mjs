@@ -1,7 +1,10 @@
 // Regenerates docs/report.png, the README's picture of a report: the report of
-// the migration scenario (two CPUs, a hazard, a fault), made by the built CLI
-// and photographed in headless Chromium. `npm run screenshot` (builds first).
-// A PNG depends on the machine's fonts, so it is regenerated, not compared.
+// a file with races (a scan on cpu0 that the scheduler may move to cpu1: two
+// CPUs, a hazard, a panic), made by the built CLI and photographed in headless
+// Chromium, from the top through the Races section's first class where a race
+// fires, its witness's timeline with the race named. `npm run screenshot`
+// (builds first). A PNG depends on the machine's fonts, so it is regenerated,
+// not compared.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +12,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import puppeteer from "puppeteer-core";
 
-const SCENARIO = "scenarios/24-migration-then-lazy-fault-panics.yaml";
+const SCENARIO = "scenarios/41-races-migration-two-cpus.yaml";
 const OUT = "docs/report.png";
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -21,11 +24,12 @@ try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1000, height: 800, deviceScaleFactor: 1 });
   await page.goto(pathToFileURL(html).href, { waitUntil: "load" });
-  // From the top of the page to the end of the state timeline: the summary and both pictures.
+  // From the top of the page to the end of the first class whose witness fires a race: the summary, both pictures, the Races section's summary and its first classes.
   const bottom = await page.evaluate(() => {
-    const fig = document.querySelector("figure.timeline");
-    return fig ? Math.ceil(fig.getBoundingClientRect().bottom + window.scrollY + 16) : 1200;
+    const fired = [...document.querySelectorAll("div.races li.class")].find((li) => li.querySelector("figure.witness .mark.injected.race") !== null);
+    return fired ? Math.ceil(fired.getBoundingClientRect().bottom + window.scrollY + 16) : undefined;
   });
+  if (bottom === undefined) throw new Error(`${SCENARIO}: its report has no class where a race fires: choose another scenario for the screenshot`);
   mkdirSync("docs", { recursive: true });
   await page.screenshot({ path: OUT, clip: { x: 0, y: 0, width: 1000, height: bottom } });
   console.log(`wrote ${OUT}`);

@@ -19,6 +19,7 @@ import { compareCommand } from "./commands/compare.js";
 import { exploreCommand, mergeCommand } from "./commands/explore.js";
 import { progressLine } from "./progress.js";
 import { reportCommand } from "./commands/report.js";
+import { PICTURES, type Picture } from "./commands/report-svg.js";
 import { WorkerDied } from "../workers/pool.js";
 
 import type { StrategyName } from "../sim/simulate.js";
@@ -141,12 +142,13 @@ function program(done: (d: Done) => void, said: Said): Command {
   p.command("report")
     .description("write one self-contained HTML report of scenarios: summary, memory map, state timeline, steps, trace")
     .argument("<file...>", "scenario files (- for standard input)")
-    .requiredOption("-o, --output <file>", "the HTML file to write (- for standard output)")
+    .option("-o, --output <file>", "the HTML file to write (- for standard output); with --svg, the SVG file (standard output without it)")
+    .addOption(new Option("--svg <picture>", "write one picture alone as a standalone SVG, for slides: timeline or memory (of one file)").choices(PICTURES as unknown as string[]))
     .option("--force", "replace --output even when it is not an earlier axptr-sim report", false)
     .addOption(strategyOption())
     .addOption(kernelOption())
     .option("--max-schedules <n>", "refuse a file whose races need more schedules than this (default 2000000)")
-    .action((files: string[], o: { output: string; force: boolean; strategy?: StrategyName; kernel?: KernelName; maxSchedules?: string }) => done(reportCommand(files, o)));
+    .action((files: string[], o: { output?: string; svg?: Picture; force: boolean; strategy?: StrategyName; kernel?: KernelName; maxSchedules?: string }) => done(reportCommand(files, o)));
 
   p.command("schema")
     .description("print the JSON Schema of the scenario format (--trace: of run's JSON output; --compare: of compare's; --explore: of explore's)")

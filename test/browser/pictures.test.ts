@@ -18,6 +18,9 @@ import type { Trace } from "../../src/sim/events.js";
 import { explore } from "../../src/explore/explore.js";
 import { witnessTrace } from "../../src/explore/witness.js";
 import { renderRaces, timelineClasses } from "../../src/render/report/races.js";
+import { renderTimeline } from "../../src/render/svg/timeline.js";
+import { renderMemoryMap } from "../../src/render/svg/memory-map.js";
+import { standaloneSvg } from "../../src/render/svg/standalone.js";
 
 const chromium = findChromium();
 if (!chromium && !inCI()) {
@@ -71,8 +74,18 @@ describe.skipIf(!chromium && !inCI())("in headless Chromium", () => {
     await page.addScriptTag({ path: join(ROOT, "node_modules", "mermaid", "dist", "mermaid.min.js") });
     await page.evaluate(() => (globalThis as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({ startOnLoad: false, securityLevel: "strict" }));
     const failures: string[] = [];
-    // Every bundled scenario, and one whose every text is hostile to Mermaid's syntax.
-    const cases: [string, Trace][] = [...bundled.map((name): [string, Trace] => [name, traceOf(name)]), ["hostile text", simulate(load(HOSTILE))]];
+    // Every bundled scenario, one whose every text is hostile to Mermaid's syntax, and replayed races (named where they fire).
+    const replayed = (name: string, token: string): [string, Trace] => {
+      const s = load(readFileSync(join(SCENARIOS, name), "utf8"));
+      return [`${name} --replay ${token}`, witnessTrace(s, token, s.machine.strategy)];
+    };
+    const cases: [string, Trace][] = [
+      ...bundled.map((name): [string, Trace] => [name, traceOf(name)]),
+      ["hostile text", simulate(load(HOSTILE))],
+      replayed("41-races-migration-two-cpus.yaml", "migrate@main#1:flag-set"),
+      replayed("42-races-nested-and-interrupt.yaml", "nested@main#1:flag-set"),
+      replayed("44-races-other-thread-syscall.yaml", "syscall@a#1:flag-set"),
+    ];
     for (const [i, [name, trace]] of cases.entries()) {
       const text = renderMermaid(trace, `scenarios/${name}`, { color: false });
       const r = await page.evaluate(
@@ -96,6 +109,124 @@ describe.skipIf(!chromium && !inCI())("in headless Chromium", () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it("draws a hazard's whole sentence in Mermaid on lines of its own, and a replayed race's name", async () => {
+    errors.length = 0;
+    const page = await openPage();
+    await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><div id="out"></div></body></html>');
+    await page.addScriptTag({ path: join(ROOT, "node_modules", "mermaid", "dist", "mermaid.min.js") });
+    await page.evaluate(() => (globalThis as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({ startOnLoad: false, securityLevel: "strict" }));
+    const s = load(readFileSync(join(SCENARIOS, "41-races-migration-two-cpus.yaml"), "utf8"));
+    const text = renderMermaid(witnessTrace(s, "migrate@main#1:flag-set", s.machine.strategy), "scenarios/41-races-migration-two-cpus.yaml", { color: false });
+    const seen = await page.evaluate(async (text: string) => {
+      const m = (globalThis as unknown as { mermaid: { render(id: string, text: string): Promise<{ svg: string }> } }).mermaid;
+      const { svg } = await m.render("wrapped", text);
+      const out = document.getElementById("out") as HTMLElement;
+      out.innerHTML = svg;
+      return {
+        notes: [...out.querySelectorAll(".noteText")].map((n) => n.textContent ?? ""),
+        messages: [...out.querySelectorAll(".messageText")].map((n) => n.textContent ?? ""),
+      };
+    }, text);
+    // Mermaid draws each line of a note as a text of its own: the hazard is three lines, the last one ends the sentence.
+    const at = seen.notes.findIndex((n) => n.startsWith("⚠ HAZARD migrated-in-access:"));
+    expect(seen.notes.slice(at, at + 3)).toEqual([
+      "⚠ HAZARD migrated-in-access: Thread main moved from cpu0 to cpu1 in the middle",
+      "of a user access: its protection stayed on cpu0, so a fault on cpu1 will panic,",
+      'and cpu0 says "accessing" for whatever runs there next.',
+    ]);
+    expect(seen.messages).toContain("⚡ race migrate: move thread main to cpu1");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("opens a picture alone (report --svg) from file:// at two window widths: it fills the width and its text grows with it", async () => {
+    errors.length = 0;
+    const trace = traceOf("24-migration-then-lazy-fault-panics.yaml");
+    const measure = async (file: string, width: number, label: string) => {
+      const page = await openPage();
+      // Tall enough that the width decides the scale (a picture alone keeps its aspect ratio within the window).
+      await page.setViewport({ width, height: 4 * width });
+      await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+      const seen = await page.evaluate((label: string) => {
+        const root = document.documentElement;
+        const text = root.querySelector(`text.${label}`) as SVGTextElement;
+        const sheet = root.querySelector("rect.sheet") as SVGRectElement;
+        return {
+          root: root.tagName,
+          parseErrors: document.getElementsByTagName("parsererror").length,
+          width: root.getBoundingClientRect().width,
+          viewBox: (root as unknown as SVGSVGElement).viewBox.baseVal.width,
+          fontSize: getComputedStyle(text).fontSize,
+          fontWeight: getComputedStyle(text).fontWeight,
+          fill: getComputedStyle(text).fill,
+          // Pixels on the screen per unit of the picture, and the label's drawn width.
+          scale: (text.getScreenCTM() as DOMMatrix).a,
+          textWidth: text.getBoundingClientRect().width,
+          sheetFill: getComputedStyle(sheet).fill,
+        };
+      }, label);
+      await page.screenshot({ path: file.replace(/\.svg$/, `-${width}.png`) });
+      await page.close();
+      return seen;
+    };
+    for (const [picture, svg, label] of [
+      ["timeline", renderTimeline(trace), "lanelabel"],
+      ["memory", renderMemoryMap(trace) ?? "", "rowlabel"],
+    ] as const) {
+      const file = join(dir, `${picture}.svg`);
+      writeFileSync(file, standaloneSvg(svg, `${picture} of ${trace.scenario.name}`));
+      const narrow = await measure(file, 700, label);
+      const wide = await measure(file, 1400, label);
+      for (const seen of [narrow, wide]) {
+        expect(seen.root).toBe("svg");
+        expect(seen.parseErrors).toBe(0);
+        // Its own stylesheet applies: 14-unit bold labels in the ink colour, on a white sheet.
+        expect(seen.fontSize).toBe("14px");
+        expect(Number(seen.fontWeight)).toBeGreaterThanOrEqual(600);
+        expect(seen.fill).toBe("rgb(29, 35, 42)");
+        expect(seen.sheetFill).toBe("rgb(255, 255, 255)");
+      }
+      expect(narrow.width).toBeCloseTo(700, 0);
+      expect(wide.width).toBeCloseTo(1400, 0);
+      // Twice the window, twice the text: a 14-unit label is drawn at 14 × 700/W and 14 × 1400/W pixels.
+      expect(narrow.scale).toBeCloseTo(700 / narrow.viewBox, 3);
+      expect(wide.scale).toBeCloseTo(1400 / wide.viewBox, 3);
+      expect(wide.textWidth / narrow.textWidth).toBeGreaterThan(1.95);
+      expect(wide.textWidth / narrow.textWidth).toBeLessThan(2.05);
+    }
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("lets the report's pictures take the page's width at two window widths", async () => {
+    errors.length = 0;
+    const trace = traceOf("24-migration-then-lazy-fault-panics.yaml");
+    const file = join(dir, "scaled.html");
+    writeFileSync(file, renderReport([{ file: "scenarios/24-migration-then-lazy-fault-panics.yaml", trace }], { color: false }));
+    const sizes: { figure: number; svg: number; label: number }[] = [];
+    for (const width of [800, 1600]) {
+      const page = await openPage();
+      await page.setViewport({ width, height: 900 });
+      await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+      sizes.push(
+        await page.evaluate(() => ({
+          figure: (document.querySelector("figure.timeline") as HTMLElement).getBoundingClientRect().width,
+          svg: (document.querySelector("figure.timeline svg") as SVGSVGElement).getBoundingClientRect().width,
+          label: ((document.querySelector("figure.timeline text.lanelabel") as SVGTextElement).getScreenCTM() as DOMMatrix).a,
+        })),
+      );
+      await page.close();
+    }
+    const [narrow, wide] = sizes as [(typeof sizes)[number], (typeof sizes)[number]];
+    // The body's padding is 32 px a side: the figure is the page less 64, and the picture fills it.
+    expect(narrow.figure).toBeCloseTo(800 - 64, 0);
+    expect(wide.figure).toBeCloseTo(1600 - 64, 0);
+    expect(narrow.svg).toBeCloseTo(narrow.figure, 0);
+    expect(wide.svg).toBeCloseTo(wide.figure, 0);
+    // The labels' scale follows the picture's width.
+    expect(wide.label / narrow.label).toBeCloseTo(wide.svg / narrow.svg, 3);
+    expect(errors).toEqual([]);
+  }, 60_000);
 
   // The seed example, the migration on two CPUs, and injected events with a hazard (an interrupt).
   it.each([

@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderMermaid, renderMermaidAll } from "../../src/render/mermaid/index.js";
-import { esc } from "../../src/render/mermaid/text.js";
+import { esc, wrap, WRAP } from "../../src/render/mermaid/text.js";
+import { witnessTrace } from "../../src/explore/witness.js";
+import { load } from "../sim/helpers.js";
 import type { Trace, TraceEvent } from "../../src/sim/events.js";
 import { ROOT } from "../helpers/cli.js";
 import { run } from "../sim/helpers.js";
@@ -87,8 +89,9 @@ describe("renderMermaid", () => {
     expect(d).toContain("  A_scheduler__preemption_ ->> T_main: ⚡ move thread main to cpu1");
     expect(d).toContain("  Note over T_main: thread main moves cpu0 → cpu1");
     const rect = d.indexOf("  rect rgb(255, 214, 153)");
+    // The hazard's whole sentence, wrapped between words (issue 21 point 13: it was cut at "cp…").
     expect(d[rect + 1]).toBe(
-      "    Note over T_main,MEM: ⚠ HAZARD migrated-in-access: Thread main moved from cpu0 to cpu1 in the middle of a user access: its protection stayed on cp…",
+      "    Note over T_main,MEM: ⚠ HAZARD migrated-in-access: Thread main moved from cpu0 to cpu1 in the middle<br>of a user access: its protection stayed on cpu0, so a fault on cpu1 will panic,<br>and cpu0 says #quot;accessing#quot; for whatever runs there next.",
     );
     expect(d[rect + 2]).toBe("  end");
     const alt = d.indexOf("  alt page fault at 0x161000 (read, kernel mode): unhandled");
@@ -202,5 +205,55 @@ events:
       { color: false, fences: true },
     );
     expect(fenced).toBe("```mermaid\n" + renderMermaid(a, "a.yaml", { color: false }) + "```\n\n```mermaid\n" + renderMermaid(b, "b.yaml", { color: false }) + "```\n");
+  });
+
+  it("wraps a sentence between words, never cutting it: lines of at most 80 code points, joined by <br>", () => {
+    expect(WRAP).toBe(80);
+    const sentence = "An interrupt handler's own fault at 0xffffffc0dead0000 was judged by the interrupted user access's state: a kernel bug is taken for a user access; the handler resolves it.";
+    const lines = wrap(sentence).split("<br>");
+    expect(lines).toEqual([
+      "An interrupt handler's own fault at 0xffffffc0dead0000 was judged by the",
+      "interrupted user access's state: a kernel bug is taken for a user access#59; the",
+      "handler resolves it.",
+    ]);
+    // Every word is there, in order: joined by spaces again, the lines are the sentence (escaped).
+    expect(lines.join(" ")).toBe(esc(sentence, Infinity));
+    expect(wrap("short enough")).toBe("short enough");
+    expect(wrap("")).toBe("");
+  });
+
+  it("keeps a word longer than a line whole, on a line of its own, and keeps runs of spaces as they were", () => {
+    const long = "x".repeat(30);
+    expect(wrap(`a b ${long} c d`, 10)).toBe(`a b<br>${long}<br>c d`);
+    expect(wrap(long, 10)).toBe(long);
+    // Broken at one space of a run: the lines joined by a space are the text again, byte for byte.
+    expect(wrap("one  two   three", 10)).toBe("one  two  <br>three");
+    expect(wrap("one  two   three", 10).split("<br>").join(" ")).toBe("one  two   three");
+    // The text's own markup is escaped, so the <br> that wrap adds is the only one; a newline in it is a space.
+    expect(wrap("a <br> b\nc", 80)).toBe("a #lt;br#gt; b c");
+  });
+
+  it("wraps a long panic message in a step's result, and a handler's reason, rather than cutting them", () => {
+    const d = diagramOf("19-slice-length-overflow.yaml").split("\n");
+    expect(d).toContain(
+      "  Note over T_main: ◀ main#35;1 → panic: called #96;Result::unwrap()#96; on an #96;Err#96; value: LayoutError<br>(1152921504606846976 × 8 bytes exceeds isize::MAX)",
+    );
+    expect(diagramOf("47-starry-2025-12-fixup-only-in-user-copy.yaml").split("\n")).toContain(
+      "    PF ->> T_main: unhandled: no area holds 0x51000: the handler returns false and only user_copy<br>has fixup entries: a kernel panic",
+    );
+  });
+
+  it("names the race where a replayed schedule's race fires", () => {
+    const file = "41-races-migration-two-cpus.yaml";
+    const s = load(readFileSync(join(ROOT, "scenarios", file), "utf8"));
+    const d = renderMermaid(witnessTrace(s, "migrate@main#1:flag-set", s.machine.strategy), `scenarios/${file}`, { color: false }).split("\n");
+    expect(d.filter((l) => l.includes("⚡"))).toEqual(["  A_scheduler ->> T_main: ⚡ race migrate: move thread main to cpu1"]);
+    // A race without a `by` comes from the generic actor, named all the same.
+    const n = "42-races-nested-and-interrupt.yaml";
+    const s2 = load(readFileSync(join(ROOT, "scenarios", n), "utf8"));
+    const d2 = renderMermaid(witnessTrace(s2, "nested@main#1:flag-set", s2.machine.strategy), `scenarios/${n}`, { color: false }).split("\n");
+    expect(d2.filter((l) => l.includes("⚡"))).toEqual(["  A_injected_event ->> T_main: ⚡ race nested: nested get_as_str on thread main"]);
+    // The file's own events (not races) are drawn as before, with no race name.
+    expect(diagramOf("24-migration-then-lazy-fault-panics.yaml").split("\n").filter((l) => l.includes("⚡"))).toEqual(["  A_scheduler__preemption_ ->> T_main: ⚡ move thread main to cpu1"]);
   });
 });

@@ -7,6 +7,10 @@ import { renderTimeline } from "../../src/render/svg/timeline.js";
 import { ROOT } from "../helpers/cli.js";
 import { run } from "../sim/helpers.js";
 import type { TraceEvent } from "../../src/sim/events.js";
+import { standaloneSvg, SVG_GENERATOR } from "../../src/render/svg/standalone.js";
+import { PLAIN_COLOURS, svgStyle, PAGE_COLOURS } from "../../src/render/svg/style.js";
+import { FONT, fitText, textWidth } from "../../src/render/svg/type.js";
+import { CSS } from "../../src/render/report/style.js";
 
 const bundled = (name: string) => run(readFileSync(join(ROOT, "scenarios", name), "utf8"));
 
@@ -168,5 +172,89 @@ threads:
       "196606 pages 0x20001000..0x4ffff000: 0 present",
       "page 0x4ffff000: not present",
     ]);
+  });
+});
+
+describe("pictures that scale with the page (issue 21 point 13)", () => {
+  const SEED = "01-seed-string-across-lazy-page.yaml";
+  const NAME = "seed example: a string that runs onto a page not mapped yet";
+
+  it("have a viewBox and no width or height of their own", () => {
+    const t = bundled(SEED);
+    const timeline = renderTimeline(t);
+    expect(timeline.slice(0, timeline.indexOf(">") + 1)).toBe(
+      `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 944 202" role="img" aria-label="state timeline of ${NAME}">`,
+    );
+    const map = renderMemoryMap(t) ?? "";
+    expect(map.slice(0, map.indexOf(">") + 1)).toBe(`<svg xmlns="http://www.w3.org/2000/svg" class="memory-map" viewBox="0 0 944 336" role="img" aria-label="memory map of ${NAME}">`);
+  });
+
+  it("take the figure's width in the report, height from the viewBox", () => {
+    expect(CSS).toContain("figure svg { width: 100%; height: auto; display: block; }");
+    expect(CSS).not.toContain("max-width: 100%");
+  });
+
+  it("have no text under 12 units: every font size of the pictures' stylesheet is one of type.ts's", () => {
+    expect(FONT).toEqual({ heading: 14, body: 13, small: 12 });
+    for (const css of [svgStyle(PAGE_COLOURS), svgStyle(PLAIN_COLOURS), CSS.slice(CSS.indexOf("svg text"))]) {
+      const sizes = [...css.matchAll(/svg[^{]*\{[^}]*font-size: ([\d.]+)px/g)].map((m) => Number(m[1]));
+      expect(sizes.length).toBeGreaterThan(10);
+      expect(new Set(sizes)).toEqual(new Set([12, 13, 14]));
+    }
+  });
+
+  it("cut a label to the room the layout gives it, at its font size, with an ellipsis", () => {
+    expect(textWidth("abc", 10)).toBeCloseTo(18.6);
+    expect(textWidth("ACCESSING_USER_MEM", 14)).toBeCloseTo(181.44);
+    expect(fitText("main#1 get_as_str", 200, 13)).toBe("main#1 get_as_str");
+    expect(fitText("main#1 get_as_str", 60, 13)).toBe("main#1…");
+    expect(fitText("main", 5, 13)).toBe("");
+    // A lane label longer than the room on the left is cut, at 14 units.
+    const t = bundled(SEED);
+    const long = { ...t, machine: { ...t.machine, strategy: "percpu-flag" as const }, stateKeys: ["cpu0-with-a-very-long-name-for-a-cpu"] };
+    expect(all(renderTimeline(long), /class="lanelabel">([^<]*)</g)).toEqual(["ACCESSING_USER_MEM cpu…"]);
+  });
+
+  it("wrap the legend into rows that stay inside the picture", () => {
+    // The migration run has injected events, a hazard and a migration; a race's event and another thread switched in are added, so every mark is in the legend.
+    const t = bundled("24-migration-then-lazy-fault-panics.yaml");
+    const inj = t.events.find((e) => e.kind === "injected") as TraceEvent;
+    const added = [{ ...inj, race: "r" }, { ...inj, kind: "run", to: "b", to_cpu: 0, op: "get", args: "" }] as TraceEvent[];
+    const svg = renderTimeline({ ...t, events: [...t.events, ...added].map((e, i) => ({ ...e, seq: i + 1 })) });
+    const width = Number(/viewBox="0 0 (\d+) /.exec(svg)?.[1]);
+    const items = [...svg.slice(svg.indexOf('<g class="legend">')).matchAll(/<g transform="translate\(([\d.]+) ([\d.]+)\)">.*?class="legendtext">([^<]*)</g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), label: m[3] ?? "" }));
+    expect(items.map((i) => i.label)).toEqual([
+      "raised: accessing user memory",
+      "flat: not",
+      "injected event",
+      "race (its name beside it)",
+      "hazard",
+      "migration",
+      "thread switched in",
+      "thread running on the CPU",
+      "fault: panic",
+    ]);
+    for (const i of items) expect(i.x + 16 + textWidth(i.label, FONT.body)).toBeLessThanOrEqual(width);
+    // Three rows: the marks wrap once, and the decisions start a row of their own.
+    expect([...new Set(items.map((i) => i.y))]).toHaveLength(3);
+    expect(items[items.length - 1]?.x).toBe(8);
+    // The picture's height makes room for them.
+    expect(Number(/viewBox="0 0 \d+ (\d+)"/.exec(svg)?.[1])).toBeGreaterThan(Math.max(...items.map((i) => i.y)) + 8);
+  });
+});
+
+describe("a picture alone (report --svg)", () => {
+  it("is a document of its own: XML prolog, the generator mark, the svg with a title, its stylesheet with colours written out, a white sheet", () => {
+    const svg = renderTimeline(bundled("01-seed-string-across-lazy-page.yaml"));
+    const alone = standaloneSvg(svg, 'state timeline of <a> & "b"');
+    const open = svg.slice(0, svg.indexOf(">") + 1);
+    expect(alone).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?>\n${SVG_GENERATOR}\n${open}<title>state timeline of &lt;a&gt; &amp; &quot;b&quot;</title><style>${svgStyle(PLAIN_COLOURS)}</style><rect class="sheet" width="100%" height="100%" fill="#ffffff"/>${svg.slice(open.length)}\n`,
+    );
+    expect(SVG_GENERATOR).toBe("<!-- generator: axptr-sim report, a picture alone -->");
+    // A comment may not hold "--" (XML 1.0): the mark is well-formed.
+    expect(SVG_GENERATOR.slice(4, -3)).not.toContain("--");
+    expect(svgStyle(PLAIN_COLOURS)).not.toContain("var(");
+    expect(svgStyle(PAGE_COLOURS)).toContain("fill: var(--ink)");
   });
 });

@@ -12,9 +12,13 @@ import { loadAll, simulateLoaded, type Loaded } from "../io.js";
 import { grouped, parseMax } from "./explore.js";
 import { checkStrategyOption, withKernel } from "../kernel.js";
 import type { KernelName } from "../../scenario/kernels.js";
+import { svgCommand, type Picture } from "./report-svg.js";
 
 export interface ReportOptions {
-  output: string;
+  /** Required for the HTML; with --svg, none is standard output. */
+  output?: string;
+  /** One picture alone, as an SVG file (report-svg.ts). */
+  svg?: Picture;
   force: boolean;
   strategy?: StrategyName;
   /** --kernel: overrides the file's machine.kernel (kernels.md section 1). */
@@ -30,6 +34,9 @@ export interface ReportOptions {
  * with --force: nothing else the user wrote is overwritten.
  */
 export function reportCommand(files: readonly string[], opts: ReportOptions): { stdout?: string; stderr?: string } {
+  if (opts.svg !== undefined) return svgCommand(files, { ...opts, svg: opts.svg });
+  if (opts.output === undefined) throw new UsageError("required option '-o, --output <file>' not specified: the HTML file to write (- for standard output), or --svg timeline|memory for one picture");
+  const output = opts.output;
   const max = parseMax(opts.maxSchedules);
   // The kernel in effect is put on each file before anything runs (its vm_* steps checked against it).
   const loaded = loadAll(files).map((l) => (checkStrategyOption(l, opts.strategy, opts.kernel), withKernel(l, opts.kernel)));
@@ -40,12 +47,12 @@ export function reportCommand(files: readonly string[], opts: ReportOptions): { 
     }),
     { color: false },
   );
-  if (opts.output === "-") return { stdout: html };
-  const mode = replaceable(opts.output, opts.force);
-  const removed = removeStaleTemporaries(dirname(opts.output));
-  writeAtomically(opts.output, html, "report", { ...(mode !== undefined ? { mode } : {}), failure: `cannot write ${opts.output}` });
+  if (output === "-") return { stdout: html };
+  const mode = replaceable(output, opts.force);
+  const removed = removeStaleTemporaries(dirname(output));
+  writeAtomically(output, html, "report", { ...(mode !== undefined ? { mode } : {}), failure: `cannot write ${output}` });
   const said = removed.map((t) => `axptr-sim: removed ${printable(t)} (left behind by an interrupted write)\n`).join("");
-  return { stderr: `${said}axptr-sim: wrote ${printable(opts.output)} (${loaded.length} scenario${loaded.length === 1 ? "" : "s"})\n` };
+  return { stderr: `${said}axptr-sim: wrote ${printable(output)} (${loaded.length} scenario${loaded.length === 1 ? "" : "s"})\n` };
 }
 
 /**
@@ -84,14 +91,16 @@ function racesSection(l: Loaded, strategy: StrategyName | undefined, max: number
  * earlier report (any regular file with --force). Never a link, a folder, a
  * pipe or a device, --force or not (the rename would replace the link or the
  * device's name with a plain file); never a read-only file, as check.
+ * `what` names the kind of file and the mark an earlier one of them carries
+ * (the HTML report's by default; report-svg.ts gives its pictures').
  */
-function replaceable(out: string, force: boolean): number | undefined {
+export function replaceable(out: string, force: boolean, what: ReplaceableKind = HTML_REPORT): number | undefined {
   const e = entryAt(out);
   switch (e.kind) {
     case "missing":
       return undefined;
     case "folder":
-      throw new UsageError(`${out} is a folder: -o names the HTML file to write`);
+      throw new UsageError(`${out} is a folder: -o names the ${what.file} to write`);
     case "link":
       throw new UsageError(`${out} is a symbolic link to ${e.to}: report never writes through a link, nor replaces one, even with --force (choose another -o)`);
     case "special":
@@ -100,9 +109,18 @@ function replaceable(out: string, force: boolean): number | undefined {
       throw writeFailure(out, "report", e.error, `cannot write ${out}`);
     case "file":
       if (e.readOnly) throw new UsageError(`${out} is ${readOnlyMessage(e.mode, "report")}`);
-      if (!force && !headOf(out).includes(`<meta name="generator" content="${GENERATOR}">`)) {
-        throw new UsageError(`${out} exists and is not an axptr-sim report: not overwritten (choose another -o, or add --force)`);
+      if (!force && !headOf(out).includes(what.marker)) {
+        throw new UsageError(`${out} exists and is not ${what.kind}: not overwritten (choose another -o, or add --force)`);
       }
       return e.mode;
   }
 }
+
+/** A kind of file report writes: its name in messages, and the text an earlier one of them holds in its first KiB. */
+export interface ReplaceableKind {
+  file: string;
+  marker: string;
+  kind: string;
+}
+
+const HTML_REPORT: ReplaceableKind = { file: "HTML file", marker: `<meta name="generator" content="${GENERATOR}">`, kind: "an axptr-sim report" };

@@ -9,7 +9,7 @@ import { hex } from "../../scenario/numbers.js";
 import type { Flags, StepRecord, Trace, TraceEvent } from "../../sim/events.js";
 import { genericText } from "../generic.js";
 import { resultText } from "../text.js";
-import { esc, idOf } from "./text.js";
+import { esc, idOf, wrap } from "./text.js";
 
 export interface MermaidOptions {
   /** Unused (a diagram has no terminal colour); kept so every renderer takes the same options. */
@@ -120,7 +120,7 @@ function diagram(t: Trace, file: string): string {
   /** The threads that another thread's run preempted, innermost last (its result returns to them). */
   const interrupted: string[] = [];
   let before: Flags | undefined;
-  const sayNotRun = (s: StepRecord) => say(`Note over ${T(s.thread)}: ${esc(`${s.thread}#${s.step} ${s.op} ${s.args}`.trimEnd())} → not-run: ${esc(s.reason ?? "")}`);
+  const sayNotRun = (s: StepRecord) => say(`Note over ${T(s.thread)}: ${wrap(`${`${s.thread}#${s.step} ${s.op} ${s.args}`.trimEnd()} → not-run: ${s.reason ?? ""}`)}`);
 
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as TraceEvent;
@@ -220,14 +220,15 @@ function diagram(t: Trace, file: string): string {
       }
       case "handler": {
         const to = e.decision === "resolved" ? MEM : th;
-        say(`${PF} ->> ${to}: ${e.decision}: ${esc(e.reason)}`);
+        say(`${PF} ->> ${to}: ${wrap(`${e.decision}: ${e.reason}`)}`);
         const top = open[open.length - 1];
         if (top) top.closing = true;
         break;
       }
       case "injected": {
         const target = MEMORY_ACTIONS.has(e.action) ? MEM : th;
-        say(`${A(e.by ?? "injected event")} ->> ${target}: ⚡ ${esc(e.detail)}`);
+        // A race of a replayed schedule is named, as the text trace and the timeline name it.
+        say(`${A(e.by ?? "injected event")} ->> ${target}: ⚡ ${e.race !== undefined ? `race ${esc(e.race, 40)}: ` : ""}${esc(e.detail)}`);
         break;
       }
       case "migrate":
@@ -260,13 +261,13 @@ function diagram(t: Trace, file: string): string {
         break;
       case "run-result": {
         const back = interrupted.pop();
-        const text = esc(`${e.op} → ${resultText(e.result)}${e.result.status === "blocked" ? ` (${e.lock !== undefined ? `lock ${e.lock}` : "the lock"} is held by ${e.blocked_by ?? "another thread"}: it sleeps)` : ""}`);
+        const text = wrap(`${e.op} → ${resultText(e.result)}${e.result.status === "blocked" ? ` (${e.lock !== undefined ? `lock ${e.lock}` : "the lock"} is held by ${e.blocked_by ?? "another thread"}: it sleeps)` : ""}`);
         say(back !== undefined ? `${th} -->> ${T(back)}: ⇄ ${text}` : `Note over ${th}: ⇄ ${text}`);
         break;
       }
       case "hazard":
         lines.push("  ".repeat(1 + open.length) + "rect rgb(255, 214, 153)");
-        say(`  Note over ${th},${MEM}: ⚠ HAZARD ${esc(e.hazard)}: ${esc(e.message)}`);
+        say(`  Note over ${th},${MEM}: ${wrap(`⚠ HAZARD ${e.hazard}: ${e.message}`)}`);
         lines.push("  ".repeat(1 + open.length) + "end");
         break;
       case "step-end":
@@ -274,7 +275,7 @@ function diagram(t: Trace, file: string): string {
           open.pop();
           lines.push("  ".repeat(1 + open.length) + "end");
         }
-        say(`Note over ${th}: ◀ ${esc(`${e.thread}#${e.step} → ${resultText(e.result)}`)}`);
+        say(`Note over ${th}: ${wrap(`◀ ${e.thread}#${e.step} → ${resultText(e.result)}`)}`);
         break;
       default:
         // A kind this renderer does not know yet: shown by name with its fields, never dropped.

@@ -8,6 +8,7 @@ import { hex } from "../../scenario/numbers.js";
 import type { Trace } from "../../sim/events.js";
 import { pagePresent, type AreaSnapshot, type MemorySnapshot } from "../../sim/memory-map.js";
 import { DECISIONS, faultMark, faultsOf, stepRanges, DECISION_WORD, type Fault } from "./marks.js";
+import { FONT, fitText, textWidth } from "./type.js";
 import { el, text, title, xml } from "./xml.js";
 
 type Segment =
@@ -15,18 +16,22 @@ type Segment =
   | { kind: "skip"; from: bigint; to: bigint; x: number; w: number }
   | { kind: "hole"; from: bigint; to: bigint; x: number; w: number };
 
-const LEFT = 168;
+// Room for 14-unit row names and 13-unit step labels on the left (type.ts), a folded run's "⋯N" in its cell.
+const LEFT = 220;
 const CELL = 56;
-const SKIP = 40;
+const SKIP = 52;
 const HOLE = 44;
-const RIGHT = 150;
-/** The legend needs this much room, whatever the map's. */
-const MIN_WIDTH = 620;
+/**
+ * At least as wide as the narrowest timeline (timeline.ts: 240 + 680 + 24):
+ * in the report both pictures take the page's width, so a map of a few pages
+ * would otherwise be drawn larger than the timeline under it, its text too.
+ */
+const MIN_WIDTH = 944;
 /** At most this many page cells; beyond, the least telling pages fold into runs. */
 export const MAX_CELLS = 40;
-const TOP = 40;
+const TOP = 44;
 const ROW = 30;
-const STEP_ROW = 40;
+const STEP_ROW = 42;
 const U64_END = 1n << 64n;
 
 const areaName = (a: AreaSnapshot) => a.name ?? `area ${hex(a.start)}`;
@@ -97,7 +102,10 @@ export function renderMemoryMap(t: Trace): string | undefined {
     else if (outside.some((a) => a >= e)) push("hole", e, U64_END);
   });
   const axisEnd = x;
-  const width = Math.max(MIN_WIDTH, x + RIGHT);
+  // On the right, each step's range in 12-unit monospace.
+  const rangeText = (r: { start: bigint; end: bigint }) => `${hex(r.start)}..${hex(r.end)}`;
+  const right = 14 + Math.max(120, ...ranges.map((r) => textWidth(rangeText(r), FONT.small))) + 12;
+  const width = Math.max(MIN_WIDTH, x + right);
 
   const xAt = (addr: bigint, end = false): number => {
     const probe = end && addr > 0n ? addr - 1n : addr;
@@ -110,10 +118,10 @@ export function renderMemoryMap(t: Trace): string | undefined {
   };
 
   const parts: string[] = [];
-  const rowY = { start: TOP, end: TOP + ROW + 14 };
-  const addrY = rowY.end + ROW + 8;
-  const stepsY = addrY + 64;
-  const height = stepsY + Math.max(1, ranges.length) * STEP_ROW + 62;
+  // The end row's changed areas are labelled under it, then the slanted addresses.
+  const rowY = { start: TOP, end: TOP + ROW + 18 };
+  const addrY = rowY.end + ROW + 30;
+  const stepsY = addrY + 88;
 
   // Row labels.
   parts.push(text({ x: 8, y: rowY.start + ROW / 2 + 4, class: "rowlabel" }, "at the start"));
@@ -132,10 +140,9 @@ export function renderMemoryMap(t: Trace): string | undefined {
       if (which === "start" || !mem.start.areas.some((b) => b.start === a.start && b.end === a.end && b.perm === a.perm)) {
         const label = `${areaName(a)} ${a.perm}`;
         // The label may run on over the folded or unmapped cells up to the next area.
-        const nextX = snap.areas.filter((b) => b.start >= a.end).reduce((m, b) => Math.min(m, xAt(b.start)), axisEnd + RIGHT - 8);
-        const fit = Math.max(3, Math.floor((nextX - x0 - 4) / 6.6));
-        const ly = which === "start" ? y - 8 : y + ROW + 13;
-        parts.push(text({ x: x0 + 2, y: ly, class: "arealabel" }, label.length > fit ? label.slice(0, fit - 1) + "…" : label));
+        const nextX = snap.areas.filter((b) => b.start >= a.end).reduce((m, b) => Math.min(m, xAt(b.start)), width - 8);
+        const ly = which === "start" ? y - 9 : y + ROW + 16;
+        parts.push(text({ x: x0 + 2, y: ly, class: "arealabel" }, fitText(label, nextX - x0 - 6, FONT.heading)));
       }
     }
     parts.push("</g>");
@@ -149,7 +156,7 @@ export function renderMemoryMap(t: Trace): string | undefined {
   }
 
   // Steps: a bar over the range each touched, faults on the step's row.
-  parts.push(text({ x: 8, y: stepsY - 10, class: "rowlabel" }, "steps (pointer ranges)"));
+  parts.push(text({ x: 8, y: stepsY - 26, class: "rowlabel" }, "steps (pointer ranges)"));
   ranges.forEach((r, i) => {
     const y = stepsY + i * STEP_ROW;
     // The pages the range touches (light), and the exact bytes (dark, at least a sliver): a string of 6 bytes in a 4 KiB page still shows.
@@ -160,7 +167,7 @@ export function renderMemoryMap(t: Trace): string | undefined {
     const x1 = r.end > r.start ? xAt(r.end, true) : x0;
     const exact = el("rect", { x: Math.min(x0, x1) - (Math.abs(x1 - x0) < 4 ? 2 : 0), y: y - 5, width: Math.max(4, Math.abs(x1 - x0)), height: 10, rx: 1, class: "bytes" });
     parts.push(
-      `<g class="range">${title(`${r.label} ${hex(r.start)}..${hex(r.end)} → ${r.result}`)}${text({ x: 8, y: y + 4, class: "steplabel" }, cutLabel(r.label, 26))}${el("rect", { x: Math.min(p0, p1), y: y - 8, width: Math.max(4, Math.abs(p1 - p0)), height: 16, rx: 2, class: "pages" })}${exact}${text({ x: axisEnd + 14, y: y + 4, class: "addr" }, `${hex(r.start)}..${hex(r.end)}`)}</g>`,
+      `<g class="range">${title(`${r.label} ${hex(r.start)}..${hex(r.end)} → ${r.result}`)}${text({ x: 8, y: y + 4, class: "steplabel" }, fitText(r.label, LEFT - 20, FONT.body))}${el("rect", { x: Math.min(p0, p1), y: y - 8, width: Math.max(4, Math.abs(p1 - p0)), height: 16, rx: 2, class: "pages" })}${exact}${text({ x: axisEnd + 14, y: y + 4, class: "addr" }, rangeText(r))}</g>`,
     );
     // Faults of one decision on one cell are one mark, its title counting them (a long scan faults on every lazy page).
     const marks = new Map<string, { f: Fault; x: number; count: number }>();
@@ -174,13 +181,16 @@ export function renderMemoryMap(t: Trace): string | undefined {
     const labelled = marks.size <= 12;
     for (const { f, x: fx, count } of marks.values()) {
       parts.push(faultMark(count > 1 ? { ...f, text: `${f.text} (and ${count - 1} more faults here)` } : f, fx, y));
-      if (labelled) parts.push(text({ x: fx, y: y + 20, class: "decision", "text-anchor": "middle" }, DECISION_WORD[f.decision]));
+      if (labelled) parts.push(text({ x: fx, y: y + 22, class: "decision", "text-anchor": "middle" }, DECISION_WORD[f.decision]));
     }
   });
   if (ranges.length === 0) parts.push(text({ x: LEFT, y: stepsY + 4, class: "steplabel" }, "no step touched user memory"));
 
-  parts.push(legend(8, height - 38, new Set(faults.map((f) => f.decision))));
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="memory-map" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="memory map of ${xml(t.scenario.name)}">${parts.join("")}</svg>`;
+  const key = legend(8, stepsY + Math.max(1, ranges.length) * STEP_ROW + 8, width - 8, new Set(faults.map((f) => f.decision)));
+  parts.push(key.svg);
+  const height = key.bottom + 12;
+  // A viewBox and no width or height: the picture takes its container's width (or a slide's) and its text scales with it.
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="memory-map" viewBox="0 0 ${width} ${height}" role="img" aria-label="memory map of ${xml(t.scenario.name)}">${parts.join("")}</svg>`;
 }
 
 /** The union of the areas' spans, as [start, end) pairs in address order. */
@@ -212,30 +222,29 @@ function cellOf(seg: Segment, snap: MemorySnapshot, y: number, P: bigint): strin
   return `<g class="page run ${cls}">${title(`${pages} pages ${hex(seg.from)}..${hex(seg.to)}: ${present} present`)}${el("rect", { x: seg.x + 3, y: y + 3, width: seg.w - 6, height: ROW - 6, rx: 2 })}${text({ x: seg.x + seg.w / 2, y: y + ROW / 2 + 4, "text-anchor": "middle" }, `⋯${pages}`)}</g>`;
 }
 
-function legend(x: number, top: number, decisions: ReadonlySet<string>): string {
+/** The legend from (x, top), in rows that wrap at `right`, the fault decisions on rows of their own; `bottom` is where it ends. */
+function legend(x: number, top: number, right: number, decisions: ReadonlySet<string>): { svg: string; bottom: number } {
+  const ROW_H = 24;
   let y = top;
   const items: string[] = [];
   let at = x;
-  const item = (mark: string, label: string, w: number) => {
+  const item = (mark: string, label: string) => {
+    const w = 18 + textWidth(label, FONT.body) + 18;
+    if (at > x && at + w > right) (at = x), (y += ROW_H);
     items.push(`<g transform="translate(${at} ${y})">${mark}${text({ x: 18, y: 4, class: "legendtext" }, label)}</g>`);
     at += w;
   };
-  item(`<g class="page present">${el("rect", { x: 0, y: -7, width: 14, height: 14, rx: 2 })}</g>`, "● present page", 120);
-  item(`<g class="page absent">${el("rect", { x: 0, y: -7, width: 14, height: 14, rx: 2 })}</g>`, "○ not present", 110);
-  item(`<g class="page run mixed">${el("rect", { x: 0, y: -7, width: 14, height: 14, rx: 2 })}</g>`, "⋯N pages folded into one cell", 190);
-  item(`<g class="range">${el("rect", { x: 0, y: -7, width: 14, height: 14, rx: 2, class: "pages" })}${el("rect", { x: 5, y: -4, width: 4, height: 8, class: "bytes" })}</g>`, "a step's pages, and its bytes", 180);
-  at = x;
-  y += 20;
-  for (const d of DECISIONS.filter((d) => decisions.has(d))) {
-    item(faultMark({ seq: 0, thread: "", step: 0, cpu: 0, addr: 0n, row: "", text: `fault ${DECISION_WORD[d]}`, decision: d }, 7, 0), `fault: ${DECISION_WORD[d]}`, d === "fixup" ? 130 : 105);
+  item(`<g class="page present">${el("rect", { x: 0, y: -7, width: 14, height: 14, rx: 2 })}</g>`, "● present page");
+  item(`<g class="page absent">${el("rect", { x: 0, y: -7, width: 14, height: 14, rx: 2 })}</g>`, "○ not present");
+  item(`<g class="page run mixed">${el("rect", { x: 0, y: -7, width: 14, height: 14, rx: 2 })}</g>`, "⋯N pages folded into one cell");
+  item(`<g class="range">${el("rect", { x: 0, y: -7, width: 14, height: 14, rx: 2, class: "pages" })}${el("rect", { x: 5, y: -4, width: 4, height: 8, class: "bytes" })}</g>`, "a step's pages, and its bytes");
+  const shown = DECISIONS.filter((d) => decisions.has(d));
+  if (shown.length > 0) (at = x), (y += ROW_H);
+  for (const d of shown) {
+    item(faultMark({ seq: 0, thread: "", step: 0, cpu: 0, addr: 0n, row: "", text: `fault ${DECISION_WORD[d]}`, decision: d }, 7, 0), `fault: ${DECISION_WORD[d]}`);
   }
-  return `<g class="legend">${items.join("")}</g>`;
+  return { svg: `<g class="legend">${items.join("")}</g>`, bottom: y + 10 };
 }
-
-function cutLabel(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n - 1) + "…" : s;
-}
-
 
 function pagesText(n: bigint): string {
   return `${n} page${n === 1n ? "" : "s"}`;

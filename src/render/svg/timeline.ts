@@ -6,12 +6,16 @@
 import type { Trace, TraceEvent } from "../../sim/events.js";
 import { genericText } from "../generic.js";
 import { DECISIONS, faultMark, faultsOf, DECISION_WORD } from "./marks.js";
+import { FONT, fitText, textWidth } from "./type.js";
 import { el, text, title, xml } from "./xml.js";
 
-const LEFT = 200;
+// Room for 14-unit lane names (type.ts), bands' 13-unit labels, and 12-unit thread names under a lane's baseline.
+const LEFT = 240;
 const RIGHT = 24;
-const TOP = 44;
-const LANE = 52;
+const TOP = 48;
+const LANE = 60;
+/** A lane's baseline, above its bottom: room for the name of the thread running on the CPU. */
+const UNDER = 20;
 /** More marks than this are left out (the text trace has every event); a note says how many. */
 export const MAX_MARKS = 2000;
 /** Marks of one kind closer than this (in SVG units) in one lane are drawn as one. */
@@ -85,7 +89,6 @@ export function renderTimeline(t: Trace): string {
   const lanes = lanesOf(t);
   const laneIndex = new Map(lanes.map((l, i) => [l.key, i]));
   const width = LEFT + plotW + RIGHT;
-  const height = TOP + lanes.length * LANE + 84;
   const xOf = (i: number) => LEFT + i * dx;
   const yOf = (key: string) => TOP + (laneIndex.get(key) ?? 0) * LANE;
   const parts: string[] = [];
@@ -101,7 +104,7 @@ export function renderTimeline(t: Trace): string {
     const x0 = xOf(bandStart);
     const w = (i + 1 - bandStart) * dx;
     parts.push(
-      `<g class="band${band % 2 ? " odd" : ""}">${title(`${label}: events ${first.seq}..${e.seq}`)}${el("rect", { x: x0, y: TOP - 22, width: w, height: lanes.length * LANE + 22 })}${text({ x: x0 + 3, y: TOP - 8, class: "bandlabel" }, fit(label, w))}</g>`,
+      `<g class="band${band % 2 ? " odd" : ""}">${title(`${label}: events ${first.seq}..${e.seq}`)}${el("rect", { x: x0, y: TOP - 26, width: w, height: lanes.length * LANE + 26 })}${text({ x: x0 + 3, y: TOP - 9, class: "bandlabel" }, fitText(label, w - 6, FONT.body))}</g>`,
     );
     band++;
     bandStart = i + 1;
@@ -110,7 +113,7 @@ export function renderTimeline(t: Trace): string {
   // Lanes: label, baseline, and the state as runs of equal value.
   for (const lane of lanes) {
     const y = yOf(lane.key);
-    const base = y + LANE - 14;
+    const base = y + LANE - UNDER;
     const runs: string[] = [];
     if (lane.stateful) {
       let from = 0;
@@ -135,14 +138,14 @@ export function renderTimeline(t: Trace): string {
           const name = (events[from] as TraceEvent).thread;
           const w = (i - from) * dx;
           runs.push(
-            `<g class="running">${title(`${name} runs on ${lane.key} (events ${(events[from] as TraceEvent).seq}..${(events[i - 1] as TraceEvent).seq})`)}${el("rect", { x: xOf(from), y: base + 3, width: w, height: 3 })}${w >= 24 ? text({ x: xOf(from) + 2, y: base + 14 }, fit(name, w)) : ""}</g>`,
+            `<g class="running">${title(`${name} runs on ${lane.key} (events ${(events[from] as TraceEvent).seq}..${(events[i - 1] as TraceEvent).seq})`)}${el("rect", { x: xOf(from), y: base + 3, width: w, height: 3 })}${w >= 24 ? text({ x: xOf(from) + 2, y: base + 15 }, fitText(name, w - 4, FONT.small)) : ""}</g>`,
           );
         }
         from = here ? i : -1;
       }
     }
     parts.push(
-      `<g class="lane" data-lane="${xml(lane.key)}">${text({ x: 8, y: base - 6, class: "lanelabel" }, fit(lane.label, LEFT - 12))}${el("line", { x1: LEFT, y1: base, x2: LEFT + plotW, y2: base, class: lane.stateful ? "baseline" : "baseline nostate" })}${runs.join("")}</g>`,
+      `<g class="lane" data-lane="${xml(lane.key)}">${text({ x: 8, y: base - 6, class: "lanelabel" }, fitText(lane.label, LEFT - 16, FONT.heading))}${el("line", { x1: LEFT, y1: base, x2: LEFT + plotW, y2: base, class: lane.stateful ? "baseline" : "baseline nostate" })}${runs.join("")}</g>`,
     );
   }
 
@@ -174,7 +177,7 @@ export function renderTimeline(t: Trace): string {
     switch (e.kind) {
       case "page-fault": {
         const f = faults.get(e.seq);
-        if (f) mark = faultMark({ ...f, text: f.text + more }, x, y) + (dx >= 24 ? text({ x, y: y - 10, class: "decision", "text-anchor": "middle" }, DECISION_WORD[f.decision]) : "");
+        if (f) mark = faultMark({ ...f, text: f.text + more }, x, y) + (dx >= textWidth(DECISION_WORD[f.decision], FONT.small) + 4 ? text({ x, y: y - 11, class: "decision", "text-anchor": "middle" }, DECISION_WORD[f.decision]) : "");
         break;
       }
       case "injected":
@@ -182,7 +185,7 @@ export function renderTimeline(t: Trace): string {
         mark =
           e.race === undefined
             ? `<g class="mark injected">${title(`event ${e.seq}: injected${e.by ? ` by ${e.by}` : ""}: ${e.detail}${more}`)}${el("path", { d: bolt(x, y) })}</g>`
-            : `<g class="mark injected race" data-race="${xml(e.race)}">${title(`event ${e.seq}: race ${e.race}${e.by ? ` by ${e.by}` : ""}: ${e.detail}${more}`)}${el("path", { d: bolt(x, y) })}${text({ x: x + 7, y: y - 8, class: "racelabel" }, e.race)}</g>`;
+            : `<g class="mark injected race" data-race="${xml(e.race)}">${title(`event ${e.seq}: race ${e.race}${e.by ? ` by ${e.by}` : ""}: ${e.detail}${more}`)}${el("path", { d: bolt(x, y) })}${text({ x: x + 7, y: y - 9, class: "racelabel" }, e.race)}</g>`;
         break;
       case "hazard":
         mark = `<g class="mark hazard">${title(`event ${e.seq}: HAZARD ${e.hazard}: ${e.message}${more}`)}${el("path", { d: `M${x} ${y - 8}L${x + 8} ${y + 6}L${x - 8} ${y + 6}Z` })}${text({ x, y: y + 4.5, "text-anchor": "middle" }, "!")}</g>`;
@@ -216,18 +219,21 @@ export function renderTimeline(t: Trace): string {
   });
 
   // The event axis.
-  const step = tickStep(dx);
+  const step = tickStep(dx, textWidth(String(events[events.length - 1]?.seq ?? 0), FONT.small) + 8);
   const axisY = TOP + lanes.length * LANE + 4;
   const ticks: string[] = [];
   for (let i = 0; i < events.length; i += step) {
     const x = xOf(i) + dx / 2;
-    ticks.push(el("line", { x1: x, y1: axisY, x2: x, y2: axisY + 4 }) + text({ x, y: axisY + 15, "text-anchor": "middle" }, String((events[i] as TraceEvent).seq)));
+    ticks.push(el("line", { x1: x, y1: axisY, x2: x, y2: axisY + 4 }) + text({ x, y: axisY + 17, "text-anchor": "middle" }, String((events[i] as TraceEvent).seq)));
   }
-  parts.push(`<g class="axis">${text({ x: 8, y: axisY + 15, class: "rowlabel" }, "event #")}${ticks.join("")}</g>`);
-  if (skipped > 0) parts.push(text({ x: LEFT, y: axisY + 32, class: "note" }, `${skipped} more marks not drawn (the text trace has every event)`));
+  parts.push(`<g class="axis">${text({ x: 8, y: axisY + 17, class: "rowlabel" }, "event #")}${ticks.join("")}</g>`);
+  if (skipped > 0) parts.push(text({ x: LEFT, y: axisY + 36, class: "note" }, `${skipped} more marks not drawn (the text trace has every event)`));
   const cpuLanes = !(t.machine.strategy === "per-thread-flag" || t.machine.strategy === "nesting-counter");
-  parts.push(legend(8, height - 30, lanes.some((l) => l.stateful), cpuLanes, new Set([...faults.values()].map((f) => f.decision)), new Set(events.map((e) => (e.kind === "injected" && e.race !== undefined ? "race" : e.kind)))));
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="state timeline of ${xml(t.scenario.name)}">${parts.join("")}</svg>`;
+  const key = legend(8, axisY + (skipped > 0 ? 62 : 46), width - 8, lanes.some((l) => l.stateful), cpuLanes, new Set([...faults.values()].map((f) => f.decision)), new Set(events.map((e) => (e.kind === "injected" && e.race !== undefined ? "race" : e.kind))));
+  parts.push(key.svg);
+  const height = key.bottom + 12;
+  // A viewBox and no width or height: the picture takes its container's width (or a slide's) and its text scales with it.
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${width} ${height}" role="img" aria-label="state timeline of ${xml(t.scenario.name)}">${parts.join("")}</svg>`;
 }
 
 function stateRun(key: string, v: boolean | number | undefined, first: TraceEvent, last: TraceEvent, x: number, w: number, base: number): string {
@@ -235,7 +241,7 @@ function stateRun(key: string, v: boolean | number | undefined, first: TraceEven
   const tip = `${key} = ${shown} (events ${first.seq}..${last.seq})`;
   if (!accessing(v)) return `<g class="state off">${title(tip)}${el("rect", { x, y: base - 3, width: w, height: 3 })}</g>`;
   const label = typeof v === "number" ? String(v) : "accessing";
-  return `<g class="state on">${title(tip)}${el("rect", { x, y: base - 22, width: w, height: 22, rx: 2 })}${w >= label.length * 6.5 + 6 ? text({ x: x + 4, y: base - 7 }, label) : ""}</g>`;
+  return `<g class="state on">${title(tip)}${el("rect", { x, y: base - 22, width: w, height: 22, rx: 2 })}${w >= textWidth(label, FONT.small) + 8 ? text({ x: x + 4, y: base - 7 }, label) : ""}</g>`;
 }
 
 /** A lightning bolt centred on (x, y): an injected action. */
@@ -243,39 +249,43 @@ function bolt(x: number, y: number): string {
   return `M${x + 2} ${y - 9}L${x - 5} ${y + 1}L${x} ${y + 1}L${x - 2} ${y + 9}L${x + 5} ${y - 1}L${x} ${y - 1}Z`;
 }
 
-function tickStep(dx: number): number {
-  for (const s of [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000]) if (s * dx >= 28) return s;
+/** Events between ticks: the fewest that leave `room` (the widest event number and a gap) between them. */
+function tickStep(dx: number, room: number): number {
+  for (const s of [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000]) if (s * dx >= room) return s;
   return 200000;
 }
 
-function fit(s: string, width: number): string {
-  const n = Math.max(1, Math.floor(width / 6.4));
-  return s.length > n ? (n > 1 ? s.slice(0, n - 1) + "…" : "") : s;
-}
-
-function legend(x: number, top: number, stateful: boolean, cpuLanes: boolean, decisions: ReadonlySet<string>, kinds: ReadonlySet<string>): string {
+/**
+ * The legend from (x, top): the marks the picture holds, in rows that wrap at
+ * `right`, the fault decisions on rows of their own. `bottom` is where its
+ * last row ends.
+ */
+function legend(x: number, top: number, right: number, stateful: boolean, cpuLanes: boolean, decisions: ReadonlySet<string>, kinds: ReadonlySet<string>): { svg: string; bottom: number } {
+  const ROW = 22;
   let y = top;
   const items: string[] = [];
   let at = x;
-  const item = (mark: string, label: string, w: number) => {
+  const item = (mark: string, label: string) => {
+    const w = 16 + textWidth(label, FONT.body) + 18;
+    if (at > x && at + w > right) (at = x), (y += ROW);
     items.push(`<g transform="translate(${at} ${y})">${mark}${text({ x: 16, y: 4, class: "legendtext" }, label)}</g>`);
     at += w;
   };
   if (stateful) {
-    item(`<g class="state on">${el("rect", { x: 0, y: -7, width: 12, height: 12, rx: 2 })}</g>`, "raised: accessing user memory", 210);
-    item(`<g class="state off">${el("rect", { x: 0, y: 2, width: 12, height: 3 })}</g>`, "flat: not", 80);
+    item(`<g class="state on">${el("rect", { x: 0, y: -7, width: 12, height: 12, rx: 2 })}</g>`, "raised: accessing user memory");
+    item(`<g class="state off">${el("rect", { x: 0, y: 2, width: 12, height: 3 })}</g>`, "flat: not");
   }
-  if (kinds.has("injected")) item(`<g class="mark injected">${el("path", { d: bolt(6, 0) })}</g>`, "injected event", 120);
+  if (kinds.has("injected")) item(`<g class="mark injected">${el("path", { d: bolt(6, 0) })}</g>`, "injected event");
   // A replayed schedule's races: the same bolt, labelled with the race's name.
-  if (kinds.has("race")) item(`<g class="mark injected race">${el("path", { d: bolt(6, 0) })}</g>`, "race (its name beside it)", 170);
-  if (kinds.has("hazard")) item(`<g class="mark hazard">${el("path", { d: "M6 -8L14 6L-2 6Z" })}${text({ x: 6, y: 4.5, "text-anchor": "middle" }, "!")}</g>`, "hazard", 80);
-  if (kinds.has("migrate")) item(`<g class="mark migrate">${el("path", { d: "M6 -8L6 6M2 1L6 7L10 1" })}</g>`, "migration", 90);
-  if (kinds.has("run")) item(`<g class="mark run">${el("path", { d: "M-1 -3L13 -3M9 -7L13 -3L9 1M13 4L-1 4M3 0L-1 4L3 8" })}</g>`, "thread switched in", 140);
-  if (cpuLanes) item(`<g class="running">${el("rect", { x: 0, y: 0, width: 12, height: 3 })}</g>`, "thread running on the CPU", 170);
-  at = x;
-  y += 18;
-  for (const d of DECISIONS.filter((d) => decisions.has(d))) {
-    item(faultMark({ seq: 0, thread: "", step: 0, cpu: 0, addr: 0n, row: "", text: `fault ${DECISION_WORD[d]}`, decision: d }, 6, 0), `fault: ${DECISION_WORD[d]}`, d === "fixup" ? 130 : 105);
+  if (kinds.has("race")) item(`<g class="mark injected race">${el("path", { d: bolt(6, 0) })}</g>`, "race (its name beside it)");
+  if (kinds.has("hazard")) item(`<g class="mark hazard">${el("path", { d: "M6 -8L14 6L-2 6Z" })}${text({ x: 6, y: 4.5, "text-anchor": "middle" }, "!")}</g>`, "hazard");
+  if (kinds.has("migrate")) item(`<g class="mark migrate">${el("path", { d: "M6 -8L6 6M2 1L6 7L10 1" })}</g>`, "migration");
+  if (kinds.has("run")) item(`<g class="mark run">${el("path", { d: "M-1 -3L13 -3M9 -7L13 -3L9 1M13 4L-1 4M3 0L-1 4L3 8" })}</g>`, "thread switched in");
+  if (cpuLanes) item(`<g class="running">${el("rect", { x: 0, y: 0, width: 12, height: 3 })}</g>`, "thread running on the CPU");
+  const shown = DECISIONS.filter((d) => decisions.has(d));
+  if (shown.length > 0 && items.length > 0) (at = x), (y += ROW);
+  for (const d of shown) {
+    item(faultMark({ seq: 0, thread: "", step: 0, cpu: 0, addr: 0n, row: "", text: `fault ${DECISION_WORD[d]}`, decision: d }, 6, 0), `fault: ${DECISION_WORD[d]}`);
   }
-  return `<g class="legend">${items.join("")}</g>`;
+  return { svg: `<g class="legend">${items.join("")}</g>`, bottom: y + 10 };
 }
