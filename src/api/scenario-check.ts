@@ -20,6 +20,11 @@ export function trustScenario(s: Scenario): Scenario {
 
 const EXPECTED = "a scenario as loadScenario returns it";
 
+/** `scenario.threads[0].steps[1].op`: the argument's path as JavaScript writes it. */
+function pathText(argument: string, path: readonly PropertyKey[]): string {
+  return argument + path.map((k) => (typeof k === "number" ? `[${k}]` : `.${String(k)}`)).join("");
+}
+
 /**
  * The scenario argument, checked: one loadScenario returned passes at once;
  * any other object must be one it would return (the schema's shape and the
@@ -28,14 +33,14 @@ const EXPECTED = "a scenario as loadScenario returns it";
 export function checkScenario(fn: string, value: unknown, argument = "scenario"): Scenario {
   if (typeof value === "object" && value !== null && loaded.has(value)) return value as Scenario;
   const fail = (path: readonly PropertyKey[], message: string): never => {
-    const at = [argument, ...path.map(String)].join(".");
-    throw new ArgumentError(fn, at, EXPECTED, `${fn}: ${at}: ${message}`);
+    const at = pathText(argument, path);
+    throw new ArgumentError(fn, at, EXPECTED, `${fn}: ${at}${message.startsWith("must be") ? " " : ": "}${message}`);
   };
   if (!isRecord(value)) throw new ArgumentError(fn, argument, EXPECTED, `${fn}: ${argument} must be ${EXPECTED}, got ${shown(value)}`);
   const parsed = ScenarioSchema.safeParse(asInput(value), { error: messageFor, reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    return fail(issue.path, issueMessage(issue));
+    return fail(issuePath(issue), issueMessage(issue));
   }
   if (value.threads === undefined) fail(["threads"], "required key is missing (expected an array of threads; loadScenario fills in the default thread main)");
   const difference = firstDifference(parsed.data, value, []);
@@ -48,21 +53,27 @@ export function checkScenario(fn: string, value: unknown, argument = "scenario")
 /** An injected event's spec in its parsed form (a race event's, as raceEvents makes them): the schema's shape, key for key. */
 export function checkEventSpec(fn: string, argument: string, value: unknown): InjectedEventSpec {
   const fail = (path: readonly PropertyKey[], message: string): never => {
-    const where = [argument, ...path.map(String)].join(".");
-    throw new ArgumentError(fn, where, "an injected event as a scenario's events hold it", `${fn}: ${where}: ${message}`);
+    const where = pathText(argument, path);
+    throw new ArgumentError(fn, where, "an injected event as a scenario's events hold it", `${fn}: ${where}${message.startsWith("must be") ? " " : ": "}${message}`);
   };
   const parsed = InjectedEvent.safeParse(at(value, "do", action), { error: messageFor, reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    return fail(issue.path, issueMessage(issue));
+    return fail(issuePath(issue), issueMessage(issue));
   }
   const difference = firstDifference(parsed.data, value, []);
   if (difference) fail(difference.path, difference.message);
   return value as InjectedEventSpec;
 }
 
+/** An unknown key's issue is the object's: its path names the key, as loadScenario's problem does. */
+function issuePath(issue: z.core.$ZodIssue): readonly PropertyKey[] {
+  return issue.code === "unrecognized_keys" && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
+}
+
 /** A JS number where a bigint goes: the schema's YAML message ("is not an integer") would mislead. */
 function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") return issue.message.split("\n")[0] ?? issue.message;
   const input = (issue as { input?: unknown }).input;
   if (typeof input === "number" && Number.isSafeInteger(input) && issue.message.includes("is not an integer")) return `must be a bigint (${input}n), got the number ${input}`;
   return issue.message;
