@@ -38,7 +38,7 @@ export function parseToken(s: Scenario, token: string): TokenResult {
     }
     const digits = countDigits(part);
     if (digits > MAX_COUNT_DIGITS)
-      return { ok: false, message: `${quoteString(part.slice(at + 1))} has a [k] of ${digits} characters (expected k in decimal, at most ${MAX_COUNT_DIGITS} digits: a count or an element index is below 2^64)` };
+      return { ok: false, message: `${quoteString(`${part.slice(at + 1, part.lastIndexOf("["))}[…]`)}: its [k] has ${digits} characters (expected k in decimal, at most ${MAX_COUNT_DIGITS} digits: a count or an element index is below 2^64)` };
     const occ = parseOccurrence(part.slice(at + 1));
     if (occ === undefined)
       return {

@@ -35,6 +35,7 @@ import {
   witnessTrace,
   type Scenario,
 } from "../../src/index.js";
+import { cli } from "../helpers/cli.js";
 
 const FILE = "scenarios/39-races-seed-munmap-evict.yaml";
 const loaded = loadScenario(readFileSync(FILE, "utf8"), FILE);
@@ -206,9 +207,18 @@ describe("tokens", () => {
     const r = parseToken(s, token);
     expect(r).toEqual({
       ok: false,
-      message: '"main#1:before-read[1…1111111]" (100000020 characters) has a [k] of 100000000 characters (expected k in decimal, at most 20 digits: a count or an element index is below 2^64)',
+      message: '"main#1:before-read[…]": its [k] has 100000000 characters (expected k in decimal, at most 20 digits: a count or an element index is below 2^64)',
     });
     expect(parseOccurrence(token.slice("munmap@".length))).toBeUndefined();
+  });
+
+  it("run --replay gives the same message for a [k] of 21 digits", () => {
+    const token = "munmap@main#1:before-read[100000000000000000000]";
+    const r = parseToken(s, token);
+    expect(r).toEqual({ ok: false, message: '"main#1:before-read[…]": its [k] has 21 characters (expected k in decimal, at most 20 digits: a count or an element index is below 2^64)' });
+    const run = cli(["run", FILE, "--replay", token]);
+    expect(run.stderr).toBe(`axptr-sim: ${FILE}: --replay '${token}': ${r.ok ? "" : r.message}\n`);
+    expect(run.code).toBe(2);
   });
 
   it("a [k] of 20 digits is still read (2^64-1 has 20)", () => {
