@@ -359,5 +359,14 @@ for (const [name, file] of [
   report(`validate ${name}: refused (exit ${r.status})`, `${r.ms.toFixed(0)} ms`, `exit 2, <= ${limit / 1000} s`, r.status === 2 && r.ms <= limit);
 }
 
+// The library's checked calls (issue 17, the library): a huge [k] refused at once; the full check of a scenario loadScenario did not return, cheap.
+{
+  const r = spawnSync(node, ["bench/library.mjs"], { encoding: "utf8", maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`bench/library.mjs exited ${r.status}: ${r.stderr}`);
+  const { hugeK, refused, worst } = JSON.parse(r.stdout);
+  report("library: parseToken of a [k] of 100,000,000 digits", `${refused ? "refused" : "read"} in ${hugeK.toFixed(0)} ms`, "refused, <= 1 s", refused && hugeK <= 1000);
+  report(`library: checking a scenario not from loadScenario (${worst.file}, the costliest bundled)`, `${worst.ms.toFixed(2)} ms a call (one loadScenario returned: ${worst.trusted.toFixed(4)} ms)`, "<= 10 ms", worst.ms <= 10);
+}
+
 rmSync(tmp, { recursive: true, force: true });
 process.exitCode = results.every(Boolean) ? 0 : 1;

@@ -4,10 +4,17 @@
 // reads files, writes to the console or exits.
 //
 // Sections below, one per part of the tool: add new exports to their section.
+//
+// Every function here checks its arguments (src/api/) and throws one
+// ArgumentError naming the argument; the CLI calls the unchecked internals.
+
+// ---- the error a bad argument throws
+export { ArgumentError } from "./api/argument-error.js";
 
 // ---- scenarios: YAML text to a validated scenario, or problems with line and column
-export { loadScenario, MAX_PROBLEMS, type LoadResult, type Locate, type Scenario } from "./scenario/validate.js";
-export { formatProblem, type KeyPath, type Problem } from "./scenario/problems.js";
+export { MAX_PROBLEMS, type LoadResult, type Locate, type Scenario } from "./scenario/validate.js";
+export { formatProblem, kernelProfile, loadScenario, simulate } from "./api/scenarios.js";
+export type { KeyPath, Problem } from "./scenario/problems.js";
 export { KERNELS, type KernelName } from "./scenario/kernels.js";
 export {
   ACTIONS,
@@ -37,9 +44,9 @@ export {
 } from "./scenario/schema.js";
 
 // ---- the simulator: a pure function from a scenario to its typed trace
-export { simulate, type SimulateOptions, type StrategyName } from "./sim/simulate.js";
+export type { SimulateOptions, StrategyName } from "./sim/simulate.js";
 export { MAX_EVENTS, TraceTooLarge } from "./sim/machine.js";
-export { kernelProfile, type KernelProfile } from "./sim/kernels/index.js";
+export type { KernelProfile } from "./sim/kernels/index.js";
 export type {
   Access,
   Decision,
@@ -62,23 +69,38 @@ export type {
 } from "./sim/events.js";
 
 // ---- exploration: every schedule of a file's races up to a depth, grouped into classes (explore.md)
-export { DEFAULT_MAX_SCHEDULES, explore, TooManySchedules, type ExploreClass, type ExploreOptions, type ExploreResult, type Shard } from "./explore/explore.js";
+export { DEFAULT_MAX_SCHEDULES, TooManySchedules, type ExploreClass, type ExploreOptions, type ExploreResult, type Shard } from "./explore/explore.js";
+export { explore, mergeShards, occurrenceText, parseOccurrence, parseToken, raceEvents, tokenOf, witnessTrace } from "./api/exploration.js";
 export type { ClassStep } from "./explore/signature.js";
-export { parseToken, raceEvents, tokenOf, type Pair, type Schedule, type TokenResult } from "./explore/schedule.js";
-export { occurrenceText, parseOccurrence, type Occurrence } from "./explore/occurrence.js";
+export type { Pair, Schedule, TokenResult } from "./explore/schedule.js";
+export type { Occurrence } from "./explore/occurrence.js";
 export type { RaceEvent } from "./sim/injector.js";
-export { witnessTrace } from "./explore/witness.js";
-export { MergeError, mergeShards } from "./explore/merge.js";
+export { MergeError } from "./explore/merge.js";
 
 // ---- renderers: each returns a string; colour is a parameter
-export { renderText, type TextOptions } from "./render/text.js";
-export { renderJson, traceJson, eventJson, type Json } from "./render/json.js";
-export { renderNdjson } from "./render/ndjson.js";
-export { renderCompareJson, renderCompareText, type Compared } from "./render/compare.js";
-export { renderMermaid, renderMermaidAll, type MermaidOptions } from "./render/mermaid/index.js";
-export { renderReport, type ReportOptions, type ReportScenario, type ReportSection } from "./render/report/index.js";
-export { exploreJson, renderExploreJson } from "./render/explore-json.js";
-export { exploreTextAll, exploreTextBlock, replayCommand, type ExploreTextOptions } from "./render/explore-text.js";
+export {
+  eventJson,
+  exploreJson,
+  exploreTextAll,
+  exploreTextBlock,
+  renderCompareJson,
+  renderCompareText,
+  renderExploreJson,
+  renderJson,
+  renderMermaid,
+  renderMermaidAll,
+  renderNdjson,
+  renderReport,
+  renderText,
+  replayCommand,
+  traceJson,
+} from "./api/renderers.js";
+export type { TextOptions } from "./render/text.js";
+export type { Json } from "./render/json.js";
+export type { Compared } from "./render/compare.js";
+export type { MermaidOptions } from "./render/mermaid/index.js";
+export type { ReportOptions, ReportScenario, ReportSection } from "./render/report/index.js";
+export type { ExploreTextOptions } from "./render/explore-text.js";
 
 // ---- the JSON output described: JSON Schemas and the types of parsed output
 export {

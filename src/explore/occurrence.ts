@@ -60,8 +60,19 @@ export function occurrenceText(o: Occurrence): string {
 const DECIMAL = "(0|[1-9][0-9]*)";
 const OCCURRENCE = new RegExp(`^([^#]+)#${DECIMAL}:([a-z-]+)(?:\\[${DECIMAL}\\])?$`);
 
+/** The most digits a `[k]` may have: k is at most 2^64-1 (20 digits); more are refused before BigInt reads them (its time grows with the square of the digits). */
+export const MAX_COUNT_DIGITS = 20;
+
+/** How many digits the `[k]` ending `text` has, 0 when it has none. */
+export function countDigits(text: string): number {
+  if (!text.endsWith("]")) return 0;
+  const open = text.lastIndexOf("[");
+  return open < 0 ? 0 : text.length - open - 2;
+}
+
 /** Reads an occurrence's written form; undefined when it is not one. */
 export function parseOccurrence(text: string): Occurrence | undefined {
+  if (countDigits(text) > MAX_COUNT_DIGITS) return undefined;
   const m = OCCURRENCE.exec(text);
   if (!m) return undefined;
   const [, threadText, stepText, at, kText] = m as unknown as [string, string, string, string, string | undefined];

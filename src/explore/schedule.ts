@@ -4,7 +4,8 @@ import type { ActionSpec, InjectedEventSpec, RaceSpec } from "../scenario/schema
 import type { Scenario } from "../scenario/validate.js";
 import type { RaceEvent } from "../sim/injector.js";
 import { blockedBy } from "../sim/kernels/index.js";
-import { occurrenceText, parseOccurrence, type Occurrence } from "./occurrence.js";
+import { quoteString } from "../scenario/numbers.js";
+import { countDigits, MAX_COUNT_DIGITS, occurrenceText, parseOccurrence, type Occurrence } from "./occurrence.js";
 
 export interface Pair {
   /** Index of the race in the file's `races`. */
@@ -35,6 +36,9 @@ export function parseToken(s: Scenario, token: string): TokenResult {
       const names = s.races.map((r) => r.name);
       return { ok: false, message: `the file has no race named "${name}" (its races: ${names.join(", ") || "none"})` };
     }
+    const digits = countDigits(part);
+    if (digits > MAX_COUNT_DIGITS)
+      return { ok: false, message: `${quoteString(`${part.slice(at + 1, part.lastIndexOf("["))}[…]`)}: its [k] has ${digits} characters (expected k in decimal, at most ${MAX_COUNT_DIGITS} digits: a count or an element index is below 2^64)` };
     const occ = parseOccurrence(part.slice(at + 1));
     if (occ === undefined)
       return {

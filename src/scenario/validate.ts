@@ -127,7 +127,7 @@ function sortProblems(ps: Problem[]): Problem[] {
 }
 
 /** Plain messages for zod's built-in issues: what was expected, what was found. */
-function messageFor(iss: z.core.$ZodRawIssue): string | undefined {
+export function messageFor(iss: z.core.$ZodRawIssue): string | undefined {
   switch (iss.code) {
     case "invalid_type":
       if (iss.input === undefined) return `${MISSING} (expected ${article(iss.expected)})`;
