@@ -1,8 +1,8 @@
 // The package as a new user gets it: `npm pack`, the tarball installed into
 // an empty project with no network (the dependencies come from the npm cache
 // that `npm ci` filled, pinned by a lockfile made from this repository's),
-// then the CLI through npx, the library from JavaScript (the README's
-// Library examples, as written) and from strict TypeScript.
+// then the CLI through npx, the library from JavaScript (docs/library.md's
+// examples, as written) and from strict TypeScript.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, ROOT } from "./helpers/cli.js";
 
-const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+const library = readFileSync(join(ROOT, "docs/library.md"), "utf8");
 const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
 const TARBALL = `axptr-sim-${version}.tgz`;
 const SEED = "node_modules/axptr-sim/scenarios/01-seed-string-across-lazy-page.yaml";
@@ -49,12 +49,12 @@ function lockfile(): string {
   });
 }
 
-/** The README's Library examples (simulating, exploring), each with the output it shows. */
+/** docs/library.md's examples (simulating, exploring), each with the output it shows. */
 function libraryExamples(): { code: string; output: string }[] {
-  const section = /\n## Library\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
+  const section = library;
   const examples = [...section.matchAll(/```js\n([\s\S]*?)```\n\nprints\n\n```\n([\s\S]*?)```/g)].map((m) => ({ code: m[1] ?? "", output: m[2] ?? "" }));
   // Every js block has its output: none is left untested.
-  if (examples.length === 0 || examples.length !== section.split("```js\n").length - 1) throw new Error("README: a Library example without its output");
+  if (examples.length === 0 || examples.length !== section.split("```js\n").length - 1) throw new Error("docs/library.md: an example without its output");
   return examples;
 }
 
@@ -117,7 +117,7 @@ describe("the packed tarball, installed into an empty project", () => {
     expect(r.stdout).toBe(cli(["run", SEED.replace("node_modules/axptr-sim/", "")]).stdout.replace("file      scenarios/", "file      node_modules/axptr-sim/scenarios/"));
   }, 60_000);
 
-  it("runs the README's Library examples as written, each printing what the README shows", () => {
+  it("runs docs/library.md's examples as written, each printing what it shows", () => {
     const examples = libraryExamples();
     expect(examples.length).toBe(2);
     examples.forEach(({ code, output }, i) => {

@@ -1,11 +1,11 @@
-// README's "Finding races" shows real `explore` output.
-import { readFileSync } from "node:fs";
+// docs/races.md ("Finding races") shows real `explore` output.
 import { describe, expect, it } from "vitest";
 import { cli } from "./helpers/cli.js";
+import { readDoc } from "./helpers/docs.js";
 
-const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const readme = readDoc("docs/races.md");
 
-describe("README: Finding races", () => {
+describe("docs/races.md: Finding races", () => {
   it("shows explore's text for scenario 42 exactly as it prints it", () => {
     const r = cli(["explore", "scenarios/42-races-nested-and-interrupt.yaml"]);
     expect(r.code).toBe(0);
@@ -20,7 +20,7 @@ describe("README: Finding races", () => {
   });
 
   it("names every class of scenario 42 in its explanation", () => {
-    const section = readme.slice(readme.indexOf("## Finding races"), readme.indexOf("### Choices made for explore"));
+    const section = readme.slice(0, readme.indexOf("**Replaying a witness.**"));
     for (const words of ["**completed, no hazard**", "**panic, `flag-cleared-early`**", "**killed, `interrupt-in-access`**", "**completed, `flag-cleared-early`**"])
       expect(section).toContain(words);
   });

@@ -1,12 +1,11 @@
-// The README's "Which StarryOS had which bug": its table is compare --kernel all's real output.
-import { readFileSync } from "node:fs";
+// docs/starryos.md, "Which StarryOS had which bug": its table is compare --kernel all's real output.
 import { describe, expect, it } from "vitest";
 import { cli } from "./helpers/cli.js";
+import { readDoc } from "./helpers/docs.js";
 
-const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-const section = /\n## Which StarryOS had which bug\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
+const section = readDoc("docs/starryos.md");
 
-describe("README: Which StarryOS had which bug", () => {
+describe("docs/starryos.md: Which StarryOS had which bug", () => {
   it("shows compare --kernel all on scenario 56 byte for byte (from its table header on)", () => {
     const block = /```\n([\s\S]*?)```/.exec(section)?.[1];
     expect(block).toBeDefined();

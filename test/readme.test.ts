@@ -1,10 +1,12 @@
-// The README shows real output: its examples are checked against the tool.
+// The README and docs/ show real output: their examples are checked against the tool.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { EVENT_KINDS } from "../src/sim/events.js";
 import { cli } from "./helpers/cli.js";
+import { readDoc, section } from "./helpers/docs.js";
 
-const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const readme = readDoc("README.md");
+const format = readDoc("docs/format.md");
 const SEED = "scenarios/01-seed-string-across-lazy-page.yaml";
 
 describe("README", () => {
@@ -28,22 +30,31 @@ describe("README", () => {
     expect(shown).toBe(r.stdout);
   });
 
-  it("shows a committed screenshot of a report", () => {
-    expect(readme).toContain("![The report of scenario 24: summary, memory map and state timeline](docs/report.png)");
+  it("runs the scenario of \"Writing a scenario\" as written: its expectation met, its schema line first", () => {
+    const block = /```yaml\n([\s\S]*?)```/.exec(section(readme, "## Writing a scenario"))?.[1] ?? "";
+    expect(block.split("\n")[0]).toBe("# yaml-language-server: $schema=../schema/scenario.schema.json");
+    const r = cli(["run", "-", "--quiet"], { input: block });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  ✓ main#1 get_as_str ptr=0x10ffa → ok "hello, world"  (expected ok "hello, world")\n');
+  });
+
+  it("shows a committed screenshot of a report (docs/pictures.md)", () => {
+    expect(readDoc("docs/pictures.md")).toContain("![The report of scenario 24: summary, memory map and state timeline](report.png)");
     expect(readFileSync(new URL("../docs/report.png", import.meta.url)).subarray(1, 4).toString()).toBe("PNG");
   });
 
-  it.each(["01", "11", "24", "25", "26", "27", "32", "33", "38"])("shows `compare` on scenario %s as it prints it", (n) => {
+  it.each(["01", "11", "24", "25", "26", "27", "32", "33", "38"])("shows `compare` on scenario %s as it prints it (docs/designs.md)", (n) => {
     const r = cli(["compare", `scenarios/${n}-${nameOf(n)}`]);
     expect(r.code).toBe(0);
     const table = r.stdout.split("\n").slice(3).join("\n");
-    expect(readme).toContain("```\n" + table + "```");
+    expect(readDoc("docs/designs.md")).toContain("```\n" + table + "```");
   });
 });
 
-describe("README: the run action and the JSON event kinds", () => {
+describe("docs: the run action (behaviour.md) and the JSON event kinds (format.md)", () => {
   it("shows scenario 33's trace rows exactly as `run` prints them", () => {
-    const shown = /```\n( {2}1 {4}0 {2}a {10}1 [\s\S]*?)```/.exec(readme)?.[1];
+    const shown = /```\n( {2}1 {4}0 {2}a {10}1 [\s\S]*?)```/.exec(readDoc("docs/behaviour.md"))?.[1];
     const r = cli(["run", "scenarios/33-preempting-thread-clears-flag.yaml"]);
     expect(r.code).toBe(0);
     expect(shown).toBeDefined();
@@ -52,16 +63,16 @@ describe("README: the run action and the JSON event kinds", () => {
   });
 
   it("documents every event kind the simulator can emit, in one table, each once", () => {
-    const section = readme.slice(readme.indexOf("## JSON event kinds"), readme.indexOf("## Golden traces in CI"));
-    const kinds = [...section.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+    const kinds = [...section(format, "## JSON event kinds").matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
     expect(kinds).toEqual([...EVENT_KINDS]);
   });
 });
 
-describe("README's syscall-shapes example (kernels.md section 8)", () => {
+describe("docs/format.md's syscall-shapes example", () => {
   it("runs as its comments say: argv[0] read holding fs, no argv[1] so not-run with why", () => {
-    const start = readme.indexOf("name: execve copies argv while holding the fs lock");
-    const text = readme.slice(start, readme.indexOf("```", start));
+    const start = format.indexOf("name: execve copies argv while holding the fs lock");
+    expect(start).toBeGreaterThan(0);
+    const text = format.slice(start, format.indexOf("```", start));
     const r = cli(["run", "-", "--format", "text"], { input: text });
     expect(r.code).toBe(0);
     const steps = r.stdout.slice(r.stdout.indexOf("\nsteps\n") + 7, r.stdout.indexOf("\n\noutcome"));

@@ -5,6 +5,36 @@ import { primitiveRange } from "./elements.js";
 import { I64_MIN, U64_MAX, describe, toInteger } from "./numbers.js";
 import { closest, unknownKeyMessages } from "./suggest.js";
 import { KERNELS, KERNEL_STRATEGY } from "./kernels.js";
+import {
+  ACCESS_MEANINGS, ASPACE_LOCK_MEANINGS, ERRNO_MEANINGS, HAZARD_MEANINGS, KERNEL_MEANINGS, KEY_MEANINGS, LOCK_KIND_MEANINGS, ON_ERROR_MEANINGS,
+  OP_MEANINGS, OUTCOME_MEANINGS, STEP_RESULT_MEANINGS, STRATEGY_MEANINGS, TRIGGER_MEANINGS,
+} from "./meanings.js";
+
+// ---- meanings, for an editor's hover and completion -----------------------
+
+type Meanings = Readonly<Record<string, string>>;
+/** The meaning of each key of a mapping (meanings.ts), put on its properties in the JSON Schema. */
+const keyMeanings = new WeakMap<z.ZodType, Meanings>();
+/** The meanings of each enum's values, by its list of values: zod copies an enum's JSON to each place it is used. */
+const valueMeanings: { values: readonly string[]; meanings: Meanings }[] = [];
+
+/** Records what each key of `schema` (a mapping) means: what zod accepts is unchanged. */
+function keyed<T extends z.ZodType>(schema: T, meanings: Meanings): T {
+  keyMeanings.set(schema, meanings);
+  return schema;
+}
+
+/** An enum whose every value has its meaning. */
+function words<const V extends readonly [string, ...string[]]>(values: V, meanings: Readonly<Record<V[number], string>>) {
+  valueMeanings.push({ values, meanings });
+  return z.enum(values);
+}
+
+/** The op's meaning where a step's op is: its axptr call and its keys. */
+function opMeaning(op: keyof typeof OP_MEANINGS): string {
+  const m = OP_MEANINGS[op];
+  return `${m.call} (keys: ${m.keys})`;
+}
 
 // ---- numbers -------------------------------------------------------------
 
@@ -106,14 +136,14 @@ function exactlyOne(keys: readonly string[], what: string) {
 // ---- building blocks ------------------------------------------------------
 
 export const ACCESSES = ["read", "write", "execute"] as const;
-export const Access = z.enum(ACCESSES);
+export const Access = words(ACCESSES, ACCESS_MEANINGS);
 
 /** The five strategies of semantics.md: `compare` and `--strategy all` when no kernel is named. */
 export const STRATEGIES = ["none", "percpu-flag", "per-thread-flag", "nesting-counter", "exception-table"] as const;
 /** Every strategy, `global-flag` (kernels.md section 6) last: what `compare` shows when a kernel is named. */
 export const ALL_STRATEGIES = [...STRATEGIES, "global-flag"] as const;
-export const Strategy = z.enum(ALL_STRATEGIES);
-export const Kernel = z.enum(KERNELS);
+export const Strategy = words(ALL_STRATEGIES, STRATEGY_MEANINGS);
+export const Kernel = words(KERNELS, KERNEL_MEANINGS);
 
 export const Perm = z
   .string()
@@ -125,11 +155,14 @@ export const PRIMITIVE_TYPES = ["u8", "i8", "c_char", "u16", "i16", "u32", "i32"
 export const PrimitiveType = z.enum(PRIMITIVE_TYPES);
 export type PrimitiveTypeName = z.infer<typeof PrimitiveType>;
 
-export const StructType = strict({
-  size: integer(0n, U64_MAX, "a size in bytes"),
-  // The rules check that it is a power of two; the JSON Schema lists them.
-  align: hint(integerOf(1n, 1n << 32n, "an alignment"), { what: "an alignment: a power of two", values: Array.from({ length: 33 }, (_, i) => 1n << BigInt(i)) }),
-});
+export const StructType = keyed(
+  strict({
+    size: integer(0n, U64_MAX, "a size in bytes"),
+    // The rules check that it is a power of two; the JSON Schema lists them.
+    align: hint(integerOf(1n, 1n << 32n, "an alignment"), { what: "an alignment: a power of two", values: Array.from({ length: 33 }, (_, i) => 1n << BigInt(i)) }),
+  }),
+  KEY_MEANINGS.structType,
+);
 export const ElementType = z.union([PrimitiveType, StructType], {
   error: unionError(`expected an element type (${PRIMITIVE_TYPES.join(", ")}) or { size, align }`, PRIMITIVE_TYPES),
 });
@@ -164,7 +197,7 @@ const contentShape = {
   ptr: intList("ptr").optional(),
 };
 
-export const ContentItem = strict({ at: U64, ...contentShape }).superRefine((item, ctx) => {
+export const ContentItem = keyed(strict({ at: U64, ...contentShape }).superRefine((item, ctx) => {
   exactlyOne(CONTENT_KINDS, "contents item")(item, ctx);
   if (item.fill !== undefined && item.len === undefined)
     ctx.addIssue({ code: "custom", path: ["len"], message: "a fill item needs len: how many bytes to fill" });
@@ -175,7 +208,7 @@ export const ContentItem = strict({ at: U64, ...contentShape }).superRefine((ite
   description: "backing bytes at an address: str, bytes, fill+len, or a list of one element type",
   ...exactlyOneJson(CONTENT_KINDS),
   dependentRequired: { fill: ["len"], len: ["fill"] },
-});
+}), KEY_MEANINGS.contents);
 export type ContentItemSpec = z.infer<typeof ContentItem>;
 
 /**
@@ -183,7 +216,7 @@ export type ContentItemSpec = z.infer<typeof ContentItem>;
  * reference, from its start (a real read() fills a buffer without naming each element). A fill
  * without len fills the whole reference; what is written must fit in it.
  */
-export const WriteContents = strict(contentShape).superRefine((item, ctx) => {
+export const WriteContents = keyed(strict(contentShape).superRefine((item, ctx) => {
   exactlyOne(CONTENT_KINDS, "use.write contents")(item, ctx);
   if (item.fill === undefined && item.len !== undefined) ctx.addIssue({ code: "custom", path: ["len"], message: "len belongs to a fill item only" });
 }).meta({
@@ -191,10 +224,10 @@ export const WriteContents = strict(contentShape).superRefine((item, ctx) => {
   description: "bytes stored through the reference from its start, as a contents item without at: str, bytes, fill (len optional: the whole reference), or a list of one element type",
   ...exactlyOneJson(CONTENT_KINDS),
   dependentRequired: { len: ["fill"] },
-});
+}), KEY_MEANINGS.writeContents);
 export type WriteContentsSpec = z.infer<typeof WriteContents>;
 
-export const Area = strict({
+export const Area = keyed(strict({
   name: z.string().min(1).optional(),
   start: U64,
   size: U64.optional(),
@@ -209,15 +242,21 @@ export const Area = strict({
   ...exactlyOneJson(["size", "pages"]),
   // The rules: present lists the present pages of a lazy area.
   dependentSchemas: { present: { properties: { populate: { const: false } }, required: ["populate"] } },
-});
+}), KEY_MEANINGS.area);
 export type AreaSpec = z.infer<typeof Area>;
 
-export const Range = strict({ start: U64, size: U64.optional(), pages: U64.optional() })
-  .superRefine(exactlyOne(["size", "pages"], "range"))
-  .meta(exactlyOneJson(["size", "pages"]));
-export const ProtectRange = strict({ start: U64, size: U64.optional(), pages: U64.optional(), perm: Perm })
-  .superRefine(exactlyOne(["size", "pages"], "range"))
-  .meta(exactlyOneJson(["size", "pages"]));
+export const Range = keyed(
+  strict({ start: U64, size: U64.optional(), pages: U64.optional() })
+    .superRefine(exactlyOne(["size", "pages"], "range"))
+    .meta(exactlyOneJson(["size", "pages"])),
+  KEY_MEANINGS.range,
+);
+export const ProtectRange = keyed(
+  strict({ start: U64, size: U64.optional(), pages: U64.optional(), perm: Perm })
+    .superRefine(exactlyOne(["size", "pages"], "range"))
+    .meta(exactlyOneJson(["size", "pages"])),
+  KEY_MEANINGS.range,
+);
 export type RangeSpec = z.infer<typeof Range>;
 
 // ---- values and expectations ------------------------------------------------
@@ -237,7 +276,7 @@ export const RUN_ENDS = ["panic", "killed", "deadlock", "step-limit", "livelock"
 export const STEP_EXPECT_WORDS = ["ok", ...RUN_ENDS, "not-run"] as const;
 
 export const StepExpect = z.union(
-  [z.enum(STEP_EXPECT_WORDS), strict({ ok: RawValue }), strict({ err: z.enum(ERRNOS) })],
+  [words(STEP_EXPECT_WORDS, STEP_RESULT_MEANINGS), keyed(strict({ ok: RawValue }), KEY_MEANINGS.expectOk), keyed(strict({ err: words(ERRNOS, ERRNO_MEANINGS) }), KEY_MEANINGS.expectErr)],
   { error: unionError(`expected one of ${STEP_EXPECT_WORDS.join(", ")}, { ok: VALUE } or { err: ${ERRNOS.join(" | ")} }`, STEP_EXPECT_WORDS) },
 );
 export type StepExpectSpec = z.infer<typeof StepExpect>;
@@ -248,13 +287,13 @@ export type StepExpectSpec = z.infer<typeof StepExpect>;
 const WriteSpec = z.union([WriteContents, RawValue], { error: unionError("expected a value, a list of values, or contents such as { fill: 0 }") });
 
 /** `{ read: true }` says the same as `read` (the form kernels.md's cases use). */
-const readObject = strict({ read: z.literal(true) }).transform(() => "read" as const);
+const readObject = keyed(strict({ read: z.literal(true) }), KEY_MEANINGS.useRead).transform(() => "read" as const);
 
 const ReadUse = z.union([z.literal("read"), readObject], {
   error: unionError("expected use: read or use: { read: true } (the kernel reads the result again)", ["read"]),
 });
 
-export const UseSpec = z.union([z.literal("read"), readObject, strict({ write: WriteSpec })], {
+export const UseSpec = z.union([z.literal("read"), readObject, keyed(strict({ write: WriteSpec }), KEY_MEANINGS.useWrite)], {
   error: unionError("expected use: read, use: { read: true } or use: { write: VALUE }", ["read"]),
 });
 
@@ -312,7 +351,7 @@ const PTR_MISSING = "required key is missing (expected a number: decimal or 0x h
 const ptrFromJson = {
   type: "object",
   description: "a pointer from an earlier step's result: element index (from 0) of step from's ok list, or its number without index",
-  properties: { from: { type: "integer", minimum: 1, description: "an earlier step of this thread, from 1" }, index: { type: "integer", minimum: 0 } },
+  properties: { from: described({ type: "integer", minimum: 1 }, KEY_MEANINGS.ptrFrom.from), index: described({ type: "integer", minimum: 0 }, KEY_MEANINGS.ptrFrom.index) },
   required: ["from"],
   additionalProperties: false,
 };
@@ -342,10 +381,13 @@ const jsonOverrides = new WeakMap<z.ZodType, () => Record<string, unknown>>([
 ]);
 
 export const LOCK_KINDS = ["mutex", "spin"] as const;
-export const Lock = strict({ name: z.string().min(1), kind: z.enum(LOCK_KINDS) }).meta({
-  id: "Lock",
-  description: "a kernel lock that steps may hold (hold: [name]): a sleeping mutex, or a spin lock taken with IRQs and preemption off",
-});
+export const Lock = keyed(
+  strict({ name: z.string().min(1), kind: words(LOCK_KINDS, LOCK_KIND_MEANINGS) }).meta({
+    id: "Lock",
+    description: "a kernel lock that steps may hold (hold: [name]): a sleeping mutex, or a spin lock taken with IRQs and preemption off",
+  }),
+  KEY_MEANINGS.lock,
+);
 export type LockSpec = z.infer<typeof Lock>;
 const hold = { hold: z.array(z.string().min(1)).optional() };
 
@@ -361,20 +403,24 @@ function stepJson(usable: boolean, extra: z.ZodRawShape) {
 }
 
 function stepShapes<E extends z.ZodRawShape, P extends z.ZodType>(extra: E, ptr: P) {
+  const step = <T extends z.ZodType>(op: keyof typeof OP_MEANINGS, schema: T) => keyed(schema, { ...KEY_MEANINGS.step, op: opMeaning(op) });
   return [
-    strict({ op: z.literal("get"), ptr, type: ElementType.default("u8"), mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra, ...hold }).meta(stepJson(true, extra)),
-    strict({ op: z.literal("get_as_slice"), ptr, type: ElementType.default("u8"), len: U64, mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra, ...hold }).meta(stepJson(true, extra)),
+    step("get", strict({ op: z.literal("get"), ptr, type: ElementType.default("u8"), mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra, ...hold }).meta(stepJson(true, extra))),
+    step("get_as_slice", strict({ op: z.literal("get_as_slice"), ptr, type: ElementType.default("u8"), len: U64, mut: z.boolean().default(false), use: UseSpec.optional(), ...common, ...extra, ...hold }).meta(stepJson(true, extra))),
     // use: read only: the kernel reads the borrowed result again (kernels.md section 3).
-    strict({ op: z.literal("get_as_null_terminated"), ptr, type: PrimitiveType.default("u8"), mut: z.boolean().default(false), use: ReadUse.optional(), ...common, ...extra, ...hold }).meta(stepJson(false, extra)),
-    strict({ op: z.literal("get_as_str"), ptr, use: ReadUse.optional(), ...common, ...extra, ...hold }).meta(stepJson(false, extra)),
-    strict({ op: z.literal("user_access"), addr: U64, access: Access, ...extra, ...hold }),
-    strict({ op: z.literal("kernel_access"), addr: U64, access: Access, ...extra, ...hold }),
+    step("get_as_null_terminated", strict({ op: z.literal("get_as_null_terminated"), ptr, type: PrimitiveType.default("u8"), mut: z.boolean().default(false), use: ReadUse.optional(), ...common, ...extra, ...hold }).meta(stepJson(false, extra))),
+    step("get_as_str", strict({ op: z.literal("get_as_str"), ptr, use: ReadUse.optional(), ...common, ...extra, ...hold }).meta(stepJson(false, extra))),
+    step("user_access", strict({ op: z.literal("user_access"), addr: U64, access: Access, ...extra, ...hold })),
+    step("kernel_access", strict({ op: z.literal("kernel_access"), addr: U64, access: Access, ...extra, ...hold })),
     // StarryOS's starry-vm copies (kernels.md section 7); the rules check the kernel has them.
-    strict({ op: z.literal("vm_read"), ptr, len: U64, type: ElementType.default("u8"), ...extra, ...hold }),
-    strict({ op: z.literal("vm_write"), ptr, bytes: byteList.optional(), fill: integer(0n, 255n, "a byte 0..255").optional(), len: U64.optional(), ...extra, ...hold })
-      .superRefine(vmWriteShape)
-      .meta({ ...exactlyOneJson(["bytes", "fill"]), dependentRequired: { fill: ["len"], len: ["fill"] } }),
-    strict({ op: z.literal("vm_load_string"), ptr, ...extra, ...hold }),
+    step("vm_read", strict({ op: z.literal("vm_read"), ptr, len: U64, type: ElementType.default("u8"), ...extra, ...hold })),
+    step(
+      "vm_write",
+      strict({ op: z.literal("vm_write"), ptr, bytes: byteList.optional(), fill: integer(0n, 255n, "a byte 0..255").optional(), len: U64.optional(), ...extra, ...hold })
+        .superRefine(vmWriteShape)
+        .meta({ ...exactlyOneJson(["bytes", "fill"]), dependentRequired: { fill: ["len"], len: ["fill"] } }),
+    ),
+    step("vm_load_string", strict({ op: z.literal("vm_load_string"), ptr, ...extra, ...hold })),
   ] as const;
 }
 
@@ -411,10 +457,10 @@ export const TRIGGERS = [
   "before-step", "after-align-check", "after-region-check", "after-populate", "flag-set", "page-check",
   "before-read", "page-fault", "flag-clear", "before-use", "after-step",
 ] as const;
-export const Trigger = z.enum(TRIGGERS);
-export type TriggerName = z.infer<typeof Trigger>;
+export const Trigger = words(TRIGGERS, Object.fromEntries(TRIGGERS.map((p) => [p, `${TRIGGER_MEANINGS[p].when} (reached by ${TRIGGER_MEANINGS[p].reachedBy})`])) as Record<(typeof TRIGGERS)[number], string>);
+export type TriggerName = (typeof TRIGGERS)[number];
 
-export const When = strict({
+export const When = keyed(strict({
   thread: z.string().min(1).optional(),
   step: integer(1n, 1n << 32n, "a step number from 1"),
   at: Trigger,
@@ -426,38 +472,44 @@ export const When = strict({
     nth: { properties: { at: { enum: ["page-check", "page-fault"] } } },
     index: { properties: { at: { const: "before-read" } } },
   },
-});
+}), KEY_MEANINGS.when);
 
 export const ACTIONS = ["unmap", "protect", "evict", "map", "write", "frames", "migrate", "interrupt", "nested", "run"] as const;
 
 /** Another thread runs one operation right here (semantics section 5, "Another thread runs"). */
-export const RunAction = strict({
-  thread: z.string().min(1),
-  step: NestedStep,
-  cpu: smallInt(0, 63, "a CPU number").optional(),
-}).meta({ id: "RunAction", description: "another thread runs one operation right here, on cpu (default: the running thread's CPU)" });
+export const RunAction = keyed(
+  strict({
+    thread: z.string().min(1),
+    step: NestedStep,
+    cpu: smallInt(0, 63, "a CPU number").optional(),
+  }).meta({ id: "RunAction", description: "another thread runs one operation right here, on cpu (default: the running thread's CPU)" }),
+  KEY_MEANINGS.run,
+);
 export type RunActionSpec = z.infer<typeof RunAction>;
 
-export const Action = strict({
+export const Action = keyed(strict({
   unmap: Range.optional(),
   protect: ProtectRange.optional(),
   evict: Range.optional(),
   map: Area.optional(),
   write: ContentItem.optional(),
   frames: U64.optional(),
-  migrate: strict({ cpu: smallInt(0, 63, "a CPU number") }).optional(),
-  interrupt: strict({ addr: U64, access: Access }).optional(),
+  migrate: keyed(strict({ cpu: smallInt(0, 63, "a CPU number") }), KEY_MEANINGS.migrate).optional(),
+  interrupt: keyed(strict({ addr: U64, access: Access }), KEY_MEANINGS.interrupt).optional(),
   nested: NestedStep.optional(),
   run: RunAction.optional(),
-}).superRefine(exactlyOne(ACTIONS, "do")).meta({ id: "Action", description: "exactly one injected action", minProperties: 1, maxProperties: 1 });
+}).superRefine(exactlyOne(ACTIONS, "do")).meta({ id: "Action", description: "exactly one injected action", minProperties: 1, maxProperties: 1 }), KEY_MEANINGS.action);
 export type ActionSpec = z.infer<typeof Action>;
 
-export const InjectedEvent = strict({
-  when: When,
-  do: Action,
-  by: z.string().optional(),
-  repeat: z.boolean().default(false),
-});
+export const InjectedEvent = keyed(
+  strict({
+    when: When,
+    do: Action,
+    by: z.string().optional(),
+    repeat: z.boolean().default(false),
+  }),
+  KEY_MEANINGS.event,
+);
 export type InjectedEventSpec = z.infer<typeof InjectedEvent>;
 
 // ---- races and exploration (explore.md section 1) ---------------------------
@@ -465,21 +517,21 @@ export type InjectedEventSpec = z.infer<typeof InjectedEvent>;
 export const RACE_NAME = /^[a-z][a-z0-9_-]*$/;
 
 /** An action with no fixed point: `explore` tries it at every point its `during` and `at` allow. */
-export const Race = strict({
+export const Race = keyed(strict({
   name: z.string().regex(RACE_NAME, { message: "a race name is a lower-case letter, then lower-case letters, digits, _ or - (e.g. munmap, evict-1)" }),
   // The very same action schema as events' `do`: every action an event may take, a race may too.
   do: Action,
   by: z.string().optional(),
   during: z.array(z.string().min(1)).optional(),
   at: z.array(Trigger).optional(),
-}).meta({ id: "Race", description: "an action that may happen at any point `during` and `at` allow" });
+}).meta({ id: "Race", description: "an action that may happen at any point `during` and `at` allow" }), KEY_MEANINGS.race);
 export type RaceSpec = z.infer<typeof Race>;
 
-export const Explore = strict({
+export const Explore = keyed(strict({
   depth: smallInt(1, 3, "an exploration depth").default(1),
-  never: z.array(z.enum(RUN_ENDS)).default([]),
+  never: z.array(words(RUN_ENDS, OUTCOME_MEANINGS)).default([]),
   hazards: z.literal("forbidden").optional(),
-}).meta({ id: "Explore", description: "settings of `explore` and of the outcome golden" });
+}).meta({ id: "Explore", description: "settings of `explore` and of the outcome golden" }), KEY_MEANINGS.explore);
 export type ExploreSpec = z.infer<typeof Explore>;
 
 // ---- the whole file ---------------------------------------------------------
@@ -488,18 +540,18 @@ export const OUTCOMES = ["completed", ...RUN_ENDS] as const;
 export const HAZARDS = ["migrated-in-access", "flag-cleared-early", "interrupt-in-access", "foreign-flag", "stranded-flag", "stranded-by-exit"] as const;
 export type HazardKind = (typeof HAZARDS)[number];
 
-export const Machine = strict({
+export const Machine = keyed(strict({
   cpus: smallInt(1, 64, "a CPU count").default(1),
   // The rules check the page size; the JSON Schema lists the sizes.
   page_size: hint(integerOf(0n, U64_MAX, "an unsigned 64-bit number"), { what: "a page size: a power of two from 4096 to 65536", values: [4096n, 8192n, 16384n, 32768n, 65536n] }).default(4096n),
   // Absent: the kernel's (a starry-* one fixes it), else percpu-flag; filled in below.
   kernel: Kernel.optional(),
   strategy: Strategy.optional().meta({ default: "percpu-flag" }),
-  aspace: strict({ base: U64.optional(), size: U64.optional() }).optional(),
+  aspace: keyed(strict({ base: U64.optional(), size: U64.optional() }), KEY_MEANINGS.aspace).optional(),
   frames: z.union([z.literal("unlimited"), U64], { error: unionError('expected a frame count or "unlimited"', ["unlimited"]) }).default("unlimited"),
-  aspace_lock: z.enum(["per-check", "held"]).default("per-check"),
+  aspace_lock: words(["per-check", "held"], ASPACE_LOCK_MEANINGS).default("per-check"),
   budget: integer(1n, U64_MAX, "a positive count of units of work").default(100_000_000n),
-}).transform(({ aspace, strategy, ...m }, ctx) => {
+}), KEY_MEANINGS.machine).transform(({ aspace, strategy, ...m }, ctx) => {
   const fixed = m.kernel === undefined ? undefined : KERNEL_STRATEGY[m.kernel];
   // kernels.md section 1: under a starry-* kernel the strategy and the lock discipline are the kernel's.
   if (fixed !== undefined && strategy !== undefined && strategy !== fixed)
@@ -523,16 +575,16 @@ function addressSpace(given: { base?: bigint | undefined; size?: bigint | undefi
   return { base, size: given?.size ?? size + 0x1000n - base };
 }
 
-export const Thread = strict({
+export const Thread = keyed(strict({
   name: z.string().min(1),
   cpu: smallInt(0, 63, "a CPU number").default(0),
   // kernels.md section 8: `return` is the syscall's `?`, its later steps not-run after an err.
-  on_error: z.enum(["continue", "return"]).optional(),
+  on_error: words(["continue", "return"], ON_ERROR_MEANINGS).optional(),
   steps: z.array(Step).default([]),
-});
+}), KEY_MEANINGS.thread);
 export type ThreadSpec = z.infer<typeof Thread>;
 
-export const Scenario = strict({
+export const Scenario = keyed(strict({
   name: z.string().min(1),
   description: z.string().optional(),
   machine: Machine.default(() => Machine.parse({})),
@@ -542,8 +594,8 @@ export const Scenario = strict({
   events: z.array(InjectedEvent).default([]),
   races: z.array(Race).default([]),
   explore: Explore.optional(),
-  expect: strict({ outcome: z.enum(OUTCOMES).optional(), hazards: z.array(z.enum(HAZARDS)).optional() }).optional(),
-});
+  expect: keyed(strict({ outcome: words(OUTCOMES, OUTCOME_MEANINGS).optional(), hazards: z.array(words(HAZARDS, HAZARD_MEANINGS)).optional() }), KEY_MEANINGS.expect).optional(),
+}), KEY_MEANINGS.scenario);
 export type ScenarioSpec = z.infer<typeof Scenario>;
 
 const NUMBER_TEXT = "^-?(0[xX][0-9a-fA-F]+(_+[0-9a-fA-F]+)*|[0-9]+(_+[0-9]+)*)$";
@@ -589,12 +641,60 @@ export function scenarioJsonSchema(): Record<string, unknown> {
         for (const key of Object.keys(json)) delete json[key];
         Object.assign(json, { description, anyOf: [{ type: "integer" }, { type: "string", pattern: NUMBER_TEXT }] });
       } else if (ctx.zodSchema._zod.def.type === "bigint") ctx.jsonSchema.type = "integer";
-
+      annotate(ctx.zodSchema as unknown as z.ZodType, json);
     },
   });
   return {
-    ...(typeListsAsBranches(schema) as Record<string, unknown>),
+    ...(describeValues(describeKeys(typeListsAsBranches(schema))) as Record<string, unknown>),
     title: "axptr-sim scenario, format v1",
+  };
+}
+
+/** Every enum of words() gets the meaning of each of its values (markdownEnumDescriptions), wherever it is. */
+function describeValues(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(describeValues);
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = describeValues(v);
+  const values = Array.isArray(out.enum) ? (out.enum as unknown[]) : undefined;
+  const words = values && valueMeanings.find((w) => w.values.length === values.length && w.values.every((v, i) => v === values[i]));
+  if (words) out.markdownEnumDescriptions = words.values.map((v) => words.meanings[v] ?? "");
+  return out;
+}
+
+/**
+ * Marks a keyed mapping's JSON with its meanings (an index into `marked`): zod fills its
+ * properties in later, and may share one property's JSON between several mappings, so the
+ * meanings are put on the finished schema, by describeKeys.
+ */
+const MARK = "__axptr_sim_meanings";
+const marked: Meanings[] = [];
+function annotate(schema: z.ZodType, json: Record<string, unknown>): void {
+  const keys = keyMeanings.get(schema);
+  if (keys) json[MARK] = marked.push(keys) - 1;
+}
+
+/** Each marked mapping's properties, with their meanings (a copy of each: see annotate). */
+function describeKeys(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(describeKeys);
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) if (k !== MARK) out[k] = describeKeys(v);
+  const keys = typeof (node as Record<string, unknown>)[MARK] === "number" ? marked[(node as Record<string, number>)[MARK] ?? -1] : undefined;
+  const properties = out.properties as Record<string, Record<string, unknown>> | undefined;
+  if (keys && properties)
+    out.properties = Object.fromEntries(Object.entries(properties).map(([key, p]) => [key, keys[key] === undefined ? p : described(p, keys[key])]));
+  return out;
+}
+
+/** A property's JSON with its meaning: the number notation, where there is one, follows it. */
+function described(node: Record<string, unknown>, meaning: string): Record<string, unknown> {
+  const anyOf = Array.isArray(node.anyOf) ? (node.anyOf as Record<string, unknown>[]) : [];
+  const notation = typeof node.description === "string" && anyOf.some((b) => b.type === "integer") ? node.description : undefined;
+  return {
+    ...node,
+    description: notation === undefined ? meaning : `${meaning}; ${notation}`,
+    markdownDescription: notation === undefined ? meaning : `${meaning}\n\n${notation}`,
   };
 }
 

@@ -8,6 +8,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { EVENT_FIELDS, ExploreDocument, compareJsonSchema, exploreJsonSchema, traceJsonSchema } from "../../src/render/trace-schema.js";
 import { cli } from "../helpers/cli.js";
+import { readDoc, section } from "../helpers/docs.js";
 
 const committed = (name: string) => readFileSync(new URL(`../../schema/${name}`, import.meta.url), "utf8");
 const SCENARIOS = readdirSync(new URL("../../scenarios", import.meta.url))
@@ -215,12 +216,11 @@ describe("the explore JSON Schema", () => {
   });
 });
 
-describe("the README's JSON event kinds", () => {
-  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-  const section = /\n## JSON event kinds\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
+describe("the JSON event kinds of docs/format.md", () => {
+  const kinds = section(readDoc("docs/format.md"), "## JSON event kinds");
 
   it.each(Object.keys(EVENT_FIELDS))("documents the event kind %s and each of its fields", (kind) => {
-    const row = section.split("\n").find((l) => l.startsWith("| ") && l.split("|")[1]?.includes(`\`${kind}\``));
+    const row = kinds.split("\n").find((l) => l.startsWith("| ") && l.split("|")[1]?.includes(`\`${kind}\``));
     expect(row, `a table row for ${kind}`).toBeDefined();
     const fields = row?.split("|")[2] ?? "";
     for (const field of Object.keys(EVENT_FIELDS[kind as keyof typeof EVENT_FIELDS])) expect(fields, `${kind}.${field}`).toContain(`\`${field}\``);

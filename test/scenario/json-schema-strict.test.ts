@@ -85,6 +85,8 @@ function compile() {
   const warnings: unknown[] = [];
   const log = (...m: unknown[]) => warnings.push(m);
   const ajv = new Ajv2020({ strict: true, allErrors: true, logger: { log, warn: log, error: log } });
+  // The editors' annotations (VS Code, yaml-language-server): declared, so strict mode still refuses any other unknown keyword.
+  ajv.addVocabulary(["markdownDescription", "markdownEnumDescriptions"]);
   const validate = ajv.compile(schema);
   return { ajv, validate, warnings };
 }
