@@ -119,7 +119,7 @@ describe("the packed tarball, installed into an empty project", () => {
 
   it("runs docs/library.md's examples as written, each printing what it shows", () => {
     const examples = libraryExamples();
-    expect(examples.length).toBe(2);
+    expect(examples.length).toBe(3);
     examples.forEach(({ code, output }, i) => {
       writeFileSync(join(project, `example-${i + 1}.mjs`), code);
       const r = run(process.execPath, [`example-${i + 1}.mjs`], project);
