@@ -19,8 +19,6 @@ export interface ExploreTextOptions {
   hazardsForbidden: boolean;
   /** The words that start the tool in the replay command (default `axptr-sim`, as goldens keep it). */
   command?: string;
-  /** Say how many distinct states the exploration visited, when it knows (explore's own output; a golden leaves them out, being a figure of the method). */
-  states?: boolean;
 }
 
 /** Single-quotes a shell word unless it is plainly safe. */
@@ -63,8 +61,7 @@ export function exploreTextBlock(r: ExploreResult, o: ExploreTextOptions): strin
   lines.push(`${c.bold("machine")}   ${plural(r.machine.cpus, "CPU")}, ${kernelWords(r.machine.kernel)}strategy ${r.machine.strategy}, depth ${r.depth}${shard}`);
   const violating = r.classes.filter((k) => k.violates).length;
   const verdict = r.violations === 0 ? c.ok("no violations") : c.bad(`${plural(violating, "class")} violating (${plural(r.violations, "schedule")})`);
-  const states = o.states === true && r.states !== undefined ? ` (${plural(r.states, "state")})` : "";
-  lines.push(`${c.bold("result")}    ${plural(r.schedules, "schedule")}${states}, ${plural(r.classes.length, "class")}: ${verdict}`);
+  lines.push(`${c.bold("result")}    ${plural(r.schedules, "schedule")}, ${plural(r.classes.length, "class")}: ${verdict}`);
   const countW = Math.max(...r.classes.map((k) => String(k.count).length), 1);
   r.classes.forEach((cl, i) => {
     lines.push("");

@@ -348,6 +348,6 @@ describe("outputs of a not-run step with a reason", () => {
   });
 
   it("Mermaid: a note over its thread", () => {
-    expect(renderMermaid(t, "a.yaml", { color: false })).toContain("  Note over T_main: main#35;2 get_as_str ptr=0xd0000[0] (from main#35;1) → not-run: main#35;1 returned EFAULT (on_error: return)\n");
+    expect(renderMermaid(t, "a.yaml", { color: false })).toContain("  Note over T_main: main#35;2 get_as_str ptr=0xd0000[0] (from main#35;1) → not-run: main#35;1 returned EFAULT<br>(on_error: return)\n");
   });
 });

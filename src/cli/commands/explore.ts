@@ -144,7 +144,7 @@ export function exploreCommand(files: readonly string[], o: ExploreCommandOption
     const never = l.scenario.explore?.never ?? [];
     const hazardsForbidden = l.scenario.explore?.hazards === "forbidden";
     // The replay commands run as printed from here: the tool as the user started it, the file from the current folder.
-    const base = { color: o.color, file: pathFromHere(l.file), never, hazardsForbidden, command: invocation(), states: true };
+    const base = { color: o.color, file: pathFromHere(l.file), never, hazardsForbidden, command: invocation() };
     stdout = all
       ? exploreTextAll(results, { ...base, ...(o.kernel !== undefined && !byKernel ? { kernelArg: o.kernel } : {}) }, byKernel)
       : exploreTextBlock(results[0] as ExploreResult, { ...base, ...(o.strategy !== undefined ? { strategyArg: o.strategy } : {}), ...(o.kernel !== undefined ? { kernelArg: o.kernel } : {}) });
