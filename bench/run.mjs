@@ -147,30 +147,8 @@ report("one-step run", `${run1.ms.toFixed(1)} ms vs node -e 0 ${bare.ms.toFixed(
 
 // 3. check: 10,000 small scenarios (the 1,000 ten times), on every core against one thread.
 const dir = join(tmp, "many");
-mkdirSync(dir);
-for (let copy = 0; copy < 10; copy++) {
-  const sub = join(dir, `d${copy}`);
-  mkdirSync(sub);
-  for (let i = 0; i < 1000; i++) {
-    const page = 0x10000 + i * 0x2000;
-    writeFileSync(join(sub, `s${String(i).padStart(4, "0")}.yaml`), `name: scenario ${i}
-memory:
-  - start: ${page}
-    pages: 2
-    perm: r
-    populate: false
-    present: [${page}]
-    contents:
-      - { at: ${page + 0xffa}, str: "hello," }
-      - { at: ${page + 0x1000}, str: " world ${i}\\0" }
-threads:
-  - name: main
-    steps:
-      - { op: get_as_str, ptr: ${page + 0xffa}, expect: { ok: "hello, world ${i}" } }
-`);
-  }
-}
-time([bin, "check", "--update", dir]);
+// The same files (and goldens) check-split.mjs makes.
+manyScenarios(dir, bin);
 const output = (env) => spawnSync(node, [bin, "check", dir], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 30 }).stdout;
 const same = output({ AXPTR_SIM_CHECK_THREADS: "1" }) === output({});
 report("check of 10,000 scenarios: output on every core", same ? "byte-identical to one thread" : "DIFFERS from one thread", "identical", same);
