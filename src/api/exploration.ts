@@ -5,6 +5,7 @@ import { mergeShards as mergeShardsUnchecked } from "../explore/merge.js";
 import { occurrenceText as occurrenceTextUnchecked, parseOccurrence as parseOccurrenceUnchecked, type Occurrence } from "../explore/occurrence.js";
 import { parseToken as parseTokenUnchecked, raceEvents as raceEventsUnchecked, tokenOf as tokenOfUnchecked, type Schedule, type TokenResult } from "../explore/schedule.js";
 import type { Json } from "../render/json.js";
+import { KERNEL_STRATEGY } from "../scenario/kernels.js";
 import { ALL_STRATEGIES } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { Trace } from "../sim/events.js";
@@ -15,13 +16,14 @@ import { Args } from "./args.js";
 import { checkScenario } from "./scenario-check.js";
 import { brand, checkOccurrence, checkSchedule, checkShard } from "./shapes.js";
 
-const EXPLORE_OPTIONS = ["depth", "strategy", "shard", "maxSchedules", "progress", "parallel", "onStates", "onSchedule"] as const;
+const EXPLORE_OPTIONS = ["depth", "strategy", "shard", "maxSchedules", "progress", "parallel", "onStates", "tick", "onSchedule"] as const;
 
 /**
  * Explores a scenario's races (explore.md): every schedule up to
  * `options.depth` (1 to 3) under one strategy, grouped into classes by what
  * came out, as `axptr-sim explore` does. `shard: { index, count }` explores
  * one share; `maxSchedules` (default `DEFAULT_MAX_SCHEDULES`) bounds the work.
+ * Under a starry-* kernel `strategy` must be the kernel's own (it fixes it).
  *
  * @throws {ArgumentError} when `scenario` is not one `loadScenario` would
  *   return, or an option is missing, unknown or out of range:
@@ -33,10 +35,13 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   const s = checkScenario(a.fn, scenario);
   const o = a.options("options", options, EXPLORE_OPTIONS, "an object { depth, strategy, shard?, maxSchedules? }");
   a.integer("options.depth", o.depth, 1, 3);
-  a.oneOf("options.strategy", o.strategy, ALL_STRATEGIES);
+  const strategy = a.oneOf("options.strategy", o.strategy, ALL_STRATEGIES);
+  // As `explore --strategy` beside a starry-* kernel: the kernel fixes the strategy, and the result would name another.
+  const fixed = s.machine.kernel === undefined ? undefined : KERNEL_STRATEGY[s.machine.kernel];
+  if (fixed !== undefined && strategy !== fixed) a.fail("options.strategy", `${fixed} (the scenario's kernel ${s.machine.kernel} fixes the strategy)`, strategy);
   a.optional("options.shard", o.shard, (k, v) => checkShard(a, k, v));
   a.optional("options.maxSchedules", o.maxSchedules, (k, v) => a.integer(k, v, 1, Number.MAX_SAFE_INTEGER));
-  for (const key of ["progress", "parallel", "onStates", "onSchedule"] as const) a.optional(`options.${key}`, o[key], (k, v) => a.func(k, v));
+  for (const key of ["progress", "parallel", "onStates", "tick", "onSchedule"] as const) a.optional(`options.${key}`, o[key], (k, v) => a.func(k, v));
   return brand(exploreUnchecked(s, options));
 }
 

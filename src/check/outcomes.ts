@@ -1,7 +1,7 @@
 // Outcome-set goldens (explore.md section 7): `foo.outcomes` beside
 // `foo.yaml` for a scenario with races, the plain-text explore output.
 import { basename } from "node:path";
-import { explore, type ExploreResult } from "../explore/explore.js";
+import { explore, type ExploreOptions, type ExploreResult } from "../explore/explore.js";
 import { exploreTextBlock, replayCommand, violationReasons } from "../render/explore-text.js";
 import type { Scenario } from "../scenario/validate.js";
 
@@ -9,9 +9,9 @@ export function outcomesPath(scenarioPath: string): string {
   return scenarioPath.replace(/\.ya?ml$/i, ".outcomes");
 }
 
-/** The exploration with the file's own settings (depth, strategy); `onStates`: told now and then how far it is (a progress line). */
-export function exploreForGolden(s: Scenario, onStates?: (states: number, schedules: number) => void): ExploreResult {
-  return explore(s, { depth: s.explore?.depth ?? 1, strategy: s.machine.strategy, ...(onStates ? { onStates } : {}) });
+/** The exploration with the file's own settings (depth, strategy), under the caller's bounds (`bounds`: its limit and callbacks). */
+export function exploreForGolden(s: Scenario, bounds: Pick<ExploreOptions, "maxSchedules" | "onStates" | "progress" | "tick"> = {}): ExploreResult {
+  return explore(s, { ...bounds, depth: s.explore?.depth ?? 1, strategy: s.machine.strategy });
 }
 
 /** The golden text: no colour, the file named without its folder. */

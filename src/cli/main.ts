@@ -80,8 +80,10 @@ function program(done: (d: Done) => void, said: Said): Command {
     .addOption(new Option("--reporter <name>", "human, or junit (with --output)").choices(["human", "junit"]).default("human"))
     .option("--output <file>", "where the junit reporter writes")
     .option("--force", "let --output replace a file that is not an earlier JUnit report of check", false)
+    .option("--max-schedules <n>", "refuse a file whose races need more schedules than this (default: its explore.max_schedules, else 2000000)")
+    .option("--max-duration <seconds>", "stop a file's exploration that runs longer than this (exit 2; default: no limit)")
     .option("--no-color", "never colour the output")
-    .action(async (paths: string[], o: { update: boolean; strict: boolean; prune: boolean; review: boolean; accept: string[]; exclude: string[]; passWithNoScenarios: boolean; reporter: "human" | "junit"; output?: string; force: boolean; color: boolean }) => {
+    .action(async (paths: string[], o: { update: boolean; strict: boolean; prune: boolean; review: boolean; accept: string[]; exclude: string[]; passWithNoScenarios: boolean; reporter: "human" | "junit"; output?: string; force: boolean; maxSchedules?: string; maxDuration?: string; color: boolean }) => {
       // A progress line on a terminal's standard error only, cleared before the report is printed.
       const progress = process.stderr.isTTY === true ? progressLine(process.stderr) : undefined;
       try {
@@ -113,14 +115,15 @@ function program(done: (d: Done) => void, said: Said): Command {
     .option("--kernel <name>", `override the file's machine.kernel: ${KERNELS.join(", ")}, or all`)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--shard <I/N>", "only the schedules whose position is I-1 modulo N (for CI matrices; merge with --merge)")
-    .option("--max-schedules <n>", "refuse, before starting, an exploration of more schedules than this", "2000000")
+    .option("--max-schedules <n>", "refuse, before starting, an exploration of more schedules than this (default: explore.max_schedules, else 2000000)")
+    .option("--max-duration <seconds>", "stop an exploration that runs longer than this, saying how far it got (exit 2; default: no limit)")
     .option("--workers <n>", "threads for a large exploration (default: every core; 1: no worker threads); the output is the same")
     .option("--merge", "merge the JSON of all N shards of one exploration into the whole result", false)
     .option("--no-color", "never colour the output")
     .action(
       (
         files: string[],
-        o: { depth?: string; strategy?: string; kernel?: string; format: "text" | "json"; shard?: string; maxSchedules: string; workers?: string; merge: boolean; color: boolean },
+        o: { depth?: string; strategy?: string; kernel?: string; format: "text" | "json"; shard?: string; maxSchedules?: string; maxDuration?: string; workers?: string; merge: boolean; color: boolean },
         cmd: Command,
       ) => {
         if (o.merge) {
@@ -147,8 +150,9 @@ function program(done: (d: Done) => void, said: Said): Command {
     .option("--force", "replace --output even when it is not an earlier axptr-sim report", false)
     .addOption(strategyOption())
     .addOption(kernelOption())
-    .option("--max-schedules <n>", "refuse a file whose races need more schedules than this (default 2000000)")
-    .action((files: string[], o: { output?: string; svg?: Picture; force: boolean; strategy?: StrategyName; kernel?: KernelName; maxSchedules?: string }) => done(reportCommand(files, o)));
+    .option("--max-schedules <n>", "refuse a file whose races need more schedules than this (default: its explore.max_schedules, else 2000000)")
+    .option("--max-duration <seconds>", "stop the exploration of a file's races that runs longer than this (exit 2; default: no limit)")
+    .action((files: string[], o: { output?: string; svg?: Picture; force: boolean; strategy?: StrategyName; kernel?: KernelName; maxSchedules?: string; maxDuration?: string }) => done(reportCommand(files, o)));
 
   p.command("schema")
     .description("print the JSON Schema of the scenario format (--trace: of run's JSON output; --compare: of compare's; --explore: of explore's)")
@@ -160,7 +164,7 @@ function program(done: (d: Done) => void, said: Said): Command {
 }
 
 /** The options of explore that a merge does not use (each shard used them). */
-const MERGE_IGNORES = ["depth", "strategy", "kernel", "shard", "maxSchedules", "workers"] as const;
+const MERGE_IGNORES = ["depth", "strategy", "kernel", "shard", "maxSchedules", "maxDuration", "workers"] as const;
 
 /** An option's name as the user wrote it: maxSchedules is --max-schedules. */
 function flag(key: string): string {

@@ -262,7 +262,7 @@ class Engine {
           }
         }
         this.states++;
-        if (this.tick !== undefined && (this.states & 1023) === 0) this.tick();
+        this.tick?.();
         const occ = occurrenceOf(thread, step, at, count, closed);
         const children = this.forks(pairs, used, occ, from, fork);
         if (k === 0) for (const c of children) for (const b of c.sub.bands) this.covered += b.total;
@@ -410,9 +410,12 @@ function guard(depth: number, firsts: readonly Sub[], totals: readonly number[],
 /** How many schedules of length 1 there are: one run's occurrences, each race that may take each (the guard's first count, before any fork). */
 function countFirsts(s: Scenario, strategy: StrategyName, filters: readonly RaceFilter[]): number {
   let n = 0;
+  // Only the points some race may take (as the reference's runner): a scan's every before-read would cost a call a byte.
+  const wanted = s.races.every((r) => r.at !== undefined) ? new Set(s.races.flatMap((r) => r.at ?? [])) : undefined;
   simulate(s, {
     strategy,
     keepEvents: false,
+    ...(wanted !== undefined ? { pointsWanted: wanted } : {}),
     onPoint: (thread, step, at, k, closed) => {
       const occ = occurrenceOf(thread, step, at, k, closed);
       for (const f of filters) if (f.allows(occ)) n++;
@@ -448,7 +451,7 @@ function exploreStates(s: Scenario, opts: ExploreOptions): ExploreResult {
     if (1 + b1 > max) throw new TooManySchedules(1 + b1, false, max);
   }
   let engine: Engine | undefined = undefined;
-  const tick = opts.onStates ? () => opts.onStates?.((engine as Engine).states, (engine as Engine).covered) : undefined;
+  const tick = opts.onStates || opts.tick ? () => (opts.tick?.((engine as Engine).covered), opts.onStates?.((engine as Engine).states, (engine as Engine).covered)) : undefined;
   engine = new Engine(s, opts.strategy, depth, filters, n, tick);
   const root = engine.solve([], 0);
   const totals = Array.from({ length: depth + 1 }, (_, l) => root.bands[l]?.total ?? 0);

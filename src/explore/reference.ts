@@ -97,7 +97,9 @@ export function exploreReference(s: Scenario, opts: ExploreOptions): ExploreResu
   const shard = opts.shard ?? null;
   const inShard = (i: number) => shard === null || i % shard.count === shard.index - 1;
   const max = opts.maxSchedules ?? DEFAULT_MAX_SCHEDULES;
-  const run = makeRunner(s, opts.strategy);
+  const runner = makeRunner(s, opts.strategy);
+  // Before each run the caller is told how far the exploration is (it may stop it there: a time limit).
+  const run: Runner = opts.tick === undefined ? runner : (pairs, record) => (opts.tick?.(index), runner(pairs, record));
   const threadNames = new Set(s.threads.map((t) => t.name));
   const filters = s.races.map((r) => raceFilter(r, threadNames));
   const settings = exploreSettings(s);
@@ -135,15 +137,16 @@ export function exploreReference(s: Scenario, opts: ExploreOptions): ExploreResu
       return result(s, opts, depth, shard, classes);
     }
   }
-  runFullDepth(s, opts.strategy, work, classes, (done) => opts.progress?.(index + done, total));
+  runFullDepth(s, opts.strategy, work, classes, (done) => opts.progress?.(index + done, total), opts.tick && ((done) => opts.tick?.(index + done)));
   return result(s, opts, depth, shard, classes);
 }
 
 
 
 /** Runs the children of `work.parents`, in order, into `classes`. */
-export function runFullDepth(s: Scenario, strategy: StrategyName, work: FullDepthWork, classes: Classes, progress?: (done: number) => void): void {
-  const run = makeRunner(s, strategy);
+export function runFullDepth(s: Scenario, strategy: StrategyName, work: FullDepthWork, classes: Classes, progress?: (done: number) => void, tick?: (done: number) => void): void {
+  const runner = makeRunner(s, strategy);
+  const run: Runner = tick === undefined ? runner : (pairs, record) => (tick(index - work.offset), runner(pairs, record));
   const threadNames = new Set(s.threads.map((t) => t.name));
   const filters = s.races.map((r) => raceFilter(r, threadNames));
   const { shard } = work;

@@ -23,8 +23,13 @@ export interface ExploreOptions {
   progress?: (done: number, total: number) => void;
   /** Runs the schedules of the full depth on other threads, when it chooses to. */
   parallel?: Parallel;
-  /** Told now and then how many distinct states the exploration has worked out so far. */
+  /** Told at each distinct state the exploration works out, how many so far and the schedules they cover (throw from it to stop). */
   onStates?: (states: number, schedules: number) => void;
+  /**
+   * Told before each run with the schedules covered so far (the reference engine; the other tells onStates).
+   * A caller stops the exploration by throwing from it or from the other callbacks: the error comes out of explore.
+   */
+  tick?: (schedules: number) => void;
   /** Told of each schedule counted, with its index and token, in order (without `parallel`; the reference engine only). */
   onSchedule?: (index: number, token: string) => void;
 }

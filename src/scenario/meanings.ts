@@ -264,6 +264,7 @@ export const KEY_MEANINGS = {
     depth: "how many races may fire in one run: 1 (the default), 2 or 3",
     never: "outcomes no run may reach: a class that reaches one violates",
     hazards: "`forbidden`: any hazard in any run is a violation",
+    max_schedules: "the most schedules `explore`, `check` and `report` will run for this file (default 2,000,000; `--max-schedules` overrides it)",
   },
   expect: {
     outcome: "the outcome the run must end with",

@@ -531,6 +531,8 @@ export const Explore = keyed(strict({
   depth: smallInt(1, 3, "an exploration depth").default(1),
   never: z.array(words(RUN_ENDS, OUTCOME_MEANINGS)).default([]),
   hazards: z.literal("forbidden").optional(),
+  // The file's own limit, for `explore`, `check` and `report` alike; --max-schedules on the command line wins.
+  max_schedules: smallInt(1, Number.MAX_SAFE_INTEGER, "a positive count of schedules").optional(),
 }).meta({ id: "Explore", description: "settings of `explore` and of the outcome golden" }), KEY_MEANINGS.explore);
 export type ExploreSpec = z.infer<typeof Explore>;
 

@@ -149,6 +149,16 @@ describe("options", () => {
     expect(thrown(() => call(explore, s, { depth: 1, strategy: "none", ...extra }))).toMatchObject({ argument, message });
   });
 
+  it("explore under a starry-* kernel takes only the kernel's strategy (as explore --strategy beside it is refused)", () => {
+    const starry = loadScenario("name: starry\nmachine: { kernel: starry-2025-07 }\nthreads: [{ name: main }]\nraces: [{ name: zap, do: { frames: 0 } }]\n", "starry.yaml");
+    if (!starry.ok) throw new Error(starry.problems.map(formatProblem).join("\n"));
+    expect(thrown(() => explore(starry.scenario, { depth: 1, strategy: "none" }))).toMatchObject({
+      argument: "options.strategy",
+      message: 'explore: options.strategy must be percpu-flag (the scenario\'s kernel starry-2025-07 fixes the strategy), got "none"',
+    });
+    expect(explore(starry.scenario, { depth: 1, strategy: "percpu-flag" }).machine.strategy).toBe("percpu-flag");
+  });
+
   it("simulate's races must be race events a scenario's events could hold", () => {
     const races = [{ race: "x", spec: { when: { step: 1, at: "before-step" }, do: { evict: { start: 0x10000n, pages: 1n } }, repeat: false } }];
     expect(thrown(() => call(simulate, s, { races }))).toMatchObject({

@@ -126,6 +126,24 @@ describe("check on several threads", () => {
     }
   });
 
+  it("gives every worker check's --max-schedules: a file over it is invalid whichever thread explores it", () => {
+    const name = "43-races-toctou-get-freed";
+    // Files with races in every chunk of 16, so that workers explore some of them.
+    const races = ["s005r", "s021r", "s037r", "s053r", "s069r", "s085r"];
+    try {
+      for (const r of races) copyFileSync(join(ROOT, "scenarios", `${name}.yaml`), join(dir, `${r}.yaml`));
+      const { one, two } = both(["check", dir, "--max-schedules", "2"]);
+      expect(two).toEqual(one);
+      expect(one.code).toBe(2);
+      const lines = one.stderr.trimEnd().split("\n");
+      expect(lines).toHaveLength(races.length);
+      for (const [i, r] of races.entries()) expect(lines[i]).toMatch(new RegExp(`^${join(dir, r)}\\.yaml:\\d+:\\d+: races: the exploration of its races would run [\\d,]+ schedules, over --max-schedules 2; `));
+      expect(one.stdout.endsWith(`check: 90 passed, 0 failed, 0 missing, 0 obsolete, ${races.length} invalid\n`)).toBe(true);
+    } finally {
+      for (const r of races) rmSync(join(dir, `${r}.yaml`), { force: true });
+    }
+  });
+
   it("refuses the first file too large to trace, as one thread does", () => {
     const big = `name: big
 memory: [{ start: 0x10000, pages: 1, perm: r }]

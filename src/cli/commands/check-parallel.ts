@@ -15,6 +15,7 @@ import { InputError } from "../errors.js";
 import { loadAll, simulateLoaded } from "../io.js";
 import { lookAt, type Seen } from "../files.js";
 import { failedExpectations, goldenPath, goldenText } from "./check.js";
+import { limitName, scheduleLimit, timed, TimeUp, type Limits } from "../limits.js";
 
 /**
  * One scenario made ready for judging: its golden text now, its failed
@@ -40,7 +41,8 @@ export interface CheckProgress {
   states: (states: number, schedules: number, label: string) => void;
 }
 
-export function prepareOne(file: string, progress?: CheckProgress): Prepared {
+/** `limits`: check's --max-schedules (as written) and --max-duration, both checked already; `progress`: on this thread only. */
+export function prepareOne(file: string, limits: Limits = {}, progress?: CheckProgress): Prepared {
   try {
     const [loaded] = loadAll([file]);
     if (!loaded) return { file, problems: [], tooLarge: false };
@@ -50,7 +52,9 @@ export function prepareOne(file: string, progress?: CheckProgress): Prepared {
       const s = loaded.scenario;
       if (s.races.length > 0) {
         // The exploration runs here too, so a worker does it when there are workers.
-        const r = exploreForGolden(s, progress ? (n, covered) => progress.states(n, covered, file) : undefined);
+        const limit = scheduleLimit(limits.maxSchedules, s);
+        const onStates = progress ? (n: number, covered: number) => progress.states(n, covered, file) : undefined;
+        const r = exploreForGolden(s, { maxSchedules: limit.max, ...timed(limits.maxDuration, onStates ? { onStates } : {}) });
         ready.outcomes = {
           now: outcomesText(r, s, file),
           violations: violations(r, s),
@@ -62,9 +66,21 @@ export function prepareOne(file: string, progress?: CheckProgress): Prepared {
     } catch (e) {
       if (e instanceof InputError) return { file, problems: [...e.problems], tooLarge: true };
       // An exploration over the limit is a problem of that file (check goes on past it), as explore refuses it.
+      const depth = loaded.scenario.explore?.depth ?? 1;
       if (e instanceof TooManySchedules) {
+        const limit = scheduleLimit(limits.maxSchedules, loaded.scenario);
+        // The file's own limit is marked where the file sets it.
+        const path = limit.from === "file" ? ["explore", "max_schedules"] : ["races"];
+        const line = loaded.locate?.(path) ?? { line: 1, col: 1 };
+        const over = limit.from === "default" ? `the limit of ${grouped(e.max)}` : limitName(limit);
+        const raise = limit.from === "file" ? ", or raise explore.max_schedules (--max-schedules overrides it)" : limit.from === "option" ? ", or raise --max-schedules" : "";
+        const message = `the exploration of its races would run ${e.qualifier}${grouped(e.count)} schedules, over ${over}; narrow it with at: or during: on the races, or a lower explore.depth (now ${depth})${raise}`;
+        return { file, problems: [{ file, line: line.line, col: line.col, path, message }], tooLarge: false };
+      }
+      // So is one that passed --max-duration: the others are still checked.
+      if (e instanceof TimeUp) {
         const line = loaded.locate?.(["races"]) ?? { line: 1, col: 1 };
-        const message = `the exploration of its races would run ${e.qualifier}${grouped(e.count)} schedules, over the limit of ${grouped(e.max)}; narrow it with at: or during: on the races, or a lower explore.depth (now ${loaded.scenario.explore?.depth ?? 1})`;
+        const message = `the exploration of its races passed ${e.progress}; narrow it with fewer races or at: or during: on them, a lower explore.depth (now ${depth}), or raise --max-duration`;
         return { file, problems: [{ file, line: line.line, col: line.col, path: ["races"], message }], tooLarge: false };
       }
       throw e;
@@ -76,39 +92,23 @@ export function prepareOne(file: string, progress?: CheckProgress): Prepared {
 }
 
 /**
- * Every file prepared, in the given order. Throws as loading and simulating
- * them one by one would: every problem of every invalid file first, else the
- * first file too large to trace; an internal error as it was.
- */
-export function prepareAll(files: readonly string[], bundle: string | undefined = bundlePath()): Ready[] {
-  const threads = threadCount();
-  const all = threads > 1 && files.length >= MIN_FILES && bundle !== undefined ? inParallel(files, threads - 1, bundle) : files.map((f) => prepareOne(f));
-  const invalid = all.flatMap((p) => ("problems" in p && !p.tooLarge ? p.problems : []));
-  if (invalid.length > 0) throw new InputError(invalid);
-  for (const p of all) {
-    if ("error" in p) throw new Error(`while checking ${p.file}: ${p.error}`);
-    if ("problems" in p) throw new InputError(p.problems);
-  }
-  return all.filter((p): p is Ready => "now" in p);
-}
-
-/**
  * Every file prepared, in the given order, with the problems of the invalid
  * ones (and their names) instead of a throw: `check` goes on past them.
  * A file too large to trace and an internal error still throw.
  */
 export function prepareEach(
   files: readonly string[],
-  bundle: string | undefined = bundlePath(),
+  limits: Limits = {},
   progress?: CheckProgress,
+  bundle: string | undefined = bundlePath(),
 ): { ready: Ready[]; problems: Problem[]; invalid: string[] } {
   const threads = threadCount();
   const all =
     threads > 1 && files.length >= MIN_FILES && bundle !== undefined
-      ? inParallel(files, threads - 1, bundle, progress)
+      ? inParallel({ files, limits }, threads - 1, bundle, progress)
       : files.map((f, i) => {
           progress?.files(i, files.length);
-          return prepareOne(f, progress);
+          return prepareOne(f, limits, progress);
         });
   const bad = all.filter((p): p is Extract<Prepared, { problems: Problem[] }> => "problems" in p && !p.tooLarge);
   for (const p of all) {
@@ -137,30 +137,37 @@ function workerScript(bundle: string): string {
 
 const CHECK_KIND = "axptr-sim-check";
 
+/** What every worker gets: the files, and the bounds on their explorations. */
+interface CheckJob {
+  files: readonly string[];
+  limits: Limits;
+}
+
 /** The files cut into chunks, prepared on this thread and `workers` worker threads (the pool: src/workers/pool.ts). */
-function inParallel(files: readonly string[], workers: number, bundle: string, progress?: CheckProgress): Prepared[] {
+function inParallel(job: CheckJob, workers: number, bundle: string, progress?: CheckProgress): Prepared[] {
+  const { files } = job;
   const chunks = Math.ceil(files.length / CHUNK);
   progress?.files(0, files.length);
   const results = runPool({
     script: workerScript(bundle),
     kind: CHECK_KIND,
-    data: files,
+    data: job,
     chunks,
     threads: workers + 1,
-    here: (c, done) => prepareChunk(files, c, done, progress),
+    here: (c, done) => prepareChunk(job, c, done, progress),
     ...(progress ? { progress: (done: number) => progress.files(done, files.length) } : {}),
   });
   return results.flat();
 }
 
 /** `done(n)`: n files of the chunk prepared (the pool adds up every thread's); `progress`: on this thread only, a long exploration's states. */
-function prepareChunk(files: readonly string[], c: number, done?: (n: number) => void, progress?: CheckProgress): Prepared[] {
-  return files.slice(c * CHUNK, (c + 1) * CHUNK).map((f, i) => {
-    const p = prepareOne(f, progress);
+function prepareChunk(job: CheckJob, c: number, done?: (n: number) => void, progress?: CheckProgress): Prepared[] {
+  return job.files.slice(c * CHUNK, (c + 1) * CHUNK).map((f, i) => {
+    const p = prepareOne(f, job.limits, progress);
     done?.(i + 1);
     return p;
   });
 }
 
 // In a worker started by the pool: prepare the chunks it takes.
-servePool(CHECK_KIND, (files: readonly string[], c: number, done: (n: number) => void) => prepareChunk(files, c, done));
+servePool(CHECK_KIND, (job: CheckJob, c: number, done: (n: number) => void) => prepareChunk(job, c, done));

@@ -21,6 +21,7 @@ import { invocation } from "../invocation.js";
 import { excluded, excludeGlobs } from "../glob.js";
 import { shellWord } from "../../render/explore-text.js";
 import { prepareEach, type CheckProgress } from "./check-parallel.js";
+import { parseDuration, parseMax } from "../limits.js";
 
 export interface CheckOptions {
   update: boolean;
@@ -42,6 +43,10 @@ export interface CheckOptions {
   exclude?: readonly string[];
   /** A check that finds no scenario passes (as vitest's --passWithNoTests); by default it fails. */
   passWithNoScenarios?: boolean;
+  /** --max-schedules as written: the limit of every file's exploration (over each file's explore.max_schedules). */
+  maxSchedules?: string;
+  /** --max-duration SECONDS as written: the time each file's exploration may take (none by default: the verdict must not depend on the machine). */
+  maxDuration?: string;
   /** A progress line (on a terminal only): files done, and a long exploration's states. */
   progress?: CheckProgress;
   /** check --review's first pass: nothing is written; the goldens --update would write come back as changes, with what was prepared. */
@@ -78,6 +83,8 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): CheckDo
   if (o.reporter === "junit" && !o.output) throw new UsageError("--reporter junit needs --output FILE");
   if (o.output && o.reporter !== "junit") throw new UsageError("--output is where the junit reporter writes: add --reporter junit");
   if (o.force && !o.output) throw new UsageError("--force lets --output replace a file that is not a JUnit report of check: add --reporter junit --output FILE");
+  parseMax(o.maxSchedules);
+  const maxDuration = parseDuration(o.maxDuration);
   const same = identities();
   const found = collect(paths, same, DEFAULT_FOLDER);
   const { traces: goldensSeen, problems } = found;
@@ -121,7 +128,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): CheckDo
   // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
   // An invalid scenario is reported (exit 2, after everything) and the others are checked;
   // what check cannot safely look at (links, permissions, folders in the way) stops it before anything is written.
-  const made = o.reuse ? again(o.reuse) : prepareEach(scenarios, undefined, o.progress);
+  const made = o.reuse ? again(o.reuse) : prepareEach(scenarios, { maxSchedules: o.maxSchedules, maxDuration }, o.progress);
   const { ready: prepared, problems: invalidProblems, invalid } = made;
   // Every golden was looked at (never through a link, src/cli/files.ts) with its scenario: one check cannot look at stops it before anything is printed or written.
   for (const p of prepared) if (p.golden.target.kind === "refused") problems.push(p.golden.target.problem);

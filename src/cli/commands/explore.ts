@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_MAX_SCHEDULES, explore, TooManySchedules, type ExploreResult, type Parallel, type Shard } from "../../explore/explore.js";
+import { explore, TooManySchedules, type ExploreResult, type Parallel, type Shard } from "../../explore/explore.js";
 import { workerPool } from "../../explore/workers.js";
 import { MAX_SHARDS, MergeError, mergeShards } from "../../explore/merge.js";
 import { exploreJson, renderExploreJson } from "../../render/explore-json.js";
@@ -19,6 +19,7 @@ import { loadAll, loadEach, readInput, type Loaded } from "../io.js";
 import { invocation, pathFromHere } from "../invocation.js";
 import { fileFromJson, resultFromJson } from "../../explore/from-json.js";
 import { replayCommand } from "../../render/explore-text.js";
+import { limitName, parseDuration, scheduleLimit, timed, TimeUp } from "../limits.js";
 
 /** The largest shard --merge reads: a class's witness may hold megabytes of values. */
 const MAX_SHARD_BYTES = 64 * 1024 * 1024;
@@ -30,7 +31,10 @@ export interface ExploreCommandOptions {
   kernel?: string;
   format: "text" | "json";
   shard?: string;
+  /** --max-schedules as written; absent: the file's explore.max_schedules, else the default. */
   maxSchedules?: string;
+  /** --max-duration SECONDS as written: each exploration stops there (exit 2). No default: a clock would make the answer depend on the machine. */
+  maxDuration?: string;
   /** Threads in all for a large exploration (default: the machine's cores; 1: this thread only). */
   workers?: string;
   color: boolean;
@@ -55,13 +59,6 @@ export function parseShard(text: string | undefined): Shard | undefined {
   if (count > MAX_SHARDS)
     throw new UsageError(`--shard ${JSON.stringify(text)}: N is at most ${grouped(MAX_SHARDS)} (one shard a CI job; a merge reads every one)`);
   return { index, count };
-}
-
-export function parseMax(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_MAX_SCHEDULES;
-  const n = Number(text.replace(/_/g, ""));
-  if (!/^[0-9_]+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--max-schedules ${JSON.stringify(text)}: expected a positive whole number`);
-  return n;
 }
 
 /** `named`: a kernel is named (in the file or by --kernel): global-flag joins `all`, last. */
@@ -106,7 +103,8 @@ export function exploreLoaded(given: Loaded, o: ExploreCommandOptions): ExploreR
     throw new InputError([{ file, line: 1, col: 1, path: ["races"], message: "the scenario has no races: nothing to explore (add a races: list; see README, \"Finding races\")" }]);
   const depth = parseDepth(o.depth) ?? scenario.explore?.depth ?? 1;
   const shard = parseShard(o.shard);
-  const max = parseMax(o.maxSchedules);
+  const limit = scheduleLimit(o.maxSchedules, scenario);
+  const seconds = parseDuration(o.maxDuration);
   const parallel = parallelOf(o.workers);
   const { list } = strategiesOf(o.strategy, scenario.machine.strategy, scenario.machine.kernel !== undefined);
   return list.map((strategy) => {
@@ -114,17 +112,27 @@ export function exploreLoaded(given: Loaded, o: ExploreCommandOptions): ExploreR
       return explore(scenario, {
         depth,
         strategy,
-        maxSchedules: max,
+        maxSchedules: limit.max,
         ...(parallel ? { parallel } : {}),
         ...(shard ? { shard } : {}),
-        ...(o.progress ? { progress: (d: number, t: number) => o.progress?.(d, t, strategy) } : {}),
-        ...(o.states ? { onStates: (n: number, covered: number) => o.states?.(n, covered, strategy) } : {}),
+        ...timed(seconds, {
+          ...(o.progress ? { progress: (d: number, t: number) => o.progress?.(d, t, strategy) } : {}),
+          ...(o.states ? { onStates: (n: number, covered: number) => o.states?.(n, covered, strategy) } : {}),
+        }),
       });
     } catch (e) {
+      const under = o.strategy === "all" ? ` under ${strategy}` : "";
+      // The file's limit is raised in the file, or overridden on the command line.
+      const raise = limit.from === "file" ? "explore.max_schedules (--max-schedules overrides it)" : "--max-schedules";
       if (e instanceof TooManySchedules)
         throw new UsageError(
-          `${file}: the exploration would run ${e.qualifier}${grouped(e.count)} schedules${o.strategy === "all" ? ` under ${strategy}` : ""}, over --max-schedules ${grouped(e.max)}; ` +
-            `narrow it with at: or during: on the races, a lower --depth (now ${depth}), or split it with --shard I/N, or raise --max-schedules`,
+          `${file}: the exploration would run ${e.qualifier}${grouped(e.count)} schedules${under}, over ${limitName(limit)}; ` +
+            `narrow it with at: or during: on the races, a lower --depth (now ${depth}), or split it with --shard I/N, or raise ${raise}`,
+        );
+      if (e instanceof TimeUp)
+        throw new UsageError(
+          `${file}: the exploration${under} passed ${e.progress}; ` +
+            `narrow it with fewer races or at: or during: on them, a lower --depth (now ${depth}), or split it with --shard I/N, or raise --max-duration`,
         );
       if (e instanceof TraceTooLarge) throw new InputError([{ file, line: 1, col: 1, path: [], message: `too large to trace: ${e.message}` }]);
       throw e;

@@ -26,10 +26,14 @@ export interface SvgOptions {
   kernel?: KernelName;
   /** Options of the HTML report that a picture alone ignores: refused when given. */
   maxSchedules?: string;
+  maxDuration?: string;
 }
 
 /** The report's options that only its HTML uses (the Races section's exploration), as the user writes them. */
-const HTML_ONLY: readonly [keyof SvgOptions, string][] = [["maxSchedules", "--max-schedules"]];
+const HTML_ONLY: readonly [keyof SvgOptions, string][] = [
+  ["maxSchedules", "--max-schedules"],
+  ["maxDuration", "--max-duration"],
+];
 
 export function svgCommand(files: readonly string[], opts: SvgOptions): { stdout?: string; stderr?: string } {
   for (const [key, flag] of HTML_ONLY) {

@@ -9,7 +9,8 @@ import { InputError, UsageError } from "../errors.js";
 import { entryAt, headOf, readOnlyMessage, removeStaleTemporaries, writeAtomically, writeFailure } from "../files.js";
 import { printable } from "../../scenario/printable.js";
 import { loadAll, simulateLoaded, type Loaded } from "../io.js";
-import { grouped, parseMax } from "./explore.js";
+import { grouped } from "./explore.js";
+import { limitName, parseDuration, parseMax, scheduleLimit, timed, TimeUp, type ScheduleLimit } from "../limits.js";
 import { checkStrategyOption, withKernel } from "../kernel.js";
 import type { KernelName } from "../../scenario/kernels.js";
 import { svgCommand, type Picture } from "./report-svg.js";
@@ -23,8 +24,10 @@ export interface ReportOptions {
   strategy?: StrategyName;
   /** --kernel: overrides the file's machine.kernel (kernels.md section 1). */
   kernel?: KernelName;
-  /** Refuse a file whose races would need more schedules than this (default: explore's). */
+  /** Refuse a file whose races would need more schedules than this (default: the file's explore.max_schedules, else explore's). */
   maxSchedules?: string;
+  /** --max-duration SECONDS: stop (exit 2) an exploration of a file's races that takes longer. */
+  maxDuration?: string;
 }
 
 /**
@@ -37,12 +40,14 @@ export function reportCommand(files: readonly string[], opts: ReportOptions): { 
   if (opts.svg !== undefined) return svgCommand(files, { ...opts, svg: opts.svg });
   if (opts.output === undefined) throw new UsageError("required option '-o, --output <file>' not specified: the HTML file to write (- for standard output), or --svg timeline|memory for one picture");
   const output = opts.output;
-  const max = parseMax(opts.maxSchedules);
+  // Both checked before anything runs: a typo in either is said at once.
+  parseMax(opts.maxSchedules);
+  const seconds = parseDuration(opts.maxDuration);
   // The kernel in effect is put on each file before anything runs (its vm_* steps checked against it).
   const loaded = loadAll(files).map((l) => (checkStrategyOption(l, opts.strategy, opts.kernel), withKernel(l, opts.kernel)));
   const html = renderReport(
     loaded.map((l) => {
-      const races = racesSection(l, opts.strategy, max, opts.kernel);
+      const races = racesSection(l, opts.strategy, scheduleLimit(opts.maxSchedules, l.scenario), seconds, opts.kernel);
       return { file: l.file, trace: simulateLoaded(l, opts.strategy ? { strategy: opts.strategy } : {}), ...(races ? { sections: [races] } : {}) };
     }),
     { color: false },
@@ -60,13 +65,13 @@ export function reportCommand(files: readonly string[], opts: ReportOptions): { 
  * strategy (the file's, as check's outcome golden, unless --strategy), and
  * the witness runs of the classes that get a timeline.
  */
-function racesSection(l: Loaded, strategy: StrategyName | undefined, max: number, kernel?: KernelName): ReportSection | undefined {
+function racesSection(l: Loaded, strategy: StrategyName | undefined, limit: ScheduleLimit, seconds: number | undefined, kernel?: KernelName): ReportSection | undefined {
   const s = l.scenario;
   if (s.races.length === 0) return undefined;
   const depth = s.explore?.depth ?? 1;
   const used = strategy ?? s.machine.strategy;
   try {
-    const r = explore(s, { depth, strategy: used, maxSchedules: max });
+    const r = explore(s, { depth, strategy: used, maxSchedules: limit.max, ...timed(seconds) });
     const witnesses = new Map(timelineClasses(r).map((i) => [i, witnessTrace(s, (r.classes[i] as ExploreClass).witness, used)]));
     return renderRaces(r, witnesses, {
       file: l.file,
@@ -78,8 +83,12 @@ function racesSection(l: Loaded, strategy: StrategyName | undefined, max: number
   } catch (e) {
     if (e instanceof TooManySchedules)
       throw new UsageError(
-        `${l.file}: the exploration of its races would run ${e.qualifier}${grouped(e.count)} schedules, over --max-schedules ${grouped(e.max)}; ` +
-          `narrow it with at: or during: on the races, a lower explore.depth (now ${depth}), or raise --max-schedules`,
+        `${l.file}: the exploration of its races would run ${e.qualifier}${grouped(e.count)} schedules, over ${limitName(limit)}; ` +
+          `narrow it with at: or during: on the races, a lower explore.depth (now ${depth}), or raise ${limit.from === "file" ? "explore.max_schedules (--max-schedules overrides it)" : "--max-schedules"}`,
+      );
+    if (e instanceof TimeUp)
+      throw new UsageError(
+        `${l.file}: the exploration of its races passed ${e.progress}; narrow it with fewer races or at: or during: on them, a lower explore.depth (now ${depth}), or raise --max-duration`,
       );
     if (e instanceof TraceTooLarge) throw new InputError([{ file: l.file, line: 1, col: 1, path: [], message: `too large to trace: ${e.message}` }]);
     throw e;
