@@ -48,7 +48,7 @@ describe("explore --merge of kernel shards", () => {
     expect(merged.stdout).toBe(cli(["explore", MIGRATION, "--kernel", "starry-2025-04"]).stdout);
     expect(merged.stderr).toBe(
       `axptr-sim: ${MIGRATION}: 1 class (2 schedules) violates the file's explore settings:\n` +
-        `  class 2: 2 schedules, outcome panic, hazards migrated-in-access; replay: npx axptr-sim run ${MIGRATION} --kernel starry-2025-04 --replay 'migrate@main#1:page-check[1]'\n`,
+        `  class 2: 2 schedules, outcome panic, hazards migrated-in-access (violates never: panic, hazards: forbidden); replay: npx axptr-sim run ${MIGRATION} --kernel starry-2025-04 --replay 'migrate@main#1:page-check[1]'\n`,
     );
   });
 

@@ -18,7 +18,7 @@ import { CheckFailed, InputError, UsageError } from "../errors.js";
 import { loadAll, loadEach, readInput, type Loaded } from "../io.js";
 import { invocation, pathFromHere } from "../invocation.js";
 import { fileFromJson, resultFromJson } from "../../explore/from-json.js";
-import { replayCommand } from "../../render/explore-text.js";
+import { replayCommand, violationReasons } from "../../render/explore-text.js";
 import { limitName, parseDuration, scheduleLimit, timed, TimeUp } from "../limits.js";
 
 /** The largest shard --merge reads: a class's witness may hold megabytes of values. */
@@ -235,6 +235,8 @@ function replayArgs(r: ExploreResult): { kernelArg?: string; strategyArg?: strin
 export function violationLines(results: readonly ExploreResult[], file: string): string[] {
   const out: string[] = [];
   const byKernel = new Set(results.map((r) => r.machine.kernel)).size > 1;
+  // Which setting each class breaks, when the file is here to say (the JSON does not carry the settings).
+  const settings = settingsOf(file, results[0]?.scenario ?? "");
   for (const r of results) {
     if (r.violations === 0) continue;
     const bad = r.classes.map((c, i) => ({ c, i })).filter(({ c }) => c.violates);
@@ -244,7 +246,9 @@ export function violationLines(results: readonly ExploreResult[], file: string):
     out.push(p(`axptr-sim: ${file}${under}: ${bad.length} class${bad.length === 1 ? "" : "es"} (${r.violations} schedule${r.violations === 1 ? "" : "s"}) violate${bad.length === 1 ? "s" : ""} the file's explore settings:`));
     for (const { c, i } of bad) {
       const hazards = c.hazards.length > 0 ? `, hazards ${c.hazards.join(", ")}` : "";
-      out.push(p(`  class ${i + 1}: ${c.count} schedule${c.count === 1 ? "" : "s"}, outcome ${c.outcome}${hazards}; replay: ${replayCommand(file, c.witness, strategyArg, kernelArg, invocation())}`));
+      const reasons = violationReasons(c, settings.never, settings.hazardsForbidden);
+      const broken = reasons === "explore settings" ? "" : ` (violates ${reasons})`;
+      out.push(p(`  class ${i + 1}: ${c.count} schedule${c.count === 1 ? "" : "s"}, outcome ${c.outcome}${hazards}${broken}; replay: ${replayCommand(file, c.witness, strategyArg, kernelArg, invocation())}`));
     }
   }
   return out;
