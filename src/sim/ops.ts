@@ -411,13 +411,32 @@ const FREE_DECODERS: TextDecoder[] = [];
  */
 /** What a sink holds: enough to copy it (an exploration going on from a point in two ways). */
 interface Utf8State {
-  pieces: string[];
+  /** The text taken, newest piece first (a copy shares it: O(1) however long the text). */
+  pieces: Cell<string> | null;
   valid: boolean;
   total: number;
   clean: boolean;
   tail: number;
   hasher: Hasher;
-  hashed: number;
+  /** The newest piece already in `hasher` (pieces are hashed when a print asks, not as taken: a plain run never asks). */
+  hashed: Cell<string> | null;
+}
+
+/**
+ * A piece of what a scan took, with the pieces before it: a list shared by
+ * the copies of a scan (an exploration forks one at every element, and an
+ * array copied at each fork cost the square of the scan's length).
+ */
+interface Cell<T> {
+  value: T;
+  prev: Cell<T> | null;
+}
+
+/** The pieces of a list oldest first, from just after `after` (null: all) to `last`. */
+function since<T>(last: Cell<T> | null, after: Cell<T> | null): T[] {
+  const out: T[] = [];
+  for (let c = last; c !== null && c !== after; c = c.prev) out.push(c.value);
+  return out.reverse();
 }
 
 type Take = (buf: Uint8Array, start: number, end: number) => void;
@@ -453,12 +472,14 @@ type Sink = Utf8Sink | BytesSink | LengthSink;
 const ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 
 function utf8Sink(from?: Utf8State): Utf8Sink {
-  const decoder = FREE_DECODERS.pop() ?? new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  // Taken when a chunk needs one (a scan read element by element decodes its ASCII bytes itself, and most copies stop soon).
+  let decoder: TextDecoder | undefined;
   // The decoder holds no partial character (the last chunk ended in ASCII): the same bytes then decode the same way.
   // The last three bytes taken: with the text, they tell what a decoder left mid-character holds.
-  const st: Utf8State = from
-    ? { ...from, pieces: [...from.pieces], hasher: from.hasher.copy() }
-    : { pieces: [], valid: true, total: 0, clean: true, tail: 0, hasher: new Hasher(), hashed: 0 };
+  const st: Utf8State = from ? { ...from, hasher: from.hasher.copy() } : { pieces: null, valid: true, total: 0, clean: true, tail: 0, hasher: new Hasher(), hashed: null };
+  const push = (text: string): void => {
+    st.pieces = { value: text, prev: st.pieces };
+  };
   // The last chunk decoded from a clean state to a clean state: a fill's shared page is decoded once, not once a page.
   let last: { buf: Uint8Array; start: number; end: number; text: string } | undefined;
   const take = (buf: Uint8Array, start: number, end: number) => {
@@ -469,19 +490,20 @@ function utf8Sink(from?: Utf8State): Utf8Sink {
     if (st.total > MAX_STRING_BYTES)
       throw new TraceTooLarge(`a get_as_str string would pass ${MAX_STRING_BYTES} bytes (256 MiB, the longest string a step may yield); end the string with a NUL within 256 MiB`);
     if (st.clean && last && last.buf === buf && last.start === start && last.end === end) {
-      st.pieces.push(last.text);
+      push(last.text);
       return;
     }
     // One ASCII byte from a clean state (a scan read element by element): no decoder call.
     const first = buf[start] as number;
     if (st.clean && end - start === 1 && first < 0x80) {
-      st.pieces.push(ASCII[first] as string);
+      push(ASCII[first] as string);
       return;
     }
     const wasClean = st.clean;
     try {
+      decoder ??= FREE_DECODERS.pop() ?? new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
       const text = decoder.decode(buf.subarray(start, end), { stream: true });
-      st.pieces.push(text);
+      push(text);
       st.clean = (buf[end - 1] as number) < 0x80;
       if (wasClean && st.clean) last = { buf, start, end, text };
     } catch {
@@ -490,56 +512,52 @@ function utf8Sink(from?: Utf8State): Utf8Sink {
   };
   const finish = (): string | undefined => {
     if (!st.valid) return undefined; // a decoder left mid-character is not reused
-    let text: string;
-    try {
-      text = decoder.decode();
-    } catch {
-      return undefined;
+    if (decoder !== undefined) {
+      let text: string;
+      try {
+        text = decoder.decode();
+      } catch {
+        return undefined;
+      }
+      // The flush left it clean: the next scan may take it.
+      FREE_DECODERS.push(decoder);
+      push(text);
     }
-    // The flush left it clean: the next scan may take it.
-    FREE_DECODERS.push(decoder);
-    st.pieces.push(text);
-    return st.pieces.join("");
+    return since(st.pieces, null).join("");
   };
   /** What was taken so far (a fingerprint: the text hashed as it grows). */
   const print = (): string => {
     if (!st.valid) return "x";
-    for (; st.hashed < st.pieces.length; st.hashed++) st.hasher.chars(st.pieces[st.hashed] as string);
+    for (const piece of since(st.pieces, st.hashed)) st.hasher.chars(piece);
+    st.hashed = st.pieces;
     return `${st.clean ? "" : st.tail.toString(16)}|${st.hasher.text()}`;
   };
   /** A copy, when one can be made: not while the decoder holds part of a character (its state cannot be copied). */
-  const copy = (): Sink | undefined => {
-    if (!st.clean && st.valid) return undefined;
-    // Pieces are often one character each (a scan read element by element): both sides share them joined, one string.
-    if (st.pieces.length > 1) {
-      for (; st.hashed < st.pieces.length; st.hashed++) st.hasher.chars(st.pieces[st.hashed] as string);
-      st.pieces = [st.pieces.join("")];
-      st.hashed = 1;
-    }
-    return utf8Sink(st);
-  };
+  const copy = (): Sink | undefined => (!st.clean && st.valid ? undefined : utf8Sink(st));
   return { kind: "utf8", take, finish, print, copy, length: () => st.total };
 }
 
 interface BytesState {
-  chunks: Uint8Array[];
+  /** The chunks taken, newest first, shared by copies (as Utf8State's pieces). */
+  chunks: Cell<Uint8Array> | null;
   total: number;
   hasher: Hasher;
-  hashed: number;
+  hashed: Cell<Uint8Array> | null;
 }
 
 function bytesSink(check: (bytes: number) => void, from?: BytesState): BytesSink {
-  const st: BytesState = from ? { ...from, chunks: [...from.chunks], hasher: from.hasher.copy() } : { chunks: [], total: 0, hasher: new Hasher(), hashed: 0 };
+  const st: BytesState = from ? { ...from, hasher: from.hasher.copy() } : { chunks: null, total: 0, hasher: new Hasher(), hashed: null };
   return {
     kind: "bytes",
     take: (buf: Uint8Array, start: number, end: number) => {
       st.total += end - start;
       check(st.total);
-      st.chunks.push(buf.slice(start, end));
+      st.chunks = { value: buf.slice(start, end), prev: st.chunks };
     },
-    finish: (): Uint8Array => concat(st.chunks),
+    finish: (): Uint8Array => concat(since(st.chunks, null)),
     print: (): string => {
-      for (; st.hashed < st.chunks.length; st.hashed++) st.hasher.bytes(st.chunks[st.hashed] as Uint8Array);
+      for (const chunk of since(st.chunks, st.hashed)) st.hasher.bytes(chunk);
+      st.hashed = st.chunks;
       return st.hasher.text();
     },
     // Taken chunks are copies, never changed: the copy shares them.
@@ -625,8 +643,9 @@ function scan(
 /** Index (in elements) of the first all-zero element among `n` from `off`, or -1. */
 function findZero(buf: Uint8Array, off: number, n: number, size: number): number {
   if (size === 1) {
-    const i = buf.indexOf(0, off);
-    return i !== -1 && i < off + n ? i - off : -1;
+    // Within the n elements only: a search to the page's end would cost a scan read element by element a page per element.
+    const i = n < 64 ? buf.subarray(off, off + n).indexOf(0) : buf.indexOf(0, off);
+    return i === -1 ? -1 : n < 64 ? i : i < off + n ? i - off : -1;
   }
   for (let k = 0; k < n; k++) {
     let zero = true;
