@@ -95,6 +95,8 @@ export function mergeShards(docs: readonly { doc: Json; where: string }[]): Obj 
   const violations = list.filter((c) => c.violates === true).reduce((n, c) => n + (c.count as number), 0);
   // `states` is each shard's own work: the merged exploration took their sum.
   const out: Obj = { ...first.d, shard: null, schedules, classes: list, violations };
+  // The whole result is what one unsharded exploration prints, byte for byte; N, in the fingerprint, was how the work was split.
+  delete out.fingerprint;
   // Every shard works out the whole exploration's states (it only counts fewer schedules): the merged one took as many.
   if (checked.every(({ d }) => typeof d.states === "number")) out.states = Math.max(...checked.map(({ d }) => d.states as number));
   else delete out.states;
