@@ -1,4 +1,4 @@
-// A shard's fingerprint (docs/races.md, "Merging shards"): what was explored,
+// A shard's fingerprint (docs/races.md, "A shard's fingerprint"): what was explored,
 // so that explore --merge refuses shards of two versions of one scenario,
 // whose counts would add up to a number no exploration found (issue 17).
 // Hashed here, at the edge, where the file's bytes were read.
