@@ -14,6 +14,8 @@ export interface Loaded {
   file: string;
   scenario: Scenario;
   locate?: Locate;
+  /** The file's bytes as read: a shard's fingerprint hashes them (decoding the text drops a byte-order mark). */
+  bytes: Uint8Array;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface Loaded {
  * readable file of sensible size. Reads in chunks and stops one byte past the
  * limit: /dev/zero, /dev/urandom or gigabytes on a pipe cost 512 KiB, not all of their bytes.
  */
-export function readInput(file: string, o: { maxBytes?: number; what?: string } = {}): { text: string } | { problem: Problem } {
+export function readInput(file: string, o: { maxBytes?: number; what?: string } = {}): { text: string; bytes: Uint8Array } | { problem: Problem } {
   const MAX_FILE_BYTES = o.maxBytes ?? MAX_SCENARIO_BYTES;
   const what = o.what ?? "a scenario file";
   const noun = o.what === undefined ? "a scenario" : "it";
@@ -48,8 +50,9 @@ export function readInput(file: string, o: { maxBytes?: number; what?: string } 
       length += n;
     }
     if (length > MAX_FILE_BYTES) return at(`input is too large (more than ${MAX_FILE_BYTES} bytes; ${noun} may have at most ${MAX_FILE_BYTES})`);
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, length));
-    return { text };
+    const bytes = buf.subarray(0, length);
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return { text, bytes };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return at(isLink(file) ? `no such file (a symbolic link to ${linkTarget(file)}, which does not exist)` : "no such file");
@@ -96,7 +99,7 @@ export function loadEach(files: readonly string[]): { loaded: Loaded[]; problems
       continue;
     }
     const r = loadScenario(input.text, file);
-    if (r.ok) loaded.push({ file, scenario: r.scenario, locate: r.locate });
+    if (r.ok) loaded.push({ file, scenario: r.scenario, locate: r.locate, bytes: input.bytes });
     else {
       problems.push(...r.problems);
       invalid.push(file);
@@ -139,7 +142,7 @@ export function scenariosUnder(dir: string): { files: string[]; problems: Proble
 }
 
 /** Simulates a loaded file; a scenario too large to trace is a problem of that file (exit 2), not a crash. */
-export function simulateLoaded(l: Loaded, options: SimulateOptions = {}): Trace {
+export function simulateLoaded(l: Pick<Loaded, "file" | "scenario">, options: SimulateOptions = {}): Trace {
   try {
     return simulate(l.scenario, options);
   } catch (e) {

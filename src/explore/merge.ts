@@ -55,6 +55,29 @@ function checkDoc(d: Json, where: string): Obj {
   return d;
 }
 
+/**
+ * Shards' fingerprints (docs/races.md): equal, or none at all (documents from
+ * before fingerprints, merged on the checks above alone). Checked after those,
+ * so a set they refuse keeps its more specific message: what is left to differ
+ * is the file's bytes, which no other key shows.
+ */
+function checkFingerprints(checked: readonly { d: Obj; where: string }[]): void {
+  const first = checked[0];
+  if (!first) return;
+  for (const { d, where } of checked) {
+    if (d.fingerprint === first.d.fingerprint) continue;
+    if (d.fingerprint === undefined || first.d.fingerprint === undefined) {
+      const [without, other] = d.fingerprint === undefined ? [where, first.where] : [first.where, where];
+      throw new MergeError(
+        `${without} has no fingerprint and ${other} has one: ${without} was written by an axptr-sim from before shard fingerprints (or edited), and cannot be shown to come from the same file; explore every shard with one version of axptr-sim`,
+      );
+    }
+    throw new MergeError(
+      `${where} was explored from another version of the scenario file than ${first.where} (fingerprints differ where scenario, machine, depth and N agree: the file changed between the shard jobs); explore every shard from one version of the file`,
+    );
+  }
+}
+
 /** Merges the shards of one exploration (one strategy). `where` names each document for messages. */
 export function mergeShards(docs: readonly { doc: Json; where: string }[]): Obj {
   const checked = docs.map(({ doc, where }) => ({ d: checkDoc(doc, where), where }));
@@ -75,6 +98,7 @@ export function mergeShards(docs: readonly { doc: Json; where: string }[]): Obj 
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
   if (missing.length > 0) throw new MergeError(`shard${missing.length === 1 ? "" : "s"} ${missing.map((i) => `${i}/${count}`).join(", ")} missing: merging needs all ${count}`);
+  checkFingerprints(checked);
 
   const classes = new Map<string, Obj>();
   let schedules = 0;
@@ -95,6 +119,8 @@ export function mergeShards(docs: readonly { doc: Json; where: string }[]): Obj 
   const violations = list.filter((c) => c.violates === true).reduce((n, c) => n + (c.count as number), 0);
   // `states` is each shard's own work: the merged exploration took their sum.
   const out: Obj = { ...first.d, shard: null, schedules, classes: list, violations };
+  // The whole result is what one unsharded exploration prints, byte for byte; N, in the fingerprint, was how the work was split.
+  delete out.fingerprint;
   // Every shard works out the whole exploration's states (it only counts fewer schedules): the merged one took as many.
   if (checked.every(({ d }) => typeof d.states === "number")) out.states = Math.max(...checked.map(({ d }) => d.states as number));
   else delete out.states;

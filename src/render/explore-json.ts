@@ -28,3 +28,17 @@ export function exploreJson(r: ExploreResult, file: string): { [k: string]: Json
 export function renderExploreJson(docs: readonly { [k: string]: Json }[], single: boolean): string {
   return `${JSON.stringify(single ? (docs[0] ?? null) : docs, null, 2)}\n`;
 }
+
+/**
+ * A shard's document with its fingerprint, right after `shard` (the CLI
+ * hashes the file it read). Apart from exploreJson, whose signature is the
+ * library's: its documents, and every whole exploration's, stay as they were.
+ */
+export function withFingerprint(doc: { [k: string]: Json }, fingerprint: string): { [k: string]: Json } {
+  const out: { [k: string]: Json } = {};
+  for (const [k, v] of Object.entries(doc)) {
+    out[k] = v;
+    if (k === "shard") out.fingerprint = fingerprint;
+  }
+  return out;
+}

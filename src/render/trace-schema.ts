@@ -220,6 +220,14 @@ export const ExploreDocument = z
       .strictObject({ index: z.int().min(1), count: z.int().min(1) })
       .nullable()
       .meta({ description: "the shard (--shard I/N) whose schedules are counted; null for the whole exploration (or shards merged)" }),
+    fingerprint: z
+      .string()
+      .regex(/^sha256:[0-9a-f]{64}$/)
+      .optional()
+      .meta({
+        description:
+          "a shard's only: sha256 of what was explored (the scenario file's bytes, the depth, strategy and kernel in effect, and N; not I); explore --merge refuses shards whose fingerprints differ",
+      }),
     schedules: Count.meta({ description: "the schedules counted (the shard's, when sharded)" }),
     states: Count.optional().meta({
       description: "how many distinct machine states the exploration worked out to reach this result (a figure of its method, explore.md section 5; a shard works out the whole exploration's, and merged shards keep that figure)",

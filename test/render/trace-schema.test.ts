@@ -214,6 +214,19 @@ describe("the explore JSON Schema", () => {
     expect(explore({ ...doc, traces: [] })).not.toBe("valid");
     expect(explore({ ...doc, depth: 4 })).not.toBe("valid");
   });
+
+  it("a shard's fingerprint: sha256: and 64 lowercase hex digits, or none; anything else refused (issue 17)", () => {
+    const explore = validator(ajv(), "explore");
+    const shard = explored(["--shard", "1/2", SEED_RACES]) as { fingerprint: string };
+    expect(shard.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(explore(shard)).toBe("valid");
+    const { fingerprint, ...without } = shard;
+    expect(explore(without)).toBe("valid");
+    for (const bad of [`md5:${"0".repeat(32)}`, fingerprint.toUpperCase(), `${fingerprint}0`, fingerprint.slice(0, -1), "", 7]) {
+      expect(explore({ ...shard, fingerprint: bad }), String(bad)).not.toBe("valid");
+      expect(ExploreDocument.safeParse({ ...shard, fingerprint: bad }).success, String(bad)).toBe(false);
+    }
+  });
 });
 
 describe("the JSON event kinds of docs/format.md", () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { explore, TooManySchedules, type ExploreResult, type Parallel, type Shard } from "../../explore/explore.js";
 import { workerPool } from "../../explore/workers.js";
 import { MAX_SHARDS, MergeError, mergeShards } from "../../explore/merge.js";
-import { exploreJson, renderExploreJson } from "../../render/explore-json.js";
+import { exploreJson, renderExploreJson, withFingerprint } from "../../render/explore-json.js";
 import { exploreTextAll, exploreTextBlock } from "../../render/explore-text.js";
 import type { Json } from "../../render/json.js";
 import { ALL_STRATEGIES, STRATEGIES } from "../../scenario/schema.js";
@@ -19,6 +19,7 @@ import { loadAll, loadEach, readInput, type Loaded } from "../io.js";
 import { invocation, pathFromHere } from "../invocation.js";
 import { fileFromJson, resultFromJson } from "../../explore/from-json.js";
 import { replayCommand, violationReasons } from "../../render/explore-text.js";
+import { shardFingerprint } from "../fingerprint.js";
 import { limitName, parseDuration, scheduleLimit, timed, TimeUp } from "../limits.js";
 
 /** The largest shard --merge reads: a class's witness may hold megabytes of values. */
@@ -140,6 +141,13 @@ export function exploreLoaded(given: Loaded, o: ExploreCommandOptions): ExploreR
   });
 }
 
+/** The JSON of one result; a shard's carries the fingerprint of its own strategy and kernel (each document of --strategy all or --kernel all has its own). */
+function shardJson(r: ExploreResult, file: string, bytes: Uint8Array): { [k: string]: Json } {
+  const doc = exploreJson(r, file);
+  if (r.shard === null) return doc;
+  return withFingerprint(doc, shardFingerprint(bytes, { depth: r.depth, strategy: r.machine.strategy, kernel: r.machine.kernel, shards: r.shard.count }));
+}
+
 export function exploreCommand(files: readonly string[], o: ExploreCommandOptions): { stdout: string; failed?: CheckFailed } {
   if (files.length !== 1) throw new UsageError(`explore takes one scenario file (got ${files.length}); to merge shards use explore --merge A.json B.json …`);
   const [l] = loadAll(files) as [Loaded];
@@ -147,7 +155,7 @@ export function exploreCommand(files: readonly string[], o: ExploreCommandOption
   const byKernel = o.kernel === "all";
   const all = o.strategy === "all" || byKernel;
   let stdout: string;
-  if (o.format === "json") stdout = renderExploreJson(results.map((r) => exploreJson(r, l.file)), !all);
+  if (o.format === "json") stdout = renderExploreJson(results.map((r) => shardJson(r, l.file, l.bytes)), !all);
   else {
     const never = l.scenario.explore?.never ?? [];
     const hazardsForbidden = l.scenario.explore?.hazards === "forbidden";
