@@ -308,6 +308,26 @@ races: [ { name: zap, do: { evict: { start: 0x1000000, pages: 1 } }, at: [before
   }
 }
 
+// 7. Issue 17: eleven races, each writing one byte of a 1 MiB buffer that a get_as_slice reads: 12 classes whose
+// witnesses hold 1 MiB values (it was 3.5 GB; then 15 s and 851 MB while each value's key was a 3 MB string).
+{
+  const file = join(tmp, "eleven-mib.yaml");
+  const races = Array.from({ length: 11 }, (_, i) => `  - { name: w${i}, do: { write: { at: 0x${(0x100000 + i * 4096).toString(16)}, bytes: [${i + 1}] } }, at: [before-step] }`).join("\n");
+  writeFileSync(file, `name: eleven classes of 1 MiB values
+memory:
+  - { start: 0x100000, pages: 256, perm: rw, contents: [ { at: 0x100000, fill: 0x41, len: 0x100000 } ] }
+threads:
+  - { name: main, steps: [ { op: get_as_slice, ptr: 0x100000, type: u8, len: 0x100000, use: read } ] }
+races:
+${races}
+explore: { depth: 1 }
+`);
+  for (const format of ["text", "json"]) {
+    const r = time([bin, "explore", "--format", format, file], { rss: true, ok: [0, 1] });
+    report(`12 classes of 1 MiB values, explore --format ${format} (exit ${r.status})`, `${(r.ms / 1000).toFixed(2)} s, ${mb(r.peak)}`, "<= 10 s, <= 1 GB", r.ms <= 10_000 && r.peak <= 1024 * MiB);
+  }
+}
+
 // Endless inputs (issue 8): read only up to the 512 KiB limit, refused at once (exit 2), in bounded memory.
 for (const [label, line] of [
   ["validate /dev/zero", `"$NODE" --import ./bench/rss.mjs ${bin} validate /dev/zero`],

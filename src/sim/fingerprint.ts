@@ -29,8 +29,12 @@ export class Hasher {
 
   string(s: string): void {
     this.chars(s);
-    // The length ends each string: "ab","c" and "a","bc" differ.
-    this.a = Math.imul(this.a ^ s.length ^ 0x9e3779b9, 0x01000193);
+    this.end(s.length);
+  }
+
+  /** Ends a string of `length` characters fed by `chars` (the length ends each string: "ab","c" and "a","bc" differ). */
+  end(length: number): void {
+    this.a = Math.imul(this.a ^ length ^ 0x9e3779b9, 0x01000193);
   }
 
   /** A string's characters, without marking where it ends: pieces of one text in any cut hash alike. */
