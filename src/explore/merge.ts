@@ -117,7 +117,6 @@ export function mergeShards(docs: readonly { doc: Json; where: string }[]): Obj 
   }
   const list = [...classes.values()].sort((a, b) => (a.witness_index as number) - (b.witness_index as number));
   const violations = list.filter((c) => c.violates === true).reduce((n, c) => n + (c.count as number), 0);
-  // `states` is each shard's own work: the merged exploration took their sum.
   const out: Obj = { ...first.d, shard: null, schedules, classes: list, violations };
   // The whole result is what one unsharded exploration prints, byte for byte; N, in the fingerprint, was how the work was split.
   delete out.fingerprint;
