@@ -90,9 +90,12 @@ export class Hasher {
   private printedB = 0;
 }
 
+/** The longest text kept as its own exact key; a longer one is its fingerprint. */
+export const LONGEST_KEY = 48;
+
 /** The fingerprint of one string (long ones only: a short one is its own exact key). */
 export function stringPrint(s: string): string {
-  if (s.length <= 48) return s;
+  if (s.length <= LONGEST_KEY) return s;
   const h = new Hasher();
   h.string(s);
   return `#${h.text()}`;

@@ -8,7 +8,7 @@ import type { Access, StepResult, Value } from "./events.js";
 import { kernelTouch, userTouch } from "./handler.js";
 import type { Token } from "./strategies/index.js";
 import { BlockedSignal, MAX_EVENTS, MAX_STRING_BYTES, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
-import { Hasher, stringPrint } from "./fingerprint.js";
+import { Hasher } from "./fingerprint.js";
 import { resultKey } from "./result-key.js";
 import { minB } from "./memory.js";
 import { vmCopy } from "./vm.js";
@@ -69,7 +69,7 @@ export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}, resu
       // From here the rest depends on the scan's result too (its value is what the step returns).
       const length = scanned;
       if (m.outer) {
-        m.progressOuter = `${stringPrint(resultKey(result))}|${length}`;
+        m.progressOuter = `${resultKey(result)}|${length}`;
         m.progress = USE_STAGE;
       }
       m.triggers.fire(m, "before-use");

@@ -1,11 +1,9 @@
 // A step result as an outcome class sees it (explore.md section 4): status
-// with value or errno, never a panic's message. In the simulator because a
+// with value or errno, never a panic's message; a long one by its fingerprint
+// (the key is already what stringPrint would make of its text). In the simulator because a
 // state's fingerprint holds the results of the steps already run.
 import type { StepResult, Value } from "./events.js";
-import { Hasher } from "./fingerprint.js";
-
-/** The longest key kept as text; a longer one is its fingerprint (as stringPrint gives it). */
-const LONGEST = 48;
+import { Hasher, LONGEST_KEY } from "./fingerprint.js";
 const SAFE = 2n ** 53n;
 const DIGITS = new Array<number>(16).fill(0);
 
@@ -27,7 +25,7 @@ class KeyWriter {
       return;
     }
     this.text += s;
-    if (this.text.length > LONGEST) {
+    if (this.text.length > LONGEST_KEY) {
       this.hasher = new Hasher();
       this.hasher.chars(this.text);
       this.length = this.text.length;

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
 import { expectedOf, met } from "./expect.js";
 import { Injector, writeContentsTo, type PointListener, type PointProbe, type RaceEvent } from "./injector.js";
-import { Hasher, stringPrint } from "./fingerprint.js";
+import { Hasher } from "./fingerprint.js";
 import { resultKey } from "./result-key.js";
 import { Machine, RunEndSignal } from "./machine.js";
 import { AddressSpace } from "./memory.js";
@@ -170,13 +170,13 @@ function go(run: Run, resume?: OpResume): Trace {
       else if (run.returned !== undefined || !p.ok) {
         result = { status: "not-run" };
         reason = run.returned ?? (p.ok ? undefined : p.reason);
-        if (options.probe) run.done += `${stringPrint(resultKey(result))};`;
+        if (options.probe) run.done += `${resultKey(result)};`;
       } else {
         const r = runStep(m, thread.name, i + 1, p.step, args, resume);
         resume = undefined;
         result = r.result;
         if (r.ended) ended = r.ended;
-        else if (options.probe) run.done += `${stringPrint(resultKey(result))};`;
+        else if (options.probe) run.done += `${resultKey(result)};`;
       }
       // kernels.md section 8: after an err, a thread with on_error: return has gone back to user space.
       if (result.status === "err" && thread.on_error === "return" && run.returned === undefined)
@@ -270,7 +270,7 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec, a
         m.triggers.fire(m, "before-step");
       }
       const r = runOp(m, st, {}, resume);
-      m.progress = () => `A|${stringPrint(resultKey(r))}`;
+      m.progress = () => `A|${resultKey(r)}`;
       m.triggers.fire(m, "after-step");
       return r;
     };
