@@ -261,7 +261,7 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
     const to = d.migrate.cpu;
     injected("migrate", () => `move thread ${m.thread} to cpu${to}`);
     const open = m.openCount(m.thread) > 0;
-    m.cpuOf.set(m.thread, to);
+    m.moveThread(m.thread, to);
     m.emit({ kind: "migrate", from, to });
     if (from !== to && open && m.strategy.perCpu) {
       m.hazard(

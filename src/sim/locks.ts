@@ -24,8 +24,9 @@ export class HeldLocks {
   constructor(
     private readonly locks: readonly LockSpec[],
     readonly relock: Relock,
+    kinds?: ReadonlyMap<string, LockKind>,
   ) {
-    this.kinds = new Map(locks.map((l) => [l.name, l.kind]));
+    this.kinds = kinds ?? new Map(locks.map((l) => [l.name, l.kind]));
   }
 
   /** The first of `names` that a thread other than `thread` holds, with its holder. */
@@ -62,7 +63,8 @@ export class HeldLocks {
 
   /** The same locks, held by the same threads (a machine's copy, taken up inside a step that holds some). */
   copy(): HeldLocks {
-    const c = new HeldLocks(this.locks, this.relock);
+    // The kinds never change: a copy (one per fork of an exploration) shares them.
+    const c = new HeldLocks(this.locks, this.relock, this.kinds);
     for (const [lock, holder] of this.holders) c.holders.set(lock, holder);
     return c;
   }

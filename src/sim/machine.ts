@@ -47,6 +47,11 @@ export const MAX_STRING_BYTES = 1 << 28;
 export class TraceTooLarge extends Error {}
 
 const NO_FLAGS: Flags = {};
+/** A machine's defaults until the run loop sets its own (shared: a copy made per fork need not build them). */
+const NO_TRIGGERS: Triggers = { fire: () => {}, nextReadTrigger: () => undefined, unfired: () => [], waitsFor: () => false };
+const NO_LOCKS = new HeldLocks([], "deadlock");
+const DEFAULT_KERNEL = kernelProfile(undefined);
+const NOT_RUN = (): StepResult => ({ status: "not-run" });
 
 interface PendingRead {
   kind: "read" | "write";
@@ -100,9 +105,9 @@ export class Machine {
   resolved = 0;
   private pending: PendingRead | undefined;
   /** The injected events (set by the run loop). */
-  triggers: Triggers = { fire: () => {}, nextReadTrigger: () => undefined, unfired: () => [], waitsFor: () => false };
-  /** The `hold` locks taken now (kernels.md section 8). */
-  locks = new HeldLocks([], "deadlock");
+  triggers: Triggers = NO_TRIGGERS;
+  /** The `hold` locks taken now (kernels.md section 8); the run loop sets the scenario's. */
+  locks: HeldLocks = NO_LOCKS;
   /**
    * What the step's own operation has done so far that the rest of it depends
    * on (its stage, position, the bytes it has read), set by the operation as
@@ -119,19 +124,39 @@ export class Machine {
    */
   resumeAt: ((at: TriggerName) => OpResume | undefined) | undefined;
   /** The kernel whose handler and scheduler rules apply (kernels.md). */
-  kernel: KernelProfile = kernelProfile(undefined);
+  kernel: KernelProfile = DEFAULT_KERNEL;
   /** Injected actions so far: a retry with none since the last one is a livelock (kernels.md section 2). */
   injections = 0;
   /** Runs a nested operation (set by the run loop; breaks the ops ↔ injector cycle). */
-  runNested: (step: NestedStepSpec) => StepResult = () => ({ status: "not-run" });
+  runNested: (step: NestedStepSpec) => StepResult = NOT_RUN;
+  /** Each thread's CPU; shared with the copies of this machine until one side moves a thread (`migrate`). */
+  private cpus: Map<string, number>;
+  private cpusShared = false;
 
   constructor(
     readonly aspace: AddressSpace,
     readonly strategy: Strategy,
-    readonly cpuOf: Map<string, number>,
+    cpuOf: ReadonlyMap<string, number>,
     readonly lockHeld: boolean,
     readonly budget: bigint,
-  ) {}
+  ) {
+    this.cpus = cpuOf as Map<string, number>;
+    this.cpusShared = true;
+  }
+
+  /** Each thread's CPU now. */
+  get cpuOf(): ReadonlyMap<string, number> {
+    return this.cpus;
+  }
+
+  /** Moves `thread` to `cpu` (a `migrate` action). */
+  moveThread(thread: string, cpu: number): void {
+    if (this.cpusShared) {
+      this.cpus = new Map(this.cpus);
+      this.cpusShared = false;
+    }
+    this.cpus.set(thread, cpu);
+  }
 
   /**
    * An independent copy at a point of the step's own operation, for an
@@ -140,7 +165,9 @@ export class Machine {
    * the nested-op runner and the progress are the caller's to set.
    */
   clone(): Machine {
-    const c = new Machine(this.aspace.fork(), this.strategy.clone(), new Map(this.cpuOf), this.lockHeld, this.budget);
+    // A fork costs what differs: the CPUs map is shared until a migrate (most forks never move a thread).
+    this.cpusShared = true;
+    const c = new Machine(this.aspace.fork(), this.strategy.clone(), this.cpus, this.lockHeld, this.budget);
     c.keepEvents = this.keepEvents;
     c.explain = this.explain;
     c.kernel = this.kernel;
@@ -164,7 +191,7 @@ export class Machine {
   }
 
   get cpu(): number {
-    return this.switchedCpu ?? this.cpuOf.get(this.thread) ?? 0;
+    return this.switchedCpu ?? this.cpus.get(this.thread) ?? 0;
   }
 
   /** Who runs now, to be given back to `restore` after a switch. */
@@ -235,8 +262,8 @@ export class Machine {
     h.string(this.lockHolder ?? "");
     h.int(what.checks || this.triggers.waitsFor("page-check") ? this.pageChecks : -1);
     h.int(what.faults || this.triggers.waitsFor("page-fault") ? this.faultsInStep : -1);
-    h.int(this.cpuOf.size);
-    for (const c of this.cpuOf.values()) h.int(c);
+    h.int(this.cpus.size);
+    for (const c of this.cpus.values()) h.int(c);
     h.int(this.open.size);
     for (const [t, tokens] of this.open) {
       h.string(t);

@@ -72,8 +72,11 @@ export class AddressSpace {
     this.P = Number(pageSize);
   }
 
-  /** Written blocks still shared with the address space this one was forked from (or that forked from it): copied before their next write. */
-  private shared: Set<number> | undefined;
+  /**
+   * The written blocks this space may change in place: all of them (null) until it is first forked; after that
+   * only those it copied or made since its last fork (undefined: none). The others are shared with a fork.
+   */
+  private mine: Set<number> | null | undefined = null;
 
   /**
    * An independent copy in the same state, for the many runs of an
@@ -88,9 +91,9 @@ export class AddressSpace {
     c.fills.copyFrom(this.fills);
     copyInto(c.blockKeys.keys, this.blockKeys.keys);
     for (const [k, b] of this.blocks) c.blocks.set(k, b);
-    // Both sides share every block from now on.
-    this.shared = new Set(this.blocks.keys());
-    c.shared = new Set(this.shared);
+    // Both sides share every block from now on (nothing to list: neither owns one until it copies it).
+    this.mine = undefined;
+    c.mine = undefined;
     // A uniform page depends on the page size and value only: forks share them (one per value, not one per run).
     c.uniformPages = this.uniformPages ??= new Map();
     c.uniformValues = this.uniformValues ??= new WeakMap();
@@ -107,9 +110,10 @@ export class AddressSpace {
   private own(k: number, block: Uint8Array): Uint8Array {
     // The caller changes it: a print made of it is stale.
     BLOCK_PRINTS.delete(block);
-    if (this.shared === undefined || !this.shared.delete(k)) return block;
+    if (this.mine === null || this.mine?.has(k)) return block;
     const copy = block.slice();
     this.blocks.set(k, copy);
+    (this.mine ??= new Set()).add(k);
     return copy;
   }
 
@@ -358,6 +362,7 @@ export class AddressSpace {
     const lo = BigInt(k) * BLOCK_N;
     for (const f of this.fills.within(lo, lo + BLOCK_N)) block.fill(f.value, Number(f.start - lo), Number(f.end - lo));
     this.blocks.set(k, block);
+    if (this.mine !== null) (this.mine ??= new Set()).add(k);
     this.blockKeys.insert(k);
     return block;
   }
@@ -401,7 +406,7 @@ export class AddressSpace {
     this.fills.set(start, end, 0);
     for (const k of this.blockKeys.removeBetween(Number(start / BLOCK_N), Number(end / BLOCK_N))) {
       this.blocks.delete(k);
-      this.shared?.delete(k);
+      this.mine?.delete(k);
     }
   }
 

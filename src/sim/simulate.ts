@@ -152,7 +152,7 @@ function go(run: Run, resume?: OpResume): Trace {
   let ended: RunEnd | undefined;
   for (let t = run.thread; t < scenario.threads.length; t++) {
     const thread = scenario.threads[t] as Scenario["threads"][number];
-    const labels = pointerLabels(thread.steps, scenario.memory, mc.page_size);
+    const labels = labelsOf(thread, scenario);
     if (t !== run.thread) {
       run.results = [];
       run.returned = undefined;
@@ -246,6 +246,19 @@ function go(run: Run, resume?: OpResume): Trace {
 }
 
 const BEFORE_STEP = (): string => "B";
+
+/** A thread's pointer labels, made once per thread of a scenario (an exploration goes on from a point in many copies, each a `go`). */
+const LABELS = new WeakMap<Scenario["threads"][number], { memory: Scenario["memory"]; page: bigint; labels: string[] }>();
+
+function labelsOf(thread: Scenario["threads"][number], scenario: Scenario): string[] {
+  const { memory, machine } = scenario;
+  const kept = LABELS.get(thread);
+  // Labels name areas: kept only for the memory and page size they were made with.
+  if (kept !== undefined && kept.memory === memory && kept.page === machine.page_size) return kept.labels;
+  const labels = pointerLabels(thread.steps, memory, machine.page_size);
+  LABELS.set(thread, { memory, page: machine.page_size, labels });
+  return labels;
+}
 
 function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec, args: () => string, resume?: OpResume): { result: StepResult; ended?: RunEnd } {
   // Taken up in a copy at a point of its operation: the step began already, its counters (and held locks) are the copy's.
