@@ -6,7 +6,7 @@ import { hex } from "../scenario/numbers.js";
 import type { Perms } from "../scenario/schema.js";
 import type { Access } from "./events.js";
 import { Hasher } from "./fingerprint.js";
-import { copyInto, FillRuns, PageRuns, SortedKeys } from "./runs.js";
+import { FillRuns, PageRuns, SortedKeys } from "./runs.js";
 
 /** A written block's fingerprint, while the block is unchanged: forks share blocks, so their prints are made once. */
 const BLOCK_PRINTS = new WeakMap<Uint8Array, { high: number; low: number }>();
@@ -42,13 +42,30 @@ const BLOCK = 4096;
 const BLOCK_N = BigInt(BLOCK);
 
 export class AddressSpace {
-  /** Sorted by start, never overlapping. */
-  readonly areas: Area[] = [];
+  /** Sorted by start, never overlapping; shared with a fork (list and areas) until one side changes them. */
+  private areaList: Area[] = [];
+  private areasShared = false;
+
+  /** The areas, sorted by start, never overlapping (not to be changed: a fork may share them). */
+  get areas(): readonly Area[] {
+    return this.areaList;
+  }
+
+  /** The areas, about to change: copied first (the list and each area) when a fork shares them. */
+  private ownAreas(): Area[] {
+    if (this.areasShared) {
+      this.areaList = this.areaList.map((a) => ({ ...a }));
+      this.areasShared = false;
+    }
+    return this.areaList;
+  }
   /** Present pages, by page number. */
   readonly present = new PageRuns();
   /** Backing bytes: fills as runs of one value, and the blocks that other writes touched (which hold every byte of their block). */
   private readonly fills = new FillRuns();
-  private readonly blocks = new Map<number, Uint8Array>();
+  private blocks = new Map<number, Uint8Array>();
+  /** The map of blocks is shared with a fork until one side adds or drops one (then it is copied; the blocks stay shared). */
+  private blocksShared = false;
   private readonly blockKeys = new SortedKeys();
   /** One read-only page per fill value, shared by every page that a single fill covers (and by forks: made when first needed, as an exploration makes a space per run). */
   private uniformPages: Map<number, Uint8Array> | undefined;
@@ -86,11 +103,14 @@ export class AddressSpace {
   fork(): AddressSpace {
     const c = new AddressSpace(this.pageSize, this.base, this.end, this.freeFrames);
     c.presentCount = this.presentCount;
-    for (const a of this.areas) c.areas.push({ ...a });
+    // Everything is shared until one side changes it: a fork costs what the two sides come to differ by.
+    c.areaList = this.areaList;
+    c.areasShared = this.areasShared = true;
     c.present.copyFrom(this.present);
     c.fills.copyFrom(this.fills);
-    copyInto(c.blockKeys.keys, this.blockKeys.keys);
-    for (const [k, b] of this.blocks) c.blocks.set(k, b);
+    c.blockKeys.copyFrom(this.blockKeys);
+    c.blocks = this.blocks;
+    c.blocksShared = this.blocksShared = true;
     // Both sides share every block from now on (nothing to list: neither owns one until it copies it).
     this.mine = undefined;
     c.mine = undefined;
@@ -106,13 +126,22 @@ export class AddressSpace {
     return c;
   }
 
+  /** The map of blocks, about to get or lose one: copied first when a fork shares it. */
+  private ownBlocks(): Map<number, Uint8Array> {
+    if (this.blocksShared) {
+      this.blocks = new Map(this.blocks);
+      this.blocksShared = false;
+    }
+    return this.blocks;
+  }
+
   /** A written block about to change: copied first when a fork shares it. */
   private own(k: number, block: Uint8Array): Uint8Array {
     // The caller changes it: a print made of it is stale.
     BLOCK_PRINTS.delete(block);
     if (this.mine === null || this.mine?.has(k)) return block;
     const copy = block.slice();
-    this.blocks.set(k, copy);
+    this.ownBlocks().set(k, copy);
     (this.mine ??= new Set()).add(k);
     return copy;
   }
@@ -361,7 +390,7 @@ export class AddressSpace {
     const block = new Uint8Array(BLOCK);
     const lo = BigInt(k) * BLOCK_N;
     for (const f of this.fills.within(lo, lo + BLOCK_N)) block.fill(f.value, Number(f.start - lo), Number(f.end - lo));
-    this.blocks.set(k, block);
+    this.ownBlocks().set(k, block);
     if (this.mine !== null) (this.mine ??= new Set()).add(k);
     this.blockKeys.insert(k);
     return block;
@@ -405,7 +434,7 @@ export class AddressSpace {
     this.changing();
     this.fills.set(start, end, 0);
     for (const k of this.blockKeys.removeBetween(Number(start / BLOCK_N), Number(end / BLOCK_N))) {
-      this.blocks.delete(k);
+      this.ownBlocks().delete(k);
       this.mine?.delete(k);
     }
   }
@@ -436,7 +465,7 @@ export class AddressSpace {
       }
     }
     const area: Area = { name: spec.name, start: spec.start, end: spec.end, perm: spec.perm, eager };
-    this.areas.splice(this.areaIndex(spec.start), 0, area);
+    this.ownAreas().splice(this.areaIndex(spec.start), 0, area);
   }
 
   /** Splits the area holding `addr` there, so that every area is inside or outside a range starting or ending at it. */
@@ -444,9 +473,11 @@ export class AddressSpace {
     this.mutations++;
     this.areaChanges++;
     const i = this.areaIndex(addr);
-    const a = this.areas[i];
-    if (!a || a.start >= addr) return;
-    this.areas.splice(i + 1, 0, { ...a, start: addr });
+    const found = this.areaList[i];
+    if (!found || found.start >= addr) return;
+    const areas = this.ownAreas();
+    const a = areas[i] as Area;
+    areas.splice(i + 1, 0, { ...a, start: addr });
     a.end = addr;
   }
 
@@ -463,7 +494,7 @@ export class AddressSpace {
   /** munmap: areas (or their parts) in the range disappear, with their frames and bytes. */
   unmap(start: bigint, end: bigint): void {
     const [i, j] = this.inside(start, end);
-    this.areas.splice(i, j - i);
+    if (j > i) this.ownAreas().splice(i, j - i);
     // Only pages inside areas are ever present or backed: clearing the whole range clears exactly the areas' parts.
     this.removePresent(this.index(start), this.index(end));
     this.dropBytes(start, end);
@@ -474,7 +505,8 @@ export class AddressSpace {
     this.mutations++;
     this.areaChanges++;
     const [i, j] = this.inside(start, end);
-    for (let k = i; k < j; k++) (this.areas[k] as Area).perm = perm;
+    const areas = j > i ? this.ownAreas() : this.areaList;
+    for (let k = i; k < j; k++) (areas[k] as Area).perm = perm;
   }
 
   /**

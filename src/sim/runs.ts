@@ -7,8 +7,18 @@ import type { Hasher } from "./fingerprint.js";
 
 /** A set of page numbers as sorted, disjoint, non-adjacent runs [start, end). */
 export class PageRuns {
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
+  private starts: number[] = [];
+  private ends: number[] = [];
+  /** The lists are shared with a copy (or its original): the first change copies them (an exploration forks at every point). */
+  private shared = false;
+
+  /** About to change: a list shared with a copy is copied first. */
+  private own(): void {
+    if (!this.shared) return;
+    this.starts = this.starts.slice();
+    this.ends = this.ends.slice();
+    this.shared = false;
+  }
 
   /** Index of the first run that ends after `p` (runs.length when none). */
   private after(p: number): number {
@@ -59,6 +69,7 @@ export class PageRuns {
       covered += Math.min(hi, this.ends[j] as number) - Math.max(lo, this.starts[j] as number);
       j++;
     }
+    this.own();
     if (i === j) {
       this.starts.splice(i, 0, lo);
       this.ends.splice(i, 0, hi);
@@ -87,6 +98,7 @@ export class PageRuns {
       j++;
     }
     if (i === j) return 0;
+    this.own();
     const keepS: number[] = [];
     const keepE: number[] = [];
     if ((this.starts[i] as number) < lo) (keepS.push(this.starts[i] as number), keepE.push(lo));
@@ -104,10 +116,11 @@ export class PageRuns {
     return out;
   }
 
-  /** Becomes a copy of `other` (a fork of the address space). */
+  /** Becomes a copy of `other` (a fork of the address space): both share the lists until one changes. */
   copyFrom(other: PageRuns): void {
-    copyInto(this.starts, other.starts);
-    copyInto(this.ends, other.ends);
+    this.starts = other.starts;
+    this.ends = other.ends;
+    this.shared = other.shared = true;
   }
 
   /** Adds the runs to a fingerprint. */
@@ -127,33 +140,54 @@ export class PageRuns {
 
 /** Sorted numbers (dense block indexes), for range queries in proportion to what they find. */
 export class SortedKeys {
-  readonly keys: number[] = [];
+  private list: number[] = [];
+  /** Shared with a copy (or its original) until one side changes it. */
+  private shared = false;
+
+  /** The keys, in order (not to be changed: a copy may share them). */
+  get keys(): readonly number[] {
+    return this.list;
+  }
+
+  /** Becomes a copy of `other`: both share the list until one changes. */
+  copyFrom(other: SortedKeys): void {
+    this.list = other.list;
+    this.shared = other.shared = true;
+  }
+
+  private own(): number[] {
+    if (this.shared) {
+      this.list = this.list.slice();
+      this.shared = false;
+    }
+    return this.list;
+  }
 
   /** Index of the first key at or after `k`. */
   lowerBound(k: number): number {
     let lo = 0;
-    let hi = this.keys.length;
+    let hi = this.list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.keys[mid] as number) < k) lo = mid + 1;
+      if ((this.list[mid] as number) < k) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
   insert(k: number): void {
-    const last = this.keys[this.keys.length - 1];
-    if (last === undefined || last < k) this.keys.push(k);
+    const last = this.list[this.list.length - 1];
+    if (last === undefined || last < k) this.own().push(k);
     else {
       const i = this.lowerBound(k);
-      if (this.keys[i] !== k) this.keys.splice(i, 0, k);
+      if (this.list[i] !== k) this.own().splice(i, 0, k);
     }
   }
 
   /** The keys in [lo, hi), in order. */
   between(lo: number, hi: number): number[] {
     const out: number[] = [];
-    for (let i = this.lowerBound(lo); i < this.keys.length && (this.keys[i] as number) < hi; i++) out.push(this.keys[i] as number);
+    for (let i = this.lowerBound(lo); i < this.list.length && (this.list[i] as number) < hi; i++) out.push(this.list[i] as number);
     return out;
   }
 
@@ -161,15 +195,17 @@ export class SortedKeys {
   removeBetween(lo: number, hi: number): number[] {
     const i = this.lowerBound(lo);
     const j = this.lowerBound(hi);
-    return this.keys.splice(i, j - i);
+    return i === j ? [] : this.own().splice(i, j - i);
   }
 }
 
 /** Byte ranges of one value each (fills), sorted and disjoint; bytes outside every run read as zero. */
 export class FillRuns {
-  private readonly starts: bigint[] = [];
-  private readonly ends: bigint[] = [];
-  private readonly values: number[] = [];
+  private starts: bigint[] = [];
+  private ends: bigint[] = [];
+  private values: number[] = [];
+  /** Shared with a copy (or its original) until one side changes them. */
+  private shared = false;
 
   /** Index of the first run that ends after `a`. */
   private after(a: bigint): number {
@@ -183,11 +219,12 @@ export class FillRuns {
     return lo;
   }
 
-  /** Becomes a copy of `other` (a fork of the address space). */
+  /** Becomes a copy of `other` (a fork of the address space): both share the lists until one changes. */
   copyFrom(other: FillRuns): void {
-    copyInto(this.starts, other.starts);
-    copyInto(this.ends, other.ends);
-    copyInto(this.values, other.values);
+    this.starts = other.starts;
+    this.ends = other.ends;
+    this.values = other.values;
+    this.shared = other.shared = true;
   }
 
   /** The runs as text (a fingerprint's part). */
@@ -209,6 +246,12 @@ export class FillRuns {
     if (i < j && (this.starts[i] as bigint) < lo) (s.push(this.starts[i] as bigint), e.push(lo), v.push(this.values[i] as number));
     if (value !== 0) (s.push(lo), e.push(hi), v.push(value));
     if (i < j && (this.ends[j - 1] as bigint) > hi) (s.push(hi), e.push(this.ends[j - 1] as bigint), v.push(this.values[j - 1] as number));
+    if (this.shared) {
+      this.starts = this.starts.slice();
+      this.ends = this.ends.slice();
+      this.values = this.values.slice();
+      this.shared = false;
+    }
     this.starts.splice(i, j - i, ...s);
     this.ends.splice(i, j - i, ...e);
     this.values.splice(i, j - i, ...v);
@@ -231,10 +274,4 @@ export class FillRuns {
     if (i >= this.starts.length || (this.starts[i] as bigint) >= hi) return 0;
     return (this.starts[i] as bigint) <= lo && (this.ends[i] as bigint) >= hi ? (this.values[i] as number) : undefined;
   }
-}
-
-/** Makes `to` a copy of `from` (no spread: a long list would pass the argument limit). */
-export function copyInto<T>(to: T[], from: readonly T[]): void {
-  to.length = from.length;
-  for (let i = 0; i < from.length; i++) to[i] = from[i] as T;
 }
