@@ -62,6 +62,17 @@ export class Hasher {
     this.int((x / 0x100000000) | 0);
   }
 
+  /** A whole number of any size (an address, a count): below 2^53 as its halves, else as hex text, each marked. */
+  big(x: bigint): void {
+    if (x >= 0n && x < 0x20000000000000n) {
+      this.int(0);
+      this.num(Number(x));
+    } else {
+      this.int(1);
+      this.string(x.toString(16));
+    }
+  }
+
   /** The two halves of the fingerprint (a state's key: `high` picks the bucket, `low` tells a bucket's states apart). */
   get high(): number {
     return this.a | 0;

@@ -10,6 +10,9 @@ import type { OpResume } from "./ops.js";
 import type { PrintWhat } from "./injector.js";
 import type { Hasher } from "./fingerprint.js";
 
+/** How far the step's own operation is, added to a state's fingerprint (each kind of progress starts with its own tag). */
+export type Progress = (h: Hasher) => void;
+
 export interface Triggers {
   fire(m: Machine, at: TriggerName, count?: bigint): void;
   nextReadTrigger(m: Machine, from: bigint): bigint | undefined;
@@ -114,7 +117,7 @@ export class Machine {
    * it goes; undefined where that is not described, and then the state is
    * never taken for another (an exploration merges equal states only).
    */
-  progress: (() => string) | undefined;
+  progress: Progress | undefined;
   /** What the step's operation keeps beyond its current part's progress (a scan's result while its `use` reads again). */
   progressOuter = "";
   /**
@@ -255,7 +258,7 @@ export class Machine {
    * space hashes itself.
    */
   hashInto(h: Hasher, what: PrintWhat): boolean {
-    const progress = this.progress?.();
+    const progress = this.progress;
     if (progress === undefined) return false;
     h.string(this.thread);
     h.int(this.step);
@@ -281,7 +284,7 @@ export class Machine {
     h.int(this.kernel.unresolved === "retry" ? this.injections : -1);
     h.string(this.locks.print());
     h.string(this.progressOuter);
-    h.string(progress);
+    progress(h);
     return true;
   }
 

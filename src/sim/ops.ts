@@ -9,6 +9,7 @@ import { kernelTouch, userTouch } from "./handler.js";
 import type { Token } from "./strategies/index.js";
 import { BlockedSignal, MAX_EVENTS, MAX_STRING_BYTES, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
 import { Hasher } from "./fingerprint.js";
+import type { Progress } from "./machine.js";
 import { resultKey } from "./result-key.js";
 import { minB } from "./memory.js";
 import { vmCopy } from "./vm.js";
@@ -96,17 +97,21 @@ export function runOp(m: Machine, st: NestedStepSpec, opts: OpOptions = {}, resu
   }
 }
 
-const USE_STAGE = (): string => "su";
+const USE_STAGE: Progress = (h) => h.string("su");
 
 /** Where an operation is when its progress is its op alone: the checks' points have nothing else to remember. */
 // The vm_* copies keep what they read in their own loop, undescribed: their states are merged with none.
-const OP_STAGE: Record<NestedStepSpec["op"], (() => string) | undefined> = {
-  get: () => "g",
-  get_as_slice: () => "g",
-  get_as_null_terminated: () => "n",
-  get_as_str: () => "n",
-  user_access: () => "u",
-  kernel_access: () => "k",
+const stage =
+  (name: string): Progress =>
+  (h) =>
+    h.string(name);
+const OP_STAGE: Record<NestedStepSpec["op"], Progress | undefined> = {
+  get: stage("g"),
+  get_as_slice: stage("g"),
+  get_as_null_terminated: stage("n"),
+  get_as_str: stage("n"),
+  user_access: stage("u"),
+  kernel_access: stage("k"),
   vm_read: undefined,
   vm_write: undefined,
   vm_load_string: undefined,
@@ -216,7 +221,7 @@ export function useRead(m: Machine, start: bigint, info: ElementInfo, count: big
   const chunks: Uint8Array[] = [];
   for (const [lo, hi] of pageChunks(start, n * info.size, m.aspace.pageSize)) {
     // A fault's point: the rest depends on the chunk, the bytes read before it, and whether they are kept.
-    if (m.outer) m.progress = () => `r|${lo}|${finishes}|${bytesPrint(chunks)}`;
+    if (m.outer) m.progress = (h) => h.string(`r|${lo}|${finishes}|${bytesPrint(chunks)}`);
     if (kernelTouch(m, lo, "read", { site: true, interrupt: false }) === "fixup") return EFAULT;
     m.spend(elementsStartingIn(start, info.size, lo, hi));
     if (finishes) chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
@@ -256,7 +261,7 @@ function useWrite(m: Machine, start: bigint, info: ElementInfo, count: bigint | 
   // Zero-sized elements touch no memory, but each write is still a unit of work (as zero-sized reads are).
   if (info.size === 0n) m.spend(elements);
   for (const [lo, hi] of pageChunks(start, total, m.aspace.pageSize)) {
-    if (m.outer) m.progress = () => `w|${lo}`;
+    if (m.outer) m.progress = (h) => h.string(`w|${lo}`);
     if (kernelTouch(m, lo, "write", { site: true, interrupt: false }) === "fixup") return EFAULT;
     m.spend(elementsStartingIn(start, info.size, lo, hi));
     m.aspace.writeBytes(lo, bytes.subarray(Number(lo - start), Number(hi - start)));
@@ -297,7 +302,15 @@ function nullTerminated(
   let at: ScanAt;
   let sink: Sink | undefined;
   let token: Token;
-  const progress = () => `n|${at.stage}|${at.len}|${at.page}|${sink?.print() ?? ""}`;
+  // Hashed as it is, not written out: a scan's states are fingerprinted at every point of an exploration.
+  const progress: Progress = (h) => {
+    h.string("n");
+    h.string(at.stage);
+    h.big(at.len);
+    h.big(at.page);
+    if (sink === undefined) h.int(-1);
+    else sink.printInto(h);
+  };
   if (resume === undefined) {
     m.spend();
     const aligned = start % info.align === 0n;
@@ -360,7 +373,7 @@ function decodeBorrowed(m: Machine, start: bigint, len: bigint): StepResult {
   const chunks: Uint8Array[] = [];
   for (const [lo, hi] of pageChunks(start, len, m.aspace.pageSize)) {
     // A fault's point here: the rest depends on the chunk and the bytes read before it.
-    if (m.outer) m.progress = () => `d|${lo}|${bytesPrint(chunks)}`;
+    if (m.outer) m.progress = (h) => h.string(`d|${lo}|${bytesPrint(chunks)}`);
     kernelTouch(m, lo, "read", { site: false, interrupt: false });
     m.spend(hi - lo);
     chunks.push(m.aspace.readBytes(lo, Number(hi - lo)));
@@ -384,7 +397,7 @@ function lengthSink(from = 0): LengthSink {
         throw new TraceTooLarge(`a get_as_str string would pass ${MAX_STRING_BYTES} bytes (256 MiB, the longest string a step may yield); end the string with a NUL within 256 MiB`);
     },
     finish: (): bigint => BigInt(total),
-    print: () => `L${total}`,
+    printInto: (h: Hasher) => (h.int(0), h.num(total)),
     copy: () => lengthSink(total),
   };
 }
@@ -447,7 +460,8 @@ interface Utf8Sink {
   finish(): string | undefined;
   /** Bytes taken (those a string is made of). */
   length(): number;
-  print(): string;
+  /** What was taken so far, into a state's fingerprint (each kind marked: 0 length, 1 utf8, 2 bytes). */
+  printInto(h: Hasher): void;
   copy(): Sink | undefined;
 }
 
@@ -455,7 +469,8 @@ interface BytesSink {
   kind: "bytes";
   take: Take;
   finish(): Uint8Array;
-  print(): string;
+  /** What was taken so far, into a state's fingerprint (each kind marked: 0 length, 1 utf8, 2 bytes). */
+  printInto(h: Hasher): void;
   copy(): Sink | undefined;
 }
 
@@ -463,7 +478,8 @@ interface LengthSink {
   kind: "length";
   take: Take;
   finish(): bigint;
-  print(): string;
+  /** What was taken so far, into a state's fingerprint (each kind marked: 0 length, 1 utf8, 2 bytes). */
+  printInto(h: Hasher): void;
   copy(): Sink | undefined;
 }
 
@@ -526,15 +542,19 @@ function utf8Sink(from?: Utf8State): Utf8Sink {
     return since(st.pieces, null).join("");
   };
   /** What was taken so far (a fingerprint: the text hashed as it grows). */
-  const print = (): string => {
-    if (!st.valid) return "x";
+  const printInto = (h: Hasher): void => {
+    h.int(1);
+    if (!st.valid) return h.int(-2);
     for (const piece of since(st.pieces, st.hashed)) st.hasher.chars(piece);
     st.hashed = st.pieces;
-    return `${st.clean ? "" : st.tail.toString(16)}|${st.hasher.text()}`;
+    // Clean, or the last bytes a decoder left mid-character holds (at most three: below 2^24).
+    h.int(st.clean ? -1 : st.tail);
+    h.int(st.hasher.high);
+    h.int(st.hasher.low);
   };
   /** A copy, when one can be made: not while the decoder holds part of a character (its state cannot be copied). */
   const copy = (): Sink | undefined => (!st.clean && st.valid ? undefined : utf8Sink(st));
-  return { kind: "utf8", take, finish, print, copy, length: () => st.total };
+  return { kind: "utf8", take, finish, printInto, copy, length: () => st.total };
 }
 
 interface BytesState {
@@ -555,10 +575,12 @@ function bytesSink(check: (bytes: number) => void, from?: BytesState): BytesSink
       st.chunks = { value: buf.slice(start, end), prev: st.chunks };
     },
     finish: (): Uint8Array => concat(since(st.chunks, null)),
-    print: (): string => {
+    printInto: (h: Hasher): void => {
       for (const chunk of since(st.chunks, st.hashed)) st.hasher.bytes(chunk);
       st.hashed = st.chunks;
-      return st.hasher.text();
+      h.int(2);
+      h.int(st.hasher.high);
+      h.int(st.hasher.low);
     },
     // Taken chunks are copies, never changed: the copy shares them.
     copy: (): Sink | undefined => bytesSink(check, st),

@@ -8,7 +8,7 @@ import { expectedOf, met } from "./expect.js";
 import { Injector, writeContentsTo, type PointListener, type PointProbe, type RaceEvent } from "./injector.js";
 import { Hasher } from "./fingerprint.js";
 import { resultKey } from "./result-key.js";
-import { Machine, RunEndSignal } from "./machine.js";
+import { Machine, RunEndSignal, type Progress } from "./machine.js";
 import { AddressSpace } from "./memory.js";
 import { snapshotOf } from "./memory-map.js";
 import { runOp, type OpResume } from "./ops.js";
@@ -245,7 +245,7 @@ function go(run: Run, resume?: OpResume): Trace {
   };
 }
 
-const BEFORE_STEP = (): string => "B";
+const BEFORE_STEP: Progress = (h) => h.string("B");
 
 /** A thread's pointer labels, made once per thread of a scenario (an exploration goes on from a point in many copies, each a `go`). */
 const LABELS = new WeakMap<Scenario["threads"][number], { memory: Scenario["memory"]; page: bigint; labels: string[] }>();
@@ -283,7 +283,7 @@ function runStep(m: Machine, thread: string, step: number, st: NestedStepSpec, a
         m.triggers.fire(m, "before-step");
       }
       const r = runOp(m, st, {}, resume);
-      m.progress = () => `A|${resultKey(r)}`;
+      m.progress = (h) => h.string(`A|${resultKey(r)}`);
       m.triggers.fire(m, "after-step");
       return r;
     };
