@@ -24,6 +24,11 @@ export function pageFault(m: Machine, addr: bigint, access: Access, mode: Mode, 
     m.faultsInStep++;
     m.triggers.fire(m, "page-fault", BigInt(m.faultsInStep));
   }
+  return handle(m, addr, access, mode, where, lastRetry);
+}
+
+/** The handler, once the fault is raised and its point's events have fired: its decision, and what the access does then. */
+function handle(m: Machine, addr: bigint, access: Access, mode: Mode, where: FaultSite, lastRetry: number | undefined): "resolved" | "fixup" | "retry" {
   const ctx = { ...m.ctx, ...where };
   const accessing = mode === "kernel" && m.strategy.accessing(ctx);
   if (mode === "kernel" && where.interrupt && accessing) {
@@ -113,7 +118,22 @@ function decide(m: Machine, addr: bigint, access: Access, mode: Mode, accessing:
 
 /** A kernel-mode access to one address, faulting and retrying as the handler decides. */
 export function kernelTouch(m: Machine, addr: bigint, access: Access, where: FaultSite): "ok" | "fixup" {
-  let lastRetry: number | undefined;
+  return touchFrom(m, addr, access, where, undefined);
+}
+
+/**
+ * kernelTouch taken up in a copy of the machine at its first fault's
+ * page-fault point, the point's events fired (an exploration going on from
+ * there): the handler decides, then the access goes on as kernelTouch's.
+ */
+export function kernelTouchAfterFault(m: Machine, addr: bigint, access: Access, where: FaultSite): "ok" | "fixup" {
+  const r = handle(m, addr, access, "kernel", where, undefined);
+  if (r === "fixup") return "fixup";
+  return touchFrom(m, addr, access, where, r === "retry" ? m.injections : undefined);
+}
+
+function touchFrom(m: Machine, addr: bigint, access: Access, where: FaultSite, from: number | undefined): "ok" | "fixup" {
+  let lastRetry = from;
   while (!m.aspace.accessible(addr, access)) {
     const r = pageFault(m, addr, access, "kernel", where, lastRetry);
     if (r === "fixup") return "fixup";

@@ -5,7 +5,7 @@ import { isWriteContents, scalarNumber } from "../scenario/rules.js";
 import type { NestedStepSpec, PrimitiveTypeName, RawValueSpec, WriteContentsSpec } from "../scenario/schema.js";
 import { contentBytes } from "./injector.js";
 import type { Access, StepResult, Value } from "./events.js";
-import { kernelTouch, userTouch } from "./handler.js";
+import { kernelTouch, kernelTouchAfterFault, userTouch } from "./handler.js";
 import type { Token } from "./strategies/index.js";
 import { BlockedSignal, MAX_EVENTS, MAX_STRING_BYTES, MAX_VALUE_ELEMENTS, TraceTooLarge, type Machine } from "./machine.js";
 import { Hasher } from "./fingerprint.js";
@@ -339,9 +339,12 @@ function nullTerminated(
   // Only a lock-free scan can be taken up in a copy: under `held`, the lock's release is still to come on the stack.
   if (m.outer)
     m.resumeAt = (point) => {
-      if (m.lockHeld || at.stage !== "c" || (point !== "page-check" && point !== "before-read")) return undefined;
+      if (m.lockHeld || at.stage !== "c") return undefined;
+      // A page-fault point in the scan is its read's (nested operations and other threads reach no point); a kernel that
+      // retries counts its retries in kernelTouch's loop, which a copy does not take up.
+      if (point !== "page-check" && point !== "before-read" && (point !== "page-fault" || m.kernel.unresolved === "retry")) return undefined;
       const copy = scanning.copy();
-      return copy === undefined ? undefined : { at: { ...at }, sink: copy, entry: point === "page-check" ? "check" : "read" };
+      return copy === undefined ? undefined : { at: { ...at }, sink: copy, entry: point === "page-check" ? "check" : point === "before-read" ? "read" : "fault" };
     };
   resume?.enter?.();
   const found = scan(m, start, info, access, scanning.take, at, resume?.entry);
@@ -596,7 +599,8 @@ function bytesSink(check: (bytes: number) => void, from?: BytesState): BytesSink
 export interface OpResume {
   at: ScanAt;
   sink: Sink;
-  entry: "check" | "read";
+  /** Just after the point: a page check's, the before-read's, or the read's page fault (its handler still to decide). */
+  entry: "check" | "read" | "fault";
   enter?: () => void;
 }
 
@@ -608,7 +612,7 @@ function scan(
   access: Access[],
   take: (buf: Uint8Array, start: number, end: number) => void,
   at: ScanAt,
-  entry?: "check" | "read",
+  entry?: "check" | "read" | "fault",
 ): "ok" | "EFAULT" {
   const P = m.aspace.pageSize;
   const size = info.size;
@@ -617,8 +621,9 @@ function scan(
   let page = entry !== undefined ? at.page : start - (start % P);
   for (;;) {
     const a = start + len * size;
-    // Taken up just after a before-read point: its events fired, the read comes next.
-    if (entry === "read") entry = undefined;
+    // Taken up just after a before-read point (its events fired, the read comes next) or in the read's fault.
+    const faulted = entry === "fault";
+    if (entry === "read" || entry === "fault") entry = undefined;
     else {
       if (entry === undefined) {
         if (a + size - 1n > U64_MAX) overflow(m, start, len * size);
@@ -639,7 +644,8 @@ function scan(
       at.page = page;
       m.triggers.fire(m, "before-read", len);
     }
-    if (kernelTouch(m, a, "read", { site: true, interrupt: false }) === "fixup") return "EFAULT";
+    const where = { site: true, interrupt: false };
+    if ((faulted ? kernelTouchAfterFault(m, a, "read", where) : kernelTouch(m, a, "read", where)) === "fixup") return "EFAULT";
 
     // The rest of this page reads without a fault: take it in one go, up to the next trigger or the end of the budget.
     let n = (page - a) / size;
