@@ -21,7 +21,7 @@ const mod: { exports: { main?: (argv: readonly string[]) => Promise<number> } } 
 (script.runInThisContext() as (...args: unknown[]) => void)(mod.exports, createRequire(bundle), mod, bundle, here);
 const main = mod.exports.main;
 if (!main) throw new Error(`${bundle} does not export main`);
-// A worker thread of `check` (src/check/parallel.ts) starts here too, for the cache; the bundle then starts its work.
+// A worker thread of `check` (src/cli/commands/check-parallel.ts) starts here too, for the cache; the bundle then starts its work.
 // Exit codes are set through exitCode, so output written to a pipe is flushed first.
 if (isMainThread) process.exitCode = await main(process.argv.slice(2));
 if (isMainThread && process.env.AXPTR_SIM_WRITE_CODE_CACHE === "1") {

@@ -347,7 +347,7 @@ function nullTerminated(
       return copy === undefined ? undefined : { at: { ...at }, sink: copy, entry: point === "page-check" ? "check" : point === "before-read" ? "read" : "fault" };
     };
   resume?.enter?.();
-  const found = scan(m, start, info, access, scanning.take, at, resume?.entry);
+  const found = scan(m, start, info, access, scanning, at, resume?.entry);
   m.resumeAt = undefined;
   at.stage = `e${found}`;
   m.triggers.fire(m, "flag-clear");
@@ -490,62 +490,76 @@ type Sink = Utf8Sink | BytesSink | LengthSink;
 
 const ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 
-function utf8Sink(from?: Utf8State): Utf8Sink {
+function utf8Sink(): Utf8Sink {
+  return new Utf8Taker({ pieces: null, valid: true, total: 0, clean: true, tail: 0, hasher: new Hasher(), hashed: null });
+}
+
+/** get_as_str's sink. A class, not closures: an exploration copies it at every point of a scan. */
+class Utf8Taker implements Utf8Sink {
+  readonly kind = "utf8";
   // Taken when a chunk needs one (a scan read element by element decodes its ASCII bytes itself, and most copies stop soon).
-  let decoder: TextDecoder | undefined;
+  private decoder: TextDecoder | undefined;
+  // The last chunk decoded from a clean state to a clean state: a fill's shared page is decoded once, not once a page.
+  private last: { buf: Uint8Array; start: number; end: number; text: string } | undefined;
   // The decoder holds no partial character (the last chunk ended in ASCII): the same bytes then decode the same way.
   // The last three bytes taken: with the text, they tell what a decoder left mid-character holds.
-  const st: Utf8State = from ? { ...from, hasher: from.hasher.copy() } : { pieces: null, valid: true, total: 0, clean: true, tail: 0, hasher: new Hasher(), hashed: null };
-  const push = (text: string): void => {
-    st.pieces = { value: text, prev: st.pieces };
-  };
-  // The last chunk decoded from a clean state to a clean state: a fill's shared page is decoded once, not once a page.
-  let last: { buf: Uint8Array; start: number; end: number; text: string } | undefined;
-  const take = (buf: Uint8Array, start: number, end: number) => {
+  constructor(private readonly st: Utf8State) {}
+
+  private push(text: string): void {
+    this.st.pieces = { value: text, prev: this.st.pieces };
+  }
+
+  take(buf: Uint8Array, start: number, end: number): void {
+    const st = this.st;
     // Bytes already invalid UTF-8 are not kept (the result is EILSEQ): only a string being built is capped.
     if (!st.valid) return;
     for (let i = Math.max(start, end - 3); i < end; i++) st.tail = ((st.tail << 8) | (buf[i] as number)) & 0xffffff;
     st.total += end - start;
     if (st.total > MAX_STRING_BYTES)
       throw new TraceTooLarge(`a get_as_str string would pass ${MAX_STRING_BYTES} bytes (256 MiB, the longest string a step may yield); end the string with a NUL within 256 MiB`);
+    const last = this.last;
     if (st.clean && last && last.buf === buf && last.start === start && last.end === end) {
-      push(last.text);
+      this.push(last.text);
       return;
     }
     // One ASCII byte from a clean state (a scan read element by element): no decoder call.
     const first = buf[start] as number;
     if (st.clean && end - start === 1 && first < 0x80) {
-      push(ASCII[first] as string);
+      this.push(ASCII[first] as string);
       return;
     }
     const wasClean = st.clean;
     try {
-      decoder ??= FREE_DECODERS.pop() ?? new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-      const text = decoder.decode(buf.subarray(start, end), { stream: true });
-      push(text);
+      this.decoder ??= FREE_DECODERS.pop() ?? new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+      const text = this.decoder.decode(buf.subarray(start, end), { stream: true });
+      this.push(text);
       st.clean = (buf[end - 1] as number) < 0x80;
-      if (wasClean && st.clean) last = { buf, start, end, text };
+      if (wasClean && st.clean) this.last = { buf, start, end, text };
     } catch {
       st.valid = false;
     }
-  };
-  const finish = (): string | undefined => {
+  }
+
+  finish(): string | undefined {
+    const st = this.st;
     if (!st.valid) return undefined; // a decoder left mid-character is not reused
-    if (decoder !== undefined) {
+    if (this.decoder !== undefined) {
       let text: string;
       try {
-        text = decoder.decode();
+        text = this.decoder.decode();
       } catch {
         return undefined;
       }
       // The flush left it clean: the next scan may take it.
-      FREE_DECODERS.push(decoder);
-      push(text);
+      FREE_DECODERS.push(this.decoder);
+      this.push(text);
     }
     return since(st.pieces, null).join("");
-  };
+  }
+
   /** What was taken so far (a fingerprint: the text hashed as it grows). */
-  const printInto = (h: Hasher): void => {
+  printInto(h: Hasher): void {
+    const st = this.st;
     h.int(1);
     if (!st.valid) return h.int(-2);
     for (const piece of since(st.pieces, st.hashed)) st.hasher.chars(piece);
@@ -554,10 +568,17 @@ function utf8Sink(from?: Utf8State): Utf8Sink {
     h.int(st.clean ? -1 : st.tail);
     h.int(st.hasher.high);
     h.int(st.hasher.low);
-  };
+  }
+
   /** A copy, when one can be made: not while the decoder holds part of a character (its state cannot be copied). */
-  const copy = (): Sink | undefined => (!st.clean && st.valid ? undefined : utf8Sink(st));
-  return { kind: "utf8", take, finish, printInto, copy, length: () => st.total };
+  copy(): Sink | undefined {
+    const st = this.st;
+    return !st.clean && st.valid ? undefined : new Utf8Taker({ ...st, hasher: st.hasher.copy() });
+  }
+
+  length(): number {
+    return this.st.total;
+  }
 }
 
 interface BytesState {
@@ -610,7 +631,7 @@ function scan(
   start: bigint,
   info: ElementInfo,
   access: Access[],
-  take: (buf: Uint8Array, start: number, end: number) => void,
+  sink: { take: Take },
   at: ScanAt,
   entry?: "check" | "read" | "fault",
 ): "ok" | "EFAULT" {
@@ -662,7 +683,7 @@ function scan(
     m.spend(count);
     m.access("read", a, count * size, "kernel");
     const keep = Number(found === -1 ? count : count - 1n) * Number(size);
-    if (keep > 0) take(buf, off, off + keep);
+    if (keep > 0) sink.take(buf, off, off + keep);
     if (found !== -1) return "ok";
     len += count;
   }

@@ -125,7 +125,7 @@ export function checkCommand(paths: readonly string[], o: CheckOptions): CheckDo
       problems.push(fileProblem(o.output, "the --output file exists and is not a JUnit report of axptr-sim check: check does not replace it (name another file, or add --force to replace it)"));
   }
 
-  // Loaded, simulated and rendered on every core (src/check/parallel.ts), in file order.
+  // Loaded, simulated and rendered on every core (src/cli/commands/check-parallel.ts), in file order.
   // An invalid scenario is reported (exit 2, after everything) and the others are checked;
   // what check cannot safely look at (links, permissions, folders in the way) stops it before anything is written.
   const made = o.reuse ? again(o.reuse) : prepareEach(scenarios, { maxSchedules: o.maxSchedules, maxDuration }, o.progress);
