@@ -52,6 +52,7 @@ export class TraceTooLarge extends Error {}
 const NO_FLAGS: Flags = {};
 /** A machine's defaults until the run loop sets its own (shared: a copy made per fork need not build them). */
 const NO_TRIGGERS: Triggers = { fire: () => {}, nextReadTrigger: () => undefined, unfired: () => [], waitsFor: () => false };
+// Never taken: simulate gives every machine (and clone every copy) locks of its own before a step runs.
 const NO_LOCKS = new HeldLocks([], "deadlock");
 const DEFAULT_KERNEL = kernelProfile(undefined);
 const NOT_RUN = (): StepResult => ({ status: "not-run" });
@@ -134,7 +135,8 @@ export class Machine {
   runNested: (step: NestedStepSpec) => StepResult = NOT_RUN;
   /** Each thread's CPU; shared with the copies of this machine until one side moves a thread (`migrate`). */
   private cpus: Map<string, number>;
-  private cpusShared = false;
+  /** The map is not this machine's own to change (the caller's, or a copy's): a migrate copies it first. */
+  private cpusShared = true;
 
   constructor(
     readonly aspace: AddressSpace,
@@ -144,7 +146,6 @@ export class Machine {
     readonly budget: bigint,
   ) {
     this.cpus = cpuOf as Map<string, number>;
-    this.cpusShared = true;
   }
 
   /** Each thread's CPU now. */
