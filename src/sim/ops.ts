@@ -431,7 +431,9 @@ interface Utf8State {
   pieces: Cell<string> | null;
   valid: boolean;
   total: number;
+  /** The decoder holds no partial character (the last chunk ended in ASCII): the same bytes then decode the same way. */
   clean: boolean;
+  /** The last three bytes taken: with the text, they tell what a decoder left mid-character holds. */
   tail: number;
   hasher: Hasher;
   /** The newest piece already in `hasher` (pieces are hashed when a print asks, not as taken: a plain run never asks). */
@@ -501,8 +503,6 @@ class Utf8Taker implements Utf8Sink {
   private decoder: TextDecoder | undefined;
   // The last chunk decoded from a clean state to a clean state: a fill's shared page is decoded once, not once a page.
   private last: { buf: Uint8Array; start: number; end: number; text: string } | undefined;
-  // The decoder holds no partial character (the last chunk ended in ASCII): the same bytes then decode the same way.
-  // The last three bytes taken: with the text, they tell what a decoder left mid-character holds.
   constructor(private readonly st: Utf8State) {}
 
   private push(text: string): void {
