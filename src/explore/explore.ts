@@ -14,7 +14,7 @@
 import type { HazardKind } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { Outcome } from "../sim/events.js";
-import type { Fork, PointProbe } from "../sim/injector.js";
+import type { Fork, PointProbe, Started } from "../sim/injector.js";
 import { kernelProfile, type ClosedAt } from "../sim/kernels/index.js";
 import type { Trace } from "../sim/events.js";
 import { MAX_EVENTS, TraceTooLarge } from "../sim/machine.js";
@@ -101,6 +101,9 @@ interface Link {
   events: number;
   units: bigint;
 }
+
+/** How a subtree's run begins: a copy started at its last pair's point, or a copy's run from there (the probe given). */
+type Start = Started | ((probe: PointProbe) => Trace);
 
 /** The engine cannot give the reference's exact answer here (a trace near its cap): the reference runs instead. */
 class Fallback extends Error {}
@@ -213,8 +216,12 @@ class Engine {
   /** Some race may fire at a before-read point (one for each element a scan or use reads). */
   private readonly readsWanted: boolean;
 
-  /** The result of the subtree after `pairs` (its last pair just fired; none: the start). */
-  solve(pairs: readonly Pair[], used: number, entry?: (probe: PointProbe) => Trace): Sub {
+  /**
+   * The result of the subtree after `pairs` (its last pair just fired; none:
+   * the start): from a copy started at that pair's point, from a copy's run
+   * (`entry`), or from the start.
+   */
+  solve(pairs: readonly Pair[], used: number, entry?: Start): Sub {
     const k = pairs.length;
     const last = pairs[k - 1];
     const levels = this.depth - k;
@@ -239,6 +246,26 @@ class Engine {
           active = true;
           from = last.race + 1;
         }
+        visit(thread, step, at, count, closed, print, events, fork, from);
+      },
+      // Each element's before-read is a point only where some race may take one: a scan no race can stop in runs through.
+      perElement: () => active && this.readsWanted,
+      end: (units) => {
+        finalUnits = units;
+      },
+    };
+    // A point reached with its events fired: merged with a state known (the run stops), or a state of its own, forked.
+    const visit = (
+      thread: string,
+      step: number,
+      at: Occurrence["at"],
+      count: bigint | undefined,
+      closed: ClosedAt | undefined,
+      print: Parameters<PointProbe["after"]>[5],
+      events: number,
+      fork: () => Fork | undefined,
+      from: number,
+    ): void => {
         // Under a retrying kernel a fault's point holds the handler's own count of retries, undescribed: merged with none.
         const more = k < this.depth;
         const state = this.retries && at === "page-fault" ? undefined : print({ faults: more && this.mayTake(used, "page-fault"), checks: more && this.mayTake(used, "page-check") });
@@ -267,18 +294,20 @@ class Engine {
         const children = this.forks(pairs, used, occ, from, fork);
         if (k === 0) for (const c of children) for (const b of c.sub.bands) this.covered += b.total;
         chain.push({ key, children, events, units });
-      },
-      // Each element's before-read is a point only where some race may take one: a scan no race can stop in runs through.
-      perElement: () => active && this.readsWanted,
-      end: (units) => {
-        finalUnits = units;
-      },
     };
     let finalUnits = 0n;
     let rest: Sub;
     try {
+      let trace: Trace;
+      if (typeof entry === "object") {
+        // A copy stopped just after its pair's point: the point is looked at here, and the copy runs on only if its state is new.
+        const o = (last as Pair).occ;
+        active = true;
+        visit(o.thread, o.step, o.at, o.k, o.closed, entry.print, entry.events, entry.fork, (last as Pair).race + 1);
+        trace = entry.run(probe);
+      }
       // A fork goes on in a copy of its parent's run where the parent can be copied there; else the schedule runs from the start.
-      const trace = entry ? entry(probe) : simulate(this.s, { strategy: this.strategy, keepEvents: false, start: this.start, races: raceEvents(this.s, pairs), probe });
+      else trace = entry ? entry(probe) : simulate(this.s, { strategy: this.strategy, keepEvents: false, start: this.start, races: raceEvents(this.s, pairs), probe });
       if (trace.summary.events > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
       const summary = summarize(trace);
       const cells: (Entry | undefined)[] = [];
@@ -368,7 +397,9 @@ class Engine {
       if ((used & (1 << r)) !== 0 || !(this.filters[r] as RaceFilter).allows(occ)) continue;
       const pair = { race: r, occ };
       const f = this.live ? fork() : undefined;
-      const entry = f && ((probe: PointProbe) => f.run(raceEvents(this.s, [pair]), probe));
+      const races = raceEvents(this.s, [pair]);
+      // Started at the point where it can be (most copies stop there, at a state known); else run, firing there.
+      const entry = f && (f.start(races) ?? ((probe: PointProbe) => f.run(races, probe)));
       children.push({ race: r, occ, sub: this.solve([...pairs, pair], used | (1 << r), entry) });
     }
     return children;

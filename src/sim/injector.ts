@@ -89,6 +89,24 @@ export interface PrintWhat {
 export interface Fork {
   /** In a copy: `races` fire at this point (after what fired here already), then the rest of the run, watched by `probe`. */
   run(races: readonly RaceEvent[], probe: PointProbe): Trace;
+  /**
+   * A copy in which `races` have fired at this point, stopped just after it,
+   * as a probe's `after` would see it; undefined when one of them ended the
+   * run (then `run` does it all). Most copies of an exploration come to a
+   * state already known right there: they never run.
+   */
+  start(races: readonly RaceEvent[]): Started | undefined;
+}
+
+/** A copy stopped just after a point's events (Fork.start): what a probe's `after` is told, and the rest of its run. */
+export interface Started {
+  print(what: PrintWhat): StatePrint | undefined;
+  /** How many events the copy has emitted so far. */
+  readonly events: number;
+  /** A copy of this copy at the same point (its own forks there). */
+  fork(): Fork | undefined;
+  /** The rest of the run from just after the point, watched by `probe` (not told of this point again). */
+  run(probe: PointProbe): Trace;
 }
 
 export class Injector {
@@ -103,7 +121,7 @@ export class Injector {
     defaultThread: string,
     races: readonly RaceEvent[] = [],
     private readonly onPoint?: PointListener,
-    private readonly probe?: PointProbe,
+    private probe?: PointProbe,
     /** The points onPoint is told of (undefined: all); a scan need not stop at each element when before-read is not among them. */
     private readonly pointsWanted?: ReadonlySet<TriggerName>,
   ) {
@@ -136,6 +154,12 @@ export class Injector {
   /** The point's events from the armed one `first` on (a copy of a run: those after what fired there already), then the probe's look. */
   fireFrom(m: Machine, at: TriggerName, count: bigint | undefined, first: number, closed: ClosedAt | undefined): void {
     this.probe?.before(m.thread, m.step, at, count, closed);
+    this.fireArmed(m, at, count, first, closed);
+    this.probe?.after(m.thread, m.step, at, count, closed, this.print, m.eventCount, () => this.forkAt?.(at, count, closed));
+  }
+
+  /** The point's events from the armed one `first` on, and nothing else (no probe is told). */
+  fireArmed(m: Machine, at: TriggerName, count: bigint | undefined, first: number, closed: ClosedAt | undefined): void {
     for (let i = first; i < this.armed.length; i++) {
       const a = this.armed[i] as Armed;
       const w = a.spec.when;
@@ -154,14 +178,18 @@ export class Injector {
       a.fired = true;
       runAction(m, a.spec, a.race);
     }
-    this.probe?.after(m.thread, m.step, at, count, closed, this.print, m.eventCount, () => this.forkAt?.(at, count, closed));
   }
 
-  /** A copy for a copy of the run: what fired so far, then `races` added (a fork's pairs), watched by `probe`. */
-  copy(races: readonly RaceEvent[], probe: PointProbe): Injector {
+  /** A copy for a copy of the run: what fired so far, then `races` added (a fork's pairs), watched by `probe` (or, later, by the one `watch` gives). */
+  copy(races: readonly RaceEvent[], probe?: PointProbe): Injector {
     const c = new Injector([], "", races, undefined, probe);
     c.armed.unshift(...this.armed.map((a) => ({ ...a })));
     return c;
+  }
+
+  /** From now on `probe` watches the points (a started copy going on). */
+  watch(probe: PointProbe): void {
+    this.probe = probe;
   }
 
   /** Whether an event not fired yet waits for the nth page fault (`page-fault`) or page check (`page-check`): then that count is part of a state. */
@@ -278,7 +306,7 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
     injected("nested", () => `nested ${op} on thread ${m.thread}`);
     m.depth++;
     try {
-      const result = m.runNested(d.nested);
+      const result = m.runNested(m, d.nested);
       m.emit({ kind: "nested-result", op: d.nested.op, result });
     } finally {
       m.depth--;

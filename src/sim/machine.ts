@@ -131,8 +131,8 @@ export class Machine {
   kernel: KernelProfile = DEFAULT_KERNEL;
   /** Injected actions so far: a retry with none since the last one is a livelock (kernels.md section 2). */
   injections = 0;
-  /** Runs a nested operation (set by the run loop; breaks the ops ↔ injector cycle). */
-  runNested: (step: NestedStepSpec) => StepResult = NOT_RUN;
+  /** Runs a nested operation on a machine (set by the run loop; breaks the ops ↔ injector cycle): one function for every copy, not a closure each. */
+  runNested: (m: Machine, step: NestedStepSpec) => StepResult = NOT_RUN;
   /** Each thread's CPU; shared with the copies of this machine until one side moves a thread (`migrate`). */
   private cpus: Map<string, number>;
   /** The map is not this machine's own to change (the caller's, or a copy's): a migrate copies it first. */
@@ -175,6 +175,7 @@ export class Machine {
     c.keepEvents = this.keepEvents;
     c.explain = this.explain;
     c.kernel = this.kernel;
+    c.runNested = this.runNested;
     c.op = this.op;
     c.injections = this.injections;
     c.progressOuter = this.progressOuter;

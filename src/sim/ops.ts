@@ -302,15 +302,7 @@ function nullTerminated(
   let at: ScanAt;
   let sink: Sink | undefined;
   let token: Token;
-  // Hashed as it is, not written out: a scan's states are fingerprinted at every point of an exploration.
-  const progress: Progress = (h) => {
-    h.string("n");
-    h.string(at.stage);
-    h.big(at.len);
-    h.big(at.page);
-    if (sink === undefined) h.int(-1);
-    else sink.printInto(h);
-  };
+  const progress: Progress = (h) => scanPrint(h, at, sink);
   if (resume === undefined) {
     m.spend();
     const aligned = start % info.align === 0n;
@@ -623,6 +615,21 @@ export interface OpResume {
   /** Just after the point: a page check's, the before-read's, or the read's page fault (its handler still to decide). */
   entry: "check" | "read" | "fault";
   enter?: () => void;
+}
+
+/** A scan's progress, hashed as it is, not written out: a scan's states are fingerprinted at every point of an exploration. */
+function scanPrint(h: Hasher, at: ScanAt, sink: Sink | undefined): void {
+  h.string("n");
+  h.string(at.stage);
+  h.big(at.len);
+  h.big(at.page);
+  if (sink === undefined) h.int(-1);
+  else sink.printInto(h);
+}
+
+/** The progress of a scan to be taken up from `resume`, before it is (a started copy's state is printed at its point). */
+export function resumeProgress(resume: OpResume): Progress {
+  return (h) => scanPrint(h, resume.at, resume.sink);
 }
 
 /** Element by element, page check before each new page; hands the bytes before the terminator to `take`. */

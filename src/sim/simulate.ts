@@ -5,13 +5,13 @@ import type { Scenario } from "../scenario/validate.js";
 import type { z } from "zod";
 import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
 import { expectedOf, met } from "./expect.js";
-import { Injector, writeContentsTo, type PointListener, type PointProbe, type RaceEvent } from "./injector.js";
+import { Injector, writeContentsTo, type Fork, type PointListener, type PointProbe, type PrintWhat, type RaceEvent, type StatePrint } from "./injector.js";
 import { Hasher } from "./fingerprint.js";
 import { resultKey } from "./result-key.js";
 import { Machine, RunEndSignal, type Progress } from "./machine.js";
 import { AddressSpace } from "./memory.js";
 import { snapshotOf } from "./memory-map.js";
-import { runOp, type OpResume } from "./ops.js";
+import { resumeProgress, runOp, type OpResume } from "./ops.js";
 import { describeArgs } from "./describe.js";
 import { neverReached } from "./points.js";
 import { HeldLocks, withHeld } from "./locks.js";
@@ -19,7 +19,7 @@ import { pointerLabels, pointerText, resolvePointer } from "./pointers.js";
 
 export { describeArgs };
 import { makeStrategy } from "./strategies/index.js";
-import { kernelProfile } from "./kernels/index.js";
+import { kernelProfile, type ClosedAt } from "./kernels/index.js";
 import { VM_KERNELS, type KernelName } from "../scenario/kernels.js";
 
 export type StrategyName = z.infer<typeof StrategySchema>;
@@ -117,32 +117,83 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Tra
 function wire(run: Run): void {
   const { m, injector } = run;
   m.triggers = injector;
-  m.runNested = (st: NestedStepSpec) => withHeld(m, st.hold, () => runOp(m, st));
-  injector.print = (what) => {
-    // Hashed, not joined: a state's key is two numbers, so the memo keeps no text of the states it has seen.
-    const h = new Hasher();
-    if (!m.hashInto(h, what)) return undefined;
-    m.aspace.hashInto(h);
-    h.string(run.done);
-    h.string(injector.firedPrint());
-    return { hash: h, units: m.used };
-  };
+  m.runNested = RUN_NESTED;
+  injector.print = (what) => statePrint(m, injector, run.done, what);
   if (run.options.probe === undefined) return;
   injector.forkAt = (at, count, closed) => {
     const op = m.resumeAt?.(at);
-    if (op === undefined) return undefined;
-    return {
-      run: (extra, probe) => {
-        const c = m.clone();
-        const inj = injector.copy(extra, probe);
-        const copy: Run = { ...run, options: { ...run.options, probe }, m: c, injector: inj, races: [...run.races, ...extra], steps: [...run.steps], results: [...run.results] };
-        wire(copy);
-        // Once the copy is in place: the races fire at this point, as they would have after what fired here, then the probe looks.
-        op.enter = () => inj.fireFrom(c, at, count, run.scenario.events.length + run.races.length, closed);
-        return go(copy, op);
-      },
-    };
+    return op === undefined ? undefined : forkOf(run, op, at, count, closed);
   };
+}
+
+/** Runs a nested operation on its machine (Machine.runNested). */
+const RUN_NESTED = (m: Machine, st: NestedStepSpec): StepResult => withHeld(m, st.hold, () => runOp(m, st));
+
+/** A state's fingerprint: the machine, its memory, the steps done and the file's events fired. */
+function statePrint(m: Machine, injector: Injector, done: string, what: PrintWhat): StatePrint | undefined {
+  // Hashed, not joined: a state's key is two numbers, so the memo keeps no text of the states it has seen.
+  const h = new Hasher();
+  if (!m.hashInto(h, what)) return undefined;
+  m.aspace.hashInto(h);
+  h.string(done);
+  h.string(injector.firedPrint());
+  return { hash: h, units: m.used };
+}
+
+/** `run` at a point of its operation (`op`: where the operation was), to be gone on from in copies. */
+function forkOf(run: Run, op: OpResume, at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined): Fork {
+  // The point's events fired in the copy after those that fired in the run (its own races are the last armed).
+  const first = run.scenario.events.length + run.races.length;
+  return {
+    run: (extra, probe) => {
+      const c = run.m.clone();
+      const inj = run.injector.copy(extra, probe);
+      const copy = copyOf(run, c, inj, extra, probe);
+      // Once the copy is in place: the races fire at this point, as they would have after what fired here, then the probe looks.
+      op.enter = () => inj.fireFrom(c, at, count, first, closed);
+      return go(copy, op);
+    },
+    start: (extra) => {
+      const c = run.m.clone();
+      const inj = run.injector.copy(extra);
+      // Wired as the copy's run would wire it, without the run (made only if the copy goes on or forks).
+      c.triggers = inj;
+      c.runNested = RUN_NESTED;
+      c.progress = resumeProgress(op);
+      try {
+        inj.fireArmed(c, at, count, first, closed);
+      } catch (e) {
+        // One of them ended the run: `run` goes through the rest of it.
+        if (e instanceof RunEndSignal) return undefined;
+        throw e;
+      }
+      const events = c.eventCount;
+      let copy: Run | undefined;
+      const made = (): Run => (copy ??= copyOf(run, c, inj, extra, run.options.probe));
+      return {
+        events,
+        print: (what) => statePrint(c, inj, run.done, what),
+        fork: () => {
+          // As the copy's scan would offer itself here (Machine.resumeAt): the aspace lock is never held around it.
+          const sink = op.sink.copy();
+          return sink === undefined ? undefined : forkOf(made(), { at: { ...op.at }, sink, entry: op.entry }, at, count, closed);
+        },
+        run: (probe) => {
+          const r = made();
+          r.options = { ...run.options, probe };
+          inj.watch(probe);
+          return go(r, op);
+        },
+      };
+    },
+  };
+}
+
+/** A copy of `run` in machine `c` with injector `inj`, its races and steps its own. */
+function copyOf(run: Run, c: Machine, inj: Injector, extra: readonly RaceEvent[], probe: PointProbe | undefined): Run {
+  const copy: Run = { ...run, options: { ...run.options, probe }, m: c, injector: inj, races: [...run.races, ...extra], steps: [...run.steps], results: [...run.results] };
+  wire(copy);
+  return copy;
 }
 
 /** Runs the steps from the run's current one (taken up at a point of it when `resume` is given) and makes the trace. */
