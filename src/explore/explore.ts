@@ -14,7 +14,7 @@
 import type { HazardKind } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { Outcome } from "../sim/events.js";
-import type { Fork, PointProbe, Started } from "../sim/injector.js";
+import type { ForkAt, PointProbe, Started } from "../sim/injector.js";
 import { kernelProfile, type ClosedAt } from "../sim/kernels/index.js";
 import type { Trace } from "../sim/events.js";
 import { MAX_EVENTS, TraceTooLarge } from "../sim/machine.js";
@@ -101,6 +101,15 @@ interface Link {
   events: number;
   units: bigint;
 }
+
+/** A point's state as the memo sees it: its key (undefined: merged with none), the units spent, the sub-result of an equal state known. */
+interface Look {
+  key: Key | undefined;
+  units: bigint;
+  hit: Sub | undefined;
+}
+
+const NO_LOOK: Look = { key: undefined, units: 0n, hit: undefined };
 
 /** How a subtree's run begins: a copy started at its last pair's point, or a copy's run from there (the probe given). */
 type Start = Started | ((probe: PointProbe) => Trace);
@@ -221,7 +230,7 @@ class Engine {
    * the start): from a copy started at that pair's point, from a copy's run
    * (`entry`), or from the start.
    */
-  solve(pairs: readonly Pair[], used: number, entry?: Start): Sub {
+  solve(pairs: readonly Pair[], used: number, entry?: Start, first?: Look): Sub {
     const k = pairs.length;
     const last = pairs[k - 1];
     const levels = this.depth - k;
@@ -246,7 +255,12 @@ class Engine {
           active = true;
           from = last.race + 1;
         }
-        visit(thread, step, at, count, closed, print, events, fork, from);
+        const look = this.look(k, used, from, thread, step, at, count, closed, print, events);
+        if (look.hit !== undefined) {
+          hit = look.hit;
+          throw stop;
+        }
+        visit(occurrenceOf(thread, step, at, count, closed), look, events, fork, from);
       },
       // Each element's before-read is a point only where some race may take one: a scan no race can stop in runs through.
       perElement: () => active && this.readsWanted,
@@ -254,56 +268,22 @@ class Engine {
         finalUnits = units;
       },
     };
-    // A point reached with its events fired: merged with a state known (the run stops), or a state of its own, forked.
-    const visit = (
-      thread: string,
-      step: number,
-      at: Occurrence["at"],
-      count: bigint | undefined,
-      closed: ClosedAt | undefined,
-      print: Parameters<PointProbe["after"]>[5],
-      events: number,
-      fork: () => Fork | undefined,
-      from: number,
-    ): void => {
-        // Under a retrying kernel a fault's point holds the handler's own count of retries, undescribed: merged with none.
-        const more = k < this.depth;
-        const state = this.retries && at === "page-fault" ? undefined : print({ faults: more && this.mayTake(used, "page-fault"), checks: more && this.mayTake(used, "page-check") });
-        let key: Key | undefined;
-        let units = 0n;
-        if (state !== undefined) {
-          const h = state.hash;
-          units = state.units;
-          // Where the schedule is besides the machine: the races placed, the first one still placeable here, the point.
-          h.int(used);
-          h.int(this.firstPlaceable(used, from, thread, step, at, count, closed));
-          h.string(at);
-          h.num(count === undefined ? 0 : Number(count) + 1);
-          key = { high: h.high, low: h.low };
-          const known = this.find(key, units);
-          if (known !== undefined) {
-            const maxEvents = known.sub.maxEvents - known.events + events;
-            if (maxEvents > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
-            hit = { bands: known.sub.bands, maxEvents, maxUnits: known.sub.maxUnits - known.units + units, limited: known.sub.limited };
-            throw stop;
-          }
-        }
-        this.states++;
-        this.tick?.();
-        const occ = occurrenceOf(thread, step, at, count, closed);
-        const children = this.forks(pairs, used, occ, from, fork);
-        if (k === 0) for (const c of children) for (const b of c.sub.bands) this.covered += b.total;
-        chain.push({ key, children, events, units });
+    // A point whose state is new: it is forked there, and its link's result is worked out once the run is over.
+    const visit = (occ: Occurrence, look: Look, events: number, fork: ForkAt, from: number): void => {
+      this.states++;
+      this.tick?.();
+      const children = this.forks(pairs, used, occ, from, fork);
+      if (k === 0) for (const c of children) for (const b of c.sub.bands) this.covered += b.total;
+      chain.push({ key: look.key, children, events, units: look.units });
     };
     let finalUnits = 0n;
     let rest: Sub;
     try {
       let trace: Trace;
       if (typeof entry === "object") {
-        // A copy stopped just after its pair's point: the point is looked at here, and the copy runs on only if its state is new.
-        const o = (last as Pair).occ;
+        // A copy stopped just after its pair's point, whose state (`first`) is new: forked there, then it runs on.
         active = true;
-        visit(o.thread, o.step, o.at, o.k, o.closed, entry.print, entry.events, entry.fork, (last as Pair).race + 1);
+        visit((last as Pair).occ, first as Look, entry.events, entry.fork, (last as Pair).race + 1);
         trace = entry.run(probe);
       }
       // A fork goes on in a copy of its parent's run where the parent can be copied there; else the schedule runs from the start.
@@ -339,6 +319,42 @@ class Engine {
       this.firsts.unshift(...firsts);
     }
     return rest;
+  }
+
+  /**
+   * A point reached with its events fired, `k` pairs placed (`from`: the
+   * first race that may still be placed there): its state's key, and the
+   * sub-result of an equal state worked out, if there is one.
+   */
+  private look(
+    k: number,
+    used: number,
+    from: number,
+    thread: string,
+    step: number,
+    at: Occurrence["at"],
+    count: bigint | undefined,
+    closed: ClosedAt | undefined,
+    print: Started["print"],
+    events: number,
+  ): Look {
+    // Under a retrying kernel a fault's point holds the handler's own count of retries, undescribed: merged with none.
+    const more = k < this.depth;
+    const state = this.retries && at === "page-fault" ? undefined : print({ faults: more && this.mayTake(used, "page-fault"), checks: more && this.mayTake(used, "page-check") });
+    if (state === undefined) return NO_LOOK;
+    const h = state.hash;
+    const units = state.units;
+    // Where the schedule is besides the machine: the races placed, the first one still placeable here, the point.
+    h.int(used);
+    h.int(this.firstPlaceable(used, from, thread, step, at, count, closed));
+    h.string(at);
+    h.num(count === undefined ? 0 : Number(count) + 1);
+    const key = { high: h.high, low: h.low };
+    const known = this.find(key, units);
+    if (known === undefined) return { key, units, hit: undefined };
+    const maxEvents = known.sub.maxEvents - known.events + events;
+    if (maxEvents > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
+    return { key, units, hit: { bands: known.sub.bands, maxEvents, maxUnits: known.sub.maxUnits - known.units + units, limited: known.sub.limited } };
   }
 
   /**
@@ -390,17 +406,21 @@ class Engine {
   }
 
   /** The forks at `occ`: each race not placed yet, from `from` on in file order, that may take it. */
-  private forks(pairs: readonly Pair[], used: number, occ: Occurrence, from: number, fork: () => Fork | undefined): Child[] {
+  private forks(pairs: readonly Pair[], used: number, occ: Occurrence, from: number, fork: ForkAt): Child[] {
     const children: Child[] = [];
     if (pairs.length >= this.depth) return children;
     for (let r = from; r < this.filters.length; r++) {
       if ((used & (1 << r)) !== 0 || !(this.filters[r] as RaceFilter).allows(occ)) continue;
       const pair = { race: r, occ };
-      const f = this.live ? fork() : undefined;
+      const f = this.live ? fork(occ.at, occ.k, occ.closed) : undefined;
       const races = raceEvents(this.s, [pair]);
-      // Started at the point where it can be (most copies stop there, at a state known); else run, firing there.
-      const entry = f && (f.start(races) ?? ((probe: PointProbe) => f.run(races, probe)));
-      children.push({ race: r, occ, sub: this.solve([...pairs, pair], used | (1 << r), entry) });
+      const u = used | (1 << r);
+      // Started at the point where it can be: most copies come to a state known right there, and never run.
+      const started = f?.start(races);
+      if (started !== undefined) {
+        const look = this.look(pairs.length + 1, u, r + 1, occ.thread, occ.step, occ.at, occ.k, occ.closed, started.print, started.events);
+        children.push({ race: r, occ, sub: look.hit ?? this.solve([...pairs, pair], u, started, look) });
+      } else children.push({ race: r, occ, sub: this.solve([...pairs, pair], u, f && ((probe: PointProbe) => f.run(races, probe))) });
     }
     return children;
   }

@@ -59,7 +59,7 @@ export interface PointProbe {
     closed: ClosedAt | undefined,
     print: (what: PrintWhat) => StatePrint | undefined,
     events: number,
-    fork: () => Fork | undefined,
+    fork: ForkAt,
   ): void;
   /** Whether every element of a scan must be a point now (true) or reads may run on to the next event. */
   perElement(): boolean;
@@ -85,6 +85,11 @@ export interface PrintWhat {
   checks: boolean;
 }
 
+/** A fork of the run at the point it is given (the one being fired): undefined where the run cannot be copied there. */
+export type ForkAt = (at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined) => Fork | undefined;
+
+const NO_FORK: ForkAt = () => undefined;
+
 /** A run at a point, to be gone on from in a copy (undefined from `fork` where that cannot be done). */
 export interface Fork {
   /** In a copy: `races` fire at this point (after what fired here already), then the rest of the run, watched by `probe`. */
@@ -103,7 +108,7 @@ export interface Started {
   print(what: PrintWhat): StatePrint | undefined;
   /** How many events the copy has emitted so far. */
   readonly events: number;
-  /** A copy of this copy at the same point (its own forks there). */
+  /** A copy of this copy at the same point (its own forks there; a ForkAt, told of the point it already knows). */
   fork(): Fork | undefined;
   /** The rest of the run from just after the point, watched by `probe` (not told of this point again). */
   run(probe: PointProbe): Trace;
@@ -114,7 +119,7 @@ export class Injector {
   /** The state's fingerprint, for the probe (set by the run loop). */
   print: (what: PrintWhat) => StatePrint | undefined = () => undefined;
   /** A fork of the run at the point being fired (set by the run loop when there is a probe). */
-  forkAt: ((at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined) => Fork | undefined) | undefined;
+  forkAt: ForkAt | undefined;
 
   constructor(
     events: readonly InjectedEventSpec[],
@@ -155,7 +160,8 @@ export class Injector {
   fireFrom(m: Machine, at: TriggerName, count: bigint | undefined, first: number, closed: ClosedAt | undefined): void {
     this.probe?.before(m.thread, m.step, at, count, closed);
     this.fireArmed(m, at, count, first, closed);
-    this.probe?.after(m.thread, m.step, at, count, closed, this.print, m.eventCount, () => this.forkAt?.(at, count, closed));
+    // The fork is the run's own (not a closure per point): the probe says where.
+    this.probe?.after(m.thread, m.step, at, count, closed, this.print, m.eventCount, this.forkAt ?? NO_FORK);
   }
 
   /** The point's events from the armed one `first` on, and nothing else (no probe is told). */

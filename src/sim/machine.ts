@@ -181,6 +181,8 @@ export class Machine {
     c.progressOuter = this.progressOuter;
     c.eventCount = this.eventCount;
     c.hazards.push(...this.hazards);
+    // The same hazards: their text for a fingerprint too.
+    c.hazardsPrinted = this.hazardsPrinted;
     c.used = this.used;
     c.lockHolder = this.lockHolder;
     c.locks = this.locks.copy();
