@@ -522,12 +522,12 @@ export class AddressSpace {
       const p = new Hasher();
       p.int(this.areas.length);
       for (const a of this.areas) {
-        p.string(a.start.toString(16));
-        p.string(a.end.toString(16));
+        p.big(a.start);
+        p.big(a.end);
         p.int((a.perm.read ? 1 : 0) | (a.perm.write ? 2 : 0) | (a.perm.execute ? 4 : 0) | (a.eager ? 8 : 0));
         p.string(a.name ?? "");
       }
-      p.string(this.fills.print());
+      this.fills.hashInto(p);
       p.int(this.blockKeys.keys.length);
       for (const k of this.blockKeys.keys) {
         p.num(k);

@@ -444,9 +444,13 @@ interface Cell<T> {
 
 /** The pieces of a list oldest first, from just after `after` (null: all) to `last`. */
 function since<T>(last: Cell<T> | null, after: Cell<T> | null): T[] {
-  const out: T[] = [];
-  for (let c = last; c !== null && c !== after; c = c.prev) out.push(c.value);
-  return out.reverse();
+  // Counted, then filled from the end: no reverse (whose call kept V8 deoptimizing this, once a state was printed).
+  let n = 0;
+  for (let c = last; c !== null && c !== after; c = c.prev) n++;
+  const out = new Array<T>(n);
+  let c = last as Cell<T>;
+  for (let i = n - 1; i >= 0; i--, c = c.prev as Cell<T>) out[i] = c.value;
+  return out;
 }
 
 type Take = (buf: Uint8Array, start: number, end: number) => void;
@@ -554,8 +558,11 @@ class Utf8Taker implements Utf8Sink {
     const st = this.st;
     h.int(1);
     if (!st.valid) return h.int(-2);
-    for (const piece of since(st.pieces, st.hashed)) st.hasher.chars(piece);
-    st.hashed = st.pieces;
+    const p = st.pieces;
+    // Most prints come one piece (a scan's one element) after the last.
+    if (p !== null && p.prev === st.hashed) st.hasher.chars(p.value);
+    else if (p !== st.hashed) for (const piece of since(p, st.hashed)) st.hasher.chars(piece);
+    st.hashed = p;
     // Clean, or the last bytes a decoder left mid-character holds (at most three: below 2^24).
     h.int(st.clean ? -1 : st.tail);
     h.int(st.hasher.high);

@@ -227,11 +227,14 @@ export class FillRuns {
     this.shared = other.shared = true;
   }
 
-  /** The runs as text (a fingerprint's part). */
-  print(): string {
-    let out = "";
-    for (let i = 0; i < this.starts.length; i++) out += `${(this.starts[i] as bigint).toString(16)}-${(this.ends[i] as bigint).toString(16)}=${this.values[i]},`;
-    return out;
+  /** Adds the runs to a fingerprint. */
+  hashInto(h: Hasher): void {
+    h.int(this.starts.length);
+    for (let i = 0; i < this.starts.length; i++) {
+      h.big(this.starts[i] as bigint);
+      h.big(this.ends[i] as bigint);
+      h.int(this.values[i] as number);
+    }
   }
 
   /** Sets [lo, hi) to `value` (0 removes: zero is what no run means). */
