@@ -111,6 +111,9 @@ interface Look {
 
 const NO_LOOK: Look = { key: undefined, units: 0n, hit: undefined };
 
+/** A schedule counted, not run (Engine.countOnly). */
+const COUNTED: Sub = { bands: [{ total: 1, cells: [] }], maxEvents: 0, maxUnits: 0n, limited: false };
+
 /** How a subtree's run begins: a copy started at its last pair's point, or a copy's run from there (the probe given). */
 type Start = Started | ((probe: PointProbe) => Trace);
 
@@ -201,6 +204,10 @@ class Engine {
   covered = 1;
   /** The schedules of length 1 in order, each with its subtree (the guard's count before the full depth). */
   readonly firsts: Sub[] = [];
+  /** Told of each schedule of length 1's subtree as soon as it is worked out, in order (the guard's early refusal). */
+  onFirst: ((sub: Sub) => void) | undefined;
+  /** Schedules of the full depth are counted, not run (the guard's figures: no classes). */
+  countOnly = false;
 
   constructor(
     private readonly s: Scenario,
@@ -273,7 +280,11 @@ class Engine {
       this.states++;
       this.tick?.();
       const children = this.forks(pairs, used, occ, from, fork);
-      if (k === 0) for (const c of children) for (const b of c.sub.bands) this.covered += b.total;
+      if (k === 0)
+        for (const c of children) {
+          for (const b of c.sub.bands) this.covered += b.total;
+          this.onFirst?.(c.sub);
+        }
       chain.push({ key: look.key, children, events, units: look.units });
     };
     let finalUnits = 0n;
@@ -297,7 +308,11 @@ class Engine {
         // The run ended while a point's events fired: races not yet placed there may still be, and change nothing.
         const from = active ? 0 : (last as Pair).race + 1;
         const ended = this.ended(rest, before, from, used, k);
-        if (k === 0) for (const c of ended.children) this.firsts.push(c.sub);
+        if (k === 0)
+          for (const c of ended.children) {
+            this.firsts.push(c.sub);
+            this.onFirst?.(c.sub);
+          }
         rest = ended.sub;
       } else if (!active) throw new Error("explore: a fork's run never reached the point it forked at");
     } catch (e) {
@@ -411,6 +426,11 @@ class Engine {
     if (pairs.length >= this.depth) return children;
     for (let r = from; r < this.filters.length; r++) {
       if ((used & (1 << r)) !== 0 || !(this.filters[r] as RaceFilter).allows(occ)) continue;
+      // Counting: a schedule is one, whatever its run comes to (its run's budget and points are its parent's).
+      if (this.countOnly && pairs.length + 1 === this.depth) {
+        children.push({ race: r, occ, sub: COUNTED });
+        continue;
+      }
       const pair = { race: r, occ };
       const f = this.live ? fork(occ.at, occ.k, occ.closed) : undefined;
       const races = raceEvents(this.s, [pair]);
@@ -458,6 +478,58 @@ function guard(depth: number, firsts: readonly Sub[], totals: readonly number[],
   if (total > max) throw new TooManySchedules(total, true, max);
 }
 
+/**
+ * About how many schedules there are up to `depth`, from the b1 of length 1
+ * over `races` races (each run reaching the points the first one does: P =
+ * b1 / races of them): for each length l, the ways to pick l races and l
+ * points in order, C(races, l) · P^l / l!. Only a guess: a wrong one costs
+ * time, never the answer (the full exploration's guard checks the same).
+ */
+export function estimatedSchedules(b1: number, races: number, depth: number): number {
+  const points = b1 / Math.max(races, 1);
+  let total = 1;
+  let ways = 1;
+  for (let l = 1; l <= Math.min(depth, races); l++) {
+    ways = (ways * (races - l + 1) * points) / (l * l);
+    total += ways;
+  }
+  return total;
+}
+
+/**
+ * The guard's figures (the reference's) from explorations that count the
+ * schedules of their last length without running them, refused as soon as
+ * one passes `max`; returns when none does. The second figure (schedules of
+ * length 2, first by first) comes from a count to depth 2, whose first
+ * subtrees are worked out first: the figure the reference stops at is known
+ * long before the rest. The total comes from a count to the full depth, which
+ * costs about what an exploration one pair shorter does: made only when the
+ * total may well pass `max`.
+ */
+function refuseEarly(s: Scenario, strategy: StrategyName, filters: readonly RaceFilter[], depth: number, b1: number, max: number, tick: ExploreOptions["tick"]): void {
+  const guess = (d: number) => estimatedSchedules(b1, filters.length, d) > max / 4;
+  // A time limit holds while counting too (nothing covered yet).
+  const counting = tick && (() => tick(0));
+  if (guess(2)) {
+    const engine = new Engine(s, strategy, 2, filters, 1, counting);
+    engine.countOnly = true;
+    let firsts = 0;
+    let next = 0;
+    engine.onFirst = (sub) => {
+      firsts++;
+      next += sub.bands[1]?.total ?? 0;
+      if (1 + firsts + next > max) throw new TooManySchedules(1 + firsts + next, false, max);
+    };
+    engine.solve([], 0);
+  }
+  if (guess(depth)) {
+    const engine = new Engine(s, strategy, depth, filters, 1, counting);
+    engine.countOnly = true;
+    const total = engine.solve([], 0).bands.reduce((a, b) => a + b.total, 0);
+    if (total > max) throw new TooManySchedules(total, true, max);
+  }
+}
+
 /** How many schedules of length 1 there are: one run's occurrences, each race that may take each (the guard's first count, before any fork). */
 function countFirsts(s: Scenario, strategy: StrategyName, filters: readonly RaceFilter[]): number {
   let n = 0;
@@ -497,10 +569,10 @@ function exploreStates(s: Scenario, opts: ExploreOptions): ExploreResult {
   const filters = s.races.map((r) => raceFilter(r, threadNames));
   if (filters.length > 30) throw new Fallback();
   // The guard's first figure costs one run: refused at once when the schedules of length 1 are already too many.
-  if (depth >= 2) {
-    const b1 = countFirsts(s, opts.strategy, filters);
-    if (1 + b1 > max) throw new TooManySchedules(1 + b1, false, max);
-  }
+  const b1 = depth >= 2 ? countFirsts(s, opts.strategy, filters) : 0;
+  if (depth >= 2 && 1 + b1 > max) throw new TooManySchedules(1 + b1, false, max);
+  // Beyond depth 2 the guard's later figures are counted first where they may well pass the limit: a refusal costs what counting does.
+  if (depth >= 3) refuseEarly(s, opts.strategy, filters, depth, b1, max, opts.tick);
   let engine: Engine | undefined = undefined;
   const tick = opts.onStates || opts.tick ? () => (opts.tick?.((engine as Engine).covered), opts.onStates?.((engine as Engine).states, (engine as Engine).covered)) : undefined;
   engine = new Engine(s, opts.strategy, depth, filters, n, tick);

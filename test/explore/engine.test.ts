@@ -4,7 +4,7 @@
 // bundled race scenarios under every strategy.
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { explore, TooManySchedules } from "../../src/explore/explore.js";
+import { estimatedSchedules, explore, TooManySchedules } from "../../src/explore/explore.js";
 import { exploreReference } from "../../src/explore/reference.js";
 import type { ExploreOptions, ExploreResult } from "../../src/explore/result.js";
 import { exploreJson, renderExploreJson } from "../../src/render/explore-json.js";
@@ -89,6 +89,51 @@ describe("explore by states = the reference, byte for byte", () => {
     }
     expect(refused).toBeGreaterThan(20);
   }, HANG);
+
+  it("refuses beyond depth 2 before it explores: the guard's later figures are counted first, and no state of the exploration is visited", () => {
+    const refusal = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        if (e instanceof TooManySchedules) return `${e.count} ${e.exact}`;
+        throw e;
+      }
+      return "ran";
+    };
+    let early = 0;
+    let total3 = 0;
+    for (let seed = 1; seed <= 50; seed += 3) {
+      const s = load(randomScenario(seed));
+      const opts = { depth: 3, strategy: s.machine.strategy };
+      const ones = exploreReference(s, { ...opts, depth: 1 }).schedules;
+      const twos = exploreReference(s, { ...opts, depth: 2 }).schedules;
+      const total = exploreReference(s, opts).schedules;
+      // Limits where the guard's guess says the count may pass them (else it explores: a wrong guess would cost a count for nothing).
+      const guess = (d: number) => estimatedSchedules(ones - 1, s.races.length, d);
+      const limits = [ones + 3, twos].filter((max) => max < total && guess(max < twos ? 2 : 3) > max / 4);
+      for (const maxSchedules of limits) {
+        let visited = 0;
+        const got = refusal(() => explore(s, { ...opts, maxSchedules, onStates: () => visited++ }));
+        expect(got).toBe(refusal(() => exploreReference(s, { ...opts, maxSchedules })));
+        expect(got).not.toBe("ran");
+        expect(visited).toBe(0);
+        early++;
+        if (got.endsWith("true")) total3++;
+      }
+    }
+    expect(early).toBeGreaterThan(8);
+    expect(total3).toBeGreaterThan(0);
+  }, HANG);
+
+  it("guesses the schedules up to a depth from the first figure: C(races, l) · P^l / l! for each length l, P = b1 / races", () => {
+    // 3 races over 4 points each: 1 + 12 + 3·16/2 + 1·64/6.
+    expect(estimatedSchedules(12, 3, 1)).toBe(13);
+    expect(estimatedSchedules(12, 3, 2)).toBe(37);
+    expect(estimatedSchedules(12, 3, 3)).toBeCloseTo(37 + 64 / 6, 10);
+    // No more pairs than races.
+    expect(estimatedSchedules(12, 3, 5)).toBe(estimatedSchedules(12, 3, 3));
+    expect(estimatedSchedules(0, 0, 3)).toBe(1);
+  });
 
   it("the bundled race scenarios, under each strategy, at depths 1 to 3", () => {
     const dir = new URL("../../scenarios/", import.meta.url);
