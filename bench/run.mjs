@@ -154,12 +154,10 @@ const same = output({ AXPTR_SIM_CHECK_THREADS: "1" }) === output({});
 report("check of 10,000 scenarios: output on every core", same ? "byte-identical to one thread" : "DIFFERS from one thread", "identical", same);
 // One thread and every core in turn, five times.
 const pair = alternate([bin, "check", dir], [bin, "check", dir], 5, { rss: true, a: { env: { AXPTR_SIM_CHECK_THREADS: "1" } } });
-report(
-  "check of 10,000 scenarios on every core",
-  `${(pair.b.ms / 1000).toFixed(2)} s against one thread's ${(pair.a.ms / 1000).toFixed(2)} s: median of 5 pairs ${pair.ratio.toFixed(2)}x ` +
+// Printed, not a target: issue 21 replaced the 0.6x one (out of reach on 2 cores, see below) by 3b's.
+console.log(
+  `     check of 10,000 scenarios on every core: ${(pair.b.ms / 1000).toFixed(2)} s against one thread's ${(pair.a.ms / 1000).toFixed(2)} s: median of 5 pairs ${pair.ratio.toFixed(2)}x ` +
     `(pairs ${pair.ratios.map((r) => r.toFixed(2)).join(" ")}; CPU ${(pair.b.cpu / 1000).toFixed(2)} s against ${(pair.a.cpu / 1000).toFixed(2)} s)`,
-  "<= 0.6x",
-  pair.ratio <= 0.6,
 );
 const [oneMs, oneCpu, everyCpu] = [pair.a.ms, pair.a.cpu, pair.b.cpu];
 // Why the figure is what it is: one thread already keeps V8's compiler and garbage collector busy on other cores.
