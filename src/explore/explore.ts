@@ -24,7 +24,7 @@ import type { StrategyName } from "../sim/simulate.js";
 import type { Occurrence } from "./occurrence.js";
 import { exploreReference } from "./reference.js";
 import { exploreSettings, TooManySchedules, type ExploreClass, type ExploreOptions, type ExploreResult, type Shard } from "./result.js";
-import { raceEvents, raceFilter, tokenOf, type Pair, type RaceFilter } from "./schedule.js";
+import { raceEvent, raceEvents, raceFilter, tokenOf, type Pair, type RaceFilter } from "./schedule.js";
 import { summarize } from "./signature.js";
 
 export { DEFAULT_MAX_SCHEDULES, TooManySchedules } from "./result.js";
@@ -294,7 +294,7 @@ class Engine {
       if (typeof entry === "object") {
         // A copy stopped just after its pair's point, whose state (`first`) is new: forked there, then it runs on.
         active = true;
-        visit((last as Pair).occ, first as Look, entry.events, entry.fork, (last as Pair).race + 1);
+        visit((last as Pair).occ, first as Look, entry.events, () => entry.fork(), (last as Pair).race + 1);
         trace = entry.run(probe);
       }
       // A fork goes on in a copy of its parent's run where the parent can be copied there; else the schedule runs from the start.
@@ -433,7 +433,7 @@ class Engine {
       }
       const pair = { race: r, occ };
       const f = this.live ? fork(occ.at, occ.k, occ.closed) : undefined;
-      const races = raceEvents(this.s, [pair]);
+      const races = [raceEvent(this.s, r, occ)];
       const u = used | (1 << r);
       // Started at the point where it can be: most copies come to a state known right there, and never run.
       const started = f?.start(races);

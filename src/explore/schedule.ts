@@ -84,16 +84,21 @@ export function raceFilter(r: RaceSpec, threadNames: ReadonlySet<string>): RaceF
 
 /** The injected events a schedule adds after the file's own, in schedule order. */
 export function raceEvents(s: Scenario, schedule: Schedule): RaceEvent[] {
-  return schedule.map(({ race, occ }) => {
-    const r = s.races[race] as RaceSpec;
-    const when: InjectedEventSpec["when"] = { thread: occ.thread, step: BigInt(occ.step), at: occ.at };
-    if (occ.k !== undefined) {
-      if (occ.at === "before-read") when.index = occ.k;
-      else when.nth = occ.k;
-    }
-    const spec: InjectedEventSpec = { when, do: r.do, ...(r.by !== undefined ? { by: r.by } : {}), repeat: false };
-    const own = runThreadOf(r.do);
-    const inert = own !== undefined && own === occ.thread ? `race ${r.name} runs thread ${own}: it cannot fire in ${own}'s own steps` : undefined;
-    return { spec, race: r.name, ...(inert !== undefined ? { inert } : {}) };
-  });
+  return schedule.map(({ race, occ }) => raceEvent(s, race, occ));
+}
+
+/** One race placed at one occurrence, as an injected event (an exploration makes one per fork: no spreads). */
+export function raceEvent(s: Scenario, race: number, occ: Occurrence): RaceEvent {
+  const r = s.races[race] as RaceSpec;
+  const when: InjectedEventSpec["when"] = { thread: occ.thread, step: BigInt(occ.step), at: occ.at };
+  if (occ.k !== undefined) {
+    if (occ.at === "before-read") when.index = occ.k;
+    else when.nth = occ.k;
+  }
+  const spec: InjectedEventSpec = { when, do: r.do, repeat: false };
+  if (r.by !== undefined) spec.by = r.by;
+  const own = runThreadOf(r.do);
+  const event: RaceEvent = { spec, race: r.name };
+  if (own !== undefined && own === occ.thread) event.inert = `race ${r.name} runs thread ${own}: it cannot fire in ${own}'s own steps`;
+  return event;
 }

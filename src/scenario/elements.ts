@@ -17,10 +17,17 @@ const PRIMITIVES: Record<PrimitiveTypeName, [size: number, signed: boolean]> = {
   u64: [8, false], i64: [8, true], usize: [8, false], isize: [8, true], ptr: [8, false],
 };
 
-export function elementInfo(t: ElementTypeSpec): ElementInfo {
+/** The primitives' infos, made once (a scan asks at every step an exploration takes up again). */
+const PRIMITIVE_INFOS = new Map<string, Readonly<ElementInfo>>();
+
+export function elementInfo(t: ElementTypeSpec): Readonly<ElementInfo> {
   if (typeof t === "string") {
-    const [size, signed] = PRIMITIVES[t];
-    return { name: t, size: BigInt(size), align: BigInt(size), primitive: true, signed };
+    let info = PRIMITIVE_INFOS.get(t);
+    if (info === undefined) {
+      const [size, signed] = PRIMITIVES[t];
+      PRIMITIVE_INFOS.set(t, (info = Object.freeze({ name: t, size: BigInt(size), align: BigInt(size), primitive: true, signed })));
+    }
+    return info;
   }
   return { name: `{size: ${t.size}, align: ${t.align}}`, size: t.size, align: t.align, primitive: false, signed: false };
 }

@@ -131,15 +131,7 @@ export class Injector {
     private readonly pointsWanted?: ReadonlySet<TriggerName>,
   ) {
     this.armed = events.map((spec) => ({ spec, thread: spec.when.thread ?? defaultThread, step: stepNumber(spec), fired: false }));
-    for (const r of races)
-      this.armed.push({
-        spec: r.spec,
-        thread: r.spec.when.thread ?? defaultThread,
-        step: stepNumber(r.spec),
-        fired: false,
-        race: r.race,
-        ...(r.inert !== undefined ? { inert: r.inert } : {}),
-      });
+    for (const r of races) this.armed.push(armedRace(r, defaultThread));
   }
 
   /**
@@ -188,8 +180,9 @@ export class Injector {
 
   /** A copy for a copy of the run: what fired so far, then `races` added (a fork's pairs), watched by `probe` (or, later, by the one `watch` gives). */
   copy(races: readonly RaceEvent[], probe?: PointProbe): Injector {
-    const c = new Injector([], "", races, undefined, probe);
-    c.armed.unshift(...this.armed.map((a) => ({ ...a })));
+    const c = new Injector([], "", [], undefined, probe);
+    for (const a of this.armed) c.armed.push({ ...a });
+    for (const r of races) c.armed.push(armedRace(r, ""));
     return c;
   }
 
@@ -204,11 +197,15 @@ export class Injector {
     return false;
   }
 
-  /** Which of the file's own events (not races) have fired, as text: a part of the state's fingerprint. */
-  firedPrint(): string {
-    let out = "";
-    for (const a of this.armed) if (a.race === undefined) out += a.fired ? "1" : "0";
-    return out;
+  /** Which of the file's own events (not races) have fired: a part of the state's fingerprint. */
+  hashFired(h: Hasher): void {
+    let n = 0;
+    for (const a of this.armed)
+      if (a.race === undefined) {
+        h.int(a.fired ? 1 : 0);
+        n++;
+      }
+    h.int(n);
   }
 
   /** Indexes (in the file's `events`) of the events that never fired. */
@@ -242,6 +239,13 @@ export class Injector {
     }
     return next;
   }
+}
+
+/** A race's event, armed (not fired yet). */
+function armedRace(r: RaceEvent, defaultThread: string): Armed {
+  const a: Armed = { spec: r.spec, thread: r.spec.when.thread ?? defaultThread, step: stepNumber(r.spec), fired: false, race: r.race };
+  if (r.inert !== undefined) a.inert = r.inert;
+  return a;
 }
 
 function stepNumber(spec: InjectedEventSpec): number {

@@ -3,6 +3,7 @@
 // last use. Taking and releasing emit no event; a `run` needing a lock
 // another thread holds is blocked; re-taking one's own lock ends the run;
 // under a spin lock the thread can be neither preempted nor interrupted.
+import type { Hasher } from "./fingerprint.js";
 import type { LockSpec } from "../scenario/schema.js";
 import type { ClosedAt } from "./kernels/index.js";
 import type { Machine } from "./machine.js";
@@ -69,11 +70,13 @@ export class HeldLocks {
     return c;
   }
 
-  /** Who holds what, as a state's fingerprint part. */
-  print(): string {
-    let out = "";
-    for (const [lock, holder] of this.holders) out += `${lock}=${holder},`;
-    return out;
+  /** Who holds what, into a state's fingerprint. */
+  hashInto(h: Hasher): void {
+    h.int(this.holders.size);
+    for (const [lock, holder] of this.holders) {
+      h.string(lock);
+      h.string(holder);
+    }
   }
 
   release(taken: readonly string[]): void {

@@ -50,6 +50,8 @@ export const MAX_STRING_BYTES = 1 << 28;
 export class TraceTooLarge extends Error {}
 
 const NO_FLAGS: Flags = {};
+/** No access open: every machine's start (never changed: Machine.ownOpen copies it first). */
+const NO_OPEN: ReadonlyMap<string, Token[]> = new Map();
 /** A machine's defaults until the run loop sets its own (shared: a copy made per fork need not build them). */
 const NO_TRIGGERS: Triggers = { fire: () => {}, nextReadTrigger: () => undefined, unfired: () => [], waitsFor: () => false };
 // Never taken: simulate gives every machine (and clone every copy) locks of its own before a step runs.
@@ -93,7 +95,9 @@ export class Machine {
   /** Interrupt handlers under way (they neither count nor fire triggers). */
   irq = 0;
   /** Open `access_user_memory` sections per thread, innermost last: the slot each one's begin set. */
-  private readonly open = new Map<string, Token[]>();
+  private open: ReadonlyMap<string, Token[]> = NO_OPEN;
+  /** The map (and its lists) is not this machine's own to change (the shared empty one, or a copy's): copied first. */
+  private openShared = true;
   thread = "";
   /** The CPU of a thread switched in by a `run` action (undefined: the thread's own). */
   private switchedCpu: number | undefined;
@@ -186,7 +190,9 @@ export class Machine {
     c.used = this.used;
     c.lockHolder = this.lockHolder;
     c.locks = this.locks.copy();
-    for (const [t, tokens] of this.open) c.open.set(t, [...tokens]);
+    // Shared until one side begins or ends an access (a copy taken up in a scan ends its access once, at the end).
+    c.open = this.open;
+    c.openShared = this.openShared = true;
     c.thread = this.thread;
     c.step = this.step;
     c.pageChecks = this.pageChecks;
@@ -286,7 +292,7 @@ export class Machine {
     if (this.hazardsPrinted?.n !== this.hazards.length) this.hazardsPrinted = { n: this.hazards.length, text: [...new Set(this.hazards.map((h) => h.kind))].sort().join(",") };
     h.string(this.hazardsPrinted.text);
     h.int(this.kernel.unresolved === "retry" ? this.injections : -1);
-    h.string(this.locks.print());
+    this.locks.hashInto(h);
     h.string(this.progressOuter);
     progress(h);
     return true;
@@ -389,12 +395,26 @@ export class Machine {
     this.hazards.push({ kind, seq, message });
   }
 
+  /** The open accesses, about to change: copied first (the map and each list) when shared. */
+  private ownOpen(): Map<string, Token[]> {
+    if (this.openShared) {
+      const own = new Map<string, Token[]>();
+      for (const [t, tokens] of this.open) own.set(t, [...tokens]);
+      this.open = own;
+      this.openShared = false;
+      return own;
+    }
+    // Not shared: the map this machine made.
+    return this.open as Map<string, Token[]>;
+  }
+
   /** Enters `access_user_memory`: the strategy's begin, the `flag-set` event. */
   beginAccess(): Token {
     const token = this.strategy.begin(this.ctx);
-    const tokens = this.open.get(this.thread);
+    const open = this.ownOpen();
+    const tokens = open.get(this.thread);
     if (tokens) tokens.push(token);
-    else this.open.set(this.thread, [token]);
+    else open.set(this.thread, [token]);
     this.emit({ kind: "flag-set" });
     return token;
   }
@@ -408,9 +428,10 @@ export class Machine {
     const before = this.strategy.accessing({ ...this.ctx, interrupt: false, site: true });
     const cleared = this.perCpuSlotSet(token);
     this.strategy.end(token, this.ctx);
-    const tokens = this.open.get(this.thread) ?? [];
+    const open = this.ownOpen();
+    const tokens = open.get(this.thread) ?? [];
     tokens.pop();
-    if (tokens.length === 0) this.open.delete(this.thread);
+    if (tokens.length === 0) open.delete(this.thread);
     this.emit({ kind: "flag-clear" });
     if (tokens.length > 0 && before && !this.strategy.accessing({ ...this.ctx, interrupt: false, site: true })) {
       this.hazard(

@@ -535,7 +535,8 @@ export class AddressSpace {
       }
       this.parts = { version: this.version, areas: this.areaChanges, high: p.high, low: p.low };
     }
-    h.string(this.freeFrames === null ? "u" : this.freeFrames.toString());
+    if (this.freeFrames === null) h.int(-1);
+    else h.big(this.freeFrames);
     this.present.hashInto(h);
     h.int((this.parts as { high: number }).high);
     h.int((this.parts as { low: number }).low);

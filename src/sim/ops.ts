@@ -639,6 +639,9 @@ export function resumeProgress(resume: OpResume): Progress {
   return (h) => scanPrint(h, resume.at, resume.sink);
 }
 
+/** Where a scan's reads come from: axptr's own user-access site, not an interrupt (one object for every read). */
+const SCAN_READ = Object.freeze({ site: true, interrupt: false });
+
 /** Element by element, page check before each new page; hands the bytes before the terminator to `take`. */
 function scan(
   m: Machine,
@@ -679,8 +682,7 @@ function scan(
       at.page = page;
       m.triggers.fire(m, "before-read", len);
     }
-    const where = { site: true, interrupt: false };
-    if ((faulted ? kernelTouchAfterFault(m, a, "read", where) : kernelTouch(m, a, "read", where)) === "fixup") return "EFAULT";
+    if ((faulted ? kernelTouchAfterFault(m, a, "read", SCAN_READ) : kernelTouch(m, a, "read", SCAN_READ)) === "fixup") return "EFAULT";
 
     // The rest of this page reads without a fault: take it in one go, up to the next trigger or the end of the budget.
     let n = (page - a) / size;

@@ -5,7 +5,7 @@ import type { Scenario } from "../scenario/validate.js";
 import type { z } from "zod";
 import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
 import { expectedOf, met } from "./expect.js";
-import { Injector, writeContentsTo, type Fork, type PointListener, type PointProbe, type PrintWhat, type RaceEvent, type StatePrint } from "./injector.js";
+import { Injector, writeContentsTo, type Fork, type PointListener, type PointProbe, type PrintWhat, type RaceEvent, type Started, type StatePrint } from "./injector.js";
 import { Hasher } from "./fingerprint.js";
 import { resultKey } from "./result-key.js";
 import { Machine, RunEndSignal, type Progress } from "./machine.js";
@@ -136,7 +136,7 @@ function statePrint(m: Machine, injector: Injector, done: string, what: PrintWha
   if (!m.hashInto(h, what)) return undefined;
   m.aspace.hashInto(h);
   h.string(done);
-  h.string(injector.firedPrint());
+  injector.hashFired(h);
   return { hash: h, units: m.used };
 }
 
@@ -167,26 +167,50 @@ function forkOf(run: Run, op: OpResume, at: TriggerName, count: bigint | undefin
         if (e instanceof RunEndSignal) return undefined;
         throw e;
       }
-      const events = c.eventCount;
-      let copy: Run | undefined;
-      const made = (): Run => (copy ??= copyOf(run, c, inj, extra, run.options.probe));
-      return {
-        events,
-        print: (what) => statePrint(c, inj, run.done, what),
-        fork: () => {
-          // As the copy's scan would offer itself here (Machine.resumeAt): the aspace lock is never held around it.
-          const sink = op.sink.copy();
-          return sink === undefined ? undefined : forkOf(made(), { at: { ...op.at }, sink, entry: op.entry }, at, count, closed);
-        },
-        run: (probe) => {
-          const r = made();
-          r.options = { ...run.options, probe };
-          inj.watch(probe);
-          return go(r, op);
-        },
-      };
+      return new StartedCopy(run, op, at, count, closed, c, inj, extra);
     },
   };
+}
+
+/** A copy stopped just after a point's events (Fork.start). A class, not closures: most are made, printed and dropped. */
+class StartedCopy implements Started {
+  readonly events: number;
+  /** The copy's run, made when it goes on or forks. */
+  private made: Run | undefined;
+
+  constructor(
+    private readonly from: Run,
+    private readonly op: OpResume,
+    private readonly at: TriggerName,
+    private readonly count: bigint | undefined,
+    private readonly closed: ClosedAt | undefined,
+    private readonly c: Machine,
+    private readonly inj: Injector,
+    private readonly extra: readonly RaceEvent[],
+  ) {
+    this.events = c.eventCount;
+  }
+
+  private copy(): Run {
+    return (this.made ??= copyOf(this.from, this.c, this.inj, this.extra, this.from.options.probe));
+  }
+
+  /** A property (one closure), not a method: the exploration passes it on as a function. */
+  readonly print = (what: PrintWhat): StatePrint | undefined => statePrint(this.c, this.inj, this.from.done, what);
+
+  fork(): Fork | undefined {
+    // As the copy's scan would offer itself here (Machine.resumeAt): the aspace lock is never held around it.
+    const { op } = this;
+    const sink = op.sink.copy();
+    return sink === undefined ? undefined : forkOf(this.copy(), { at: { ...op.at }, sink, entry: op.entry }, this.at, this.count, this.closed);
+  }
+
+  run(probe: PointProbe): Trace {
+    const r = this.copy();
+    r.options = { ...this.from.options, probe };
+    this.inj.watch(probe);
+    return go(r, this.op);
+  }
 }
 
 /** A copy of `run` in machine `c` with injector `inj`, its races and steps its own. */
