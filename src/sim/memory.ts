@@ -37,6 +37,11 @@ export interface Area {
 
 export type Populated = { mapped: bigint[]; error?: "ENOMEM" | "limit" };
 
+/** Blocks that small writes made from blocks no space owned (AddressSpace.writeShared): by block, then offset and bytes. */
+const WRITTEN = new WeakMap<Uint8Array, Map<string, Uint8Array>>();
+/** The longest write whose block is shared that way (its bytes are its key's text). */
+const SHARED_WRITE = 64;
+
 /** Written bytes are kept in blocks of this size whatever the page size: a one-byte write never costs a 64 KiB page. */
 const BLOCK = 4096;
 const BLOCK_N = BigInt(BLOCK);
@@ -119,6 +124,7 @@ export class AddressSpace {
     c.uniformValues = this.uniformValues ??= new WeakMap();
     // Pages made up from these bytes are the same on both sides until one changes its bytes.
     c.madeUp = this.madeUp ??= new Map();
+    c.templates = this.templates ??= new Map();
     c.mutations = this.mutations;
     c.version = this.version;
     c.areaChanges = this.areaChanges;
@@ -137,9 +143,11 @@ export class AddressSpace {
 
   /** A written block about to change: copied first when a fork shares it. */
   private own(k: number, block: Uint8Array): Uint8Array {
-    // The caller changes it: a print made of it is stale.
-    BLOCK_PRINTS.delete(block);
-    if (this.mine === null || this.mine?.has(k)) return block;
+    if (this.mine === null || this.mine?.has(k)) {
+      // The caller changes it: a print made of it is stale (a shared block is copied instead, and keeps its print).
+      BLOCK_PRINTS.delete(block);
+      return block;
+    }
     const copy = block.slice();
     this.ownBlocks().set(k, copy);
     (this.mine ??= new Set()).add(k);
@@ -358,6 +366,8 @@ export class AddressSpace {
 
   /** Bumped by every change of backing bytes: a page made up before it is stale. */
   private version = 0;
+  /** Blocks as the fills make them (block()'s start), shared with forks until this side's fills change. */
+  private templates: Map<number, Uint8Array> | undefined;
   /** Pages made up from bytes this space shares with the space it was forked from (or that forked from it); dropped when its bytes change. */
   private madeUp: Map<number, Uint8Array> | undefined;
 
@@ -387,13 +397,24 @@ export class AddressSpace {
     const k = Number(a / BLOCK_N);
     const kept = this.blocks.get(k);
     if (kept) return this.own(k, kept);
-    const block = new Uint8Array(BLOCK);
-    const lo = BigInt(k) * BLOCK_N;
-    for (const f of this.fills.within(lo, lo + BLOCK_N)) block.fill(f.value, Number(f.start - lo), Number(f.end - lo));
+    const block = this.template(k).slice();
     this.ownBlocks().set(k, block);
     if (this.mine !== null) (this.mine ??= new Set()).add(k);
     this.blockKeys.insert(k);
     return block;
+  }
+
+  /** Block k as the fills make it, not to be changed: forks share it while their fills are the same. */
+  private template(k: number): Uint8Array {
+    const templates = (this.templates ??= new Map());
+    let t = templates.get(k);
+    if (t === undefined) {
+      t = new Uint8Array(BLOCK);
+      const lo = BigInt(k) * BLOCK_N;
+      for (const f of this.fills.within(lo, lo + BLOCK_N)) t.fill(f.value, Number(f.start - lo), Number(f.end - lo));
+      templates.set(k, t);
+    }
+    return t;
   }
 
   /** Stores bytes into backing memory, only where an area holds them at this moment. */
@@ -404,9 +425,37 @@ export class AddressSpace {
       const a = addr + BigInt(i);
       const offset = Number(a % BLOCK_N);
       const n = Math.min(bytes.length - i, BLOCK - offset);
-      if (this.areaAt(a)) this.block(a).set(bytes.subarray(i, i + n), offset);
+      if (this.areaAt(a)) {
+        const part = bytes.subarray(i, i + n);
+        if (!this.writeShared(Number(a / BLOCK_N), offset, part)) this.block(a).set(part, offset);
+      }
       i += n;
     }
+  }
+
+  /**
+   * A small write into a block this space does not own (in a fork): the
+   * block that a fork writing the same bytes there made, shared (no space
+   * owns it: the next write copies it), or one made and kept for the next.
+   * An exploration's forks write the same race's bytes into the same block
+   * thousands of times: each would copy 4 KiB and print it again.
+   */
+  private writeShared(k: number, offset: number, part: Uint8Array): boolean {
+    if (this.mine === null || this.mine?.has(k) || part.length > SHARED_WRITE) return false;
+    const kept = this.blocks.get(k);
+    const from = kept ?? this.template(k);
+    let made = WRITTEN.get(from);
+    if (made === undefined) WRITTEN.set(from, (made = new Map()));
+    const key = `${offset}:${part.join(",")}`;
+    let block = made.get(key);
+    if (block === undefined) {
+      block = from.slice();
+      block.set(part, offset);
+      made.set(key, block);
+    }
+    this.ownBlocks().set(k, block);
+    if (kept === undefined) this.blockKeys.insert(k);
+    return true;
   }
 
   /** Fills `len` bytes with one value, where areas hold them: one run per area, whatever the length. */
@@ -419,6 +468,8 @@ export class AddressSpace {
       const lo = a.start > addr ? a.start : addr;
       const hi = a.end < end ? a.end : end;
       if (lo >= hi) continue;
+      // Blocks made from the fills from now on are made from these.
+      this.templates = undefined;
       this.fills.set(lo, hi, byte);
       // Blocks already written hold every byte of theirs: the fill goes into them too.
       for (const k of this.blockKeys.between(Number(lo / BLOCK_N), Number((hi + BLOCK_N - 1n) / BLOCK_N))) {
@@ -432,6 +483,7 @@ export class AddressSpace {
   /** Forgets the backing bytes of [start, end) (page-aligned, so block-aligned). */
   private dropBytes(start: bigint, end: bigint): void {
     this.changing();
+    this.templates = undefined;
     this.fills.set(start, end, 0);
     for (const k of this.blockKeys.removeBetween(Number(start / BLOCK_N), Number(end / BLOCK_N))) {
       this.ownBlocks().delete(k);

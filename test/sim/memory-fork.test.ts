@@ -73,3 +73,34 @@ describe("AddressSpace.fork shares until written", () => {
     }
   }
 });
+
+describe("forks writing the same bytes into the same block share the block they make", () => {
+  it("each sees its own writes only, however the shared block is written after", () => {
+    const start = prepared();
+    const a = start.fork();
+    const b = start.fork();
+    a.writeBytes(0x20ffen, new Uint8Array([7]));
+    b.writeBytes(0x20ffen, new Uint8Array([7]));
+    expect(seen(a)).toBe("10000-13000:rw,20000-22000:r | 11100 | 0 0 1 2 3 4 0 0 7 97 97 97 | 97");
+    expect(seen(b)).toBe(seen(a));
+    expect(print(b)).toBe(print(a));
+    // One side writes on into that block, then into the older written one: the other side and the next fork are as they were.
+    a.writeBytes(0x20fffn, new Uint8Array([8]));
+    a.writeBytes(0x10ffcn, new Uint8Array([9]));
+    expect(seen(a)).toBe("10000-13000:rw,20000-22000:r | 11100 | 9 0 1 2 3 4 0 0 7 8 97 97 | 97");
+    expect(seen(b)).toBe("10000-13000:rw,20000-22000:r | 11100 | 0 0 1 2 3 4 0 0 7 97 97 97 | 97");
+    const c = start.fork();
+    c.writeBytes(0x20ffen, new Uint8Array([7]));
+    expect(seen(c)).toBe(seen(b));
+    expect(print(c)).toBe(print(b));
+    // The start wrote nothing; a fill after its forks reaches its own blocks only.
+    expect(seen(start)).toBe(before());
+    start.fill(0x20000n, 0x2000n, 0x62);
+    expect(seen(c)).toBe(seen(b));
+    expect(seen(start)).toBe("10000-13000:rw,20000-22000:r | 11100 | 0 0 1 2 3 4 0 0 98 98 98 98 | 97");
+  });
+});
+
+function before(): string {
+  return seen(prepared());
+}
