@@ -26,13 +26,14 @@ function blockPrint(block: Uint8Array, h: Hasher): void {
   h.int(p.low);
 }
 
+/** An area, never changed in place (replaced: forks share them). */
 export interface Area {
-  name: string | undefined;
-  start: bigint;
-  end: bigint;
-  perm: Perms;
+  readonly name: string | undefined;
+  readonly start: bigint;
+  readonly end: bigint;
+  readonly perm: Perms;
   /** How the area began: eager (every page present, while frames lasted) or lazy. Presence itself is in `present`; the memory map draws pages against this. */
-  eager: boolean;
+  readonly eager: boolean;
 }
 
 export type Populated = { mapped: bigint[]; error?: "ENOMEM" | "limit" };
@@ -56,10 +57,10 @@ export class AddressSpace {
     return this.areaList;
   }
 
-  /** The areas, about to change: copied first (the list and each area) when a fork shares them. */
+  /** The areas, about to change: the list copied first when a fork shares it (an area is never changed in place, only replaced). */
   private ownAreas(): Area[] {
     if (this.areasShared) {
-      this.areaList = this.areaList.map((a) => ({ ...a }));
+      this.areaList = this.areaList.slice();
       this.areasShared = false;
     }
     return this.areaList;
@@ -529,8 +530,7 @@ export class AddressSpace {
     if (!found || found.start >= addr) return;
     const areas = this.ownAreas();
     const a = areas[i] as Area;
-    areas.splice(i + 1, 0, { ...a, start: addr });
-    a.end = addr;
+    areas.splice(i, 1, { ...a, end: addr }, { ...a, start: addr });
   }
 
   /** Indexes [i, j) of the areas inside [start, end), after splitting at its edges. */
@@ -558,7 +558,7 @@ export class AddressSpace {
     this.areaChanges++;
     const [i, j] = this.inside(start, end);
     const areas = j > i ? this.ownAreas() : this.areaList;
-    for (let k = i; k < j; k++) (areas[k] as Area).perm = perm;
+    for (let k = i; k < j; k++) areas[k] = { ...(areas[k] as Area), perm };
   }
 
   /**
