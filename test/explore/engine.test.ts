@@ -26,6 +26,17 @@ function same(s: Scenario, opts: ExploreOptions): void {
   expect(got.states).toBeGreaterThan(0);
 }
 
+/** A refusal as its count and whether it is exact, or "ran". */
+function refusal(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof TooManySchedules) return `${e.count} ${e.exact}`;
+    throw e;
+  }
+  return "ran";
+}
+
 /** Only a guard against a hang: the reference runs every schedule, slow on a loaded machine. */
 const HANG = 300_000;
 
@@ -65,15 +76,6 @@ describe("explore by states = the reference, byte for byte", () => {
   }, HANG);
 
   it("refuses as the reference does: the same count, exact or not, at every limit around its levels' counts", () => {
-    const refusal = (f: () => unknown): string => {
-      try {
-        f();
-      } catch (e) {
-        if (e instanceof TooManySchedules) return `${e.count} ${e.exact}`;
-        throw e;
-      }
-      return "ran";
-    };
     let refused = 0;
     for (let seed = 1; seed <= 50; seed += 7) {
       const s = load(randomScenario(seed));
@@ -91,15 +93,6 @@ describe("explore by states = the reference, byte for byte", () => {
   }, HANG);
 
   it("refuses beyond depth 2 before it explores: the guard's later figures are counted first, and no state of the exploration is visited", () => {
-    const refusal = (f: () => unknown): string => {
-      try {
-        f();
-      } catch (e) {
-        if (e instanceof TooManySchedules) return `${e.count} ${e.exact}`;
-        throw e;
-      }
-      return "ran";
-    };
     let early = 0;
     let total3 = 0;
     for (let seed = 1; seed <= 50; seed += 3) {
