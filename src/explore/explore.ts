@@ -300,9 +300,9 @@ class Engine {
       // A fork goes on in a copy of its parent's run where the parent can be copied there; else the schedule runs from the start.
       else trace = entry ? entry(probe) : simulate(this.s, { strategy: this.strategy, keepEvents: false, start: this.start, races: raceEvents(this.s, pairs), probe });
       if (trace.summary.events > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
-      const summary = summarize(trace);
       const cells: (Entry | undefined)[] = [];
-      cells[this.classOf(summary) * this.n] = { count: 1, min: 0, wit: null };
+      // Counting has no classes to keep: the run is one schedule, whatever it came to.
+      if (!this.countOnly) cells[this.classOf(summarize(trace)) * this.n] = { count: 1, min: 0, wit: null };
       rest = { bands: [{ total: 1, cells }], maxEvents: trace.summary.events, maxUnits: finalUnits, limited: trace.outcome === "step-limit" };
       if (!fired && before !== undefined) {
         // The run ended while a point's events fired: races not yet placed there may still be, and change nothing.

@@ -156,9 +156,8 @@ function forkOf(run: Run, op: OpResume, at: TriggerName, count: bigint | undefin
     start: (extra) => {
       const c = run.m.clone();
       const inj = run.injector.copy(extra);
-      // Wired as the copy's run would wire it, without the run (made only if the copy goes on or forks).
+      // Wired as the copy's run would wire it, without the run (made only if the copy goes on or forks); the clone has its runNested.
       c.triggers = inj;
-      c.runNested = RUN_NESTED;
       c.progress = resumeProgress(op);
       try {
         inj.fireArmed(c, at, count, first, closed);
