@@ -145,6 +145,20 @@ function addShifted(into: Band, from: Band, offset: number, pair: Child | undefi
   }
 }
 
+/**
+ * How many cells band `l` of a node needs (whole classes of `n`): made that
+ * long at once, as a grown array would keep room for 16 more (most of the
+ * memo's size; V8 grows an array written past its end by half and 16).
+ */
+function cellsOf(children: readonly Child[], rest: Band | undefined, l: number, n: number): number {
+  let len = rest === undefined ? 0 : rest.cells.length;
+  for (const c of children) {
+    const b = c.sub.bands[l - 1];
+    if (b !== undefined && b.cells.length > len) len = b.cells.length;
+  }
+  return n === 1 ? len : Math.ceil(len / n) * n;
+}
+
 /** A node's result: its forks in order (each one pair more), then going on (`rest`); `levels`: the most pairs still to place. */
 function combine(children: readonly Child[], rest: Sub, levels: number, n: number): Sub {
   if (children.length === 0) return rest;
@@ -156,7 +170,7 @@ function combine(children: readonly Child[], rest: Sub, levels: number, n: numbe
     limited ||= c.sub.limited;
   }
   for (let l = 1; l <= levels; l++) {
-    const band: Band = { total: 0, cells: [] };
+    const band: Band = { total: 0, cells: new Array<Entry | undefined>(cellsOf(children, rest.bands[l], l, n)) };
     let offset = 0;
     for (const c of children) {
       const b = c.sub.bands[l - 1];
@@ -244,14 +258,22 @@ class Engine {
     let active = k === 0;
     const chain: Link[] = [];
     let hit: Sub | undefined;
-    // The last point reached, and whether its events all fired (the run may end in one of them).
-    let before: Occurrence | undefined;
+    // The last point reached (kept as its parts: made an occurrence only if the run ends there), and whether its events all fired (the run may end in one of them).
+    let bThread = "";
+    let bStep = 0;
+    let bAt: Occurrence["at"] | undefined;
+    let bCount: bigint | undefined;
+    let bClosed: ClosedAt | undefined;
     let fired = true;
     const stop = new Stop();
     const probe: PointProbe = {
       before: (thread, step, at, count, closed) => {
         if (!active && last !== undefined && !sameOccurrence(last.occ, thread, step, at, count)) return;
-        before = occurrenceOf(thread, step, at, count, closed);
+        bThread = thread;
+        bStep = step;
+        bAt = at;
+        bCount = count;
+        bClosed = closed;
         fired = false;
       },
       after: (thread, step, at, count, closed, print, events, fork) => {
@@ -300,14 +322,12 @@ class Engine {
       // A fork goes on in a copy of its parent's run where the parent can be copied there; else the schedule runs from the start.
       else trace = entry ? entry(probe) : simulate(this.s, { strategy: this.strategy, keepEvents: false, start: this.start, races: raceEvents(this.s, pairs), probe });
       if (trace.summary.events > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
-      const cells: (Entry | undefined)[] = [];
       // Counting has no classes to keep: the run is one schedule, whatever it came to.
-      if (!this.countOnly) cells[this.classOf(summarize(trace)) * this.n] = { count: 1, min: 0, wit: null };
-      rest = { bands: [{ total: 1, cells }], maxEvents: trace.summary.events, maxUnits: finalUnits, limited: trace.outcome === "step-limit" };
-      if (!fired && before !== undefined) {
+      rest = { bands: this.countOnly ? COUNTED.bands : this.leaf(this.classOf(summarize(trace))), maxEvents: trace.summary.events, maxUnits: finalUnits, limited: trace.outcome === "step-limit" };
+      if (!fired && bAt !== undefined) {
         // The run ended while a point's events fired: races not yet placed there may still be, and change nothing.
         const from = active ? 0 : (last as Pair).race + 1;
-        const ended = this.ended(rest, before, from, used, k);
+        const ended = this.ended(rest, occurrenceOf(bThread, bStep, bAt, bCount, bClosed), from, used, k);
         if (k === 0)
           for (const c of ended.children) {
             this.firsts.push(c.sub);
@@ -409,6 +429,19 @@ class Engine {
     }
     return this.filters.length;
   }
+
+  /** One run's bands, by its class: one schedule, index 0 (shared: bands are never changed once made). */
+  private leaf(cls: number): Band[] {
+    let bands = this.leaves[cls];
+    if (bands === undefined) {
+      const cells: (Entry | undefined)[] = [];
+      cells[cls * this.n] = { count: 1, min: 0, wit: null };
+      this.leaves[cls] = bands = [{ total: 1, cells }];
+    }
+    return bands;
+  }
+
+  private readonly leaves: Band[][] = [];
 
   private classOf(summary: ReturnType<typeof summarize>): number {
     let id = this.classIds.get(summary.key);
