@@ -535,8 +535,8 @@ export function estimatedSchedules(b1: number, races: number, depth: number): nu
 /**
  * The guard's figures (the reference's) from explorations that count the
  * schedules of their last length without running them, refused as soon as
- * one passes `max`; returns when none does. The second figure (schedules of
- * length 2, first by first) comes from a count to depth 2, whose first
+ * one passes `max`; returns when none does. Beyond depth 2, the second figure
+ * (schedules of length 2, first by first) comes from a count to depth 2, whose first
  * subtrees are worked out first: the figure the reference stops at is known
  * long before the rest. The total comes from a count to the full depth, which
  * costs about what an exploration one pair shorter does: made only when the
@@ -546,7 +546,7 @@ function refuseEarly(s: Scenario, strategy: StrategyName, filters: readonly Race
   const guess = (d: number) => estimatedSchedules(b1, filters.length, d) > max / 4;
   // A time limit holds while counting too (nothing covered yet).
   const counting = tick && (() => tick(0));
-  if (guess(2)) {
+  if (depth >= 3 && guess(2)) {
     const engine = new Engine(s, strategy, 2, filters, 1, counting);
     engine.countOnly = true;
     let firsts = 0;
@@ -607,8 +607,8 @@ function exploreStates(s: Scenario, opts: ExploreOptions): ExploreResult {
   // The guard's first figure costs one run: refused at once when the schedules of length 1 are already too many.
   const b1 = depth >= 2 ? countFirsts(s, opts.strategy, filters) : 0;
   if (depth >= 2 && 1 + b1 > max) throw new TooManySchedules(1 + b1, false, max);
-  // Beyond depth 2 the guard's later figures are counted first where they may well pass the limit: a refusal costs what counting does.
-  if (depth >= 3) refuseEarly(s, opts.strategy, filters, depth, b1, max, opts.tick);
+  // From depth 2 the guard's later figures are counted first where they may well pass the limit: a refusal costs what counting does.
+  if (depth >= 2) refuseEarly(s, opts.strategy, filters, depth, b1, max, opts.tick);
   let engine: Engine | undefined = undefined;
   const tick = opts.onStates || opts.tick ? () => (opts.tick?.((engine as Engine).covered), opts.onStates?.((engine as Engine).states, (engine as Engine).covered)) : undefined;
   engine = new Engine(s, opts.strategy, depth, filters, n, tick);

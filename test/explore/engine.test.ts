@@ -92,29 +92,34 @@ describe("explore by states = the reference, byte for byte", () => {
     expect(refused).toBeGreaterThan(20);
   }, HANG);
 
-  it("refuses beyond depth 2 before it explores: the guard's later figures are counted first, and no state of the exploration is visited", () => {
+  it("refuses from depth 2 on before it explores: the guard's later figures are counted first, and no state of the exploration is visited", () => {
     let early = 0;
+    let total2 = 0;
     let total3 = 0;
     for (let seed = 1; seed <= 50; seed += 3) {
       const s = load(randomScenario(seed));
-      const opts = { depth: 3, strategy: s.machine.strategy };
+      const opts = { strategy: s.machine.strategy };
       const ones = exploreReference(s, { ...opts, depth: 1 }).schedules;
       const twos = exploreReference(s, { ...opts, depth: 2 }).schedules;
-      const total = exploreReference(s, opts).schedules;
+      const threes = exploreReference(s, { ...opts, depth: 3 }).schedules;
       // Limits where the guard's guess says the count may pass them (else it explores: a wrong guess would cost a count for nothing).
       const guess = (d: number) => estimatedSchedules(ones - 1, s.races.length, d);
-      const limits = [ones + 3, twos].filter((max) => max < total && guess(max < twos ? 2 : 3) > max / 4);
-      for (const maxSchedules of limits) {
+      const cases = [
+        ...[ones + 3, twos - 1].filter((max) => max < twos && guess(2) > max / 4).map((max) => ({ depth: 2, max })),
+        ...[ones + 3, twos].filter((max) => max < threes && guess(max < twos ? 2 : 3) > max / 4).map((max) => ({ depth: 3, max })),
+      ];
+      for (const { depth, max: maxSchedules } of cases) {
         let visited = 0;
-        const got = refusal(() => explore(s, { ...opts, maxSchedules, onStates: () => visited++ }));
-        expect(got).toBe(refusal(() => exploreReference(s, { ...opts, maxSchedules })));
+        const got = refusal(() => explore(s, { ...opts, depth, maxSchedules, onStates: () => visited++ }));
+        expect(got).toBe(refusal(() => exploreReference(s, { ...opts, depth, maxSchedules })));
         expect(got).not.toBe("ran");
         expect(visited).toBe(0);
         early++;
-        if (got.endsWith("true")) total3++;
+        if (got.endsWith("true")) depth === 2 ? total2++ : total3++;
       }
     }
-    expect(early).toBeGreaterThan(8);
+    expect(early).toBeGreaterThan(30);
+    expect(total2).toBeGreaterThan(15);
     expect(total3).toBeGreaterThan(0);
   }, HANG);
 
