@@ -14,18 +14,29 @@ import { blockedBy, closedAt, type ClosedAt } from "./kernels/index.js";
 import { spinClosed } from "./locks.js";
 import { runAnother } from "./run-action.js";
 
-interface Armed {
-  spec: InjectedEventSpec;
-  thread: string;
-  /** `when.step` as a number (-1 when past any step number): fire runs at every point, so it compares numbers rather than making a bigint per event per point. */
-  step: number;
-  fired: boolean;
-  /** The race this event stands for (explore.md section 3), when it is one. */
-  race?: string;
-  /** Why it can never fire where it is placed (a `run` race in its own thread's steps). */
-  inert?: string;
+/** An event armed in a run. A class with every field set from the start: one shape for all, so the loops over them stay optimized (V8 deoptimized them on each new shape). */
+class Armed {
   /** Why its kernel kept it from happening at its point (kernels.md sections 4 and 5), when it did. */
-  blocked?: string;
+  blocked: string | undefined = undefined;
+
+  constructor(
+    readonly spec: InjectedEventSpec,
+    readonly thread: string,
+    /** `when.step` as a number (-1 when past any step number): fire runs at every point, so it compares numbers rather than making a bigint per event per point. */
+    readonly step: number,
+    public fired: boolean,
+    /** The race this event stands for (explore.md section 3), when it is one. */
+    readonly race: string | undefined,
+    /** Why it can never fire where it is placed (a `run` race in its own thread's steps). */
+    readonly inert: string | undefined,
+  ) {}
+
+  /** The same event, for a copy of the run. */
+  copy(): Armed {
+    const a = new Armed(this.spec, this.thread, this.step, this.fired, this.race, this.inert);
+    a.blocked = this.blocked;
+    return a;
+  }
 }
 
 /** An event a schedule adds after the file's own: a race placed at one point occurrence. */
@@ -130,7 +141,8 @@ export class Injector {
     /** The points onPoint is told of (undefined: all); a scan need not stop at each element when before-read is not among them. */
     private readonly pointsWanted?: ReadonlySet<TriggerName>,
   ) {
-    this.armed = events.map((spec) => ({ spec, thread: spec.when.thread ?? defaultThread, step: stepNumber(spec), fired: false }));
+    this.armed = [];
+    for (const spec of events) this.armed.push(new Armed(spec, spec.when.thread ?? defaultThread, stepNumber(spec), false, undefined, undefined));
     for (const r of races) this.armed.push(armedRace(r, defaultThread));
   }
 
@@ -181,7 +193,7 @@ export class Injector {
   /** A copy for a copy of the run: what fired so far, then `races` added (a fork's pairs), watched by `probe` (or, later, by the one `watch` gives). */
   copy(races: readonly RaceEvent[], probe?: PointProbe): Injector {
     const c = new Injector([], "", [], undefined, probe);
-    for (const a of this.armed) c.armed.push({ ...a });
+    for (const a of this.armed) c.armed.push(a.copy());
     for (const r of races) c.armed.push(armedRace(r, ""));
     return c;
   }
@@ -243,9 +255,7 @@ export class Injector {
 
 /** A race's event, armed (not fired yet). */
 function armedRace(r: RaceEvent, defaultThread: string): Armed {
-  const a: Armed = { spec: r.spec, thread: r.spec.when.thread ?? defaultThread, step: stepNumber(r.spec), fired: false, race: r.race };
-  if (r.inert !== undefined) a.inert = r.inert;
-  return a;
+  return new Armed(r.spec, r.spec.when.thread ?? defaultThread, stepNumber(r.spec), false, r.race, r.inert);
 }
 
 function stepNumber(spec: InjectedEventSpec): number {
