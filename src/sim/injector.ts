@@ -168,25 +168,22 @@ export class Injector {
     this.probe?.after(m.thread, m.step, at, count, closed, this.print, m.eventCount, this.forkAt ?? NO_FORK);
   }
 
-  /** The point's events from the armed one `first` on, and nothing else (no probe is told). */
-  fireArmed(m: Machine, at: TriggerName, count: bigint | undefined, first: number, closed: ClosedAt | undefined): void {
+  /**
+   * The point's events from the armed one `first` on, and nothing else (no
+   * probe is told); `memoryDone`: the memory they change already is as they
+   * leave it (a copy made on the memory an unmade one was printed with).
+   */
+  fireArmed(m: Machine, at: TriggerName, count: bigint | undefined, first: number, closed: ClosedAt | undefined, memoryDone = false): void {
     for (let i = first; i < this.armed.length; i++) {
       const a = this.armed[i] as Armed;
-      const w = a.spec.when;
-      if (a.inert !== undefined) continue;
-      if (w.at !== at || a.thread !== m.thread || a.step !== m.step) continue;
-      if (a.fired && !a.spec.repeat) continue;
-      if (count !== undefined) {
-        const want = at === "before-read" ? (w.index ?? 0n) : (w.nth ?? 1n);
-        if (a.spec.repeat ? count < want : count !== want) continue;
-      }
+      if (!takes(a, m, at, count)) continue;
       const blocked = blockedBy(closed, a.spec.do);
       if (blocked !== undefined) {
         a.blocked = blocked;
         continue;
       }
       a.fired = true;
-      runAction(m, a.spec, a.race);
+      runAction(m, a.spec, a.race, memoryDone);
     }
   }
 
@@ -253,6 +250,26 @@ export class Injector {
   }
 }
 
+/** Whether armed event `a` fires at this point (`count` as `fire` is told), its kernel permitting. */
+function takes(a: Armed, m: Machine, at: TriggerName, count: bigint | undefined): boolean {
+  const w = a.spec.when;
+  if (a.inert !== undefined) return false;
+  if (w.at !== at || a.thread !== m.thread || a.step !== m.step) return false;
+  if (a.fired && !a.spec.repeat) return false;
+  if (count === undefined) return true;
+  const want = at === "before-read" ? (w.index ?? 0n) : (w.nth ?? 1n);
+  return a.spec.repeat ? count >= want : count === want;
+}
+
+/**
+ * Whether race `r`, added to a copy of the run at this point (Injector.copy),
+ * fires there, once, and changes nothing but memory besides its event and
+ * its unit of work: then its effect is `memoryEffect` of its action.
+ */
+export function firesOnMemory(r: RaceEvent, m: Machine, at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined): boolean {
+  return !r.spec.repeat && takes(armedRace(r, ""), m, at, count) && blockedBy(closed, r.spec.do) === undefined && memoryEffect(r.spec.do, m.aspace.pageSize) !== undefined;
+}
+
 /** A race's event, armed (not fired yet). */
 function armedRace(r: RaceEvent, defaultThread: string): Armed {
   return new Armed(r.spec, r.spec.when.thread ?? defaultThread, stepNumber(r.spec), false, r.race, r.inert);
@@ -263,7 +280,7 @@ function stepNumber(spec: InjectedEventSpec): number {
   return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : -1;
 }
 
-function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): void {
+function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined, memoryDone = false): void {
   const d = e.do;
   const by = { ...(e.by !== undefined ? { by: e.by } : {}), ...(race !== undefined ? { race } : {}) };
   const page = m.aspace.pageSize;
@@ -273,19 +290,10 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
     m.injections++;
     m.emit({ kind: "injected", action, ...by, detail: m.keepEvents ? detail() : "" });
   };
-  if (d.unmap) {
-    const { start, end } = spanOf(d.unmap, page);
-    injected("unmap", () => `unmap ${hex(start)}..${hex(end)}`);
-    m.aspace.unmap(start, end);
-  } else if (d.protect) {
-    const { start, end } = spanOf(d.protect, page);
-    const perm = d.protect.perm;
-    injected("protect", () => `protect ${hex(start)}..${hex(end)} to ${permText(perm)}`);
-    m.aspace.protect(start, end, d.protect.perm);
-  } else if (d.evict) {
-    const { start, end } = spanOf(d.evict, page);
-    injected("evict", () => `evict ${hex(start)}..${hex(end)}`);
-    m.aspace.evict(start, end);
+  const onMemory = memoryEffect(d, page);
+  if (onMemory !== undefined) {
+    injected(onMemory.action, onMemory.detail);
+    if (!memoryDone) onMemory.apply(m.aspace);
   } else if (d.map) {
     const { start, end } = spanOf(d.map, page);
     const { perm, populate } = d.map;
@@ -296,10 +304,6 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
     // Each page made present is a unit of work, as for populate and faults.
     m.spend(m.aspace.presentCount - before);
     for (const c of d.map.contents ?? []) writeContents(m, c);
-  } else if (d.write) {
-    const w = d.write;
-    injected("write", () => `write ${describeContents(w)} at ${hex(w.at)}`);
-    writeContents(m, d.write);
   } else if (d.frames !== undefined) {
     const frames = d.frames;
     injected("frames", () => `${frames} frame${frames === 1n ? "" : "s"} free from now on`);
@@ -337,6 +341,51 @@ function runAction(m: Machine, e: InjectedEventSpec, race: string | undefined): 
     injected("run", () => `run thread ${thread} on cpu${cpu}`);
     runAnother(m, d.run.thread, cpu, d.run.step, e.by);
   }
+}
+
+/** An action that changes memory only (besides its event and unit of work): its event's name and detail, and the change. */
+interface MemoryEffect {
+  action: string;
+  detail: () => string;
+  apply(aspace: AddressSpace): void;
+}
+
+/**
+ * What an unmap, protect, evict or write does, as a change of the address
+ * space alone (undefined for any other action): the same change of the same
+ * memory leaves the same memory, so a copy of a run at a point can be
+ * printed before it is made (simulate's forks).
+ */
+export function memoryEffect(d: InjectedEventSpec["do"], page: bigint): MemoryEffect | undefined {
+  // A race's action is one object in every schedule: its effect is made once (per page size).
+  const kept = EFFECTS.get(d);
+  if (kept !== undefined && kept.page === page) return kept.effect;
+  const effect = makeMemoryEffect(d, page);
+  EFFECTS.set(d, { page, effect });
+  return effect;
+}
+
+const EFFECTS = new WeakMap<InjectedEventSpec["do"], { page: bigint; effect: MemoryEffect | undefined }>();
+
+function makeMemoryEffect(d: InjectedEventSpec["do"], page: bigint): MemoryEffect | undefined {
+  if (d.unmap) {
+    const { start, end } = spanOf(d.unmap, page);
+    return { action: "unmap", detail: () => `unmap ${hex(start)}..${hex(end)}`, apply: (a) => a.unmap(start, end) };
+  }
+  if (d.protect) {
+    const { start, end } = spanOf(d.protect, page);
+    const perm = d.protect.perm;
+    return { action: "protect", detail: () => `protect ${hex(start)}..${hex(end)} to ${permText(perm)}`, apply: (a) => a.protect(start, end, perm) };
+  }
+  if (d.evict) {
+    const { start, end } = spanOf(d.evict, page);
+    return { action: "evict", detail: () => `evict ${hex(start)}..${hex(end)}`, apply: (a) => void a.evict(start, end) };
+  }
+  if (d.write) {
+    const w = d.write;
+    return { action: "write", detail: () => `write ${describeContents(w)} at ${hex(w.at)}`, apply: (a) => writeContentsTo(a, w) };
+  }
+  return undefined;
 }
 
 /** An interrupt handler's kernel access: judged by the interrupted code's state. */

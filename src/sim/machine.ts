@@ -172,10 +172,10 @@ export class Machine {
    * address space forked, written blocks shared until written). Triggers,
    * the nested-op runner and the progress are the caller's to set.
    */
-  clone(): Machine {
+  clone(aspace: AddressSpace = this.aspace.fork()): Machine {
     // A fork costs what differs: the CPUs map is shared until a migrate (most forks never move a thread).
     this.cpusShared = true;
-    const c = new Machine(this.aspace.fork(), this.strategy.clone(), this.cpus, this.lockHeld, this.budget);
+    const c = new Machine(aspace, this.strategy.clone(), this.cpus, this.lockHeld, this.budget);
     c.keepEvents = this.keepEvents;
     c.explain = this.explain;
     c.kernel = this.kernel;
@@ -324,6 +324,12 @@ export class Machine {
   emit(body: EventBody): number {
     this.flush();
     return this.keepEvents ? this.push(body) : this.count();
+  }
+
+  /** The events there would be once one more is emitted (a read still pending is written first), or undefined when that would pass the cap. */
+  eventsAfterOne(): number | undefined {
+    const n = this.eventCount + (this.pending !== undefined ? 1 : 0) + 1;
+    return n <= MAX_EVENTS ? n : undefined;
   }
 
   /** Counts one event without keeping it (an exploration): no object, no state copy. */

@@ -81,6 +81,11 @@ export class AddressSpace {
   presentCount = 0n;
   /** Bumped by every change but `freeFrames`: the fingerprint made before it is stale. */
   private mutations = 0;
+  /** How many changes this space has had (all but a `frames` action's, which sets freeFrames): with freeFrames, equal counts on one space mean the same memory. */
+  get changeCount(): number {
+    return this.mutations;
+  }
+
   /** Bumped by every change of the areas (the fingerprint's areas part is remade). */
   private areaChanges = 0;
   private parts: { version: number; areas: number; high: number; low: number } | undefined;

@@ -5,7 +5,7 @@ import type { Scenario } from "../scenario/validate.js";
 import type { z } from "zod";
 import type { Outcome, RunEnd, RunExpectation, StepRecord, StepResult, Trace, Unfired } from "./events.js";
 import { expectedOf, met } from "./expect.js";
-import { Injector, writeContentsTo, type Fork, type PointListener, type PointProbe, type PrintWhat, type RaceEvent, type Started, type StatePrint } from "./injector.js";
+import { firesOnMemory, Injector, memoryEffect, writeContentsTo, type Fork, type PointListener, type PointProbe, type PrintWhat, type RaceEvent, type Started, type StatePrint } from "./injector.js";
 import { Hasher } from "./fingerprint.js";
 import { resultKey } from "./result-key.js";
 import { Machine, RunEndSignal, type Progress } from "./machine.js";
@@ -130,11 +130,11 @@ function wire(run: Run): void {
 const RUN_NESTED = (m: Machine, st: NestedStepSpec): StepResult => withHeld(m, st.hold, () => runOp(m, st));
 
 /** A state's fingerprint: the machine, its memory, the steps done and the file's events fired. */
-function statePrint(m: Machine, injector: Injector, done: string, what: PrintWhat): StatePrint | undefined {
+function statePrint(m: Machine, injector: Injector, done: string, what: PrintWhat, aspace = m.aspace): StatePrint | undefined {
   // Hashed, not joined: a state's key is two numbers, so the memo keeps no text of the states it has seen.
   const h = new Hasher();
   if (!m.hashInto(h, what)) return undefined;
-  m.aspace.hashInto(h);
+  aspace.hashInto(h);
   h.string(done);
   injector.hashFired(h);
   return { hash: h, units: m.used };
@@ -153,22 +153,102 @@ function forkOf(run: Run, op: OpResume, at: TriggerName, count: bigint | undefin
       op.enter = () => inj.fireFrom(c, at, count, first, closed);
       return go(copy, op);
     },
-    start: (extra) => {
-      const c = run.m.clone();
-      const inj = run.injector.copy(extra);
-      // Wired as the copy's run would wire it, without the run (made only if the copy goes on or forks); the clone has its runNested.
-      c.triggers = inj;
-      c.progress = resumeProgress(op);
-      try {
-        inj.fireArmed(c, at, count, first, closed);
-      } catch (e) {
-        // One of them ended the run: `run` goes through the rest of it.
-        if (e instanceof RunEndSignal) return undefined;
-        throw e;
-      }
-      return new StartedCopy(run, op, at, count, closed, c, inj, extra);
-    },
+    start: (extra) => unmade(run, op, at, count, closed, extra) ?? startCopy(run, op, at, count, closed, extra),
   };
+}
+
+/**
+ * A copy started at a point, not made yet: where its one race only changes
+ * memory (firesOnMemory), its state is the run's own with that memory, a unit
+ * more and one event more, so it is printed from the run (most copies of an
+ * exploration come to a state known right there, and are never made).
+ */
+function unmade(run: Run, op: OpResume, at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined, extra: readonly RaceEvent[]): Started | undefined {
+  const { m } = run;
+  const race = extra[0];
+  if (extra.length !== 1 || race === undefined || m.used + 1n > m.budget || !firesOnMemory(race, m, at, count, closed)) return undefined;
+  const events = m.eventsAfterOne();
+  if (events === undefined) return undefined;
+  return new UnmadeCopy(run, op, at, count, closed, extra, spaceAfter(m.aspace, race.spec.do), events);
+}
+
+/** The memory a memory-only action leaves (memoryEffect), by the space it changes, that space's changes so far and its free frames, and the action. */
+const AFTER = new WeakMap<AddressSpace, { changes: number; frames: bigint | null; by: Map<InjectedEventSpec["do"], AddressSpace> }>();
+
+function spaceAfter(a: AddressSpace, d: InjectedEventSpec["do"]): AddressSpace {
+  let kept = AFTER.get(a);
+  if (kept === undefined || kept.changes !== a.changeCount || kept.frames !== a.freeFrames) AFTER.set(a, (kept = { changes: a.changeCount, frames: a.freeFrames, by: new Map() }));
+  let after = kept.by.get(d);
+  if (after === undefined) {
+    // Its own fork, never changed after: copies made from it fork it in turn.
+    after = a.fork();
+    (memoryEffect(d, a.pageSize) as NonNullable<ReturnType<typeof memoryEffect>>).apply(after);
+    kept.by.set(d, after);
+  }
+  return after;
+}
+
+/** Fork.start's copy where it is not made (`unmade`): printed from the run at its point, made when it goes on or forks (still at that point: a fork's copies are started and taken there). */
+class UnmadeCopy implements Started {
+  private made: Started | undefined;
+
+  constructor(
+    private readonly from: Run,
+    private readonly op: OpResume,
+    private readonly at: TriggerName,
+    private readonly count: bigint | undefined,
+    private readonly closed: ClosedAt | undefined,
+    private readonly extra: readonly RaceEvent[],
+    private readonly space: AddressSpace,
+    readonly events: number,
+  ) {}
+
+  /** The state a made copy would print: the run's machine as the copy's (its progress as taken up, one injection more) with the memory the race leaves. */
+  readonly print = (what: PrintWhat): StatePrint | undefined => {
+    const m = this.from.m;
+    const { progress, injections } = m;
+    m.progress = resumeProgress(this.op);
+    m.injections = injections + 1;
+    try {
+      const p = statePrint(m, this.from.injector, this.from.done, what, this.space);
+      return p === undefined ? undefined : { hash: p.hash, units: p.units + 1n };
+    } finally {
+      m.progress = progress;
+      m.injections = injections;
+    }
+  };
+
+  private copy(): Started {
+    // Made on a fork of the memory it was printed with: the race's change is not made (nor its bytes hashed) again.
+    return (this.made ??= startCopy(this.from, this.op, this.at, this.count, this.closed, this.extra, this.space) as Started);
+  }
+
+  fork(): Fork | undefined {
+    return this.copy().fork();
+  }
+
+  run(probe: PointProbe): Trace {
+    return this.copy().run(probe);
+  }
+}
+
+/** Fork.start's copy, made: the races fire in a clone of the run's machine (on a fork of `after`, the memory they leave, when it is known). */
+function startCopy(run: Run, op: OpResume, at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined, extra: readonly RaceEvent[], after?: AddressSpace): Started | undefined {
+  // The point's events fired in the copy after those that fired in the run (its own races are the last armed).
+  const first = run.scenario.events.length + run.races.length;
+  const c = run.m.clone(after?.fork());
+  const inj = run.injector.copy(extra);
+  // Wired as the copy's run would wire it, without the run (made only if the copy goes on or forks); the clone has its runNested.
+  c.triggers = inj;
+  c.progress = resumeProgress(op);
+  try {
+    inj.fireArmed(c, at, count, first, closed, after !== undefined);
+  } catch (e) {
+    // One of them ended the run: `run` goes through the rest of it.
+    if (e instanceof RunEndSignal) return undefined;
+    throw e;
+  }
+  return new StartedCopy(run, op, at, count, closed, c, inj, extra);
 }
 
 /** A copy stopped just after a point's events (Fork.start). A class, not closures: most are made, printed and dropped. */
