@@ -109,7 +109,9 @@ export interface Fork {
    * A copy in which `races` have fired at this point, stopped just after it,
    * as a probe's `after` would see it; undefined when one of them ended the
    * run (then `run` does it all). Most copies of an exploration come to a
-   * state already known right there: they never run.
+   * state already known right there: they never run, and one whose race
+   * changes memory only is not even made until it goes on or forks, so it is
+   * to be used while the run it came from is still at this point.
    */
   start(races: readonly RaceEvent[]): Started | undefined;
 }
