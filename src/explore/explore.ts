@@ -5,7 +5,9 @@
 // the operation's progress and what it has read, the races still to place)
 // the futures are equal, so each state's sub-result is worked out once and
 // reused: per number of pairs still to place, how many schedules and, per
-// class and per residue of their index, how many and the least. Section 3's
+// class and per residue of their index, how many and the least; a state met
+// again with a later first race placeable takes its forks from that race on
+// from the first meeting's, and never runs (Node). Section 3's
 // order is by length, then pair by pair (position, then race), so within
 // one length a fork's subtree is one contiguous stretch: fire r1, fire r2,
 // ..., go on; a schedule's index is its length's offset plus the offsets of
@@ -94,10 +96,27 @@ interface Known {
   units: bigint;
 }
 
-/** A point the run reached from a fork: its state's key (undefined: merged with none), its forks. */
+/** A point the run reached from a fork: its state's key (undefined: merged with none) and its key but for the first race placeable (`core`), its forks (races from `from` on). */
 interface Link {
   key: Key | undefined;
+  core: Key | undefined;
+  from: number;
   children: Child[];
+  events: number;
+  units: bigint;
+}
+
+/**
+ * A point's forks and what follows them, by the state's key but for the
+ * first race still placeable there: another run that comes to the same state
+ * with a later first race has the same forks from that race on, and the same
+ * rest, so its result is theirs combined, and it never runs.
+ */
+interface Node {
+  low: number;
+  from: number;
+  children: Child[];
+  next: Sub;
   events: number;
   units: bigint;
 }
@@ -105,11 +124,12 @@ interface Link {
 /** A point's state as the memo sees it: its key (undefined: merged with none), the units spent, the sub-result of an equal state known. */
 interface Look {
   key: Key | undefined;
+  core: Key | undefined;
   units: bigint;
   hit: Sub | undefined;
 }
 
-const NO_LOOK: Look = { key: undefined, units: 0n, hit: undefined };
+const NO_LOOK: Look = { key: undefined, core: undefined, units: 0n, hit: undefined };
 
 /** A schedule counted, not run (Engine.countOnly). */
 const COUNTED: Sub = { bands: [{ total: 1, cells: [] }], maxEvents: 0, maxUnits: 0n, limited: false };
@@ -206,6 +226,8 @@ function sameOccurrence(o: Occurrence, thread: string, step: number, at: Occurre
 class Engine {
   /** Sub-results by state: by the high half of its fingerprint, then the low. */
   private readonly memo = new Map<number, Known[]>();
+  /** Points' forks and rests by state but for the first race placeable (Node): by the high half, then the low. */
+  private readonly nodes = new Map<number, Node[]>();
   private readonly start: AddressSpace;
   /** The kernel retries a fault it cannot resolve (kernels.md section 2): its handler keeps a count the state does not show. */
   private readonly retries: boolean;
@@ -307,7 +329,7 @@ class Engine {
           for (const b of c.sub.bands) this.covered += b.total;
           this.onFirst?.(c.sub);
         }
-      chain.push({ key: look.key, children, events, units: look.units });
+      chain.push({ key: look.key, core: look.core, from, children, events, units: look.units });
     };
     let finalUnits = 0n;
     let rest: Sub;
@@ -341,13 +363,14 @@ class Engine {
     }
     for (let i = chain.length - 1; i >= 0; i--) {
       const link = chain[i] as Link;
-      rest = combine(link.children, rest, levels, this.n);
-      if (link.key !== undefined) {
-        const bucket = this.memo.get(link.key.high);
-        const known = { low: link.key.low, sub: rest, events: link.events, units: link.units };
-        if (bucket === undefined) this.memo.set(link.key.high, [known]);
-        else bucket.push(known);
+      if (link.core !== undefined && link.children.length > 0) {
+        const node = { low: link.core.low, from: link.from, children: link.children, next: rest, events: link.events, units: link.units };
+        const nodes = this.nodes.get(link.core.high);
+        if (nodes === undefined) this.nodes.set(link.core.high, [node]);
+        else nodes.push(node);
       }
+      rest = combine(link.children, rest, levels, this.n);
+      if (link.key !== undefined) this.remember(link.key, { low: link.key.low, sub: rest, events: link.events, units: link.units });
     }
     if (k === 0) {
       const firsts = chain.flatMap((l) => l.children.map((c) => c.sub));
@@ -384,15 +407,49 @@ class Engine {
     const units = state.units;
     // Where the schedule is besides the machine: the races placed, the first one still placeable here, the point.
     h.int(used);
+    // The same key but for the first race placeable: a Node's, whose forks from a later first race are this state's.
+    const byPoint = h.copy();
     h.int(this.firstPlaceable(used, from, thread, step, at, count, closed));
     h.string(at);
     h.num(count === undefined ? 0 : Number(count) + 1);
+    byPoint.string(at);
+    byPoint.num(count === undefined ? 0 : Number(count) + 1);
     const key = { high: h.high, low: h.low };
+    const core = { high: byPoint.high, low: byPoint.low };
     const known = this.find(key, units);
-    if (known === undefined) return { key, units, hit: undefined };
+    if (known === undefined) return { key, core, units, hit: this.derived(k, key, core, from, units, events) };
     const maxEvents = known.sub.maxEvents - known.events + events;
     if (maxEvents > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
-    return { key, units, hit: { bands: known.sub.bands, maxEvents, maxUnits: known.sub.maxUnits - known.units + units, limited: known.sub.limited } };
+    return { key, core, units, hit: { bands: known.sub.bands, maxEvents, maxUnits: known.sub.maxUnits - known.units + units, limited: known.sub.limited } };
+  }
+
+  /**
+   * The result of a state no run has worked out with races from `from` on,
+   * from one that has with races from an earlier one (Node): its forks from
+   * `from` on, then the same rest; undefined when there is none (or, as in
+   * `find`, when its budget could tell them apart).
+   */
+  private derived(k: number, key: Key, core: Key, from: number, units: bigint, events: number): Sub | undefined {
+    const nodes = this.nodes.get(core.high);
+    if (nodes === undefined) return undefined;
+    for (const node of nodes) {
+      if (node.low !== core.low || node.from > from) continue;
+      const sub = combine(node.children.filter((c) => c.race >= from), node.next, this.depth - k, this.n);
+      if (node.units !== units && (sub.limited || sub.maxUnits - node.units + units > this.budget)) continue;
+      const maxEvents = sub.maxEvents - node.events + events;
+      if (maxEvents > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
+      // Kept as the state's own result too: a later run that comes to it finds it at once.
+      this.remember(key, { low: key.low, sub, events: node.events, units: node.units });
+      return { bands: sub.bands, maxEvents, maxUnits: sub.maxUnits - node.units + units, limited: sub.limited };
+    }
+    return undefined;
+  }
+
+  /** Keeps a sub-result worked out (or derived) for its state. */
+  private remember(key: Key, known: Known): void {
+    const bucket = this.memo.get(key.high);
+    if (bucket === undefined) this.memo.set(key.high, [known]);
+    else bucket.push(known);
   }
 
   /**
