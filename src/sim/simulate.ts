@@ -140,10 +140,20 @@ function statePrint(m: Machine, injector: Injector, done: string, what: PrintWha
   return { hash: h, units: m.used };
 }
 
+/** A run at a point of its operation (`op`: where the operation was; `at`, `count`, `closed`: the point as `fire` was told), which copies go on from. */
+interface ForkPoint {
+  run: Run;
+  op: OpResume;
+  at: TriggerName;
+  count: bigint | undefined;
+  closed: ClosedAt | undefined;
+}
+
 /** `run` at a point of its operation (`op`: where the operation was), to be gone on from in copies. */
 function forkOf(run: Run, op: OpResume, at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined): Fork {
   // The point's events fired in the copy after those that fired in the run (its own races are the last armed).
   const first = run.scenario.events.length + run.races.length;
+  const point: ForkPoint = { run, op, at, count, closed };
   return {
     run: (extra, probe) => {
       const c = run.m.clone();
@@ -153,7 +163,7 @@ function forkOf(run: Run, op: OpResume, at: TriggerName, count: bigint | undefin
       op.enter = () => inj.fireFrom(c, at, count, first, closed);
       return go(copy, op);
     },
-    start: (extra) => unmade(run, op, at, count, closed, extra) ?? startCopy(run, op, at, count, closed, extra),
+    start: (extra) => unmade(point, extra) ?? startCopy(point, extra),
   };
 }
 
@@ -163,13 +173,13 @@ function forkOf(run: Run, op: OpResume, at: TriggerName, count: bigint | undefin
  * more and one event more, so it is printed from the run (most copies of an
  * exploration come to a state known right there, and are never made).
  */
-function unmade(run: Run, op: OpResume, at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined, extra: readonly RaceEvent[]): Started | undefined {
-  const { m } = run;
+function unmade(point: ForkPoint, extra: readonly RaceEvent[]): Started | undefined {
+  const { m } = point.run;
   const race = extra[0];
-  if (extra.length !== 1 || race === undefined || m.used + 1n > m.budget || !firesOnMemory(race, m, at, count, closed)) return undefined;
+  if (extra.length !== 1 || race === undefined || m.used + 1n > m.budget || !firesOnMemory(race, m, point.at, point.count, point.closed)) return undefined;
   const events = m.eventsAfterOne();
   if (events === undefined) return undefined;
-  return new UnmadeCopy(run, op, at, count, closed, extra, spaceAfter(m.aspace, race.spec.do), events);
+  return new UnmadeCopy(point, extra, spaceAfter(m.aspace, race.spec.do), events);
 }
 
 /** The memory a memory-only action leaves (memoryEffect), by the space it changes, that space's changes so far and its free frames, and the action. */
@@ -193,11 +203,7 @@ class UnmadeCopy implements Started {
   private made: Started | undefined;
 
   constructor(
-    private readonly from: Run,
-    private readonly op: OpResume,
-    private readonly at: TriggerName,
-    private readonly count: bigint | undefined,
-    private readonly closed: ClosedAt | undefined,
+    private readonly point: ForkPoint,
     private readonly extra: readonly RaceEvent[],
     private readonly space: AddressSpace,
     readonly events: number,
@@ -205,12 +211,13 @@ class UnmadeCopy implements Started {
 
   /** The state a made copy would print: the run's machine as the copy's (its progress as taken up, one injection more) with the memory the race leaves. */
   readonly print = (what: PrintWhat): StatePrint | undefined => {
-    const m = this.from.m;
+    const { run, op } = this.point;
+    const m = run.m;
     const { progress, injections } = m;
-    m.progress = resumeProgress(this.op);
+    m.progress = resumeProgress(op);
     m.injections = injections + 1;
     try {
-      const p = statePrint(m, this.from.injector, this.from.done, what, this.space);
+      const p = statePrint(m, run.injector, run.done, what, this.space);
       return p === undefined ? undefined : { hash: p.hash, units: p.units + 1n };
     } finally {
       m.progress = progress;
@@ -220,7 +227,7 @@ class UnmadeCopy implements Started {
 
   private copy(): Started {
     // Made on a fork of the memory it was printed with: the race's change is not made (nor its bytes hashed) again.
-    return (this.made ??= startCopy(this.from, this.op, this.at, this.count, this.closed, this.extra, this.space) as Started);
+    return (this.made ??= startCopy(this.point, this.extra, this.space) as Started);
   }
 
   fork(): Fork | undefined {
@@ -233,7 +240,8 @@ class UnmadeCopy implements Started {
 }
 
 /** Fork.start's copy, made: the races fire in a clone of the run's machine (on a fork of `after`, the memory they leave, when it is known). */
-function startCopy(run: Run, op: OpResume, at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined, extra: readonly RaceEvent[], after?: AddressSpace): Started | undefined {
+function startCopy(point: ForkPoint, extra: readonly RaceEvent[], after?: AddressSpace): Started | undefined {
+  const { run, op, at, count, closed } = point;
   // The point's events fired in the copy after those that fired in the run (its own races are the last armed).
   const first = run.scenario.events.length + run.races.length;
   const c = run.m.clone(after?.fork());
@@ -248,7 +256,7 @@ function startCopy(run: Run, op: OpResume, at: TriggerName, count: bigint | unde
     if (e instanceof RunEndSignal) return undefined;
     throw e;
   }
-  return new StartedCopy(run, op, at, count, closed, c, inj, extra);
+  return new StartedCopy(point, c, inj, extra);
 }
 
 /** A copy stopped just after a point's events (Fork.start). A class, not closures: most are made, printed and dropped. */
@@ -258,11 +266,7 @@ class StartedCopy implements Started {
   private made: Run | undefined;
 
   constructor(
-    private readonly from: Run,
-    private readonly op: OpResume,
-    private readonly at: TriggerName,
-    private readonly count: bigint | undefined,
-    private readonly closed: ClosedAt | undefined,
+    private readonly point: ForkPoint,
     private readonly c: Machine,
     private readonly inj: Injector,
     private readonly extra: readonly RaceEvent[],
@@ -271,24 +275,25 @@ class StartedCopy implements Started {
   }
 
   private copy(): Run {
-    return (this.made ??= copyOf(this.from, this.c, this.inj, this.extra, this.from.options.probe));
+    const { run } = this.point;
+    return (this.made ??= copyOf(run, this.c, this.inj, this.extra, run.options.probe));
   }
 
   /** A property (one closure), not a method: the exploration passes it on as a function. */
-  readonly print = (what: PrintWhat): StatePrint | undefined => statePrint(this.c, this.inj, this.from.done, what);
+  readonly print = (what: PrintWhat): StatePrint | undefined => statePrint(this.c, this.inj, this.point.run.done, what);
 
   fork(): Fork | undefined {
     // As the copy's scan would offer itself here (Machine.resumeAt): the aspace lock is never held around it.
-    const { op } = this;
+    const { op, at, count, closed } = this.point;
     const sink = op.sink.copy();
-    return sink === undefined ? undefined : forkOf(this.copy(), { at: { ...op.at }, sink, entry: op.entry }, this.at, this.count, this.closed);
+    return sink === undefined ? undefined : forkOf(this.copy(), { at: { ...op.at }, sink, entry: op.entry }, at, count, closed);
   }
 
   run(probe: PointProbe): Trace {
     const r = this.copy();
-    r.options = { ...this.from.options, probe };
+    r.options = { ...this.point.run.options, probe };
     this.inj.watch(probe);
-    return go(r, this.op);
+    return go(r, this.point.op);
   }
 }
 
