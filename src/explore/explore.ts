@@ -408,16 +408,17 @@ class Engine {
     // Where the schedule is besides the machine: the races placed, the first one still placeable here, the point.
     h.int(used);
     // The same key but for the first race placeable: a Node's, whose forks from a later first race are this state's.
-    const byPoint = h.copy();
+    // Only where it can be met again with another first race: not the start's (no other run meets them), not with every pair placed (no forks).
+    const byPoint = k > 0 && more ? h.copy() : undefined;
     h.int(this.firstPlaceable(used, from, thread, step, at, count, closed));
     h.string(at);
     h.num(count === undefined ? 0 : Number(count) + 1);
-    byPoint.string(at);
-    byPoint.num(count === undefined ? 0 : Number(count) + 1);
+    byPoint?.string(at);
+    byPoint?.num(count === undefined ? 0 : Number(count) + 1);
     const key = { high: h.high, low: h.low };
-    const core = { high: byPoint.high, low: byPoint.low };
+    const core = byPoint && { high: byPoint.high, low: byPoint.low };
     const known = this.find(key, units);
-    if (known === undefined) return { key, core, units, hit: this.derived(k, key, core, from, units, events) };
+    if (known === undefined) return { key, core, units, hit: core && this.derived(k, key, core, from, units, events) };
     const maxEvents = known.sub.maxEvents - known.events + events;
     if (maxEvents > MAX_EVENTS - EVENT_MARGIN) throw new Fallback();
     return { key, core, units, hit: { bands: known.sub.bands, maxEvents, maxUnits: known.sub.maxUnits - known.units + units, limited: known.sub.limited } };
