@@ -16,7 +16,7 @@
 import type { HazardKind } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/validate.js";
 import type { Outcome } from "../sim/events.js";
-import type { ForkAt, PointProbe, Started } from "../sim/injector.js";
+import type { Fork, ForkAt, PointProbe, Started } from "../sim/injector.js";
 import { kernelProfile, type ClosedAt } from "../sim/kernels/index.js";
 import type { Trace } from "../sim/events.js";
 import { MAX_EVENTS, TraceTooLarge } from "../sim/machine.js";
@@ -518,6 +518,8 @@ class Engine {
   private forks(pairs: readonly Pair[], used: number, occ: Occurrence, from: number, fork: ForkAt): Child[] {
     const children: Child[] = [];
     if (pairs.length >= this.depth) return children;
+    // One fork of the run here for all its races (asked for at the first that may take the point; null: not yet).
+    let f: Fork | undefined | null = null;
     for (let r = from; r < this.filters.length; r++) {
       if ((used & (1 << r)) !== 0 || !(this.filters[r] as RaceFilter).allows(occ)) continue;
       // Counting: a schedule is one, whatever its run comes to (its run's budget and points are its parent's).
@@ -526,7 +528,7 @@ class Engine {
         continue;
       }
       const pair = { race: r, occ };
-      const f = this.live ? fork(occ.at, occ.k, occ.closed) : undefined;
+      if (f === null) f = this.live ? fork(occ.at, occ.k, occ.closed) : undefined;
       const races = [raceEvent(this.s, r, occ)];
       const u = used | (1 << r);
       // Started at the point where it can be: most copies come to a state known right there, and never run.
@@ -534,7 +536,10 @@ class Engine {
       if (started !== undefined) {
         const look = this.look(pairs.length + 1, u, r + 1, occ.thread, occ.step, occ.at, occ.k, occ.closed, started.print, started.events);
         children.push({ race: r, occ, sub: look.hit ?? this.solve([...pairs, pair], u, started, look) });
-      } else children.push({ race: r, occ, sub: this.solve([...pairs, pair], u, f && ((probe: PointProbe) => f.run(races, probe))) });
+      } else {
+        const live = f;
+        children.push({ race: r, occ, sub: this.solve([...pairs, pair], u, live && ((probe: PointProbe) => live.run(races, probe))) });
+      }
     }
     return children;
   }

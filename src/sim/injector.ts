@@ -101,7 +101,7 @@ export type ForkAt = (at: TriggerName, count: bigint | undefined, closed: Closed
 
 const NO_FORK: ForkAt = () => undefined;
 
-/** A run at a point, to be gone on from in a copy (undefined from `fork` where that cannot be done). */
+/** A run at a point, to be gone on from in copies, one per race or set of races (undefined from `fork` where that cannot be done). */
 export interface Fork {
   /** In a copy: `races` fire at this point (after what fired here already), then the rest of the run, watched by `probe`. */
   run(races: readonly RaceEvent[], probe: PointProbe): Trace;

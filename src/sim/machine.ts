@@ -128,7 +128,9 @@ export class Machine {
   /**
    * How to go on from the point just reached, in a copy of this machine (set
    * by the operation with its progress); undefined where it cannot (then an
-   * exploration runs the schedule again from the start instead).
+   * exploration runs the schedule again from the start instead). It is the
+   * operation as it is there, not a copy: good while the run is at the point,
+   * and a copy takes its own from it (takeUp).
    */
   resumeAt: ((at: TriggerName) => OpResume | undefined) | undefined;
   /** The kernel whose handler and scheduler rules apply (kernels.md). */

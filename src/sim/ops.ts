@@ -335,8 +335,8 @@ function nullTerminated(
       // A page-fault point in the scan is its read's (nested operations and other threads reach no point); a kernel that
       // retries counts its retries in kernelTouch's loop, which a copy does not take up.
       if (point !== "page-check" && point !== "before-read" && (point !== "page-fault" || m.kernel.unresolved === "retry")) return undefined;
-      const copy = scanning.copy();
-      return copy === undefined ? undefined : { at: { ...at }, sink: copy, entry: point === "page-check" ? "check" : point === "before-read" ? "read" : "fault" };
+      // The scan as it is, not a copy: most forks of an exploration are printed only, and those that go on take their own (takeUp).
+      return scanning.copyable() ? { at, sink: scanning, entry: point === "page-check" ? "check" : point === "before-read" ? "read" : "fault" } : undefined;
     };
   resume?.enter?.();
   const found = scan(m, start, info, access, scanning, at, resume?.entry);
@@ -393,6 +393,7 @@ function lengthSink(from = 0): LengthSink {
     },
     finish: (): bigint => BigInt(total),
     printInto: (h: Hasher) => (h.int(0), h.num(total)),
+    copyable: () => true,
     copy: () => lengthSink(total),
   };
 }
@@ -463,7 +464,9 @@ interface Utf8Sink {
   length(): number;
   /** What was taken so far, into a state's fingerprint (each kind marked: 0 length, 1 utf8, 2 bytes). */
   printInto(h: Hasher): void;
-  copy(): Sink | undefined;
+  /** Whether a copy can be made now. */
+  copyable(): boolean;
+  copy(): Sink;
 }
 
 interface BytesSink {
@@ -472,7 +475,9 @@ interface BytesSink {
   finish(): Uint8Array;
   /** What was taken so far, into a state's fingerprint (each kind marked: 0 length, 1 utf8, 2 bytes). */
   printInto(h: Hasher): void;
-  copy(): Sink | undefined;
+  /** Whether a copy can be made now. */
+  copyable(): boolean;
+  copy(): Sink;
 }
 
 interface LengthSink {
@@ -481,7 +486,9 @@ interface LengthSink {
   finish(): bigint;
   /** What was taken so far, into a state's fingerprint (each kind marked: 0 length, 1 utf8, 2 bytes). */
   printInto(h: Hasher): void;
-  copy(): Sink | undefined;
+  /** Whether a copy can be made now. */
+  copyable(): boolean;
+  copy(): Sink;
 }
 
 type Sink = Utf8Sink | BytesSink | LengthSink;
@@ -569,10 +576,13 @@ class Utf8Taker implements Utf8Sink {
     h.int(st.hasher.low);
   }
 
-  /** A copy, when one can be made: not while the decoder holds part of a character (its state cannot be copied). */
-  copy(): Sink | undefined {
-    const st = this.st;
-    return !st.clean && st.valid ? undefined : new Utf8Taker({ ...st, hasher: st.hasher.copy() });
+  /** Not while the decoder holds part of a character (its state cannot be copied). */
+  copyable(): boolean {
+    return this.st.clean || !this.st.valid;
+  }
+
+  copy(): Sink {
+    return new Utf8Taker({ ...this.st, hasher: this.st.hasher.copy() });
   }
 
   length(): number {
@@ -606,7 +616,8 @@ function bytesSink(check: (bytes: number) => void, from?: BytesState): BytesSink
       h.int(st.hasher.low);
     },
     // Taken chunks are copies, never changed: the copy shares them.
-    copy: (): Sink | undefined => bytesSink(check, st),
+    copyable: () => true,
+    copy: (): Sink => bytesSink(check, st),
   };
 }
 
@@ -632,6 +643,11 @@ function scanPrint(h: Hasher, at: ScanAt, sink: Sink | undefined): void {
   h.big(at.page);
   if (sink === undefined) h.int(-1);
   else sink.printInto(h);
+}
+
+/** A copy's own place and sink, taken from a scan at its point (Machine.resumeAt, which offers only a scan whose sink is copyable). */
+export function takeUp(point: OpResume): OpResume {
+  return { at: { ...point.at }, sink: point.sink.copy(), entry: point.entry };
 }
 
 /** The progress of a scan to be taken up from `resume`, before it is (a started copy's state is printed at its point). */

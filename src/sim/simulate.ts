@@ -11,7 +11,7 @@ import { resultKey } from "./result-key.js";
 import { Machine, RunEndSignal, type Progress } from "./machine.js";
 import { AddressSpace } from "./memory.js";
 import { snapshotOf } from "./memory-map.js";
-import { resumeProgress, runOp, type OpResume } from "./ops.js";
+import { resumeProgress, runOp, takeUp, type OpResume } from "./ops.js";
 import { describeArgs } from "./describe.js";
 import { neverReached } from "./points.js";
 import { HeldLocks, withHeld } from "./locks.js";
@@ -140,7 +140,7 @@ function statePrint(m: Machine, injector: Injector, done: string, what: PrintWha
   return { hash: h, units: m.used };
 }
 
-/** A run at a point of its operation (`op`: where the operation was; `at`, `count`, `closed`: the point as `fire` was told), which copies go on from. */
+/** A run at a point of its operation (`op`: the operation there, the run's own or a made copy's; `at`, `count`, `closed`: the point as `fire` was told), which copies go on from. */
 interface ForkPoint {
   run: Run;
   op: OpResume;
@@ -149,7 +149,11 @@ interface ForkPoint {
   closed: ClosedAt | undefined;
 }
 
-/** `run` at a point of its operation (`op`: where the operation was), to be gone on from in copies. */
+/**
+ * `run` at a point of its operation (`op`: the operation as it is there, not
+ * a copy), to be gone on from in copies: as many as the point has races, each
+ * taking its own operation from `op` (takeUp) when it is made.
+ */
 function forkOf(run: Run, op: OpResume, at: TriggerName, count: bigint | undefined, closed: ClosedAt | undefined): Fork {
   // The point's events fired in the copy after those that fired in the run (its own races are the last armed).
   const first = run.scenario.events.length + run.races.length;
@@ -159,9 +163,10 @@ function forkOf(run: Run, op: OpResume, at: TriggerName, count: bigint | undefin
       const c = run.m.clone();
       const inj = run.injector.copy(extra, probe);
       const copy = copyOf(run, c, inj, extra, probe);
+      const own = takeUp(op);
       // Once the copy is in place: the races fire at this point, as they would have after what fired here, then the probe looks.
-      op.enter = () => inj.fireFrom(c, at, count, first, closed);
-      return go(copy, op);
+      own.enter = () => inj.fireFrom(c, at, count, first, closed);
+      return go(copy, own);
     },
     start: (extra) => unmade(point, extra) ?? startCopy(point, extra),
   };
@@ -241,7 +246,8 @@ class UnmadeCopy implements Started {
 
 /** Fork.start's copy, made: the races fire in a clone of the run's machine (on a fork of `after`, the memory they leave, when it is known). */
 function startCopy(point: ForkPoint, extra: readonly RaceEvent[], after?: AddressSpace): Started | undefined {
-  const { run, op, at, count, closed } = point;
+  const { run, at, count, closed } = point;
+  const op = takeUp(point.op);
   // The point's events fired in the copy after those that fired in the run (its own races are the last armed).
   const first = run.scenario.events.length + run.races.length;
   const c = run.m.clone(after?.fork());
@@ -256,7 +262,7 @@ function startCopy(point: ForkPoint, extra: readonly RaceEvent[], after?: Addres
     if (e instanceof RunEndSignal) return undefined;
     throw e;
   }
-  return new StartedCopy(point, c, inj, extra);
+  return new StartedCopy({ run, op, at, count, closed }, c, inj, extra);
 }
 
 /** A copy stopped just after a point's events (Fork.start). A class, not closures: most are made, printed and dropped. */
@@ -284,9 +290,9 @@ class StartedCopy implements Started {
 
   fork(): Fork | undefined {
     // As the copy's scan would offer itself here (Machine.resumeAt): the aspace lock is never held around it.
+    // Its operation is its own and not gone on yet: its copies take theirs from it.
     const { op, at, count, closed } = this.point;
-    const sink = op.sink.copy();
-    return sink === undefined ? undefined : forkOf(this.copy(), { at: { ...op.at }, sink, entry: op.entry }, at, count, closed);
+    return op.sink.copyable() ? forkOf(this.copy(), op, at, count, closed) : undefined;
   }
 
   run(probe: PointProbe): Trace {
